@@ -1,0 +1,170 @@
+/**
+ * The port through which the product talks to a PSA (Autotask today; ConnectWise or HaloPSA
+ * later) in its own words. Nothing outside `integrations/<psa>/` knows a PSA's field names, URLs,
+ * headers or quirks; it sees these types only.
+ *
+ * Expected failures are values (`PsaResult`), never exceptions: an exception from an adapter is a
+ * bug. Identifiers are opaque strings so that a PSA with non-numeric ids fits without change.
+ * Dates are calendar dates `YYYY-MM-DD` (billing is date-only); instants are ISO-8601 UTC strings.
+ */
+
+export const psaKinds = ['autotask'] as const;
+export type PsaKind = (typeof psaKinds)[number];
+
+export const psaErrorCodes = [
+  'bad_username',
+  'bad_secret',
+  'bad_integration_code',
+  'permission_denied',
+  'rate_limited',
+  'zone_unknown',
+  'timeout',
+  'validation_failed',
+  'unavailable',
+  'not_found',
+] as const;
+export type PsaErrorCode = (typeof psaErrorCodes)[number];
+
+export interface PsaError {
+  readonly code: PsaErrorCode;
+  /** One sentence for a human: what went wrong. Never contains a secret. */
+  readonly message: string;
+  /** What the admin should do next. */
+  readonly advice: string;
+  /** The PSA's own words (e.g. Autotask's validation text), when it said something useful. */
+  readonly detail?: string;
+  /** For `rate_limited` / `unavailable`: how long to wait before trying again, when known. */
+  readonly retryAfterMs?: number;
+  /**
+   * True when the request may have reached the PSA and been applied even though we saw a failure
+   * (timeout or dropped connection after the request was sent). Callers of non-idempotent writes
+   * must re-read state before deciding anything.
+   */
+  readonly isAmbiguous?: boolean;
+}
+
+export type PsaResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PsaError };
+
+export const ok = <T>(value: T): PsaResult<T> => ({ ok: true, value });
+export const err = <T = never>(error: PsaError): PsaResult<T> => ({ ok: false, error });
+
+/** Credentials as the admin typed them. Decrypted only just before a connection is opened. */
+export interface PsaCredentials {
+  readonly username: string;
+  readonly secret: string;
+  /** Autotask: the API tracking identifier sent as `ApiIntegrationCode`. */
+  readonly integrationCode: string;
+}
+
+export interface PsaVerification {
+  /** Human label of where the account lives (Autotask zone name), for the connector list. */
+  readonly zoneName: string;
+  /** The PSA's id for the tenant database (Autotask `ci`). Lets us notice a changed tenant. */
+  readonly tenantId: string;
+}
+
+export interface PsaCompany {
+  readonly id: string;
+  readonly name: string;
+  readonly isActive: boolean;
+  /** Last change in the PSA (for incremental refresh), or null if the PSA does not say. */
+  readonly modifiedAt: string | null;
+}
+
+export interface PsaService {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly isActive: boolean;
+  readonly unitPrice: number | null;
+  readonly modifiedAt: string | null;
+}
+
+export interface PsaContract {
+  readonly id: string;
+  readonly companyId: string;
+  readonly name: string;
+  /** Only recurring-service contracts carry per-unit services that we can adjust. */
+  readonly isRecurringService: boolean;
+  readonly isActive: boolean;
+  readonly startDate: string;
+  readonly endDate: string;
+}
+
+export interface PsaContractService {
+  readonly id: string;
+  readonly contractId: string;
+  readonly serviceId: string;
+}
+
+/** Units in force for one contract service over one (sub-)period. */
+export interface PsaUnitsWindow {
+  readonly id: string;
+  readonly contractServiceId: string;
+  readonly contractId: string;
+  readonly serviceId: string;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly units: number;
+}
+
+export interface PsaUnitAdjustment {
+  readonly contractId: string;
+  readonly serviceId: string;
+  /** Omit when the service is not yet on the contract and policy allows the PSA to add it. */
+  readonly contractServiceId?: string;
+  /** Signed delta: Autotask adjustments add to (or remove from) the current units. */
+  readonly unitChange: number;
+  readonly effectiveDate: string;
+}
+
+export interface PsaBudget {
+  /** Requests the PSA allows per window for the whole tenant (all integrations). */
+  readonly limit: number;
+  /** Requests the tenant used in the current window, as last reported by the PSA. */
+  readonly used: number;
+  readonly windowMinutes: number;
+  /** Requests this connection made since it was opened. */
+  readonly madeByUs: number;
+}
+
+/** Observer for calls a connection makes: metrics, benchmarks and tests count through it. */
+export interface PsaCallEvent {
+  readonly endpoint: string;
+  readonly method: string;
+  readonly status: number | null;
+  readonly durationMs: number;
+  readonly attempt: number;
+  readonly outcome: 'ok' | 'retry' | 'error';
+  readonly reason?: string;
+}
+
+export interface PsaConnectionOptions {
+  /** Our connector id: the key for per-connector limits and logs. */
+  readonly connectorId: string;
+  readonly onCall?: (event: PsaCallEvent) => void;
+}
+
+/**
+ * An authenticated session with one PSA tenant. Batch reads take many ids at once: the adapter
+ * chunks and pages as the PSA requires, so callers never think about page sizes or filter limits.
+ */
+export interface PsaConnection {
+  verify(): Promise<PsaResult<PsaVerification>>;
+  /** All companies, page by page (or only those changed since `modifiedSince`). */
+  listCompanies(options?: { modifiedSince?: string }): AsyncIterable<PsaResult<readonly PsaCompany[]>>;
+  listServices(options?: { modifiedSince?: string }): Promise<PsaResult<readonly PsaService[]>>;
+  readContracts(companyIds: readonly string[]): Promise<PsaResult<readonly PsaContract[]>>;
+  readContractServices(contractIds: readonly string[]): Promise<PsaResult<readonly PsaContractService[]>>;
+  /** The units windows that cover `onDate` for the given contracts (one per contract service). */
+  readUnits(contractIds: readonly string[], onDate: string): Promise<PsaResult<readonly PsaUnitsWindow[]>>;
+  /** Non-idempotent: never retried by the adapter. */
+  createUnitAdjustment(adjustment: PsaUnitAdjustment): Promise<PsaResult<{ readonly id: string }>>;
+  budget(): Promise<PsaResult<PsaBudget>>;
+  close(): Promise<void>;
+}
+
+export interface PsaProvider {
+  readonly kind: PsaKind;
+  connect(credentials: PsaCredentials, options: PsaConnectionOptions): PsaConnection;
+}
