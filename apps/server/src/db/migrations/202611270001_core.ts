@@ -1,0 +1,8 @@
+import type { Kysely } from 'kysely';
+
+import type { DbDialect } from '../database.js';
+
+// Tables: workspaces, users, sessions, roles, service catalog, usage, machine tokens, audit.
+export async function up(_db: Kysely<unknown>, _dialect: DbDialect): Promise<void> {
+  // filled in by the owner of this area
+}

@@ -1,0 +1,42 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+
+import type { DbDialect } from './database.js';
+import { migrations } from './migrations/index.js';
+
+/**
+ * Migrations receive the dialect so the few DDL differences (none so far, by design: ISO-text
+ * timestamps, 0/1 flags, app-generated ids) stay inside the migration that needs them.
+ */
+export interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: DbDialect): Promise<void>;
+  down?(db: Kysely<unknown>, dialect: DbDialect): Promise<void>;
+}
+
+class DialectMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: DbDialect) {}
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    const result: Record<string, Migration> = {};
+    for (const [name, migration] of Object.entries(migrations)) {
+      const down = migration.down;
+      result[name] = {
+        up: (db) => migration.up(db, this.dialect),
+        ...(down ? { down: (db: Kysely<unknown>) => down(db, this.dialect) } : {}),
+      };
+    }
+    return Promise.resolve(result);
+  }
+}
+
+export function createMigrator(db: Kysely<unknown>, dialect: DbDialect): Migrator {
+  return new Migrator({ db, provider: new DialectMigrationProvider(dialect) });
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: DbDialect): Promise<MigrationResultSet> {
+  const resultSet = await createMigrator(db, dialect).migrateToLatest();
+  if (resultSet.error) {
+    const failed = resultSet.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed`, { cause: resultSet.error });
+  }
+  return resultSet;
+}

@@ -1,0 +1,2 @@
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the owner of this area
+export interface CoreTables {}
