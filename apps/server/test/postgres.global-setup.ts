@@ -26,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.connect();
   } catch (error) {
     const message = `PostgreSQL is not reachable at ${adminUrl.replace(/\/\/[^@]*@/, '//***@')}: ${String(error)}`;
-    if (process.env.CI === 'true') throw new Error(`${message}. CI must run the PostgreSQL suites.`);
+    if (process.env.CI === 'true') throw new Error(`${message}. CI must run the PostgreSQL suites.`, { cause: error });
     console.warn(`\n\n!!! ${message}\n!!! SKIPPING every int-postgres test. Start PostgreSQL to run them.\n\n`);
     project.provide('pgTemplate', '');
     return () => Promise.resolve();

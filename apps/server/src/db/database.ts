@@ -20,7 +20,7 @@ export interface Database {
 
 // pg returns int8 (count(*), bigint) as strings; our counts fit in a double, so parse them once here
 // rather than sprinkling Number() over every repository.
-pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
 export function createDatabase(config: DatabaseConfig): Database {
   if (config.driver === 'sqlite') {

@@ -8,8 +8,8 @@ import { migrations } from './migrations/index.js';
  * timestamps, 0/1 flags, app-generated ids) stay inside the migration that needs them.
  */
 export interface DialectMigration {
-  up(db: Kysely<unknown>, dialect: DbDialect): Promise<void>;
-  down?(db: Kysely<unknown>, dialect: DbDialect): Promise<void>;
+  readonly up: (db: Kysely<unknown>, dialect: DbDialect) => Promise<void>;
+  readonly down?: (db: Kysely<unknown>, dialect: DbDialect) => Promise<void>;
 }
 
 class DialectMigrationProvider implements MigrationProvider {
