@@ -1,0 +1,125 @@
+/**
+ * Which contract service the sync adjusts for one (company, PSA service) on one effective date.
+ * Pure. Differs from the connector's contract check (a per-company health view) in that it decides
+ * per service: a company with two contracts that split the services between them still syncs, and
+ * only the service that sits on both is ambiguous.
+ *
+ * Rules: a pinned contract wins (and must itself be usable); otherwise the one active
+ * recurring-service contract whose window covers the date and holds the service exactly once.
+ */
+import type { PsaContract, PsaContractService } from '../psa/psa-provider.port.js';
+
+export type Resolution =
+  | {
+      readonly kind: 'resolved';
+      readonly contract: PsaContract;
+      /** Null when the service is not on the contract and the adjustment may create it. */
+      readonly contractServiceId: string | null;
+    }
+  | {
+      readonly kind: 'problem';
+      readonly problem:
+        'no_contract' | 'service_not_on_contract' | 'ambiguous_contract' | 'pinned_contract_unusable';
+      readonly message: string;
+      readonly advice: string;
+      readonly contractId: string | null;
+    };
+
+export interface ResolutionInput {
+  readonly companyName: string;
+  readonly psaServiceId: string;
+  readonly psaServiceName: string;
+  readonly contracts: readonly PsaContract[];
+  /** Contract services of (at least) those contracts. */
+  readonly contractServicesByContract: ReadonlyMap<string, readonly PsaContractService[]>;
+  readonly pinnedContractId: string | null;
+  readonly effectiveDate: string;
+  readonly allowCreateContractService: boolean;
+}
+
+export function isContractUsableOn(contract: PsaContract, day: string): boolean {
+  return (
+    contract.isActive && contract.isRecurringService && contract.startDate <= day && day <= contract.endDate
+  );
+}
+
+export function resolveContractService(input: ResolutionInput): Resolution {
+  const { companyName, psaServiceId, psaServiceName: service, effectiveDate: day } = input;
+  const linesOf = (contractId: string): PsaContractService[] =>
+    (input.contractServicesByContract.get(contractId) ?? []).filter((cs) => cs.serviceId === psaServiceId);
+
+  const onContract = (contract: PsaContract): Resolution => {
+    const lines = linesOf(contract.id);
+    if (lines.length === 1 && lines[0]) return { kind: 'resolved', contract, contractServiceId: lines[0].id };
+    if (lines.length > 1) {
+      return {
+        kind: 'problem',
+        problem: 'ambiguous_contract',
+        contractId: contract.id,
+        message: `Contract "${contract.name}" holds ${service} ${lines.length} times; the sync will not guess which line to adjust.`,
+        advice: `In Autotask, open Contracts → "${contract.name}" → Services and keep only one ${service} line.`,
+      };
+    }
+    if (input.allowCreateContractService) return { kind: 'resolved', contract, contractServiceId: null };
+    return {
+      kind: 'problem',
+      problem: 'service_not_on_contract',
+      contractId: contract.id,
+      message: `Contract "${contract.name}" of ${companyName} does not hold ${service}.`,
+      advice: `In Autotask, open Contracts → "${contract.name}" → Services → Add and add ${service}, or allow the sync to add missing services in the billing policy.`,
+    };
+  };
+
+  if (input.pinnedContractId !== null) {
+    const pinned = input.contracts.find((c) => c.id === input.pinnedContractId);
+    if (!pinned || !isContractUsableOn(pinned, day)) {
+      return {
+        kind: 'problem',
+        problem: 'pinned_contract_unusable',
+        contractId: input.pinnedContractId,
+        message: pinned
+          ? `The pinned contract "${pinned.name}" is not an active recurring-service contract on ${day}.`
+          : `The pinned contract ${input.pinnedContractId} no longer exists for ${companyName}.`,
+        advice: `Pin another contract for ${companyName}, remove the pin, or reactivate or extend the contract in Autotask.`,
+      };
+    }
+    return onContract(pinned);
+  }
+
+  const usable = input.contracts.filter((c) => isContractUsableOn(c, day));
+  if (usable.length === 0) {
+    const ended = input.contracts
+      .filter((c) => c.isRecurringService && c.endDate < day)
+      .sort((a, b) => b.endDate.localeCompare(a.endDate))[0];
+    return {
+      kind: 'problem',
+      problem: 'no_contract',
+      contractId: null,
+      message: ended
+        ? `${companyName} has no active recurring-service contract on ${day}: "${ended.name}" ended on ${ended.endDate}.`
+        : `${companyName} has no active recurring-service contract on ${day}.`,
+      advice: ended
+        ? `In Autotask, extend "${ended.name}" or create a Recurring Service contract for ${companyName} with ${service}.`
+        : `In Autotask, create a Recurring Service contract for ${companyName} with ${service}.`,
+    };
+  }
+  const holding = usable.filter((c) => linesOf(c.id).length > 0);
+  if (holding.length === 1 && holding[0]) return onContract(holding[0]);
+  if (holding.length > 1) {
+    return {
+      kind: 'problem',
+      problem: 'ambiguous_contract',
+      contractId: null,
+      message: `${companyName} has ${holding.length} active recurring-service contracts holding ${service} (${holding.map((c) => `"${c.name}"`).join(', ')}).`,
+      advice: `Pin the contract to bill for ${companyName}, or in Autotask remove ${service} from the contracts that should not bill it.`,
+    };
+  }
+  if (usable.length === 1 && usable[0]) return onContract(usable[0]);
+  return {
+    kind: 'problem',
+    problem: input.allowCreateContractService ? 'ambiguous_contract' : 'service_not_on_contract',
+    contractId: null,
+    message: `None of the ${usable.length} active recurring-service contracts of ${companyName} holds ${service}.`,
+    advice: `In Autotask, add ${service} to the contract that should bill it, or pin that contract for ${companyName}.`,
+  };
+}

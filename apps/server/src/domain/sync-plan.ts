@@ -1,0 +1,491 @@
+/**
+ * The billing-sync planner: what each (workspace, service) line should do today. Pure: the
+ * executor reads Coro's counts, the mappings, the ledger and Autotask's state, and this decides.
+ * Dry runs print exactly this; apply runs execute the `adjust` lines of it.
+ *
+ * Per line, in order: billing policy by workspace status → mapping → usage → Autotask read errors
+ * → contract resolution → current units → drift from what we last confirmed (manual edit) →
+ * delta → guardrails. The first rule that stops a line names why, with advice.
+ */
+import type { PsaContract, PsaContractService, PsaError } from '../psa/psa-provider.port.js';
+import { addDays, decideTarget, type BillingPolicy } from './billing-policy.js';
+import { resolveContractService } from './contract-resolution.js';
+import { checkGuardrails } from './guardrails.js';
+
+export const lineKinds = ['unchanged', 'adjust', 'held', 'skipped', 'problem'] as const;
+export type LineKind = (typeof lineKinds)[number];
+
+export const problemCodes = [
+  'unmapped_company',
+  'no_usage',
+  'no_contract',
+  'service_not_on_contract',
+  'ambiguous_contract',
+  'pinned_contract_unusable',
+  'manual_edit_detected',
+  'autotask_error',
+] as const;
+export type ProblemCode = (typeof problemCodes)[number];
+
+export const holdReasons = ['guardrail', 'manual_edit'] as const;
+export type HoldReason = (typeof holdReasons)[number];
+
+export const skipReasons = ['status_not_billed', 'unknown_status', 'unmapped_left'] as const;
+export type SkipReason = (typeof skipReasons)[number];
+
+export type BillingBasis = 'devices' | 'users';
+
+export interface PlanWorkspace {
+  readonly id: string;
+  readonly name: string;
+  /** Coro child status ('New' | 'Trial' | 'Subscription' | 'Inactive'); anything else is skipped. */
+  readonly status: string | null;
+  /** Mapped Autotask company, or null when the workspace is not mapped. */
+  readonly companyId: string | null;
+  readonly companyName: string | null;
+  readonly pinnedContractId: string | null;
+}
+
+export interface PlanService {
+  readonly serviceKey: string;
+  readonly serviceName: string;
+  readonly psaServiceId: string;
+  readonly psaServiceName: string;
+  readonly basis: BillingBasis;
+}
+
+export interface UsageCount {
+  readonly devices: number;
+  readonly users: number;
+}
+
+/** What we last saw Autotask hold for a contract service after our own write or check. */
+export interface ConfirmedUnits {
+  readonly workspaceId: string;
+  readonly workspaceName: string;
+  readonly serviceKey: string;
+  readonly serviceName: string;
+  readonly companyId: string;
+  readonly contractId: string;
+  readonly psaServiceId: string;
+  readonly units: number;
+}
+
+export interface UnitsOnDate {
+  readonly units: number;
+  readonly contractServiceId: string;
+}
+
+export interface PsaView {
+  readonly contractsByCompany: ReadonlyMap<string, readonly PsaContract[]>;
+  readonly contractServicesByContract: ReadonlyMap<string, readonly PsaContractService[]>;
+  /** Units on the line's reference date, by `unitsKey(contractId, psaServiceId)`. */
+  readonly unitsByKey: ReadonlyMap<string, UnitsOnDate>;
+  /** Read failures: lines of these companies / contracts become `autotask_error`. */
+  readonly companyErrors: ReadonlyMap<string, PsaError>;
+  readonly contractErrors: ReadonlyMap<string, PsaError>;
+}
+
+export interface PlanInput {
+  /** The connector's local "today": the date adjustments take effect. */
+  readonly effectiveDate: string;
+  readonly policy: BillingPolicy;
+  readonly workspaces: readonly PlanWorkspace[];
+  /** Mapped services only. */
+  readonly services: readonly PlanService[];
+  /** Counts by workspace id then service key. A workspace absent here has no data for the day. */
+  readonly usage: ReadonlyMap<string, ReadonlyMap<string, UsageCount>>;
+  readonly psa: PsaView;
+  readonly confirmed: readonly ConfirmedUnits[];
+  /**
+   * Latest effective date of an adjustment our ledger knows as applied, by unitsKey, when it is on
+   * or after `effectiveDate`. Autotask refuses a second adjustment for the same service and date,
+   * so a further change goes to the next free day (ADR 0005).
+   */
+  readonly appliedDates: ReadonlyMap<string, string>;
+}
+
+export interface PlannedLine {
+  readonly workspaceId: string;
+  readonly workspaceName: string;
+  readonly serviceKey: string;
+  readonly serviceName: string;
+  readonly psaServiceId: string | null;
+  readonly companyId: string | null;
+  readonly contractId: string | null;
+  readonly contractName: string | null;
+  /** Null when the adjustment will create the contract service. */
+  readonly contractServiceId: string | null;
+  readonly kind: LineKind;
+  readonly problem: ProblemCode | null;
+  readonly holdReason: HoldReason | null;
+  readonly skipReason: SkipReason | null;
+  readonly currentUnits: number | null;
+  readonly targetUnits: number | null;
+  readonly delta: number | null;
+  readonly lastConfirmedUnits: number | null;
+  readonly effectiveDate: string | null;
+  /** True when today's adjustment already exists and this change takes effect on a later day. */
+  readonly isDeferred: boolean;
+  /** True for a line kept only because its mapping was removed (policy `onUnmap`). */
+  readonly isUnmapped: boolean;
+  readonly message: string;
+  readonly advice: string | null;
+}
+
+export const unitsKey = (contractId: string, psaServiceId: string): string => `${contractId}:${psaServiceId}`;
+
+type LineBase = Pick<PlannedLine, 'workspaceId' | 'workspaceName' | 'serviceKey' | 'serviceName'>;
+
+const empty = {
+  psaServiceId: null,
+  companyId: null,
+  contractId: null,
+  contractName: null,
+  contractServiceId: null,
+  problem: null,
+  holdReason: null,
+  skipReason: null,
+  currentUnits: null,
+  targetUnits: null,
+  delta: null,
+  lastConfirmedUnits: null,
+  effectiveDate: null,
+  isDeferred: false,
+  isUnmapped: false,
+  advice: null,
+} as const;
+
+function problemLine(
+  base: LineBase,
+  problem: ProblemCode,
+  message: string,
+  advice: string,
+  extra: Partial<PlannedLine> = {},
+): PlannedLine {
+  return { ...empty, ...base, kind: 'problem', problem, message, advice, ...extra };
+}
+
+function psaErrorLine(base: LineBase, error: PsaError, extra: Partial<PlannedLine>): PlannedLine {
+  return problemLine(
+    base,
+    'autotask_error',
+    `Autotask could not be read: ${error.message}`,
+    error.advice,
+    extra,
+  );
+}
+
+export function planSync(input: PlanInput): PlannedLine[] {
+  const { policy, effectiveDate, psa } = input;
+  const lines: PlannedLine[] = [];
+  const confirmedByLine = new Map(input.confirmed.map((c) => [`${c.workspaceId}|${c.serviceKey}`, c]));
+  const claimed = new Set<string>();
+
+  /** Current → target on a resolved contract service: unchanged, adjust, or held. */
+  const decideChange = (
+    base: LineBase,
+    located: Pick<
+      PlannedLine,
+      'psaServiceId' | 'companyId' | 'contractId' | 'contractName' | 'contractServiceId'
+    >,
+    target: number,
+    confirmed: ConfirmedUnits | undefined,
+    isUnmapped: boolean,
+    message: string,
+  ): PlannedLine => {
+    const contractId = located.contractId ?? '';
+    const key = unitsKey(contractId, located.psaServiceId ?? '');
+    const contractError = psa.contractErrors.get(contractId);
+    if (contractError)
+      return psaErrorLine(base, contractError, { ...located, targetUnits: target, isUnmapped });
+    const read = psa.unitsByKey.get(key);
+    if (read === undefined && isUnmapped) {
+      return {
+        ...empty,
+        ...base,
+        ...located,
+        kind: 'skipped',
+        skipReason: 'unmapped_left',
+        isUnmapped,
+        lastConfirmedUnits: confirmed?.units ?? null,
+        message: `No longer mapped here, and the contract has no units period on ${effectiveDate}: nothing to change.`,
+      };
+    }
+    if (read === undefined && located.contractServiceId !== null) {
+      return problemLine(
+        base,
+        'autotask_error',
+        `Autotask has no units period covering ${effectiveDate} for this contract service.`,
+        'Check the contract dates and billing periods in Autotask; the sync tries again on its next run.',
+        { ...located, targetUnits: target, isUnmapped },
+      );
+    }
+    const current = read?.units ?? 0;
+    const lastConfirmed =
+      confirmed &&
+      confirmed.contractId === located.contractId &&
+      confirmed.psaServiceId === located.psaServiceId
+        ? confirmed.units
+        : null;
+    const appliedDate = input.appliedDates.get(key);
+    const isDeferred = appliedDate !== undefined && appliedDate >= effectiveDate;
+    const date = isDeferred ? addDays(appliedDate, 1) : effectiveDate;
+    const common = {
+      ...empty,
+      ...base,
+      ...located,
+      contractServiceId: read?.contractServiceId ?? located.contractServiceId,
+      currentUnits: current,
+      targetUnits: target,
+      delta: target - current,
+      lastConfirmedUnits: lastConfirmed,
+      isUnmapped,
+    };
+    if (current === target)
+      return { ...common, kind: 'unchanged', message: `${message} Autotask already holds ${target}.` };
+    const dated = { effectiveDate: date, isDeferred };
+    const deferredNote = isDeferred
+      ? ` Today's adjustment for this service already exists, so this one takes effect on ${date}.`
+      : '';
+    const isManualEdit = lastConfirmed !== null && lastConfirmed !== current;
+    if (isManualEdit && policy.onManualEdit === 'hold') {
+      return {
+        ...common,
+        ...dated,
+        kind: 'held',
+        problem: 'manual_edit_detected',
+        holdReason: 'manual_edit',
+        message: `Autotask holds ${current} units but the sync last confirmed ${lastConfirmed}: someone changed them by hand.`,
+        advice: `Approve to set ${target} units (${signed(target - current)}), or leave it held and check the change with whoever edited the contract.`,
+      };
+    }
+    const editNote = isManualEdit ? ` Overwriting a manual edit (last confirmed ${lastConfirmed}).` : '';
+    const guard = checkGuardrails(policy.guardrails, current, target);
+    if (guard.isHeld) {
+      return {
+        ...common,
+        ...dated,
+        kind: 'held',
+        problem: isManualEdit ? 'manual_edit_detected' : null,
+        holdReason: 'guardrail',
+        message: `${current} → ${target} (${signed(target - current)}) waits for approval. ${guard.message}${editNote}`,
+        advice: 'Check the counts in Coro, then approve the line to apply it.',
+      };
+    }
+    return {
+      ...common,
+      ...dated,
+      kind: 'adjust',
+      problem: isManualEdit ? 'manual_edit_detected' : null,
+      message: `${message} ${current} → ${target} (${signed(target - current)}).${deferredNote}${editNote}`,
+    };
+  };
+
+  for (const workspace of input.workspaces) {
+    for (const service of input.services) {
+      const base: LineBase = {
+        workspaceId: workspace.id,
+        workspaceName: workspace.name,
+        serviceKey: service.serviceKey,
+        serviceName: service.serviceName,
+      };
+      const lineKey = `${workspace.id}|${service.serviceKey}`;
+      const confirmed = confirmedByLine.get(lineKey);
+      // A previously filled contract service stays this line's business while the mapping is the
+      // same; only a removed or changed mapping hands it to the `onUnmap` policy below.
+      if (
+        confirmed &&
+        confirmed.companyId === workspace.companyId &&
+        confirmed.psaServiceId === service.psaServiceId
+      ) {
+        claimed.add(lineKey);
+      }
+      const usage = input.usage.get(workspace.id);
+      const counted = usage ? (usage.get(service.serviceKey)?.[service.basis] ?? 0) : 0;
+      const decision = decideTarget(policy, workspace.status, counted);
+      if (decision.kind === 'skip') {
+        lines.push({
+          ...empty,
+          ...base,
+          psaServiceId: service.psaServiceId,
+          companyId: workspace.companyId,
+          kind: 'skipped',
+          skipReason: decision.reason,
+          message:
+            decision.reason === 'status_not_billed'
+              ? `${workspace.status ?? ''} workspaces are not billed (billing policy).`
+              : 'The workspace has no billing status.',
+        });
+        continue;
+      }
+      if (workspace.companyId === null) {
+        lines.push(
+          problemLine(
+            base,
+            'unmapped_company',
+            `${workspace.name} is not mapped to an Autotask company.`,
+            `Map ${workspace.name} to its Autotask company on the workspace mapping page.`,
+            {
+              psaServiceId: service.psaServiceId,
+            },
+          ),
+        );
+        continue;
+      }
+      const located0 = { psaServiceId: service.psaServiceId, companyId: workspace.companyId };
+      if (decision.reason === 'billed' && !usage) {
+        lines.push(
+          problemLine(
+            base,
+            'no_usage',
+            `Coro has no counts for ${workspace.name} on ${effectiveDate}.`,
+            'Nothing is changed until Coro reports usage for this workspace; check the usage feed.',
+            located0,
+          ),
+        );
+        continue;
+      }
+      const companyError = psa.companyErrors.get(workspace.companyId);
+      if (companyError) {
+        lines.push(psaErrorLine(base, companyError, located0));
+        continue;
+      }
+      const resolution = resolveContractService({
+        companyName: workspace.companyName ?? workspace.name,
+        psaServiceId: service.psaServiceId,
+        psaServiceName: service.psaServiceName,
+        contracts: psa.contractsByCompany.get(workspace.companyId) ?? [],
+        contractServicesByContract: psa.contractServicesByContract,
+        pinnedContractId: workspace.pinnedContractId,
+        effectiveDate,
+        allowCreateContractService: policy.allowCreateContractService,
+      });
+      if (resolution.kind === 'problem') {
+        lines.push(
+          problemLine(base, resolution.problem, resolution.message, resolution.advice, {
+            ...located0,
+            contractId: resolution.contractId,
+          }),
+        );
+        continue;
+      }
+      const located = {
+        ...located0,
+        contractId: resolution.contract.id,
+        contractName: resolution.contract.name,
+        contractServiceId: resolution.contractServiceId,
+      };
+      if (confirmed && confirmed.contractId !== located.contractId) claimed.delete(lineKey);
+      const why =
+        decision.reason === 'zeroed_by_status'
+          ? `${workspace.status ?? ''} workspace: billed at 0 (billing policy).`
+          : `${counted} ${service.basis} counted.`;
+      lines.push(decideChange(base, located, decision.units, confirmed, false, why));
+    }
+  }
+
+  // Contract services we filled before whose (workspace, service) no longer leads to them.
+  for (const c of input.confirmed) {
+    if (claimed.has(`${c.workspaceId}|${c.serviceKey}`)) continue;
+    const base: LineBase = {
+      workspaceId: c.workspaceId,
+      workspaceName: c.workspaceName,
+      serviceKey: c.serviceKey,
+      serviceName: c.serviceName,
+    };
+    const located = {
+      psaServiceId: c.psaServiceId,
+      companyId: c.companyId,
+      contractId: c.contractId,
+      contractName: null,
+      contractServiceId: null,
+    };
+    if (policy.onUnmap === 'leave') {
+      lines.push({
+        ...empty,
+        ...base,
+        ...located,
+        kind: 'skipped',
+        skipReason: 'unmapped_left',
+        isUnmapped: true,
+        lastConfirmedUnits: c.units,
+        message: `No longer mapped here; its Autotask units (last ${c.units}) are left as they are (billing policy).`,
+      });
+      continue;
+    }
+    lines.push(decideChange(base, located, 0, c, true, 'No longer mapped here: set to 0 (billing policy).'));
+  }
+  return refuseSharedContractServices(lines);
+}
+
+/**
+ * Two lines that would write the same contract service (two workspaces mapped to one company, or a
+ * remap racing an unmap) would fight each other; neither is applied.
+ */
+function refuseSharedContractServices(lines: PlannedLine[]): PlannedLine[] {
+  const writers = new Map<string, number>();
+  const writes = (l: PlannedLine): boolean =>
+    (l.kind === 'adjust' || l.kind === 'held' || l.kind === 'unchanged') && l.contractId !== null;
+  for (const l of lines) {
+    if (!writes(l)) continue;
+    const key = unitsKey(l.contractId ?? '', l.psaServiceId ?? '');
+    writers.set(key, (writers.get(key) ?? 0) + 1);
+  }
+  return lines.map((l) => {
+    if (!writes(l) || (writers.get(unitsKey(l.contractId ?? '', l.psaServiceId ?? '')) ?? 0) < 2) return l;
+    return {
+      ...l,
+      kind: 'problem',
+      problem: 'ambiguous_contract',
+      holdReason: null,
+      message: `Several workspaces lead to the same ${l.serviceName} line of contract ${l.contractName ?? l.contractId ?? ''}; none of them is applied.`,
+      advice: 'Map each Autotask company to one Coro workspace only (or pin different contracts).',
+    };
+  });
+}
+
+export const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`);
+
+export interface PlanCounters {
+  readonly lines: number;
+  readonly unchanged: number;
+  readonly adjust: number;
+  readonly held: number;
+  readonly skipped: number;
+  readonly problems: number;
+  readonly unitsAdded: number;
+  readonly unitsRemoved: number;
+}
+
+export function countPlan(lines: readonly PlannedLine[]): PlanCounters {
+  let unchanged = 0;
+  let adjust = 0;
+  let held = 0;
+  let skipped = 0;
+  let problems = 0;
+  let unitsAdded = 0;
+  let unitsRemoved = 0;
+  for (const line of lines) {
+    switch (line.kind) {
+      case 'unchanged':
+        unchanged++;
+        break;
+      case 'adjust':
+        adjust++;
+        if ((line.delta ?? 0) > 0) unitsAdded += line.delta ?? 0;
+        else unitsRemoved -= line.delta ?? 0;
+        break;
+      case 'held':
+        held++;
+        break;
+      case 'skipped':
+        skipped++;
+        break;
+      case 'problem':
+        problems++;
+        break;
+    }
+  }
+  return { lines: lines.length, unchanged, adjust, held, skipped, problems, unitsAdded, unitsRemoved };
+}

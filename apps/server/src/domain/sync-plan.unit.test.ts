@@ -1,0 +1,348 @@
+import { describe, expect, it } from 'vitest';
+
+import type { PsaContract, PsaContractService } from '../psa/psa-provider.port.js';
+import { defaultBillingPolicy, type BillingPolicy } from './billing-policy.js';
+import {
+  countPlan,
+  planSync,
+  unitsKey,
+  type ConfirmedUnits,
+  type PlanInput,
+  type PlannedLine,
+  type PlanWorkspace,
+  type UsageCount,
+} from './sync-plan.js';
+
+const day = '2026-11-27';
+const policy: BillingPolicy = {
+  ...defaultBillingPolicy,
+  guardrails: { maxUnitChange: 100, maxPercentChange: null },
+};
+const contract: PsaContract = {
+  id: 'c1',
+  companyId: 'co1',
+  name: 'Managed Security',
+  isRecurringService: true,
+  isActive: true,
+  startDate: '2026-01-01',
+  endDate: '2027-12-31',
+};
+const contractService: PsaContractService = { id: 'cs1', contractId: 'c1', serviceId: 's1' };
+const workspace: PlanWorkspace = {
+  id: 'w1',
+  name: 'Acme',
+  status: 'Subscription',
+  companyId: 'co1',
+  companyName: 'Acme Corp',
+  pinnedContractId: null,
+};
+const confirmed: ConfirmedUnits = {
+  workspaceId: 'w1',
+  workspaceName: 'Acme',
+  serviceKey: 'endpoint_security',
+  serviceName: 'Endpoint Security',
+  companyId: 'co1',
+  contractId: 'c1',
+  psaServiceId: 's1',
+  units: 10,
+};
+
+interface Scenario {
+  workspace?: Partial<PlanWorkspace>;
+  usage?: UsageCount | null;
+  current?: number | null;
+  confirmed?: Partial<ConfirmedUnits> | null;
+  policy?: Partial<BillingPolicy>;
+  contracts?: PsaContract[];
+  contractServices?: PsaContractService[];
+  appliedDate?: string;
+  companyError?: boolean;
+  contractError?: boolean;
+}
+
+function plan(s: Scenario): PlannedLine[] {
+  const usage = s.usage === null ? undefined : (s.usage ?? { devices: 12, users: 30 });
+  const current = s.current === undefined ? 10 : s.current;
+  const error = {
+    code: 'unavailable' as const,
+    message: 'Autotask is unavailable.',
+    advice: 'Try again later.',
+  };
+  const contractServices = s.contractServices ?? [contractService];
+  const input: PlanInput = {
+    effectiveDate: day,
+    policy: { ...policy, ...s.policy },
+    workspaces: [{ ...workspace, ...s.workspace }],
+    services: [
+      {
+        serviceKey: 'endpoint_security',
+        serviceName: 'Endpoint Security',
+        psaServiceId: 's1',
+        psaServiceName: 'Coro Endpoint Security',
+        basis: 'devices',
+      },
+    ],
+    usage: new Map(usage ? [['w1', new Map([['endpoint_security', usage]])]] : []),
+    psa: {
+      contractsByCompany: new Map([['co1', s.contracts ?? [contract]]]),
+      contractServicesByContract: new Map([
+        ['c1', contractServices.filter((c) => c.contractId === 'c1')],
+        ['c2', contractServices.filter((c) => c.contractId === 'c2')],
+      ]),
+      unitsByKey: new Map(
+        current === null ? [] : [[unitsKey('c1', 's1'), { units: current, contractServiceId: 'cs1' }]],
+      ),
+      companyErrors: new Map(s.companyError ? [['co1', error]] : []),
+      contractErrors: new Map(s.contractError ? [['c1', error]] : []),
+    },
+    confirmed: s.confirmed === null ? [] : [{ ...confirmed, ...s.confirmed }],
+    appliedDates: new Map(s.appliedDate ? [[unitsKey('c1', 's1'), s.appliedDate]] : []),
+  };
+  return planSync(input);
+}
+
+type Expect = Partial<
+  Pick<
+    PlannedLine,
+    | 'kind'
+    | 'problem'
+    | 'holdReason'
+    | 'skipReason'
+    | 'currentUnits'
+    | 'targetUnits'
+    | 'delta'
+    | 'effectiveDate'
+    | 'isDeferred'
+    | 'isUnmapped'
+  >
+>;
+
+const cases: [string, Scenario, Expect][] = [
+  [
+    'first sync (nothing confirmed yet) raises units',
+    { confirmed: null },
+    { kind: 'adjust', currentUnits: 10, targetUnits: 12, delta: 2, effectiveDate: day, problem: null },
+  ],
+  [
+    'counts already in Autotask',
+    { usage: { devices: 10, users: 1 } },
+    { kind: 'unchanged', delta: 0, effectiveDate: null },
+  ],
+  ['increase', { current: 10 }, { kind: 'adjust', delta: 2 }],
+  [
+    'decrease',
+    { usage: { devices: 4, users: 0 } },
+    { kind: 'adjust', currentUnits: 10, targetUnits: 4, delta: -6 },
+  ],
+  [
+    'decrease to zero devices',
+    { usage: { devices: 0, users: 9 } },
+    { kind: 'adjust', targetUnits: 0, delta: -10 },
+  ],
+  [
+    "service absent from the day's usage counts 0",
+    { usage: { devices: 0, users: 0 } },
+    { kind: 'adjust', targetUnits: 0 },
+  ],
+  [
+    'trial is not billed',
+    { workspace: { status: 'Trial' } },
+    { kind: 'skipped', skipReason: 'status_not_billed' },
+  ],
+  [
+    'new is not billed',
+    { workspace: { status: 'New' } },
+    { kind: 'skipped', skipReason: 'status_not_billed' },
+  ],
+  [
+    'inactive goes to zero',
+    { workspace: { status: 'Inactive' }, usage: null },
+    { kind: 'adjust', targetUnits: 0, delta: -10 },
+  ],
+  [
+    'trial billed when the policy says so',
+    { workspace: { status: 'Trial' }, policy: { statusBilling: { ...policy.statusBilling, Trial: 'bill' } } },
+    { kind: 'adjust', targetUnits: 12 },
+  ],
+  [
+    'unmapped company',
+    { workspace: { companyId: null }, confirmed: null },
+    { kind: 'problem', problem: 'unmapped_company' },
+  ],
+  ['no usage for the day', { usage: null }, { kind: 'problem', problem: 'no_usage' }],
+  ['no contract', { contracts: [] }, { kind: 'problem', problem: 'no_contract' }],
+  [
+    'only an expired contract',
+    { contracts: [{ ...contract, endDate: '2026-06-30' }] },
+    { kind: 'problem', problem: 'no_contract' },
+  ],
+  [
+    'service not on the contract',
+    { contractServices: [], current: null, confirmed: null },
+    { kind: 'problem', problem: 'service_not_on_contract' },
+  ],
+  [
+    'service created by the adjustment when allowed',
+    { contractServices: [], current: null, confirmed: null, policy: { allowCreateContractService: true } },
+    { kind: 'adjust', currentUnits: 0, targetUnits: 12, delta: 12 },
+  ],
+  [
+    'two contracts hold the service',
+    {
+      contracts: [contract, { ...contract, id: 'c2', name: 'Other' }],
+      contractServices: [contractService, { id: 'cs2', contractId: 'c2', serviceId: 's1' }],
+    },
+    { kind: 'problem', problem: 'ambiguous_contract' },
+  ],
+  [
+    'the pin settles two contracts',
+    {
+      workspace: { pinnedContractId: 'c1' },
+      contracts: [contract, { ...contract, id: 'c2' }],
+      contractServices: [contractService, { id: 'cs2', contractId: 'c2', serviceId: 's1' }],
+    },
+    { kind: 'adjust', delta: 2 },
+  ],
+  ['no units period on the date', { current: null }, { kind: 'problem', problem: 'autotask_error' }],
+  ['company read failed', { companyError: true }, { kind: 'problem', problem: 'autotask_error' }],
+  ['units read failed', { contractError: true }, { kind: 'problem', problem: 'autotask_error' }],
+  [
+    'manual edit held',
+    { current: 15, confirmed: { units: 10 } },
+    { kind: 'held', holdReason: 'manual_edit', problem: 'manual_edit_detected', delta: -3 },
+  ],
+  [
+    'manual edit overwritten by policy',
+    { current: 15, policy: { onManualEdit: 'overwrite' } },
+    { kind: 'adjust', problem: 'manual_edit_detected', delta: -3 },
+  ],
+  ['manual edit that already equals the target is accepted', { current: 12 }, { kind: 'unchanged' }],
+  [
+    'guardrail (units) holds',
+    { usage: { devices: 111, users: 0 } },
+    { kind: 'held', holdReason: 'guardrail', delta: 101 },
+  ],
+  [
+    'guardrail (percent) holds',
+    {
+      usage: { devices: 20, users: 0 },
+      policy: { guardrails: { maxUnitChange: null, maxPercentChange: 50 } },
+    },
+    { kind: 'held', holdReason: 'guardrail' },
+  ],
+  ['just under the guardrail applies', { usage: { devices: 110, users: 0 } }, { kind: 'adjust', delta: 100 }],
+  [
+    "today's adjustment exists: the next one is dated tomorrow",
+    { appliedDate: day },
+    { kind: 'adjust', effectiveDate: '2026-11-28', isDeferred: true },
+  ],
+  [
+    'tomorrow is taken too: the day after',
+    { appliedDate: '2026-11-28' },
+    { kind: 'adjust', effectiveDate: '2026-11-29', isDeferred: true },
+  ],
+  [
+    'an adjustment from an earlier day does not defer',
+    { appliedDate: '2026-11-20' },
+    { kind: 'adjust', effectiveDate: day, isDeferred: false },
+  ],
+];
+
+describe('planSync: one line', () => {
+  it.each(cases)('%s', (_name, scenario, expected) => {
+    const lines = plan(scenario);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject(expected);
+    const line = lines[0]!;
+    if (line.kind === 'problem' || line.kind === 'held') expect(line.advice).toBeTruthy();
+  });
+});
+
+describe('planSync: mapping removed', () => {
+  it('leaves Autotask alone by default', () => {
+    const lines = plan({ workspace: { companyId: null } });
+    expect(lines.map((l) => [l.kind, l.problem ?? l.skipReason])).toStrictEqual([
+      ['problem', 'unmapped_company'],
+      ['skipped', 'unmapped_left'],
+    ]);
+  });
+
+  it('pushes the old contract service to 0 when the policy says so', () => {
+    const lines = plan({ workspace: { companyId: null }, policy: { onUnmap: 'zero' } });
+    expect(lines[1]).toMatchObject({
+      kind: 'adjust',
+      isUnmapped: true,
+      contractId: 'c1',
+      currentUnits: 10,
+      targetUnits: 0,
+      delta: -10,
+    });
+  });
+
+  it('keeps a still-mapped line even when its contract is temporarily unresolvable', () => {
+    const lines = plan({
+      contracts: [contract, { ...contract, id: 'c2' }],
+      contractServices: [contractService, { id: 'cs2', contractId: 'c2', serviceId: 's1' }],
+      policy: { onUnmap: 'zero' },
+    });
+    expect(lines.map((l) => l.problem)).toStrictEqual(['ambiguous_contract']);
+  });
+
+  it('does not zero a trial workspace that was billed before', () => {
+    const lines = plan({ workspace: { status: 'Trial' }, policy: { onUnmap: 'zero' } });
+    expect(lines.map((l) => l.kind)).toStrictEqual(['skipped']);
+  });
+});
+
+describe('planSync: several workspaces', () => {
+  it('refuses two workspaces writing one contract service', () => {
+    const input: PlanInput = {
+      effectiveDate: day,
+      policy,
+      workspaces: [workspace, { ...workspace, id: 'w2', name: 'Acme bis' }],
+      services: [
+        {
+          serviceKey: 'endpoint_security',
+          serviceName: 'Endpoint Security',
+          psaServiceId: 's1',
+          psaServiceName: 'ES',
+          basis: 'devices',
+        },
+      ],
+      usage: new Map([
+        ['w1', new Map([['endpoint_security', { devices: 1, users: 1 }]])],
+        ['w2', new Map([['endpoint_security', { devices: 2, users: 1 }]])],
+      ]),
+      psa: {
+        contractsByCompany: new Map([['co1', [contract]]]),
+        contractServicesByContract: new Map([['c1', [contractService]]]),
+        unitsByKey: new Map([[unitsKey('c1', 's1'), { units: 0, contractServiceId: 'cs1' }]]),
+        companyErrors: new Map(),
+        contractErrors: new Map(),
+      },
+      confirmed: [],
+      appliedDates: new Map(),
+    };
+    expect(planSync(input).map((l) => l.problem)).toStrictEqual(['ambiguous_contract', 'ambiguous_contract']);
+  });
+
+  it('counts a plan', () => {
+    const lines = [
+      ...plan({}),
+      ...plan({ usage: { devices: 4, users: 0 } }),
+      ...plan({ usage: { devices: 10, users: 0 } }),
+      ...plan({ workspace: { status: 'Trial' } }),
+      ...plan({ usage: null }),
+    ];
+    expect(countPlan(lines)).toStrictEqual({
+      lines: 5,
+      unchanged: 1,
+      adjust: 2,
+      held: 0,
+      skipped: 1,
+      problems: 1,
+      unitsAdded: 2,
+      unitsRemoved: 6,
+    });
+  });
+});
