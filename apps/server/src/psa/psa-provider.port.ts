@@ -43,7 +43,8 @@ export interface PsaError {
   readonly isAmbiguous?: boolean;
 }
 
-export type PsaResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PsaError };
+export type PsaResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PsaError };
 
 export const ok = <T>(value: T): PsaResult<T> => ({ ok: true, value });
 export const err = <T = never>(error: PsaError): PsaResult<T> => ({ ok: false, error });
@@ -139,10 +140,27 @@ export interface PsaCallEvent {
   readonly reason?: string;
 }
 
+/**
+ * A wait the connection imposed on itself to stay within the PSA's request budget (it waits, it
+ * does not fail): `spacing` slows requests down, `share_used` / `tenant_exhausted` pause them.
+ */
+export interface PsaPaceEvent {
+  readonly reason: 'spacing' | 'share_used' | 'tenant_exhausted';
+  readonly waitMs: number;
+  /** Our requests in the PSA's current window, and how many we allow ourselves. */
+  readonly ourCallsInWindow: number;
+  readonly allowance: number;
+  /** The tenant's usage (all integrations) as we estimate it, and its limit per window. */
+  readonly tenantUsed: number;
+  readonly tenantLimit: number;
+}
+
 export interface PsaConnectionOptions {
   /** Our connector id: the key for per-connector limits and logs. */
   readonly connectorId: string;
   readonly onCall?: (event: PsaCallEvent) => void;
+  /** Observer for budget pacing (slow-downs and pauses); no requests are counted here. */
+  readonly onPace?: (event: PsaPaceEvent) => void;
 }
 
 /**
