@@ -1,0 +1,44 @@
+import { Admin } from './admin.js';
+import { defaultApiUser } from './seeds/catalog.js';
+import { invalidSeed } from './seeds/index.js';
+import { SandboxServer } from './server.js';
+import { SandboxState } from './state.js';
+import type { Sandbox, SandboxOptions } from './types.js';
+import { isValidTimeZone } from './util/dates.js';
+
+export type {
+  AdjustmentRecord,
+  FaultKind,
+  FaultMethod,
+  FaultRule,
+  Sandbox,
+  SandboxAdmin,
+  SandboxApiUser,
+  SandboxOptions,
+  SandboxStats,
+  SeedDescription,
+  SeedRecord,
+} from './types.js';
+
+/** Starts a sandbox tenant on loopback (by default a random free port, demo data). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const seedProblem = options.seed === undefined ? null : invalidSeed(options.seed);
+  if (seedProblem !== null) throw new Error(seedProblem);
+  const timeZone = options.tenantTimeZone ?? 'America/New_York';
+  if (!isValidTimeZone(timeZone)) throw new Error(`unknown time zone ${timeZone}`);
+  const host = options.host ?? '127.0.0.1';
+  const state = new SandboxState({ ...options, tenantTimeZone: timeZone });
+  let url = '';
+  const admin = new Admin(state, () => url);
+  const running = await new SandboxServer(state, admin).listen(host, options.port ?? 0);
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${running.port}`;
+  return {
+    url,
+    get zoneUrl() {
+      return admin.zoneUrl();
+    },
+    apiUser: { ...defaultApiUser },
+    admin,
+    close: () => running.close(),
+  };
+}

@@ -1,0 +1,39 @@
+import type { FieldValue } from '../entities/entity-types.js';
+
+/** One record with an explicit id; other keys are the entity's camelCase field names. */
+export type SeedRecord = { id: number } & Record<string, FieldValue>;
+
+/**
+ * The seed description: what `{ file }` seeds contain and what `demo`/`scale:N` generate. Ids are
+ * explicit and must ascend within each list. Date-only values may be `YYYY-MM-DD`.
+ */
+export interface SeedDescription {
+  resources: SeedRecord[];
+  billingCodes: SeedRecord[];
+  companies: SeedRecord[];
+  services: SeedRecord[];
+  serviceBundles?: SeedRecord[];
+  serviceBundleServices?: SeedRecord[];
+  contracts: SeedRecord[];
+  /** `units` = units in force from the contract start (the sandbox generates one row per period). */
+  contractServices: (SeedRecord & { units: number })[];
+  configurationItems?: SeedRecord[];
+  apiUsers?: {
+    username: string;
+    secret: string;
+    integrationCode: string;
+    readOnly?: boolean;
+    resourceId?: number;
+  }[];
+}
+
+export const seedEntityLists = [
+  ['resources', 'Resources'],
+  ['billingCodes', 'BillingCodes'],
+  ['companies', 'Companies'],
+  ['services', 'Services'],
+  ['serviceBundles', 'ServiceBundles'],
+  ['serviceBundleServices', 'ServiceBundleServices'],
+  ['contracts', 'Contracts'],
+  ['configurationItems', 'ConfigurationItems'],
+] as const;
