@@ -1,0 +1,332 @@
+import { sql, type Kysely } from 'kysely';
+
+import type { DB } from '../db/schema.js';
+import { fromFlag, toFlag } from '../db/ids.js';
+import { normalizeCompanyName, toSearchKey } from '../domain/name-match.js';
+import type { PsaCompany, PsaService } from '../psa/psa-provider.port.js';
+
+export interface CachedCompany {
+  readonly id: string;
+  readonly name: string;
+  readonly isActive: boolean;
+  /** False once a full refresh no longer found it in the PSA. */
+  readonly isPresent: boolean;
+}
+
+export interface CompanySearchHit extends CachedCompany {
+  /** The workspace this company is already mapped to on this connector, if any. */
+  readonly mappedWorkspace: { readonly id: string; readonly name: string } | null;
+}
+
+export interface CachedService {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly isActive: boolean;
+  readonly isPresent: boolean;
+  readonly unitPrice: number | null;
+}
+
+export interface ServiceSearchHit extends CachedService {
+  readonly mappedServiceKey: string | null;
+}
+
+export interface SearchPage<T> {
+  readonly items: T[];
+  /** Opaque; pass back to get the next page. Null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface SearchOptions {
+  readonly q?: string;
+  readonly limit: number;
+  readonly cursor?: string | null;
+  /** Default: inactive companies are listed (flagged), companies gone from the PSA are not. */
+  readonly activeOnly?: boolean;
+}
+
+/** Writes in chunks small enough for SQLite's bound-parameter limit (9 columns × 100 rows). */
+const upsertChunk = 100;
+
+export async function upsertCompanies(db: Kysely<DB>, connectorId: string, companies: readonly PsaCompany[], refreshedAt: string): Promise<void> {
+  for (let i = 0; i < companies.length; i += upsertChunk) {
+    const rows = companies.slice(i, i + upsertChunk).map((c) => ({
+      connector_id: connectorId,
+      psa_id: c.id,
+      name: c.name,
+      search_name: toSearchKey(c.name),
+      match_name: normalizeCompanyName(c.name),
+      is_active: toFlag(c.isActive),
+      is_present: 1,
+      modified_at: c.modifiedAt,
+      refreshed_at: refreshedAt,
+    }));
+    await db
+      .insertInto('psa_companies')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['connector_id', 'psa_id']).doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          search_name: eb.ref('excluded.search_name'),
+          match_name: eb.ref('excluded.match_name'),
+          is_active: eb.ref('excluded.is_active'),
+          is_present: 1,
+          modified_at: eb.ref('excluded.modified_at'),
+          refreshed_at: eb.ref('excluded.refreshed_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** After a full refresh: every company not seen in it has disappeared from the PSA. */
+export async function markCompaniesMissing(db: Kysely<DB>, connectorId: string, refreshedAt: string): Promise<number> {
+  const result = await db
+    .updateTable('psa_companies')
+    .set({ is_present: 0, is_active: 0 })
+    .where('connector_id', '=', connectorId)
+    .where('refreshed_at', '<', refreshedAt)
+    .where('is_present', '=', 1)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function upsertServices(db: Kysely<DB>, connectorId: string, services: readonly PsaService[], refreshedAt: string): Promise<void> {
+  for (let i = 0; i < services.length; i += upsertChunk) {
+    const rows = services.slice(i, i + upsertChunk).map((s) => ({
+      connector_id: connectorId,
+      psa_id: s.id,
+      name: s.name,
+      search_name: toSearchKey(s.name),
+      description: s.description,
+      is_active: toFlag(s.isActive),
+      is_present: 1,
+      unit_price: s.unitPrice,
+      modified_at: s.modifiedAt,
+      refreshed_at: refreshedAt,
+    }));
+    await db
+      .insertInto('psa_services')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['connector_id', 'psa_id']).doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          search_name: eb.ref('excluded.search_name'),
+          description: eb.ref('excluded.description'),
+          is_active: eb.ref('excluded.is_active'),
+          is_present: 1,
+          unit_price: eb.ref('excluded.unit_price'),
+          modified_at: eb.ref('excluded.modified_at'),
+          refreshed_at: eb.ref('excluded.refreshed_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function markServicesMissing(db: Kysely<DB>, connectorId: string, refreshedAt: string): Promise<number> {
+  const result = await db
+    .updateTable('psa_services')
+    .set({ is_present: 0, is_active: 0 })
+    .where('connector_id', '=', connectorId)
+    .where('refreshed_at', '<', refreshedAt)
+    .where('is_present', '=', 1)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** `like` pattern matching `text` literally (the admin may type % or _). */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+export function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+type Cursor = [rank: number, key: string, id: string];
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** Undefined for a cursor we did not issue: the route answers 400 rather than guessing. */
+export function decodeCursor(value: string): Cursor | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 3 &&
+      (parsed[0] === 0 || parsed[0] === 1) &&
+      typeof parsed[1] === 'string' &&
+      typeof parsed[2] === 'string'
+    ) {
+      return [parsed[0], parsed[1], parsed[2]];
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The paging cursor is not valid for this search');
+  }
+}
+
+/**
+ * Server-side company search: case- and accent-insensitive "contains" on the stored search key,
+ * names that start with the query first, then alphabetical; keyset paging so page N costs the same
+ * as page 1. Never calls the PSA.
+ */
+export async function searchCompanies(db: Kysely<DB>, connectorId: string, options: SearchOptions): Promise<SearchPage<CompanySearchHit>> {
+  const q = toSearchKey(options.q ?? '');
+  const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
+  if (options.cursor && !cursor) throw new InvalidCursorError();
+  const rank = q ? sql<number>`(case when c.search_name like ${likePrefix(q)} escape '\\' then 0 else 1 end)` : sql<number>`0`;
+
+  let query = db
+    .selectFrom('psa_companies as c')
+    .leftJoin('workspace_mappings as m', (join) => join.onRef('m.connector_id', '=', 'c.connector_id').onRef('m.psa_company_id', '=', 'c.psa_id'))
+    .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select([
+      'c.psa_id',
+      'c.name',
+      'c.search_name',
+      'c.is_active',
+      'c.is_present',
+      'm.workspace_id',
+      'w.display_name as workspace_name',
+      rank.as('rank'),
+    ])
+    .where('c.connector_id', '=', connectorId)
+    .where('c.is_present', '=', 1);
+  if (q) query = query.where(sql<boolean>`c.search_name like ${likeContains(q)} escape '\\'`);
+  if (options.activeOnly) query = query.where('c.is_active', '=', 1);
+  if (cursor) {
+    const [r, key, id] = cursor;
+    query = query.where(
+      sql<boolean>`(${rank} > ${r} or (${rank} = ${r} and (c.search_name > ${key} or (c.search_name = ${key} and c.psa_id > ${id}))))`,
+    );
+  }
+  if (q) query = query.orderBy(rank);
+  const rows = await query
+    .orderBy('c.search_name')
+    .orderBy('c.psa_id')
+    .limit(options.limit + 1)
+    .execute();
+
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: r.psa_id,
+      name: r.name,
+      isActive: fromFlag(r.is_active),
+      isPresent: fromFlag(r.is_present),
+      mappedWorkspace: r.workspace_id ? { id: r.workspace_id, name: r.workspace_name ?? '' } : null,
+    })),
+    nextCursor: rows.length > options.limit && last ? encodeCursor([last.rank, last.search_name, last.psa_id]) : null,
+  };
+}
+
+export async function searchServices(db: Kysely<DB>, connectorId: string, options: SearchOptions): Promise<SearchPage<ServiceSearchHit>> {
+  const q = toSearchKey(options.q ?? '');
+  const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
+  if (options.cursor && !cursor) throw new InvalidCursorError();
+  const rank = q ? sql<number>`(case when s.search_name like ${likePrefix(q)} escape '\\' then 0 else 1 end)` : sql<number>`0`;
+  let query = db
+    .selectFrom('psa_services as s')
+    .leftJoin('service_mappings as m', (join) => join.onRef('m.connector_id', '=', 's.connector_id').onRef('m.psa_service_id', '=', 's.psa_id'))
+    .select([
+      's.psa_id',
+      's.name',
+      's.search_name',
+      's.description',
+      's.is_active',
+      's.is_present',
+      's.unit_price',
+      'm.service_key',
+      rank.as('rank'),
+    ])
+    .where('s.connector_id', '=', connectorId)
+    .where('s.is_present', '=', 1);
+  if (q) query = query.where(sql<boolean>`s.search_name like ${likeContains(q)} escape '\\'`);
+  if (options.activeOnly) query = query.where('s.is_active', '=', 1);
+  if (cursor) {
+    const [r, key, id] = cursor;
+    query = query.where(
+      sql<boolean>`(${rank} > ${r} or (${rank} = ${r} and (s.search_name > ${key} or (s.search_name = ${key} and s.psa_id > ${id}))))`,
+    );
+  }
+  if (q) query = query.orderBy(rank);
+  const rows = await query.orderBy('s.search_name').orderBy('s.psa_id').limit(options.limit + 1).execute();
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: r.psa_id,
+      name: r.name,
+      description: r.description,
+      isActive: fromFlag(r.is_active),
+      isPresent: fromFlag(r.is_present),
+      unitPrice: r.unit_price,
+      mappedServiceKey: r.service_key,
+    })),
+    nextCursor: rows.length > options.limit && last ? encodeCursor([last.rank, last.search_name, last.psa_id]) : null,
+  };
+}
+
+export async function findCompanies(db: Kysely<DB>, connectorId: string, ids: readonly string[]): Promise<CachedCompany[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('psa_companies')
+    .select(['psa_id', 'name', 'is_active', 'is_present'])
+    .where('connector_id', '=', connectorId)
+    .where('psa_id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({ id: r.psa_id, name: r.name, isActive: fromFlag(r.is_active), isPresent: fromFlag(r.is_present) }));
+}
+
+export async function findServices(db: Kysely<DB>, connectorId: string, ids: readonly string[]): Promise<CachedService[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('psa_services')
+    .select(['psa_id', 'name', 'description', 'is_active', 'is_present', 'unit_price'])
+    .where('connector_id', '=', connectorId)
+    .where('psa_id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({
+    id: r.psa_id,
+    name: r.name,
+    description: r.description,
+    isActive: fromFlag(r.is_active),
+    isPresent: fromFlag(r.is_present),
+    unitPrice: r.unit_price,
+  }));
+}
+
+/** Present companies not mapped on this connector: the candidates for auto-map and suggestions. */
+export async function listUnmappedCompanies(db: Kysely<DB>, connectorId: string): Promise<{ id: string; name: string; matchName: string }[]> {
+  const rows = await db
+    .selectFrom('psa_companies as c')
+    .leftJoin('workspace_mappings as m', (join) => join.onRef('m.connector_id', '=', 'c.connector_id').onRef('m.psa_company_id', '=', 'c.psa_id'))
+    .select(['c.psa_id', 'c.name', 'c.match_name'])
+    .where('c.connector_id', '=', connectorId)
+    .where('c.is_present', '=', 1)
+    .where('m.id', 'is', null)
+    .execute();
+  return rows.map((r) => ({ id: r.psa_id, name: r.name, matchName: r.match_name }));
+}
+
+export async function countCompanies(db: Kysely<DB>, connectorId: string): Promise<{ present: number; active: number }> {
+  const row = await db
+    .selectFrom('psa_companies')
+    .select((eb) => [
+      eb.fn.count<number>(eb.case().when('is_present', '=', 1).then(1).end()).as('present'),
+      eb.fn.count<number>(eb.case().when('is_active', '=', 1).then(1).end()).as('active'),
+    ])
+    .where('connector_id', '=', connectorId)
+    .executeTakeFirstOrThrow();
+  return { present: row.present, active: row.active };
+}

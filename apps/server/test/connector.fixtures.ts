@@ -1,0 +1,65 @@
+import type { Kysely } from 'kysely';
+
+import type { DB } from '../src/db/schema.js';
+import { newId } from '../src/db/ids.js';
+
+/** Rows the connector/mapping tests need, written straight to the tables (no HTTP, no PSA). */
+export async function seedChannel(db: Kysely<DB>, name = 'Northwind MSP', childNames: readonly string[] = []): Promise<{ channelId: string; children: { id: string; name: string }[] }> {
+  const now = new Date().toISOString();
+  const channelId = newId();
+  await db
+    .insertInto('workspaces')
+    .values({ id: channelId, kind: 'channel', parent_id: null, display_name: name, company_name: name, status: null, created_at: now, updated_at: now })
+    .execute();
+  const children = childNames.map((childName) => ({ id: newId(), name: childName }));
+  if (children.length > 0) {
+    await db
+      .insertInto('workspaces')
+      .values(
+        children.map((c) => ({
+          id: c.id,
+          kind: 'child',
+          parent_id: channelId,
+          display_name: c.name,
+          company_name: c.name,
+          status: 'Subscription',
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+  }
+  return { channelId, children };
+}
+
+export async function seedConnectorRow(db: Kysely<DB>, channelId: string): Promise<string> {
+  const now = new Date().toISOString();
+  const id = newId();
+  await db
+    .insertInto('psa_connectors')
+    .values({
+      id,
+      channel_id: channelId,
+      kind: 'autotask',
+      status: 'connected',
+      status_code: null,
+      status_message: null,
+      status_advice: null,
+      username: 'api@example.com',
+      secret_box: 'not-a-real-envelope',
+      integration_code: null,
+      zone_name: null,
+      tenant_id: null,
+      last_verified_at: now,
+      last_sync_at: null,
+      next_sync_at: null,
+      companies_refreshed_at: null,
+      companies_watermark: null,
+      services_refreshed_at: null,
+      created_by: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
