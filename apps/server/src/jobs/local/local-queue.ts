@@ -1,0 +1,493 @@
+import { Cron } from 'croner';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { randomUUID } from 'node:crypto';
+
+import type { Database } from '../../db/database.js';
+import { newId } from '../../db/ids.js';
+import type { DB } from '../../db/schema.js';
+import type { JobsTable } from '../../db/tables/sync.tables.js';
+import { definitionOf, prepareJob, type JobCatalog } from '../job-catalog.js';
+import type {
+  EnqueueOptions,
+  JobHandler,
+  JobInfo,
+  JobNameOf,
+  JobPayloadOf,
+  JobQueue,
+  JobState,
+  ScheduleOptions,
+  StopOptions,
+  WorkOptions,
+} from '../job-queue.port.js';
+import { describeJobError, jobRetryDecision, PermanentJobError } from '../job-retry.js';
+import { silentJobLogger, type JobLogger } from '../job-logger.js';
+
+/** States of a `jobs` row. A retry waits as `queued` with attempts > 0 (shown as `retry`). */
+export const LOCAL_JOB_STATES = ['queued', 'active', 'completed', 'failed', 'cancelled'] as const;
+export type LocalJobState = (typeof LOCAL_JOB_STATES)[number];
+
+export interface LocalQueueOptions<C extends JobCatalog> {
+  readonly database: Database;
+  readonly catalog: C;
+  readonly logger?: JobLogger;
+  /** How often an idle queue looks for due jobs (default 1 s). Enqueues in this process wake it at once. */
+  readonly pollIntervalMs?: number;
+  /** A claimed job belongs to this instance until then; renewed every third of it (default 60 s). */
+  readonly leaseMs?: number;
+  /** How often expired leases are reclaimed and old finished rows purged (default = leaseMs). */
+  readonly reapIntervalMs?: number;
+  /** Finished rows are deleted after this (default 14 days). */
+  readonly retentionMs?: number;
+  /** How long a handler may keep running after its signal aborted before it is abandoned (default 10 s). */
+  readonly abortGraceMs?: number;
+  readonly clock?: () => Date;
+}
+
+interface Registration {
+  readonly handler: JobHandler<unknown>;
+  readonly concurrency: number;
+  active: number;
+}
+
+interface RunningJob {
+  readonly id: string;
+  readonly controller: AbortController;
+  readonly done: Promise<void>;
+}
+
+const jobColumns = [
+  'id',
+  'name',
+  'payload',
+  'state',
+  'attempts',
+  'max_attempts',
+  'run_after',
+  'singleton_key',
+  'last_error',
+  'created_at',
+  'finished_at',
+] as const;
+type JobRow = Pick<Selectable<JobsTable>, (typeof jobColumns)[number]>;
+
+/**
+ * The embedded queue: a `jobs` table in the app's own database, polled by this process.
+ *
+ * - Claim: one `UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING`. SQLite runs a statement as one
+ *   write transaction and serialises writers, so two instances never claim the same row; on
+ *   PostgreSQL the sub-select adds `FOR UPDATE SKIP LOCKED`.
+ * - Singleton: the partial unique index `jobs_singleton_uq` allows one queued-or-active row per
+ *   (name, key); enqueue is `INSERT … ON CONFLICT DO NOTHING`, so a duplicate returns null.
+ * - Crash recovery: a claim takes a lease that a heartbeat renews; the reaper (any instance)
+ *   requeues or fails rows whose lease expired.
+ * - Cron: croner (`protect: true`) only enqueues; the singleton key dedupes ticks of several instances.
+ *
+ * Production runs it on SQLite in one process; it works on PostgreSQL too (plain table), which
+ * the contract suite checks.
+ */
+export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
+  private readonly db: Kysely<DB>;
+  private readonly catalog: C;
+  private readonly logger: JobLogger;
+  private readonly owner = `local-${randomUUID()}`;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly reapIntervalMs: number;
+  private readonly retentionMs: number;
+  private readonly abortGraceMs: number;
+  private readonly clock: () => Date;
+  private readonly registrations = new Map<string, Registration>();
+  private readonly running = new Map<string, RunningJob>();
+  private readonly crons: Cron[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private isStarted = false;
+  private isStopping = false;
+  private isPolling = false;
+  private isPollRequested = false;
+
+  constructor(private readonly options: LocalQueueOptions<C>) {
+    this.db = options.database.db;
+    this.catalog = options.catalog;
+    this.logger = options.logger ?? silentJobLogger;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.reapIntervalMs = options.reapIntervalMs ?? this.leaseMs;
+    this.retentionMs = options.retentionMs ?? 14 * 86_400_000;
+    this.abortGraceMs = options.abortGraceMs ?? 10_000;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async enqueue<N extends JobNameOf<C>>(
+    name: N,
+    payload: JobPayloadOf<C, N>,
+    options: EnqueueOptions = {},
+  ): Promise<string | null> {
+    const { definition, singletonKey } = prepareJob(this.catalog, name, payload, options.singletonKey);
+    const now = this.nowIso();
+    const runAfter = options.startAfter && options.startAfter.getTime() > this.clock().getTime() ? options.startAfter.toISOString() : now;
+    const row = await this.db
+      .insertInto('jobs')
+      .values({
+        id: newId(),
+        name,
+        payload: JSON.stringify(payload),
+        state: 'queued',
+        attempts: 0,
+        max_attempts: definition.maxAttempts,
+        run_after: runAfter,
+        lease_until: null,
+        lease_owner: null,
+        singleton_key: singletonKey,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+        finished_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (row && runAfter === now) this.requestPoll();
+    return row?.id ?? null;
+  }
+
+  async findPending(name: JobNameOf<C>, singletonKey: string): Promise<JobInfo | null> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select(jobColumns)
+      .where('name', '=', name)
+      .where('singleton_key', '=', singletonKey)
+      .where('state', 'in', ['queued', 'active'])
+      .executeTakeFirst();
+    return row ? toJobInfo(row) : null;
+  }
+
+  async getJob(id: string): Promise<JobInfo | null> {
+    const row = await this.db.selectFrom('jobs').select(jobColumns).where('id', '=', id).executeTakeFirst();
+    return row ? toJobInfo(row) : null;
+  }
+
+  schedule<N extends JobNameOf<C>>(name: N, cron: string, options: ScheduleOptions<JobPayloadOf<C, N>>): Promise<void> {
+    return settle(() => this.addCron(name, cron, options));
+  }
+
+  private addCron<N extends JobNameOf<C>>(name: N, cron: string, options: ScheduleOptions<JobPayloadOf<C, N>>): void {
+    prepareJob(this.catalog, name, options.payload);
+    const job = new Cron(cron, { timezone: options.tz ?? 'UTC', protect: true, paused: !this.isStarted, name: `${name}@${cron}` }, async () => {
+      try {
+        await this.enqueue(name, options.payload);
+      } catch (error) {
+        this.logger.error({ job: name, err: describeJobError(error) }, 'cron enqueue failed');
+      }
+    });
+    this.crons.push(job);
+  }
+
+  work<N extends JobNameOf<C>>(name: N, handler: JobHandler<JobPayloadOf<C, N>>, options: WorkOptions = {}): Promise<void> {
+    return settle(() => {
+      definitionOf(this.catalog, name);
+      const concurrency = Math.max(1, options.concurrency ?? 1);
+      this.registrations.set(name, { handler: handler as JobHandler<unknown>, concurrency, active: 0 });
+      if (this.isStarted) this.requestPoll();
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.isStarted) return;
+    this.isStarted = true;
+    this.isStopping = false;
+    await this.reap();
+    for (const cron of this.crons) cron.resume();
+    this.timers = [
+      setInterval(() => this.requestPoll(), this.pollIntervalMs),
+      setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 3))),
+      setInterval(() => void this.reap(), this.reapIntervalMs),
+    ];
+    for (const timer of this.timers) timer.unref();
+    this.requestPoll();
+  }
+
+  async stop(options: StopOptions = {}): Promise<void> {
+    if (!this.isStarted) return;
+    this.isStopping = true;
+    for (const cron of this.crons) cron.pause();
+    const isGraceful = options.graceful ?? true;
+    const waitMs = isGraceful ? (options.timeoutMs ?? 30_000) : 0;
+    const pending = [...this.running.values()];
+    if (pending.length > 0) {
+      const allDone = Promise.allSettled(pending.map((r) => r.done));
+      if (!(await settlesWithin(allDone, waitMs))) {
+        for (const run of this.running.values()) run.controller.abort(new Error('queue stopping'));
+        await settlesWithin(Promise.allSettled([...this.running.values()].map((r) => r.done)), this.abortGraceMs);
+      }
+    }
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    // Whatever still runs is abandoned: hand its rows back now rather than after the lease.
+    const abandoned = [...this.running.keys()];
+    if (abandoned.length > 0) {
+      await this.db
+        .updateTable('jobs')
+        .set({ state: 'queued', lease_until: null, lease_owner: null, run_after: this.nowIso(), updated_at: this.nowIso() })
+        .where('id', 'in', abandoned)
+        .where('lease_owner', '=', this.owner)
+        .where('state', '=', 'active')
+        .execute();
+      this.running.clear();
+    }
+    this.isStarted = false;
+  }
+
+  /** Requeues (or fails) active rows whose lease expired: their worker crashed or stalled. */
+  async reap(): Promise<number> {
+    const now = this.nowIso();
+    try {
+      const expired = await this.db
+        .updateTable('jobs')
+        .set({
+          state: sql<string>`case when attempts >= max_attempts then 'failed' else 'queued' end`,
+          finished_at: sql<string | null>`case when attempts >= max_attempts then ${now} else null end`,
+          run_after: now,
+          lease_until: null,
+          lease_owner: null,
+          last_error: 'lease expired: the worker crashed or stalled',
+          updated_at: now,
+        })
+        .where('state', '=', 'active')
+        .where('lease_until', '<', now)
+        .returning(['id', 'name'])
+        .execute();
+      for (const row of expired) this.logger.warn({ jobId: row.id, job: row.name }, 'job lease expired; reclaimed');
+      const purgeBefore = new Date(this.clock().getTime() - this.retentionMs).toISOString();
+      await this.db
+        .deleteFrom('jobs')
+        .where('state', 'in', ['completed', 'failed', 'cancelled'])
+        .where('finished_at', '<', purgeBefore)
+        .execute();
+      if (expired.length > 0) this.requestPoll();
+      return expired.length;
+    } catch (error) {
+      this.logger.error({ err: describeJobError(error) }, 'job reaper failed');
+      return 0;
+    }
+  }
+
+  private requestPoll(): void {
+    if (!this.isStarted || this.isStopping) return;
+    if (this.isPolling) {
+      this.isPollRequested = true;
+      return;
+    }
+    this.isPolling = true;
+    void this.poll()
+      .catch((error: unknown) => this.logger.error({ err: describeJobError(error) }, 'job poll failed'))
+      .finally(() => {
+        this.isPolling = false;
+        if (this.isPollRequested) {
+          this.isPollRequested = false;
+          this.requestPoll();
+        }
+      });
+  }
+
+  private async poll(): Promise<void> {
+    for (;;) {
+      if (this.isStopping) return;
+      const names = [...this.registrations].filter(([, r]) => r.active < r.concurrency).map(([name]) => name);
+      if (names.length === 0) return;
+      const row = await this.claim(names);
+      if (!row) return;
+      this.run(row);
+    }
+  }
+
+  private async claim(names: readonly string[]): Promise<JobRow | undefined> {
+    const now = this.clock();
+    const nowIso = now.toISOString();
+    let next = this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('state', '=', 'queued')
+      .where('run_after', '<=', nowIso)
+      .where('name', 'in', names)
+      .orderBy('run_after')
+      .orderBy('id')
+      .limit(1);
+    if (this.options.database.dialect === 'postgres') next = next.forUpdate().skipLocked();
+    return this.db
+      .updateTable('jobs')
+      .set({
+        state: 'active',
+        attempts: sql<number>`attempts + 1`,
+        lease_until: new Date(now.getTime() + this.leaseMs).toISOString(),
+        lease_owner: this.owner,
+        updated_at: nowIso,
+      })
+      .where('id', '=', next)
+      // Re-checked after a lock wait on PostgreSQL, so a row claimed meanwhile is skipped, not re-run.
+      .where('state', '=', 'queued')
+      .returning(jobColumns)
+      .executeTakeFirst();
+  }
+
+  private run(row: JobRow): void {
+    const registration = this.registrations.get(row.name);
+    if (!registration) return;
+    const definition = definitionOf(this.catalog, row.name);
+    registration.active += 1;
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(new Error(`job timed out after ${definition.timeoutMs} ms`)), definition.timeoutMs);
+    const log = { jobId: row.id, job: row.name, attempt: row.attempts };
+    const execute = async (): Promise<void> => {
+      let failure: unknown = null;
+      try {
+        const handling = registration.handler({
+          id: row.id,
+          name: row.name,
+          payload: JSON.parse(row.payload) as unknown,
+          attempt: row.attempts,
+          maxAttempts: row.max_attempts,
+          isFinalAttempt: row.attempts >= row.max_attempts,
+          signal: controller.signal,
+        });
+        // A handler that ignores its aborted signal is abandoned after the grace period.
+        const abandoned = new Promise<never>((_, reject) => {
+          const onAbort = (): void => {
+            setTimeout(() => reject(controller.signal.reason as Error), this.abortGraceMs).unref();
+          };
+          if (controller.signal.aborted) onAbort();
+          else controller.signal.addEventListener('abort', onAbort, { once: true });
+        });
+        abandoned.catch(() => undefined);
+        await Promise.race([handling, abandoned]);
+        if (controller.signal.aborted) failure = controller.signal.reason;
+      } catch (error) {
+        failure = error;
+      } finally {
+        clearTimeout(timeout);
+      }
+      if (failure === null) {
+        await this.complete(row.id);
+        this.logger.info(log, 'job completed');
+      } else {
+        await this.fail(row, definition.backoff, failure);
+      }
+    };
+    const done = execute()
+      .catch((error: unknown) => this.logger.error({ ...log, err: describeJobError(error) }, 'job bookkeeping failed'))
+      .finally(() => {
+        registration.active -= 1;
+        this.running.delete(row.id);
+        this.requestPoll();
+      });
+    this.running.set(row.id, { id: row.id, controller, done });
+  }
+
+  private async complete(id: string): Promise<void> {
+    const now = this.nowIso();
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ state: 'completed', finished_at: now, lease_until: null, lease_owner: null, updated_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'active')
+      .where('lease_owner', '=', this.owner)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) this.logger.warn({ jobId: id }, 'job finished after its lease was lost');
+  }
+
+  private async fail(row: JobRow, backoff: { initialMs: number; maxMs: number }, error: unknown): Promise<void> {
+    const decision = jobRetryDecision({
+      attempt: row.attempts,
+      maxAttempts: row.max_attempts,
+      backoff,
+      isPermanent: error instanceof PermanentJobError,
+    });
+    const now = this.clock();
+    const lastError = describeJobError(error);
+    await this.db
+      .updateTable('jobs')
+      .set({
+        state: decision.retry ? 'queued' : 'failed',
+        run_after: new Date(now.getTime() + decision.waitMs).toISOString(),
+        finished_at: decision.retry ? null : now.toISOString(),
+        lease_until: null,
+        lease_owner: null,
+        last_error: lastError,
+        updated_at: now.toISOString(),
+      })
+      .where('id', '=', row.id)
+      .where('state', '=', 'active')
+      .where('lease_owner', '=', this.owner)
+      .execute();
+    this.logger.warn(
+      { jobId: row.id, job: row.name, attempt: row.attempts, reason: decision.reason, waitMs: decision.waitMs, err: lastError },
+      decision.retry ? 'job failed; will retry' : 'job failed',
+    );
+  }
+
+  private async heartbeat(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0) return;
+    const now = this.clock();
+    try {
+      const renewed = await this.db
+        .updateTable('jobs')
+        .set({ lease_until: new Date(now.getTime() + this.leaseMs).toISOString(), updated_at: now.toISOString() })
+        .where('id', 'in', ids)
+        .where('state', '=', 'active')
+        .where('lease_owner', '=', this.owner)
+        .returning('id')
+        .execute();
+      const kept = new Set(renewed.map((r) => r.id));
+      for (const id of ids) {
+        // Reaped by another instance (we stalled past the lease): stop, someone else may run it now.
+        if (!kept.has(id)) this.running.get(id)?.controller.abort(new Error('job lease lost'));
+      }
+    } catch (error) {
+      this.logger.error({ err: describeJobError(error) }, 'job heartbeat failed');
+    }
+  }
+
+  private nowIso(): string {
+    return this.clock().toISOString();
+  }
+}
+
+function toJobInfo(row: JobRow): JobInfo {
+  const state = row.state as LocalJobState;
+  const shown: JobState = state === 'queued' && row.attempts > 0 ? 'retry' : state;
+  return {
+    id: row.id,
+    name: row.name,
+    state: shown,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    singletonKey: row.singleton_key,
+    payload: JSON.parse(row.payload) as unknown,
+    lastError: row.last_error,
+    runAfter: row.run_after,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** Runs synchronous work behind a promise-returning port method, so its errors reject. */
+function settle(work: () => void): Promise<void> {
+  try {
+    work();
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
