@@ -16,7 +16,7 @@ import {
   type PsaError,
   type PsaResult,
 } from '../../psa/psa-provider.port.js';
-import { classifyFailure, type FailurePhase } from './autotask.errors.js';
+import { classifyFailure, isHourlyThresholdRejection, type FailurePhase } from './autotask.errors.js';
 import type { BudgetPacer, Clock, EntityQueues, PaceEvent } from './autotask.limits.js';
 import type { QueryBody } from './autotask.query.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy } from './autotask.retry.js';
@@ -330,18 +330,30 @@ export class AutotaskClient {
         this.#emitCall(spec, { status: outcome.status, durationMs, attempt, outcome: 'ok' });
         return outcome;
       }
-      const decision = decideRetry(
-        outcome.kind === 'http'
-          ? {
-              attempt,
-              status: outcome.status,
-              retryAfterHeader: outcome.retryAfterHeader,
-              isIdempotent: spec.isIdempotent,
-              now: clock.now(),
-            }
-          : { attempt, networkErrorCode: outcome.code, isIdempotent: spec.isIdempotent, now: clock.now() },
-        retry,
-      );
+      const isBudgetExhausted =
+        outcome.kind === 'http' && isHourlyThresholdRejection(outcome.status, outcome.texts);
+      if (isBudgetExhausted) pacer.recordExhausted();
+      // An unpaced call (the threshold read) cannot wait for the pacer: one answer is enough.
+      const decision =
+        isBudgetExhausted && !spec.isPaced
+          ? { retry: false, reason: 'hourly request threshold reached: left to the budget pacer', waitMs: 0 }
+          : decideRetry(
+              outcome.kind === 'http'
+                ? {
+                    attempt,
+                    status: outcome.status,
+                    retryAfterHeader: outcome.retryAfterHeader,
+                    isIdempotent: spec.isIdempotent,
+                    now: clock.now(),
+                  }
+                : {
+                    attempt,
+                    networkErrorCode: outcome.code,
+                    isIdempotent: spec.isIdempotent,
+                    now: clock.now(),
+                  },
+              retry,
+            );
       this.#emitCall(spec, {
         status: outcome.kind === 'http' ? outcome.status : null,
         durationMs,

@@ -51,6 +51,16 @@ export const notSentErrorCodes: ReadonlySet<string> = new Set([
   'EHOSTUNREACH',
 ]);
 
+/**
+ * A 429 for the tenant's hourly request threshold (as opposed to the 3-thread limit, which clears
+ * in milliseconds). Autotask then blocks EVERY call of the tenant, ThresholdInformation included,
+ * until usage falls: short retries are pointless, the budget pacer must pause instead.
+ */
+export function isHourlyThresholdRejection(status: number, texts: readonly string[]): boolean {
+  if (status !== 429) return false;
+  return texts.some((t) => !/thread/i.test(t) && /request threshold|requests per|external request/i.test(t));
+}
+
 const includes = (texts: readonly string[], needle: string): boolean =>
   texts.some((t) => t.toLowerCase().includes(needle.toLowerCase()));
 

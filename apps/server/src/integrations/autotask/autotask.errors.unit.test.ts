@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PsaErrorCode } from '../../psa/psa-provider.port.js';
-import { classifyFailure, type FailureInput } from './autotask.errors.js';
+import { classifyFailure, isHourlyThresholdRejection, type FailureInput } from './autotask.errors.js';
 
 type Expected = { code: PsaErrorCode; detail?: string; retryAfterMs?: number; isAmbiguous?: boolean };
 
@@ -147,5 +147,25 @@ describe('classifyFailure', () => {
     expect(rest).toStrictEqual(expected);
     expect(message.length).toBeGreaterThan(10);
     expect(advice.length).toBeGreaterThan(10);
+  });
+});
+
+describe('isHourlyThresholdRejection', () => {
+  it.each([
+    [
+      429,
+      ['The request threshold of 10000 requests per 60 minutes has been exceeded for this database.'],
+      true,
+    ],
+    [
+      429,
+      ['Thread Threshold Exceeded — The Autotask API thread threshold of 3 threads has been exceeded.'],
+      false,
+    ],
+    [429, ['Injected fault: too many requests.'], false],
+    [429, [], false],
+    [500, ['The request threshold of 10000 requests per 60 minutes has been exceeded'], false],
+  ] as const)('%s %j → %s', (status, texts, expected) => {
+    expect(isHourlyThresholdRejection(status, texts)).toBe(expected);
   });
 });

@@ -179,6 +179,18 @@ export class BudgetPacer {
     this.#noteAttempt();
   }
 
+  /**
+   * Autotask answered 429 for the hourly threshold: the tenant is at 100 % whatever our last
+   * reading said. Pacing then pauses until a later reading shows headroom.
+   */
+  recordExhausted(): void {
+    const limit = this.#reading?.limit ?? this.#options.defaultLimit;
+    const windowMs = this.#reading?.windowMs ?? this.#options.defaultWindowMs;
+    this.#reading = { limit, windowMs, used: limit, readAt: this.#clock.now() };
+    this.#callsSinceReading = 0;
+    this.#noteAttempt();
+  }
+
   /** A failed read keeps the previous reading (or the defaults) until the next one is due. */
   recordReadingFailed(): void {
     this.#noteAttempt();

@@ -154,6 +154,32 @@ describe('BudgetPacer', () => {
     expect(maxInAnyWindow).toBeLessThanOrEqual(10);
   });
 
+  it('a 429 for the hourly threshold pauses the next request until a reading shows headroom', async () => {
+    const clock = virtualClock();
+    const pacer = new BudgetPacer({ ...defaultBudgetPacerOptions, exhaustedRecheckMs: 600_000 }, clock);
+    pacer.recordReading({ limit: 100, windowMs: hourMs, used: 10 });
+    pacer.recordExhausted();
+    let reads = 0;
+    const events: PaceEvent[] = [];
+    await pacer.acquire(
+      new AbortController().signal,
+      (e) => events.push(e),
+      () => {
+        reads += 1;
+        if (reads < 3) pacer.recordExhausted();
+        else pacer.recordReading({ limit: 100, windowMs: hourMs, used: 0 });
+        return Promise.resolve();
+      },
+    );
+    expect(events.map((e) => [e.reason, e.waitMs])).toStrictEqual([
+      ['tenant_exhausted', 600_000],
+      ['tenant_exhausted', 600_000],
+      ['tenant_exhausted', 600_000],
+    ]);
+    expect(reads).toBe(3);
+    expect(clock.now()).toBe(1_800_000);
+  });
+
   it('counts unpaced calls (the threshold read) towards our window', () => {
     const pacer = new BudgetPacer(defaultBudgetPacerOptions, virtualClock());
     pacer.recordUnpacedCall();
