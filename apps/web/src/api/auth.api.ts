@@ -1,0 +1,44 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { api, ApiError } from './client.js';
+import type { Me } from './types.js';
+
+export const meKey = ['me'] as const;
+
+/** The signed-in user, or null when there is no session. */
+export function useMe() {
+  return useQuery({
+    queryKey: meKey,
+    queryFn: async ({ signal }) => {
+      try {
+        return await api.get<Me>('/auth/me', undefined, signal);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+export function useLogin() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { email: string; password: string }) => api.post<Me>('/auth/login', body),
+    onSuccess: (me) => {
+      client.clear();
+      client.setQueryData(meKey, me);
+    },
+  });
+}
+
+export function useLogout() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<unknown>('/auth/logout'),
+    onSettled: () => {
+      client.clear();
+      client.setQueryData(meKey, null);
+    },
+  });
+}

@@ -1,0 +1,92 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+
+import type { PickerPage, PickerSearch } from '../components/AsyncEntityPicker.js';
+import { api } from './client.js';
+import { connectorPath } from './connectors.api.js';
+import type { PsaCompanyPage, PsaServicePage } from './types.js';
+
+export const lookupKey = (connectorId: string, entity: 'companies' | 'services') =>
+  ['lookup', connectorId, entity] as const;
+
+const pageSize = 50;
+
+/** Server-side company search for the picker, with "already mapped to …" hints. */
+export function useCompanySearch(
+  channelId: string,
+  connectorId: string,
+  currentWorkspaceId?: string,
+): PickerSearch {
+  return useCallback(
+    async (q: string, cursor: string | null, signal: AbortSignal): Promise<PickerPage> => {
+      const page = await api.get<PsaCompanyPage>(
+        `${connectorPath(channelId, connectorId)}/lookups/companies`,
+        { q, cursor, limit: pageSize },
+        signal,
+      );
+      return {
+        nextCursor: page.nextCursor,
+        items: page.items.map((c) => {
+          const elsewhere =
+            c.mappedWorkspace && c.mappedWorkspace.id !== currentWorkspaceId ? c.mappedWorkspace : null;
+          return {
+            id: c.id,
+            name: c.name,
+            hint: elsewhere
+              ? `Already mapped to ${elsewhere.name}`
+              : !c.isActive
+                ? 'Inactive in Autotask'
+                : null,
+            isWarning: Boolean(elsewhere) || !c.isActive,
+          };
+        }),
+      };
+    },
+    [channelId, connectorId, currentWorkspaceId],
+  );
+}
+
+export function useServiceSearch(
+  channelId: string,
+  connectorId: string,
+  serviceNames: ReadonlyMap<string, string>,
+  currentServiceKey?: string,
+): PickerSearch {
+  return useCallback(
+    async (q: string, cursor: string | null, signal: AbortSignal): Promise<PickerPage> => {
+      const page = await api.get<PsaServicePage>(
+        `${connectorPath(channelId, connectorId)}/lookups/services`,
+        { q, cursor, limit: pageSize },
+        signal,
+      );
+      return {
+        nextCursor: page.nextCursor,
+        items: page.items.map((s) => {
+          const elsewhere =
+            s.mappedServiceKey && s.mappedServiceKey !== currentServiceKey ? s.mappedServiceKey : null;
+          const price = s.unitPrice === null ? null : `$${s.unitPrice.toFixed(2)} / unit`;
+          return {
+            id: s.id,
+            name: s.name,
+            hint: elsewhere
+              ? `Already mapped to ${serviceNames.get(elsewhere) ?? elsewhere}`
+              : !s.isActive
+                ? 'Inactive in Autotask'
+                : price,
+            isWarning: Boolean(elsewhere) || !s.isActive,
+          };
+        }),
+      };
+    },
+    [channelId, connectorId, serviceNames, currentServiceKey],
+  );
+}
+
+/** Re-reads companies and services from the PSA into the server's lookup tables. */
+export function useRefreshLookups(channelId: string, connectorId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<unknown>(`${connectorPath(channelId, connectorId)}/lookups/refresh`, {}),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['lookup', connectorId] }),
+  });
+}

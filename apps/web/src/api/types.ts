@@ -1,0 +1,44 @@
+/**
+ * The shapes the console reads and writes: the HTTP contracts of `@coro/contracts`, imported as
+ * types only so that TypeBox stays out of the browser bundle.
+ */
+
+export type { ChannelAccess, Me, Role } from '@coro/contracts';
+import type { Role } from '@coro/contracts';
+
+export function canEdit(role: Role | undefined): boolean {
+  return role === 'msp_admin' || role === 'msp_super_admin';
+}
+
+export const roleLabels: Record<Role, string> = {
+  msp_super_admin: 'MSP Super admin',
+  msp_admin: 'MSP Administrator',
+  msp_viewer: 'MSP Viewer',
+};
+
+export type {
+  AutoMapResult,
+  Connector,
+  ConnectorList,
+  ConnectorStatusReason,
+  ContractCheck,
+  ContractCheckSummary,
+  CreateConnectorBody,
+  MappingSummary,
+  PsaCompanyItem,
+  PsaCompanyPage,
+  PsaServiceItem,
+  PsaServicePage,
+  ServiceMappingItem,
+  ServiceMappingList,
+  SuggestionList,
+  UpdateCredentialsBody,
+  WorkspaceMappingItem,
+  WorkspaceMappingPage,
+  WorkspaceMappingQuery,
+} from '@coro/contracts';
+
+export type WorkspaceMappingFilter = 'all' | 'mapped' | 'unmapped' | 'problems';
+export type WorkspaceMappingSort = 'workspace' | 'company' | 'status';
+export type SortOrder = 'asc' | 'desc';
+export type BillingBasis = 'devices' | 'users';

@@ -1,0 +1,12 @@
+export const paths = {
+  login: '/login',
+  connectors: (channelId: string) => `/channels/${channelId}/control-panel/connectors/psa`,
+  connector: (channelId: string, connectorId: string) =>
+    `/channels/${channelId}/control-panel/connectors/psa/${connectorId}`,
+  workspaceMapping: (channelId: string, connectorId: string) =>
+    `${paths.connector(channelId, connectorId)}/workspace-mapping`,
+  serviceMapping: (channelId: string, connectorId: string) =>
+    `${paths.connector(channelId, connectorId)}/service-mapping`,
+  sync: (channelId: string, connectorId: string) => `${paths.connector(channelId, connectorId)}/sync`,
+  settings: (channelId: string, connectorId: string) => `${paths.connector(channelId, connectorId)}/settings`,
+};

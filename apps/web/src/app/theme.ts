@@ -1,0 +1,52 @@
+import { createTheme } from '@mui/material/styles';
+
+/** One calm, high-contrast admin theme: indigo accents on a light grey canvas, white cards. */
+export const theme = createTheme({
+  palette: {
+    mode: 'light',
+    primary: { main: '#4f46e5', dark: '#3730a3', light: '#818cf8', contrastText: '#ffffff' },
+    secondary: { main: '#0ea5e9' },
+    success: { main: '#16a34a', light: '#dcfce7', dark: '#166534' },
+    warning: { main: '#d97706', light: '#fef3c7', dark: '#92400e' },
+    error: { main: '#dc2626', light: '#fee2e2', dark: '#991b1b' },
+    info: { main: '#2563eb', light: '#dbeafe' },
+    background: { default: '#f5f6fa', paper: '#ffffff' },
+    text: { primary: '#0f172a', secondary: '#475569' },
+    divider: '#e2e8f0',
+  },
+  shape: { borderRadius: 10 },
+  typography: {
+    fontFamily: '"Inter", "Segoe UI", system-ui, -apple-system, Roboto, "Helvetica Neue", Arial, sans-serif',
+    h4: { fontWeight: 700, fontSize: '1.6rem', letterSpacing: '-0.01em' },
+    h5: { fontWeight: 700, fontSize: '1.3rem' },
+    h6: { fontWeight: 600, fontSize: '1.05rem' },
+    subtitle1: { fontWeight: 600 },
+    subtitle2: { fontWeight: 600, color: '#475569' },
+    button: { fontWeight: 600, letterSpacing: '0.03em' },
+  },
+  components: {
+    MuiButton: { defaultProps: { disableElevation: true } },
+    MuiPaper: {
+      defaultProps: { elevation: 0 },
+      styleOverrides: { outlined: { borderColor: '#e2e8f0' } },
+    },
+    MuiCard: { defaultProps: { variant: 'outlined' } },
+    MuiAppBar: { defaultProps: { elevation: 0 } },
+    MuiTableCell: {
+      styleOverrides: {
+        head: {
+          fontWeight: 600,
+          fontSize: '0.75rem',
+          textTransform: 'uppercase',
+          letterSpacing: '0.04em',
+          color: '#475569',
+          backgroundColor: '#f8fafc',
+        },
+      },
+    },
+    MuiChip: { styleOverrides: { root: { fontWeight: 600 } } },
+    MuiTooltip: { defaultProps: { arrow: true } },
+    MuiDialogTitle: { styleOverrides: { root: { fontWeight: 700 } } },
+    MuiLink: { defaultProps: { underline: 'hover' } },
+  },
+});

@@ -1,0 +1,150 @@
+import Box from '@mui/material/Box';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useMemo, useState } from 'react';
+
+import { lookupKey, useServiceSearch } from '../../api/lookups.api.js';
+import { useMapService, useServiceMappings, useUnmapService } from '../../api/mappings.api.js';
+import type { BillingBasis, ServiceMappingItem } from '../../api/types.js';
+import { useChannel } from '../../app/channel-context.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import {
+  defaultMappingQuery,
+  MappingTable,
+  type MappingRowStatus,
+  type MappingTableRow,
+} from '../../components/MappingTable.js';
+import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+
+function serviceStatus(item: ServiceMappingItem): MappingRowStatus {
+  const mapping = item.mapping;
+  if (!mapping) return { tone: 'default', label: 'Not mapped' };
+  if (!mapping.isPsaServicePresent) {
+    return {
+      tone: 'error',
+      label: 'Service deleted',
+      message: 'The Autotask service no longer exists.',
+      advice: 'Map another Autotask service.',
+    };
+  }
+  if (!mapping.isPsaServiceActive) {
+    return {
+      tone: 'warning',
+      label: 'Inactive service',
+      message: 'The Autotask service is inactive.',
+      advice: 'Reactivate it in Autotask or map an active one.',
+    };
+  }
+  return { tone: 'success', label: 'Mapped' };
+}
+
+const basisLabels: Record<BillingBasis, string> = { devices: 'Devices', users: 'Users' };
+
+/** Service mapping: each Coro module and add-on → an Autotask service, billed per device or per user. */
+export function ServiceMappingPage() {
+  const { channel, canEdit } = useChannel();
+  const { connector } = useConnectorContext();
+  const list = useServiceMappings(channel.id, connector.id);
+  const map = useMapService(channel.id, connector.id);
+  const unmap = useUnmapService(channel.id, connector.id);
+  const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
+  const [pendingRowId, setPendingRowId] = useState<string | null>(null);
+
+  const items = useMemo(() => list.data?.items ?? [], [list.data]);
+  const byKey = useMemo(() => new Map(items.map((i) => [i.serviceKey, i])), [items]);
+  const serviceNames = useMemo(() => new Map(items.map((i) => [i.serviceKey, i.serviceName])), [items]);
+  const search = useServiceSearch(channel.id, connector.id, serviceNames);
+
+  const rows: MappingTableRow[] = items.map((item) => ({
+    id: item.serviceKey,
+    name: item.serviceName,
+    tag: item.serviceKind === 'addon' ? 'Add-on' : 'Module',
+    target: item.mapping ? { id: item.mapping.psaServiceId, name: item.mapping.psaServiceName } : null,
+    status: serviceStatus(item),
+  }));
+
+  const save = (serviceKey: string, psaServiceId: string, billingBasis?: BillingBasis) => {
+    setPendingRowId(serviceKey);
+    setRowError(null);
+    map.mutate(
+      { serviceKey, psaServiceId, billingBasis },
+      {
+        onError: (error) => setRowError({ rowId: serviceKey, error }),
+        onSettled: () => setPendingRowId(null),
+      },
+    );
+  };
+
+  const mappedCount = items.filter((i) => i.mapping).length;
+
+  return (
+    <Stack spacing={2.5}>
+      <Box>
+        <Typography variant="h5" component="h2">
+          Service mapping
+        </Typography>
+        <Typography color="text.secondary" sx={{ mt: 0.5, maxWidth: 760 }}>
+          Link each Coro module and add-on to the Autotask service on your customers&apos; contracts. Units
+          are counted per protected device or per protected user. {mappedCount} of {items.length} services
+          mapped.
+        </Typography>
+      </Box>
+      {unmap.isError ? <ErrorAlert error={unmap.error} title="Unmapping failed" /> : null}
+      <Paper variant="outlined" sx={{ p: { xs: 1.5, md: 2.5 } }}>
+        {list.isError ? (
+          <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
+        ) : (
+          <MappingTable
+            subjectLabel="Coro service"
+            targetLabel="Autotask Services"
+            subjectPlural="services"
+            rows={rows}
+            total={rows.length}
+            query={defaultMappingQuery}
+            onQueryChange={() => undefined}
+            hasToolbar={false}
+            search={search}
+            searchKey={lookupKey(connector.id, 'services')}
+            onMap={(row, option) => save(row.id, option.id, byKey.get(row.id)?.mapping?.billingBasis)}
+            onUnmap={(row) => unmap.mutate(row.id)}
+            pendingRowId={pendingRowId}
+            rowError={rowError}
+            isLoading={list.isFetching}
+            readOnly={!canEdit}
+            extraColumns={[
+              {
+                header: 'Billing basis',
+                render: (row) => {
+                  const item = byKey.get(row.id);
+                  if (!item) return null;
+                  const basis = item.mapping?.billingBasis ?? item.defaultBillingBasis;
+                  if (!canEdit || !item.mapping) {
+                    return <Typography variant="body2">{basisLabels[basis]}</Typography>;
+                  }
+                  const mapping = item.mapping;
+                  return (
+                    <TextField
+                      select
+                      size="small"
+                      value={basis}
+                      onChange={(e) => save(row.id, mapping.psaServiceId, e.target.value as BillingBasis)}
+                      slotProps={{ htmlInput: { 'aria-label': `Billing basis for ${row.name}` } }}
+                      disabled={pendingRowId === row.id}
+                      sx={{ minWidth: 120 }}
+                    >
+                      <MenuItem value="devices">Devices</MenuItem>
+                      <MenuItem value="users">Users</MenuItem>
+                    </TextField>
+                  );
+                },
+              },
+            ]}
+          />
+        )}
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,263 @@
+import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
+import FactCheckIcon from '@mui/icons-material/FactCheck';
+import RefreshIcon from '@mui/icons-material/Refresh';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import Paper from '@mui/material/Paper';
+import Snackbar from '@mui/material/Snackbar';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useMemo, useState } from 'react';
+
+import { useCompanySearch, useRefreshLookups, lookupKey } from '../../api/lookups.api.js';
+import {
+  useAutoMap,
+  useMapWorkspace,
+  useRunContractCheck,
+  useSuggestions,
+  useUnmapWorkspace,
+  useWorkspaceMappings,
+} from '../../api/mappings.api.js';
+import type { WorkspaceMappingItem, WorkspaceMappingQuery } from '../../api/types.js';
+import { useChannel } from '../../app/channel-context.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import {
+  defaultMappingQuery,
+  MappingTable,
+  type MappingQuery,
+  type MappingRowStatus,
+  type MappingTableRow,
+} from '../../components/MappingTable.js';
+import { plural } from '../../lib/format.js';
+import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+
+const sortToServer = { subject: 'workspace', target: 'company', status: 'status' } as const;
+
+/** The row's status: not mapped, the company's state, then the contract check with its advice. */
+export function workspaceStatus(item: WorkspaceMappingItem): MappingRowStatus {
+  const mapping = item.mapping;
+  if (!mapping) return { tone: 'default', label: 'Not mapped' };
+  if (!mapping.isCompanyPresent) {
+    return {
+      tone: 'error',
+      label: 'Company deleted',
+      message: 'The Autotask company no longer exists.',
+      advice: 'Map this workspace to another company.',
+    };
+  }
+  const check = mapping.check;
+  if (!check) return { tone: 'info', label: 'Mapped', message: 'Contract not checked yet.' };
+  switch (check.status) {
+    case 'ok':
+      return {
+        tone: 'success',
+        label: 'Contract OK',
+        message: check.contractName ? `Contract: ${check.contractName}` : null,
+      };
+    case 'no_contract':
+      return { tone: 'warning', label: 'No contract', message: check.message, advice: check.advice };
+    case 'service_missing':
+      return { tone: 'warning', label: 'Service missing', message: check.message, advice: check.advice };
+    case 'ambiguous':
+      return { tone: 'warning', label: 'Ambiguous contract', message: check.message, advice: check.advice };
+    case 'inactive_company':
+      return { tone: 'warning', label: 'Inactive company', message: check.message, advice: check.advice };
+  }
+}
+
+/** Workspace mapping: each Coro child workspace of the channel → an Autotask company. */
+export function WorkspaceMappingPage() {
+  const { channel, canEdit } = useChannel();
+  const { connector } = useConnectorContext();
+  const [query, setQuery] = useState<MappingQuery>(defaultMappingQuery);
+  const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
+  const [pendingRowId, setPendingRowId] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const serverQuery: WorkspaceMappingQuery = {
+    filter: query.filter,
+    q: query.q || undefined,
+    sort: sortToServer[query.sort],
+    order: query.order,
+    limit: query.pageSize,
+    offset: query.page * query.pageSize,
+  };
+  const page = useWorkspaceMappings(channel.id, connector.id, serverQuery);
+  const suggestions = useSuggestions(channel.id, connector.id, canEdit);
+  const search = useCompanySearch(channel.id, connector.id);
+  const map = useMapWorkspace(channel.id, connector.id);
+  const unmap = useUnmapWorkspace(channel.id, connector.id);
+  const autoMap = useAutoMap(channel.id, connector.id);
+  const check = useRunContractCheck(channel.id, connector.id);
+  const refresh = useRefreshLookups(channel.id, connector.id);
+
+  const suggestionByWorkspace = useMemo(() => {
+    const byId = new Map<string, { id: string; name: string; score: number }>();
+    for (const item of suggestions.data?.items ?? []) {
+      const best = item.candidates[0];
+      if (best) byId.set(item.workspaceId, { id: best.companyId, name: best.companyName, score: best.score });
+    }
+    return byId;
+  }, [suggestions.data]);
+
+  const rows: MappingTableRow[] = useMemo(
+    () =>
+      (page.data?.items ?? []).map((item) => ({
+        id: item.workspaceId,
+        name: item.workspaceName,
+        tag: item.workspaceStatus && item.workspaceStatus !== 'Subscription' ? item.workspaceStatus : null,
+        target: item.mapping
+          ? {
+              id: item.mapping.companyId,
+              name: item.mapping.companyName,
+            }
+          : null,
+        status: workspaceStatus(item),
+        suggestion: item.mapping ? null : (suggestionByWorkspace.get(item.workspaceId) ?? null),
+      })),
+    [page.data, suggestionByWorkspace],
+  );
+
+  const doMap = (rowId: string, companyId: string) => {
+    setPendingRowId(rowId);
+    setRowError(null);
+    map.mutate(
+      { workspaceId: rowId, companyId },
+      {
+        onError: (error) => setRowError({ rowId, error }),
+        onSettled: () => setPendingRowId(null),
+      },
+    );
+  };
+
+  const counts = page.data?.counts;
+
+  return (
+    <Stack spacing={2.5}>
+      <Stack
+        direction={{ xs: 'column', md: 'row' }}
+        spacing={2}
+        sx={{ justifyContent: 'space-between', alignItems: { md: 'flex-start' } }}
+      >
+        <Box>
+          <Typography variant="h5" component="h2">
+            Workspace mapping
+          </Typography>
+          <Typography color="text.secondary" sx={{ mt: 0.5, maxWidth: 720 }}>
+            Link each Coro child workspace of {channel.displayName} to its Autotask company. Keep it one to
+            one: each company should hold one recurring-service contract with each Coro service once.
+          </Typography>
+        </Box>
+        {canEdit ? (
+          <Stack direction="row" spacing={1} sx={{ flexShrink: 0, flexWrap: 'wrap', rowGap: 1 }}>
+            <Button
+              variant="outlined"
+              startIcon={refresh.isPending ? <CircularProgress size={16} /> : <RefreshIcon />}
+              onClick={() =>
+                refresh.mutate(undefined, {
+                  onSuccess: () => setNotice('Companies and services re-read from Autotask.'),
+                })
+              }
+              disabled={refresh.isPending}
+            >
+              Refresh from Autotask
+            </Button>
+            <Button
+              variant="outlined"
+              startIcon={check.isPending ? <CircularProgress size={16} /> : <FactCheckIcon />}
+              onClick={() =>
+                check.mutate(undefined, {
+                  onSuccess: (summary) =>
+                    setNotice(
+                      `Checked ${plural(summary.checked, 'contract')}: ${summary.byStatus.ok} OK, ${
+                        summary.checked - summary.byStatus.ok
+                      } with problems.`,
+                    ),
+                })
+              }
+              disabled={check.isPending}
+            >
+              Check contracts
+            </Button>
+            <Button
+              variant="contained"
+              startIcon={
+                autoMap.isPending ? <CircularProgress size={16} color="inherit" /> : <AutoFixHighIcon />
+              }
+              onClick={() =>
+                autoMap.mutate(undefined, {
+                  onSuccess: (result) =>
+                    setNotice(
+                      `Auto-map linked ${plural(result.mapped.length, 'workspace')} with exactly matching names; ${
+                        result.skipped.length
+                      } left for you to map.`,
+                    ),
+                })
+              }
+              disabled={autoMap.isPending}
+            >
+              Auto-map exact names
+            </Button>
+          </Stack>
+        ) : null}
+      </Stack>
+      {autoMap.isError ? <ErrorAlert error={autoMap.error} title="Auto-map failed" /> : null}
+      {check.isError ? <ErrorAlert error={check.error} title="The contract check failed" /> : null}
+      {refresh.isError ? <ErrorAlert error={refresh.error} title="Refreshing from Autotask failed" /> : null}
+      {unmap.isError ? <ErrorAlert error={unmap.error} title="Unmapping failed" /> : null}
+      {counts && counts.problems > 0 ? (
+        <Alert
+          severity="warning"
+          action={
+            query.filter !== 'problems' ? (
+              <Button
+                color="inherit"
+                size="small"
+                onClick={() => setQuery({ ...query, filter: 'problems', page: 0 })}
+              >
+                Show
+              </Button>
+            ) : undefined
+          }
+        >
+          {plural(counts.problems, 'mapped workspace')} cannot be billed as things stand. Each row says what
+          to fix in Autotask.
+        </Alert>
+      ) : null}
+      <Paper variant="outlined" sx={{ p: { xs: 1.5, md: 2.5 } }}>
+        {page.isError ? (
+          <ErrorAlert error={page.error} onRetry={() => void page.refetch()} />
+        ) : (
+          <MappingTable
+            subjectLabel="Coro workspace"
+            targetLabel="Autotask Company"
+            subjectPlural="workspaces"
+            rows={rows}
+            total={page.data?.total ?? 0}
+            counts={counts}
+            query={query}
+            onQueryChange={setQuery}
+            search={search}
+            searchKey={lookupKey(connector.id, 'companies')}
+            onMap={(row, option) => doMap(row.id, option.id)}
+            onUnmap={(row) => unmap.mutate(row.id)}
+            onConfirmSuggestion={(row) => row.suggestion && doMap(row.id, row.suggestion.id)}
+            pendingRowId={pendingRowId}
+            rowError={rowError}
+            isLoading={page.isFetching}
+            readOnly={!canEdit}
+          />
+        )}
+      </Paper>
+      <Snackbar
+        open={notice !== null}
+        autoHideDuration={6000}
+        onClose={() => setNotice(null)}
+        message={notice}
+        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
+      />
+    </Stack>
+  );
+}
