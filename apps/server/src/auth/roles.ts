@@ -1,0 +1,15 @@
+import type { PermissionLevel, Role } from '@coro/contracts';
+
+const roleRank: Readonly<Record<Role, number>> = { msp_viewer: 1, msp_admin: 2, msp_super_admin: 3 };
+const levelRank: Readonly<Record<PermissionLevel, number>> = { read: 1, write: 2, admin: 3 };
+
+/** read: every role; write: msp_admin and up; admin: msp_super_admin only. */
+export const roleAllows = (role: Role, level: PermissionLevel): boolean => roleRank[role] >= levelRank[level];
+
+export const strongestRole = (roles: readonly Role[]): Role | null =>
+  roles.reduce<Role | null>(
+    (best, role) => (best === null || roleRank[role] > roleRank[best] ? role : best),
+    null,
+  );
+
+export const isRole = (value: string): value is Role => value in roleRank;

@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import type { ChannelAccess, Membership, Role, UserSummary, WorkspaceKind } from '@coro/contracts';
+
+import { newId } from '../db/ids.js';
+import type { DB } from '../db/schema.js';
+import { isRole, strongestRole } from './roles.js';
+
+type Db = Kysely<DB>;
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export interface UserRecord extends UserSummary {
+  readonly passwordHash: string;
+  readonly failedLoginCount: number;
+  readonly lockedUntil: string | null;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRecord | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'password_hash', 'failed_login_count', 'locked_until'])
+    .where('email', '=', normalizeEmail(email))
+    .executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        email: row.email,
+        displayName: row.display_name,
+        passwordHash: row.password_hash,
+        failedLoginCount: row.failed_login_count,
+        lockedUntil: row.locked_until,
+      }
+    : undefined;
+}
+
+export async function insertUser(
+  db: Db,
+  input: { email: string; displayName: string; passwordHash: string; id?: string },
+  now: string,
+): Promise<UserSummary> {
+  const id = input.id ?? newId();
+  const email = normalizeEmail(input.email);
+  await db
+    .insertInto('users')
+    .values({
+      id,
+      email,
+      display_name: input.displayName,
+      password_hash: input.passwordHash,
+      failed_login_count: 0,
+      locked_until: null,
+      last_login_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return { id, email, displayName: input.displayName };
+}
+
+/** Grants (or changes) a user's role on a workspace. */
+export async function grantRole(
+  db: Db,
+  userId: string,
+  workspaceId: string,
+  role: Role,
+  now: string,
+): Promise<void> {
+  await db
+    .insertInto('memberships')
+    .values({ id: newId(), user_id: userId, workspace_id: workspaceId, role, created_at: now })
+    .onConflict((oc) => oc.columns(['user_id', 'workspace_id']).doUpdateSet({ role }))
+    .execute();
+}
+
+export async function membershipsOf(db: Db, userId: string): Promise<Membership[]> {
+  const rows = await db
+    .selectFrom('memberships as m')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select(['m.workspace_id', 'm.role', 'w.display_name', 'w.kind'])
+    .where('m.user_id', '=', userId)
+    .orderBy('w.display_name')
+    .execute();
+  return rows
+    .filter((r) => isRole(r.role))
+    .map((r) => ({
+      workspaceId: r.workspace_id,
+      workspaceName: r.display_name,
+      workspaceKind: r.kind as WorkspaceKind,
+      role: r.role as Role,
+    }));
+}
+
+/** Channels the user may open: channels they hold a role on, and every channel nested below them. */
+export async function accessibleChannels(
+  db: Db,
+  memberships: readonly Membership[],
+): Promise<ChannelAccess[]> {
+  const channels = await db
+    .selectFrom('workspaces')
+    .select(['id', 'display_name', 'parent_id'])
+    .where('kind', '=', 'channel')
+    .orderBy('display_name')
+    .execute();
+  const byId = new Map(channels.map((c) => [c.id, c]));
+  const direct = new Map(
+    memberships.filter((m) => byId.has(m.workspaceId)).map((m) => [m.workspaceId, m.role]),
+  );
+  const result: ChannelAccess[] = [];
+  for (const channel of channels) {
+    const inherited: Role[] = [];
+    let cursor: string | null = channel.id;
+    for (let depth = 0; cursor !== null && depth < 16; depth += 1) {
+      const role = direct.get(cursor);
+      if (role) inherited.push(role);
+      cursor = byId.get(cursor)?.parent_id ?? null;
+    }
+    const role = strongestRole(inherited);
+    if (role)
+      result.push({ id: channel.id, displayName: channel.display_name, parentId: channel.parent_id, role });
+  }
+  return result;
+}
+
+export async function recordFailedLogin(
+  db: Db,
+  userId: string,
+  count: number,
+  lockedUntil: string | null,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_login_count: count, locked_until: lockedUntil, updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function recordSuccessfulLogin(db: Db, userId: string, now: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_login_count: 0, locked_until: null, last_login_at: now, updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+}

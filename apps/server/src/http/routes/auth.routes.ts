@@ -1,0 +1,144 @@
+import {
+  ChannelParams,
+  CreateMachineTokenBody,
+  CreatedMachineToken,
+  LoginBody,
+  MachineTokenList,
+  Me,
+  Ok,
+  TokenParams,
+  errorResponses,
+} from '@coro/contracts';
+
+import { actorOf } from '../../auth/principal.js';
+import { describeUser, login } from '../../auth/auth.service.js';
+import {
+  createMachineToken,
+  deleteSession,
+  listMachineTokens,
+  revokeMachineToken,
+} from '../../auth/session.repository.js';
+import { recordAudit } from '../../audit/audit.repository.js';
+import { AppError } from '../app-error.js';
+import { clearSessionCookies, setSessionCookies } from '../plugins/auth.plugin.js';
+import type { RoutePlugin } from './route-plugin.js';
+
+export const authRoutes: RoutePlugin = (app, ctx) => {
+  app.post(
+    '/api/auth/login',
+    {
+      schema: { tags: ['auth'], body: LoginBody, response: { 200: Me, ...errorResponses } },
+      config: {
+        auth: 'public',
+        rateLimit: { max: ctx.config.login.rateLimitMax, timeWindow: ctx.config.login.rateLimitWindowMs },
+      },
+    },
+    async (request, reply) => {
+      const result = await login(ctx, {
+        email: request.body.email,
+        password: request.body.password,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+      });
+      const csrf = setSessionCookies(ctx, reply, result.token, result.expiresAt);
+      return describeUser(ctx, result.user, csrf, result.expiresAt);
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { schema: { tags: ['auth'], response: { 200: Ok, ...errorResponses } } },
+    async (request, reply) => {
+      const principal = request.requireUser();
+      await deleteSession(ctx.database.db, principal.sessionId);
+      clearSessionCookies(ctx, reply);
+      return { ok: true as const };
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    { schema: { tags: ['auth'], response: { 200: Me, ...errorResponses } } },
+    async (request) => {
+      const principal = request.requireUser();
+      return describeUser(ctx, principal.user, principal.csrfToken, principal.sessionExpiresAt);
+    },
+  );
+
+  app.get(
+    '/api/channels/:channelId/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        params: ChannelParams,
+        response: { 200: MachineTokenList, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'write');
+      return { items: await listMachineTokens(ctx.database.db, request.params.channelId) };
+    },
+  );
+
+  app.post(
+    '/api/channels/:channelId/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        params: ChannelParams,
+        body: CreateMachineTokenBody,
+        response: { 201: CreatedMachineToken, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { workspace } = await request.requireChannel(request.params.channelId, 'write');
+      const user = request.requireUser();
+      const now = ctx.clock().toISOString();
+      const created = await ctx.database.db.transaction().execute(async (trx) => {
+        const result = await createMachineToken(
+          trx,
+          {
+            channelId: workspace.id,
+            name: request.body.name,
+            scope: request.body.scope,
+            createdBy: user.user.id,
+          },
+          now,
+        );
+        await recordAudit(trx, {
+          actor: actorOf(request.principal),
+          workspaceId: workspace.id,
+          action: 'token.created',
+          entity: 'machine_token',
+          entityId: result.token.id,
+          after: result.token,
+          at: now,
+        });
+        return result;
+      });
+      return reply.status(201).send({ token: created.token, secret: created.secret });
+    },
+  );
+
+  app.delete(
+    '/api/channels/:channelId/tokens/:tokenId',
+    { schema: { tags: ['auth'], params: TokenParams, response: { 200: Ok, ...errorResponses } } },
+    async (request) => {
+      const { workspace } = await request.requireChannel(request.params.channelId, 'write');
+      const now = ctx.clock().toISOString();
+      await ctx.database.db.transaction().execute(async (trx) => {
+        const isRevoked = await revokeMachineToken(trx, workspace.id, request.params.tokenId, now);
+        if (!isRevoked) throw new AppError('not_found', 'No live token with this id in this channel.');
+        await recordAudit(trx, {
+          actor: actorOf(request.principal),
+          workspaceId: workspace.id,
+          action: 'token.revoked',
+          entity: 'machine_token',
+          entityId: request.params.tokenId,
+          at: now,
+        });
+      });
+      return { ok: true as const };
+    },
+  );
+};

@@ -1,0 +1,21 @@
+import { auditRoutes } from './audit.routes.js';
+import { authRoutes } from './auth.routes.js';
+import { catalogRoutes } from './catalog.routes.js';
+import { connectorRoutes } from './connectors.routes.js';
+import { lookupRoutes } from './lookups.routes.js';
+import { mappingRoutes } from './mappings.routes.js';
+import type { RoutePlugin } from './route-plugin.js';
+import { usageRoutes } from './usage.routes.js';
+import { workspaceRoutes } from './workspaces.routes.js';
+
+/** Every API route module, in registration order. One line per module: add yours here. */
+export const routePlugins: readonly RoutePlugin[] = [
+  authRoutes,
+  workspaceRoutes,
+  catalogRoutes,
+  usageRoutes,
+  auditRoutes,
+  connectorRoutes,
+  lookupRoutes,
+  mappingRoutes,
+];
