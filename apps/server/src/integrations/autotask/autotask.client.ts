@@ -6,6 +6,7 @@
  * → retry decision → (401: rediscover the zone once, retry if the zone moved) → classification.
  */
 import { constants as cryptoConstants } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Agent, request, type Dispatcher } from 'undici';
 import {
@@ -137,6 +138,9 @@ export class AutotaskClient {
 
   constructor(deps: ClientDeps) {
     this.#deps = deps;
+    // Every in-flight request listens on this one signal (close() aborts them all); dozens of
+    // concurrent chunk queries are normal, not a leak.
+    setMaxListeners(0, this.#abort.signal);
   }
 
   /** HTTP requests this client sent (every attempt, discovery included). */
@@ -320,11 +324,15 @@ export class AutotaskClient {
       } catch {
         return { kind: 'closed' };
       }
-      const startedAt = performance.now();
-      const outcome = mode.isQueued
-        ? await queues.run(spec.entity, () => this.#send(spec, url, mode.isAuthenticated))
-        : await this.#send(spec, url, mode.isAuthenticated);
-      const durationMs = Math.round(performance.now() - startedAt);
+      // Timed inside the queue: durationMs is Autotask's time, not our own queueing.
+      let durationMs = 0;
+      const timedSend = async (): Promise<Outcome> => {
+        const startedAt = performance.now();
+        const result = await this.#send(spec, url, mode.isAuthenticated);
+        durationMs = Math.round(performance.now() - startedAt);
+        return result;
+      };
+      const outcome = mode.isQueued ? await queues.run(spec.entity, timedSend) : await timedSend();
       if (outcome.kind === 'closed') return outcome;
       if (outcome.kind === 'ok' || outcome.kind === 'garbage') {
         this.#emitCall(spec, { status: outcome.status, durationMs, attempt, outcome: 'ok' });

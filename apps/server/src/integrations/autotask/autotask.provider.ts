@@ -351,7 +351,8 @@ export class AutotaskConnection implements PsaConnection {
     const rows = await this.#inChunks(contractIds, (ids) =>
       this.#collect(
         'ContractServiceUnits',
-        [f.in('contractID', ids), f.lte('startDate', dayAfter), f.gte('endDate', dayBefore)],
+        // Date bounds first: they discard most of the ~12 periods per year before the `in` test.
+        [f.lte('startDate', dayAfter), f.gte('endDate', dayBefore), f.in('contractID', ids)],
         includeFields.ContractServiceUnits,
         parseContractServiceUnit,
       ),
