@@ -39,7 +39,7 @@ export class Admin implements SandboxAdmin {
       check(problem === null, problem ?? '');
     }
     try {
-      this.state.reset(seed ?? 'demo');
+      this.state.reset(seed);
     } catch (error) {
       throw new AdminInputError(`seed could not be loaded: ${(error as Error).message}`);
     }

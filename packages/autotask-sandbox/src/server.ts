@@ -266,6 +266,7 @@ export class SandboxServer {
           timeZone: state.timeZone,
           nowMs: state.now(),
           actingResourceId: impersonated ?? auth.user.resourceId,
+          impersonatorResourceId: impersonated === null ? null : auth.user.resourceId,
         },
       });
     } catch (error) {

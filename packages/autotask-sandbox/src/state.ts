@@ -24,6 +24,8 @@ export class SandboxState {
   readonly limits: Limits;
   readonly timeZone: string;
   stats: SandboxStats = { requests: 0, byEntity: {}, rejected429: 0 };
+  /** The seed last chosen (at start or by an explicit reset): what a bare reset() goes back to. */
+  seed: SeedOption = 'demo';
   private frozenNowMs: number | null = null;
   private readonly clock: () => Date;
 
@@ -48,9 +50,10 @@ export class SandboxState {
   }
 
   /** A freshly seeded tenant: default API user only, zone 1, no faults, counters zeroed. */
-  reset(seed: SeedOption): void {
+  reset(seed: SeedOption = this.seed): void {
     const { db, description } = buildDatabase(seed, this.now(), this.timeZone);
     this.db = db;
+    this.seed = seed;
     this.users.clear();
     this.addUser({ ...defaultApiUser, isReadOnly: false, resourceId: apiUserResourceId });
     for (const u of description.apiUsers ?? []) {

@@ -123,6 +123,7 @@ function stampCreate(def: EntityDef, draft: Draft, ctx: WriteContext): void {
   set('createdByResourceID', ctx.actingResourceId);
   set('creatorResourceID', ctx.actingResourceId);
   set('updateResourceID', ctx.actingResourceId);
+  set('impersonatorCreatorResourceID', ctx.impersonatorResourceId);
   if (def.fieldByKey.has('isactive') && (draft.isActive === null || draft.isActive === undefined))
     draft.isActive = true;
 }

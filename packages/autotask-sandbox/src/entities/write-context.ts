@@ -6,4 +6,6 @@ export interface WriteContext {
   nowMs: number;
   /** The resource the write is attributed to: the impersonated one, else the API user's own. */
   actingResourceId: number;
+  /** The API user's own resource when it impersonates someone, else null. */
+  impersonatorResourceId: number | null;
 }
