@@ -1,5 +1,140 @@
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the owner of this area
-export interface SyncTables extends JobTables {}
+import type { Generated } from 'kysely';
+
+export interface SyncTables extends SyncOwnTables, JobTables {}
+
+// ── sync block (owner: sync engineer) ─────────────────────────────────────────────────────────────
+export interface SyncSettingsTable {
+  connector_id: string;
+  /** BillingPolicy as JSON text. */
+  policy_json: string;
+  is_schedule_enabled: number;
+  /** HH:MM in the policy's time zone. */
+  schedule_time: string;
+  updated_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  connector_id: string;
+  /** 'apply' | 'dry-run' */
+  mode: string;
+  /** 'schedule' | 'manual' | 'cli' | 'approval' */
+  trigger: string;
+  /** SyncRunStatus */
+  status: string;
+  effective_date: string | null;
+  time_zone: string | null;
+  requested_by: string | null;
+  phase: string | null;
+  progress_done: Generated<number>;
+  progress_total: Generated<number>;
+  lines_total: Generated<number>;
+  unchanged: Generated<number>;
+  adjusted: Generated<number>;
+  held: Generated<number>;
+  skipped: Generated<number>;
+  problems: Generated<number>;
+  failed: Generated<number>;
+  units_added: Generated<number>;
+  units_removed: Generated<number>;
+  psa_reads: Generated<number>;
+  psa_writes: Generated<number>;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+export interface SyncRunLinesTable {
+  id: string;
+  run_id: string;
+  seq: number;
+  workspace_id: string;
+  workspace_name: string;
+  service_key: string;
+  service_name: string;
+  psa_service_id: string | null;
+  company_id: string | null;
+  contract_id: string | null;
+  contract_name: string | null;
+  contract_service_id: string | null;
+  kind: string;
+  problem: string | null;
+  hold_reason: string | null;
+  skip_reason: string | null;
+  current_units: number | null;
+  target_units: number | null;
+  delta: number | null;
+  last_confirmed_units: number | null;
+  effective_date: string | null;
+  is_deferred: number;
+  is_unmapped: number;
+  /** LineStatus */
+  status: string;
+  message: string;
+  advice: string | null;
+  detail: string | null;
+  ledger_key: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  updated_at: string;
+}
+
+export interface SyncLedgerTable {
+  /** connector:contract:service:date — what Autotask keeps unique per adjustment. */
+  key: string;
+  connector_id: string;
+  contract_id: string;
+  psa_service_id: string;
+  contract_service_id: string | null;
+  effective_date: string;
+  run_id: string;
+  line_id: string;
+  from_units: number;
+  to_units: number;
+  unit_change: number;
+  /** LedgerState: 'pending' | 'applied' | 'failed' */
+  state: string;
+  attempts: number;
+  psa_adjustment_id: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncConfirmedUnitsTable {
+  connector_id: string;
+  workspace_id: string;
+  service_key: string;
+  workspace_name: string;
+  service_name: string;
+  company_id: string;
+  contract_id: string;
+  psa_service_id: string;
+  units: number;
+  as_of_date: string;
+  run_id: string;
+  confirmed_at: string;
+}
+
+export interface SyncLocksTable {
+  connector_id: string;
+  run_id: string;
+  expires_at: string;
+}
+
+export interface SyncOwnTables {
+  sync_settings: SyncSettingsTable;
+  sync_runs: SyncRunsTable;
+  sync_run_lines: SyncRunLinesTable;
+  sync_ledger: SyncLedgerTable;
+  sync_confirmed_units: SyncConfirmedUnitsTable;
+  sync_locks: SyncLocksTable;
+}
 
 // ── jobs + notifications block (owner: jobs engineer) ─────────────────────────────────────────────
 /** The embedded queue's table (LocalQueue). See src/jobs/local/local-queue.ts. */

@@ -1,0 +1,103 @@
+/**
+ * Public entry points of the billing sync, for jobs (scheduled and manual runs), HTTP routes and
+ * the CLI.
+ *
+ * @example
+ *   const summary = await runSync(ctx, { connectorId, mode: 'apply', trigger: 'schedule' });
+ *   await approveHeldLines(ctx, summary.runId, [lineId], actor);
+ */
+import { recordAudit, type AuditActor } from '../audit/audit.repository.js';
+import { markConnectorError, openConnection } from '../connectors/connector.service.js';
+import type { AppContext } from '../http/app-context.js';
+import { AppError } from '../http/app-error.js';
+import { approveLines, type ApprovalResult } from './sync-approval.js';
+import {
+  executeSync,
+  type RunSyncOptions,
+  type SyncEnvironment,
+  type SyncRunSummary,
+  type SyncTuning,
+} from './sync.executor.js';
+
+export { syncProgressHub, renderProgressBar, type SyncProgressEvent } from './sync-progress.js';
+export { createSyncRunRepository, type SyncRunStatus, type LineStatus } from './sync-run.repository.js';
+export { createSyncSettingsRepository, type SyncSettings } from './sync-settings.repository.js';
+export {
+  syncModes,
+  syncTriggers,
+  type RunSyncOptions,
+  type SyncMode,
+  type SyncRunSummary,
+  type SyncTrigger,
+  type SyncTuning,
+} from './sync.executor.js';
+export type { ApprovalResult } from './sync-approval.js';
+
+export function syncEnvironment(ctx: AppContext): SyncEnvironment {
+  return {
+    db: ctx.database.db,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    openConnection: async (connectorId, onCall) =>
+      (await openConnection(ctx, connectorId, { onCall })).connection,
+    onCredentialFailure: (connectorId, error) => markConnectorError(ctx, connectorId, error),
+    onFinished: async (summary) => {
+      await ctx.database.db
+        .updateTable('psa_connectors')
+        .set({ last_sync_at: summary.finishedAt })
+        .where('id', '=', summary.connectorId)
+        .execute();
+    },
+  };
+}
+
+/**
+ * Runs one sync of a connector: `dry-run` plans and records the lines without writing to the PSA;
+ * `apply` also writes the adjustments through the ledger. Never throws for PSA failures (they are
+ * line results or a `failed` run); throws AppError only when the run cannot be recorded at all.
+ */
+export async function runSync(ctx: AppContext, options: RunSyncOptions): Promise<SyncRunSummary> {
+  return executeSync(syncEnvironment(ctx), options);
+}
+
+/** Applies held lines of a run after re-reading Autotask; audited on the connector's channel. */
+export async function approveHeldLines(
+  ctx: AppContext,
+  runId: string,
+  lineIds: readonly string[],
+  actor: AuditActor,
+  tuning: Partial<SyncTuning> = {},
+): Promise<{ runId: string; results: ApprovalResult[] }> {
+  let outcome: Awaited<ReturnType<typeof approveLines>>;
+  try {
+    outcome = await approveLines(
+      syncEnvironment(ctx),
+      runId,
+      lineIds,
+      { id: actor.id, label: actor.label },
+      tuning,
+    );
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'not_found') throw new AppError('not_found', 'No such sync run.');
+    if (code === 'conflict') throw new AppError('conflict', (error as Error).message);
+    throw error;
+  }
+  const connector = await ctx.database.db
+    .selectFrom('psa_connectors')
+    .select('channel_id')
+    .where('id', '=', outcome.connectorId)
+    .executeTakeFirst();
+  if (connector) {
+    await recordAudit(ctx.database.db, {
+      actor,
+      workspaceId: connector.channel_id,
+      action: 'sync.lines_approved',
+      entity: 'sync_run',
+      entityId: runId,
+      after: { results: outcome.results.map((r) => ({ lineId: r.lineId, status: r.status })) },
+      at: ctx.clock().toISOString(),
+    });
+  }
+  return { runId, results: outcome.results };
+}

@@ -1,0 +1,288 @@
+import type { Kysely, Selectable } from 'kysely';
+
+import type { DB } from '../db/schema.js';
+import type { SyncRunLinesTable, SyncRunsTable } from '../db/tables/sync.tables.js';
+import type { PlannedLine } from '../domain/sync-plan.js';
+
+export const syncRunStatuses = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
+export type SyncRunStatus = (typeof syncRunStatuses)[number];
+
+/**
+ * Execution state of a line. `planned`: an adjust line not yet sent; `not_applied`: a dry run's
+ * adjust line; `none`: nothing to do (unchanged, skipped, problem).
+ */
+export const lineStatuses = [
+  'planned',
+  'applied',
+  'failed',
+  'held',
+  'approved',
+  'stale',
+  'not_applied',
+  'none',
+] as const;
+export type LineStatus = (typeof lineStatuses)[number];
+
+export type SyncRunRow = Selectable<SyncRunsTable>;
+export type SyncLineRow = Selectable<SyncRunLinesTable>;
+
+export const runCounterColumns = [
+  'lines_total',
+  'unchanged',
+  'adjusted',
+  'held',
+  'skipped',
+  'problems',
+  'failed',
+  'units_added',
+  'units_removed',
+  'psa_reads',
+  'psa_writes',
+] as const;
+export type RunCounters = Record<(typeof runCounterColumns)[number], number>;
+
+export const emptyCounters = (): RunCounters => ({
+  lines_total: 0,
+  unchanged: 0,
+  adjusted: 0,
+  held: 0,
+  skipped: 0,
+  problems: 0,
+  failed: 0,
+  units_added: 0,
+  units_removed: 0,
+  psa_reads: 0,
+  psa_writes: 0,
+});
+
+const runColumns = [
+  'id',
+  'connector_id',
+  'mode',
+  'trigger',
+  'status',
+  'effective_date',
+  'time_zone',
+  'requested_by',
+  'phase',
+  'progress_done',
+  'progress_total',
+  ...runCounterColumns,
+  'error_code',
+  'error_message',
+  'created_at',
+  'started_at',
+  'finished_at',
+  'updated_at',
+] as const;
+
+const lineColumns = [
+  'id',
+  'run_id',
+  'seq',
+  'workspace_id',
+  'workspace_name',
+  'service_key',
+  'service_name',
+  'psa_service_id',
+  'company_id',
+  'contract_id',
+  'contract_name',
+  'contract_service_id',
+  'kind',
+  'problem',
+  'hold_reason',
+  'skip_reason',
+  'current_units',
+  'target_units',
+  'delta',
+  'last_confirmed_units',
+  'effective_date',
+  'is_deferred',
+  'is_unmapped',
+  'status',
+  'message',
+  'advice',
+  'detail',
+  'ledger_key',
+  'approved_by',
+  'approved_at',
+  'updated_at',
+] as const;
+
+export function initialLineStatus(line: PlannedLine, mode: 'apply' | 'dry-run'): LineStatus {
+  switch (line.kind) {
+    case 'adjust':
+      return mode === 'apply' ? 'planned' : 'not_applied';
+    case 'held':
+      return 'held';
+    case 'unchanged':
+    case 'skipped':
+    case 'problem':
+      return 'none';
+  }
+}
+
+export function createSyncRunRepository(db: Kysely<DB>) {
+  return {
+    async create(run: {
+      id: string;
+      connectorId: string;
+      mode: string;
+      trigger: string;
+      status: SyncRunStatus;
+      requestedBy: string | null;
+      now: string;
+    }): Promise<void> {
+      await db
+        .insertInto('sync_runs')
+        .values({
+          id: run.id,
+          connector_id: run.connectorId,
+          mode: run.mode,
+          trigger: run.trigger,
+          status: run.status,
+          requested_by: run.requestedBy,
+          created_at: run.now,
+          updated_at: run.now,
+          started_at: run.status === 'running' ? run.now : null,
+        })
+        .execute();
+    },
+
+    async get(runId: string): Promise<SyncRunRow | undefined> {
+      return db.selectFrom('sync_runs').select(runColumns).where('id', '=', runId).executeTakeFirst();
+    },
+
+    async update(
+      runId: string,
+      patch: Partial<Omit<SyncRunRow, 'id' | 'connector_id' | 'created_at'>>,
+    ): Promise<void> {
+      await db.updateTable('sync_runs').set(patch).where('id', '=', runId).execute();
+    },
+
+    async list(
+      connectorId: string,
+      limit: number,
+      offset: number,
+    ): Promise<{ items: SyncRunRow[]; total: number }> {
+      const items = await db
+        .selectFrom('sync_runs')
+        .select(runColumns)
+        .where('connector_id', '=', connectorId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      const count = await db
+        .selectFrom('sync_runs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('connector_id', '=', connectorId)
+        .executeTakeFirstOrThrow();
+      return { items, total: count.n };
+    },
+
+    async insertLines(
+      runId: string,
+      startSeq: number,
+      lines: readonly { id: string; line: PlannedLine; status: LineStatus }[],
+      now: string,
+    ): Promise<void> {
+      const rows = lines.map(({ id, line, status }, i) => ({
+        id,
+        run_id: runId,
+        seq: startSeq + i,
+        workspace_id: line.workspaceId,
+        workspace_name: line.workspaceName,
+        service_key: line.serviceKey,
+        service_name: line.serviceName,
+        psa_service_id: line.psaServiceId,
+        company_id: line.companyId,
+        contract_id: line.contractId,
+        contract_name: line.contractName,
+        contract_service_id: line.contractServiceId,
+        kind: line.kind,
+        problem: line.problem,
+        hold_reason: line.holdReason,
+        skip_reason: line.skipReason,
+        current_units: line.currentUnits,
+        target_units: line.targetUnits,
+        delta: line.delta,
+        last_confirmed_units: line.lastConfirmedUnits,
+        effective_date: line.effectiveDate,
+        is_deferred: line.isDeferred ? 1 : 0,
+        is_unmapped: line.isUnmapped ? 1 : 0,
+        status,
+        message: line.message,
+        advice: line.advice,
+        detail: null,
+        ledger_key: null,
+        approved_by: null,
+        approved_at: null,
+        updated_at: now,
+      }));
+      // 31 columns: 150 rows stay under both drivers' bound-parameter limits.
+      for (let i = 0; i < rows.length; i += 150) {
+        await db
+          .insertInto('sync_run_lines')
+          .values(rows.slice(i, i + 150))
+          .execute();
+      }
+    },
+
+    async updateLine(
+      lineId: string,
+      patch: Partial<Omit<SyncLineRow, 'id' | 'run_id' | 'seq'>>,
+    ): Promise<void> {
+      await db.updateTable('sync_run_lines').set(patch).where('id', '=', lineId).execute();
+    },
+
+    async lines(
+      runId: string,
+      filter: { kind?: string; status?: string; limit?: number; offset?: number } = {},
+    ): Promise<SyncLineRow[]> {
+      let query = db.selectFrom('sync_run_lines').select(lineColumns).where('run_id', '=', runId);
+      if (filter.kind) query = query.where('kind', '=', filter.kind);
+      if (filter.status) query = query.where('status', '=', filter.status);
+      query = query.orderBy('seq');
+      if (filter.limit !== undefined) query = query.limit(filter.limit).offset(filter.offset ?? 0);
+      return query.execute();
+    },
+
+    async countLines(runId: string, filter: { kind?: string; status?: string } = {}): Promise<number> {
+      let query = db
+        .selectFrom('sync_run_lines')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('run_id', '=', runId);
+      if (filter.kind) query = query.where('kind', '=', filter.kind);
+      if (filter.status) query = query.where('status', '=', filter.status);
+      const row = await query.executeTakeFirstOrThrow();
+      return row.n;
+    },
+
+    async linesByIds(runId: string, lineIds: readonly string[]): Promise<SyncLineRow[]> {
+      if (lineIds.length === 0) return [];
+      return db
+        .selectFrom('sync_run_lines')
+        .select(lineColumns)
+        .where('run_id', '=', runId)
+        .where('id', 'in', lineIds)
+        .orderBy('seq')
+        .execute();
+    },
+
+    /** Runs left `running` by a crashed process, to close them honestly. */
+    async staleRunning(connectorId: string, exceptRunId: string): Promise<SyncRunRow[]> {
+      return db
+        .selectFrom('sync_runs')
+        .select(runColumns)
+        .where('connector_id', '=', connectorId)
+        .where('status', '=', 'running')
+        .where('mode', '=', 'apply')
+        .where('id', '!=', exceptRunId)
+        .execute();
+    },
+  };
+}
+export type SyncRunRepository = ReturnType<typeof createSyncRunRepository>;

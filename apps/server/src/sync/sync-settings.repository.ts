@@ -1,0 +1,143 @@
+import type { Kysely } from 'kysely';
+
+import type { DB } from '../db/schema.js';
+import {
+  childStatuses,
+  defaultBillingPolicy,
+  isValidTimeZone,
+  manualEditActions,
+  statusBillingModes,
+  unmapActions,
+  type BillingPolicy,
+  type ChildStatus,
+  type StatusBillingMode,
+} from '../domain/billing-policy.js';
+
+export interface SyncSettings {
+  readonly connectorId: string;
+  readonly policy: BillingPolicy;
+  readonly isScheduleEnabled: boolean;
+  /** HH:MM in `policy.timeZone`. */
+  readonly scheduleTime: string;
+  readonly updatedAt: string | null;
+  readonly updatedBy: string | null;
+}
+
+export const defaultScheduleTime = '06:00';
+
+const oneOf = <T extends string>(values: readonly T[], value: unknown, fallback: T): T =>
+  typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : fallback;
+const limit = (value: unknown, fallback: number | null): number | null =>
+  value === null
+    ? null
+    : typeof value === 'number' && Number.isFinite(value) && value >= 0
+      ? value
+      : fallback;
+
+/** Tolerant reader: a field missing from an older row (or a newer one) falls back to the default. */
+export function parsePolicy(json: string | null): BillingPolicy {
+  let raw: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = json ? JSON.parse(json) : {};
+    if (parsed && typeof parsed === 'object') raw = parsed as Record<string, unknown>;
+  } catch {
+    raw = {};
+  }
+  const d = defaultBillingPolicy;
+  const statusRaw = (raw.statusBilling ?? {}) as Record<string, unknown>;
+  const statusBilling = Object.fromEntries(
+    childStatuses.map((s) => [s, oneOf(statusBillingModes, statusRaw[s], d.statusBilling[s])]),
+  ) as Record<ChildStatus, StatusBillingMode>;
+  const guard = (raw.guardrails ?? {}) as Record<string, unknown>;
+  const timeZone =
+    typeof raw.timeZone === 'string' && isValidTimeZone(raw.timeZone) ? raw.timeZone : d.timeZone;
+  return {
+    statusBilling,
+    onUnmap: oneOf(unmapActions, raw.onUnmap, d.onUnmap),
+    allowCreateContractService:
+      typeof raw.allowCreateContractService === 'boolean'
+        ? raw.allowCreateContractService
+        : d.allowCreateContractService,
+    onManualEdit: oneOf(manualEditActions, raw.onManualEdit, d.onManualEdit),
+    guardrails: {
+      maxUnitChange: limit(guard.maxUnitChange, d.guardrails.maxUnitChange),
+      maxPercentChange: limit(guard.maxPercentChange, d.guardrails.maxPercentChange),
+    },
+    timeZone,
+  };
+}
+
+export function createSyncSettingsRepository(db: Kysely<DB>) {
+  return {
+    async get(connectorId: string): Promise<SyncSettings> {
+      const row = await db
+        .selectFrom('sync_settings')
+        .select([
+          'connector_id',
+          'policy_json',
+          'is_schedule_enabled',
+          'schedule_time',
+          'updated_at',
+          'updated_by',
+        ])
+        .where('connector_id', '=', connectorId)
+        .executeTakeFirst();
+      if (!row) {
+        return {
+          connectorId,
+          policy: defaultBillingPolicy,
+          isScheduleEnabled: true,
+          scheduleTime: defaultScheduleTime,
+          updatedAt: null,
+          updatedBy: null,
+        };
+      }
+      return {
+        connectorId,
+        policy: parsePolicy(row.policy_json),
+        isScheduleEnabled: row.is_schedule_enabled === 1,
+        scheduleTime: row.schedule_time,
+        updatedAt: row.updated_at,
+        updatedBy: row.updated_by,
+      };
+    },
+
+    async put(
+      connectorId: string,
+      settings: { policy: BillingPolicy; isScheduleEnabled: boolean; scheduleTime: string },
+      actor: string | null,
+      now: string,
+    ): Promise<SyncSettings> {
+      const values = {
+        policy_json: JSON.stringify(settings.policy),
+        is_schedule_enabled: settings.isScheduleEnabled ? 1 : 0,
+        schedule_time: settings.scheduleTime,
+        updated_by: actor,
+        updated_at: now,
+      };
+      await db
+        .insertInto('sync_settings')
+        .values({ connector_id: connectorId, created_at: now, ...values })
+        .onConflict((oc) => oc.column('connector_id').doUpdateSet(values))
+        .execute();
+      return { connectorId, ...settings, updatedAt: now, updatedBy: actor };
+    },
+
+    /** Every connector's schedule, for the jobs engineer's scheduler (connectors without a row use the default). */
+    async schedules(): Promise<
+      { connectorId: string; isScheduleEnabled: boolean; scheduleTime: string; timeZone: string }[]
+    > {
+      const rows = await db
+        .selectFrom('sync_settings')
+        .select(['connector_id', 'policy_json', 'is_schedule_enabled', 'schedule_time'])
+        .execute();
+      return rows.map((r) => ({
+        connectorId: r.connector_id,
+        isScheduleEnabled: r.is_schedule_enabled === 1,
+        scheduleTime: r.schedule_time,
+        timeZone: parsePolicy(r.policy_json).timeZone,
+      }));
+    },
+  };
+}
+export type SyncSettingsRepository = ReturnType<typeof createSyncSettingsRepository>;
