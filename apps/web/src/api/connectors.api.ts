@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.js';
 import type { Connector, ConnectorList, CreateConnectorBody, UpdateCredentialsBody } from './types.js';
 
-const base = (channelId: string) => `/channels/${channelId}/connectors`;
+const base = (channelId: string) => `/workspaces/${channelId}/connectors`;
 export const connectorsKey = (channelId: string) => ['connectors', channelId] as const;
 export const connectorKey = (channelId: string, connectorId: string) =>
   ['connectors', channelId, connectorId] as const;

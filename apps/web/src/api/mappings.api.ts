@@ -70,9 +70,7 @@ export function useUnmapWorkspace(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: (workspaceId: string) =>
-      api.delete<unknown>(`${connectorPath(channelId, connectorId)}/workspace-mappings/${workspaceId}`, {
-        confirm: true,
-      }),
+      api.delete<unknown>(`${connectorPath(channelId, connectorId)}/workspace-mappings/${workspaceId}`),
     onSuccess: invalidate,
   });
 }
@@ -90,7 +88,7 @@ export function useRunContractCheck(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: () =>
-      api.post<ContractCheckSummary>(`${connectorPath(channelId, connectorId)}/contract-checks`, {}),
+      api.post<ContractCheckSummary>(`${connectorPath(channelId, connectorId)}/contract-check`, {}),
     onSuccess: invalidate,
   });
 }
@@ -131,9 +129,7 @@ export function useUnmapService(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: (serviceKey: string) =>
-      api.delete<unknown>(`${connectorPath(channelId, connectorId)}/service-mappings/${serviceKey}`, {
-        confirm: true,
-      }),
+      api.delete<unknown>(`${connectorPath(channelId, connectorId)}/service-mappings/${serviceKey}`),
     onSuccess: invalidate,
   });
 }
