@@ -1,0 +1,141 @@
+import type { Kysely } from 'kysely';
+
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { DB } from '../db/schema.js';
+import type { Mailer } from './email.sender.js';
+import { createNotificationSettingsRepository } from './notification-settings.repository.js';
+import { renderRunEmail, runLink, webhookPayload, type RunNotice } from './run-notice.js';
+import { deliverWebhook } from './webhook.sender.js';
+import type { WebhookRetryPolicy } from './webhook.retry.js';
+
+/** The fields of the sync's `SyncRunSummary` a notice needs (structural, so either side can evolve). */
+export interface FinishedRun {
+  readonly runId: string;
+  readonly connectorId: string;
+  readonly mode: string;
+  readonly trigger: string;
+  readonly status: string;
+  readonly effectiveDate: string | null;
+  readonly counters: Readonly<Record<'lines_total' | 'unchanged' | 'adjusted' | 'held' | 'skipped' | 'problems' | 'failed' | 'units_added' | 'units_removed', number>>;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+}
+
+export interface NotifyDeps {
+  readonly db: Kysely<DB>;
+  readonly secretBox: SecretBox;
+  readonly publicUrl: string;
+  /** null when SMTP_URL is not configured: email is skipped. */
+  readonly mailer: Mailer | null;
+  readonly logger: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
+  readonly webhookPolicy?: WebhookRetryPolicy;
+  readonly webhookTimeoutMs?: number;
+}
+
+export interface NotifyResult {
+  readonly email: 'sent' | 'skipped' | 'failed';
+  readonly webhook: 'delivered' | 'skipped' | 'failed';
+}
+
+const ADMIN_ROLES = ['msp_super_admin', 'msp_admin'];
+
+/**
+ * Tells people a run finished: an email (recipients from the connector's settings, else the
+ * channel's admins) and, when configured, a signed webhook. Never throws: a notification problem
+ * is logged and must not fail the sync job that already did its work.
+ */
+export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Promise<NotifyResult> {
+  const settings = createNotificationSettingsRepository(deps.db, deps.secretBox);
+  const log = { connectorId: run.connectorId, runId: run.runId };
+  let notice: RunNotice;
+  let recipients: string[];
+  try {
+    const connector = await deps.db
+      .selectFrom('psa_connectors')
+      .innerJoin('workspaces', 'workspaces.id', 'psa_connectors.channel_id')
+      .select(['psa_connectors.channel_id', 'psa_connectors.kind', 'workspaces.display_name'])
+      .where('psa_connectors.id', '=', run.connectorId)
+      .executeTakeFirst();
+    notice = toNotice(run, connector ? `${connector.display_name} (${connector.kind})` : run.connectorId, deps.publicUrl);
+    const view = await settings.get(run.connectorId);
+    recipients = !view.isEmailEnabled
+      ? []
+      : view.emailRecipients !== null
+        ? [...view.emailRecipients]
+        : connector
+          ? await channelAdminEmails(deps.db, connector.channel_id)
+          : [];
+  } catch (error) {
+    deps.logger.warn({ ...log, err: String(error) }, 'run notification skipped: settings unreadable');
+    return { email: 'failed', webhook: 'failed' };
+  }
+
+  let email: NotifyResult['email'] = 'skipped';
+  if (deps.mailer && recipients.length > 0) {
+    try {
+      await deps.mailer.send({ to: recipients, ...renderRunEmail(notice) });
+      email = 'sent';
+    } catch (error) {
+      email = 'failed';
+      deps.logger.warn({ ...log, err: String(error) }, 'run email failed');
+    }
+  }
+
+  let webhook: NotifyResult['webhook'] = 'skipped';
+  const target = await settings.webhookTarget(run.connectorId).catch(() => null);
+  if (target) {
+    const result = await deliverWebhook({
+      url: target.url,
+      secret: target.secret,
+      body: JSON.stringify(webhookPayload(notice)),
+      ...(deps.webhookPolicy ? { policy: deps.webhookPolicy } : {}),
+      ...(deps.webhookTimeoutMs === undefined ? {} : { timeoutMs: deps.webhookTimeoutMs }),
+    });
+    webhook = result.isDelivered ? 'delivered' : 'failed';
+    if (!result.isDelivered) deps.logger.warn({ ...log, attempts: result.attempts, outcome: result.lastOutcome, status: result.lastStatus }, 'run webhook failed');
+  }
+  deps.logger.info({ ...log, email, webhook }, 'run notifications sent');
+  return { email, webhook };
+}
+
+async function channelAdminEmails(db: Kysely<DB>, channelId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('users.email')
+    .where('memberships.workspace_id', '=', channelId)
+    .where('memberships.role', 'in', ADMIN_ROLES)
+    .orderBy('users.email')
+    .execute();
+  return [...new Set(rows.map((r) => r.email))];
+}
+
+export function toNotice(run: FinishedRun, connectorLabel: string, publicUrl: string): RunNotice {
+  const c = run.counters;
+  return {
+    connectorId: run.connectorId,
+    connectorLabel,
+    runId: run.runId,
+    trigger: run.trigger,
+    mode: run.mode,
+    status: run.status,
+    effectiveDate: run.effectiveDate,
+    counts: {
+      lines: c.lines_total,
+      adjusted: c.adjusted,
+      unchanged: c.unchanged,
+      held: c.held,
+      skipped: c.skipped,
+      problems: c.problems,
+      failed: c.failed,
+      unitsAdded: c.units_added,
+      unitsRemoved: c.units_removed,
+    },
+    error: run.errorCode ? { code: run.errorCode, message: run.errorMessage ?? '' } : null,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    link: runLink(publicUrl, run.connectorId, run.runId),
+  };
+}
