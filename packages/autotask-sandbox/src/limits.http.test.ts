@@ -74,7 +74,8 @@ describe('hourly request threshold', () => {
 
 describe('thread limit', () => {
   it('more than 3 in-flight requests per integration code and entity → 429 thread threshold', async () => {
-    sandbox.admin.setLatency(400);
+    // Each request holds its slot for 1 s, long enough for all of them to overlap on a loaded machine.
+    sandbox.admin.setLatency(1000);
     const replies = await Promise.all([
       api.get('Companies/0'),
       api.post('Companies/query', { filter: [{ op: 'eq', field: 'id', value: 0 }] }),
@@ -93,7 +94,7 @@ describe('thread limit', () => {
   });
 
   it('another tracking identifier has its own buckets', async () => {
-    sandbox.admin.setLatency(400);
+    sandbox.admin.setLatency(1000);
     sandbox.admin.addApiUser({ username: 'other@x.example', secret: 'o', integrationCode: 'OTHER' });
     const other = new RawApi(sandbox, { username: 'other@x.example', secret: 'o', integrationCode: 'OTHER' });
     const replies = await Promise.all([
@@ -106,7 +107,7 @@ describe('thread limit', () => {
   });
 
   it('the limit is configurable', async () => {
-    sandbox.admin.setLatency(300);
+    sandbox.admin.setLatency(1000);
     sandbox.admin.setLimits({ threadLimit: 1 });
     const replies = await Promise.all([api.get('Companies/0'), api.get('Companies/0')]);
     expect(replies.map((r) => r.status).sort()).toEqual([200, 429]);

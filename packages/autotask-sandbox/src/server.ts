@@ -7,7 +7,7 @@ import { authenticate, zoneNotDetermined } from './auth.js';
 import type { Verb } from './entities/entity-types.js';
 import { zoneInformationEntity, type FaultRule } from './faults.js';
 import { thresholdMessage, threadMessage, usageLatencyMs } from './limits.js';
-import { ApiError } from './query/query-error.js';
+import { ApiError } from './api-error.js';
 import { parseRoute, zonePrefix, type Route } from './router.js';
 import type { SandboxState } from './state.js';
 
@@ -69,7 +69,7 @@ export class SandboxServer {
     return req.headers.host ? `http://${req.headers.host}` : fallback;
   }
 
-  /** Answers an injected fault; returns true when the request is finished. */
+  /** Answers (or deliberately does not answer) a request hit by an injected fault. */
   private applyFault(rule: FaultRule, req: IncomingMessage, res: ServerResponse): void {
     const headers: Record<string, string> = {};
     if (rule.retryAfterSeconds !== undefined) headers['retry-after'] = String(rule.retryAfterSeconds);

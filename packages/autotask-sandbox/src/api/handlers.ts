@@ -12,7 +12,7 @@ import {
   type PagingCursor,
 } from '../query/paging.js';
 import { maxPageSize, parseQueryText, readQueryBody } from '../query/query-body.js';
-import { ApiError } from '../query/query-error.js';
+import { ApiError } from '../api-error.js';
 import { parentFieldOf, type ApiAction } from '../router.js';
 import { entityFields, entityInformation, userDefinedFields } from './metadata.js';
 

@@ -3,7 +3,7 @@ import type { EntityRecord, FieldValue } from '../entities/entity-types.js';
 import { recurringServiceContractType } from '../entities/picklists.js';
 import { requireEntity } from '../entities/schema.js';
 import type { WriteContext } from '../entities/write-context.js';
-import { ApiError } from '../query/query-error.js';
+import { ApiError } from '../api-error.js';
 import { dayOfWire, dayWire, instantWire } from '../util/dates.js';
 
 function num(value: FieldValue | undefined): number | null {

@@ -1,4 +1,4 @@
-import { ApiError, unknownField } from '../query/query-error.js';
+import { ApiError, unknownField } from '../api-error.js';
 import { dayWire, instantWire, parseInstant, toTenantDay } from '../util/dates.js';
 import type { EntityDef, FieldDef, FieldValue } from './entity-types.js';
 

@@ -1,9 +1,8 @@
 import { createAdjustment } from '../billing/adjustments.js';
-import { isSupportedPeriodType } from '../billing/periods.js';
+import { generatePeriods, isSupportedPeriodType } from '../billing/periods.js';
 import { maxPeriodsPerContract } from '../billing/units-ledger.js';
-import { generatePeriods } from '../billing/periods.js';
 import { recurringContractServiceUseType, recurringServiceContractType } from './picklists.js';
-import { ApiError } from '../query/query-error.js';
+import { ApiError } from '../api-error.js';
 import { dayOfWire, instantWire } from '../util/dates.js';
 import { coerceBody, coerceValue, requireFields } from './coerce.js';
 import type { EntityDef, EntityRecord, FieldValue } from './entity-types.js';

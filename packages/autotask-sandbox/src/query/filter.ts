@@ -1,7 +1,7 @@
 import type { EntityDef, EntityRecord, FieldDef } from '../entities/entity-types.js';
 import type { CandidateHint } from '../store/table.js';
 import { parseInstant } from '../util/dates.js';
-import { ApiError, unknownField } from './query-error.js';
+import { ApiError, unknownField } from '../api-error.js';
 
 export const comparisonOperators = [
   'eq',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EntityRecord } from '../entities/entity-types.js';
 import { requireEntity } from '../entities/schema.js';
 import { compileFilter } from './filter.js';
-import { ApiError } from './query-error.js';
+import { ApiError } from '../api-error.js';
 
 const companies = requireEntity('Companies');
 const rows: EntityRecord[] = [

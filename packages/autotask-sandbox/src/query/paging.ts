@@ -1,7 +1,7 @@
 import type { EntityRecord } from '../entities/entity-types.js';
 import type { CandidateHint, RecordSource } from '../store/table.js';
 import type { Predicate } from './filter.js';
-import { ApiError } from './query-error.js';
+import { ApiError } from '../api-error.js';
 
 /**
  * Autotask's keyset cursor: `nextIds[0]` is the first id of the page the cursor points at and

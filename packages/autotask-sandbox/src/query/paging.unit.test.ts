@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstPageStart, pageLinks, parseCursor } from './paging.js';
-import { ApiError } from './query-error.js';
+import { ApiError } from '../api-error.js';
 
 const base = 'http://h/ATServicesRest/V1.0/Companies/query/next';
 

@@ -1,5 +1,5 @@
 import { prop } from './filter.js';
-import { ApiError } from './query-error.js';
+import { ApiError } from '../api-error.js';
 
 export const maxPageSize = 500;
 

@@ -1,7 +1,7 @@
 import { coerceValue } from '../entities/coerce.js';
 import type { EntityRecord, FieldValue } from '../entities/entity-types.js';
 import { requireEntity } from '../entities/schema.js';
-import { unknownField } from '../query/query-error.js';
+import { unknownField } from '../api-error.js';
 import { Database } from '../store/database.js';
 import { seedEntityLists, type SeedDescription, type SeedRecord } from './seed-types.js';
 
