@@ -53,6 +53,7 @@ import {
   parseItemId,
   parseService,
   type ContractServiceAdjustmentCreateWire,
+  type ContractServiceUnitWire,
 } from './autotask.schemas.js';
 
 /** Picklist values Autotask documents as stable: Contracts.contractType 7 and Contracts.status 1. */
@@ -214,6 +215,11 @@ function isCalendarDate(value: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }
 
+/** Undefined (no filter) or an ISO-8601 date/instant; Autotask compares datetimes in UTC. */
+function isInstant(value: string | undefined): boolean {
+  return value === undefined || (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)));
+}
+
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
@@ -249,6 +255,10 @@ export class AutotaskConnection implements PsaConnection {
   async *listCompanies(
     options: { modifiedSince?: string } = {},
   ): AsyncIterable<PsaResult<readonly PsaCompany[]>> {
+    if (!isInstant(options.modifiedSince)) {
+      yield err(invalid('modifiedSince must be an ISO-8601 instant.', options.modifiedSince));
+      return;
+    }
     const filter =
       options.modifiedSince === undefined
         ? f.exist('id')
@@ -278,6 +288,9 @@ export class AutotaskConnection implements PsaConnection {
   }
 
   async listServices(options: { modifiedSince?: string } = {}): Promise<PsaResult<readonly PsaService[]>> {
+    if (!isInstant(options.modifiedSince)) {
+      return err(invalid('modifiedSince must be an ISO-8601 instant.', options.modifiedSince));
+    }
     const filter =
       options.modifiedSince === undefined ? f.exist('id') : f.gt('lastModifiedDate', options.modifiedSince);
     const rows = await this.#collect('Services', [filter], includeFields.Services, parseService);
@@ -358,18 +371,8 @@ export class AutotaskConnection implements PsaConnection {
       ),
     );
     if (!rows.ok) return rows;
-    const inForce = new Map<number, (typeof rows.value)[number]>();
-    for (const row of rows.value) {
-      if (calendarDate(row.startDate) > onDate || calendarDate(row.endDate) < onDate) continue;
-      const current = inForce.get(row.contractServiceID);
-      const isLater =
-        current === undefined ||
-        row.startDate > current.startDate ||
-        (row.startDate === current.startDate && row.id > current.id);
-      if (isLater) inForce.set(row.contractServiceID, row);
-    }
     return ok(
-      [...inForce.values()].map((u) => ({
+      selectWindowsInForce(rows.value, onDate).map((u) => ({
         id: String(u.id),
         contractServiceId: String(u.contractServiceID),
         contractId: String(u.contractID),
@@ -484,6 +487,28 @@ export class AutotaskConnection implements PsaConnection {
     }
     return ok(out);
   }
+}
+
+/**
+ * The units window in force on `onDate` per contract service, from rows the server returned for
+ * a widened date range. Inclusive on both ends (Autotask's windows share the boundary day when an
+ * adjustment splits a period); the later-starting window wins, then the higher id.
+ */
+export function selectWindowsInForce(
+  rows: readonly ContractServiceUnitWire[],
+  onDate: string,
+): ContractServiceUnitWire[] {
+  const inForce = new Map<number, ContractServiceUnitWire>();
+  for (const row of rows) {
+    if (calendarDate(row.startDate) > onDate || calendarDate(row.endDate) < onDate) continue;
+    const current = inForce.get(row.contractServiceID);
+    const isLater =
+      current === undefined ||
+      row.startDate > current.startDate ||
+      (row.startDate === current.startDate && row.id > current.id);
+    if (isLater) inForce.set(row.contractServiceID, row);
+  }
+  return [...inForce.values()];
 }
 
 function mapAll<T>(
