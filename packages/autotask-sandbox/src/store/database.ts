@@ -36,6 +36,14 @@ const firstIds: Record<string, number> = {
   ConfigurationItems: 100001,
 };
 
+/** Foreign keys that are read-only after create, so an index on them never goes stale. */
+const indexedFields: Record<string, readonly string[]> = {
+  Contracts: ['companyID'],
+  ContractServices: ['contractID'],
+  ServiceBundleServices: ['serviceBundleID'],
+  ConfigurationItems: ['companyID'],
+};
+
 export class Database {
   private readonly tables = new Map<string, Table>();
   readonly units: UnitsLedger;
@@ -45,7 +53,10 @@ export class Database {
   constructor() {
     for (const def of entities.values()) {
       if (def.name === 'ContractServiceUnits') continue;
-      this.tables.set(def.name.toLowerCase(), new Table(def, firstIds[def.name] ?? 1));
+      this.tables.set(
+        def.name.toLowerCase(),
+        new Table(def, firstIds[def.name] ?? 1, indexedFields[def.name]),
+      );
     }
     this.units = new UnitsLedger(requireEntity('ContractServiceUnits'), (id) => this.contractTerms(id));
   }
