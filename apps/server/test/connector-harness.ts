@@ -17,7 +17,16 @@ import type { AppInstance } from '../src/http/routes/route-plugin.js';
 import { createAutotaskProvider, type AutotaskProvider } from '../src/integrations/autotask/index.js';
 import { loggerOptions } from '../src/observability/logger.js';
 import { insertWorkspace } from '../src/workspaces/workspace.repository.js';
-import { createTestClock, seedTenants, TEST_PASSWORD, testConfig, type AuthHeaders, type TestClock, type TestRole, type TestSeed } from './test-app.js';
+import {
+  createTestClock,
+  seedTenants,
+  TEST_PASSWORD,
+  testConfig,
+  type AuthHeaders,
+  type TestClock,
+  type TestRole,
+  type TestSeed,
+} from './test-app.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -62,9 +71,19 @@ export async function createConnectorHarness(
   });
   const database = await createTestDatabase();
   const base = testConfig();
-  const config = { ...base, autotask: { ...base.autotask, integrationCode: sandbox.apiUser.integrationCode } };
+  const config = {
+    ...base,
+    autotask: { ...base.autotask, integrationCode: sandbox.apiUser.integrationCode },
+  };
   const clock = createTestClock();
-  const ctx: AppContext = { config, database, logger, clock, secretBox: new SecretBox(config.encryptionKeys), psaProviders: { autotask: provider } };
+  const ctx: AppContext = {
+    config,
+    database,
+    logger,
+    clock,
+    secretBox: new SecretBox(config.encryptionKeys),
+    psaProviders: { autotask: provider },
+  };
   const seed = await seedTenants(database.db, clock().toISOString());
   const app = await buildApp(ctx, { webDistDir: null });
   await app.ready();
@@ -92,11 +111,15 @@ export async function createConnectorHarness(
         payload: { email: seed.users[role].email, password: TEST_PASSWORD },
         remoteAddress: `10.8.0.${address}`,
       });
-      if (response.statusCode !== 200) throw new Error(`login(${role}) failed: ${response.statusCode} ${response.body}`);
+      if (response.statusCode !== 200)
+        throw new Error(`login(${role}) failed: ${response.statusCode} ${response.body}`);
       const cookies = response.cookies as { name: string; value: string }[];
       const session = cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? '';
       const csrf = cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? '';
-      const headers = { cookie: `${SESSION_COOKIE}=${session}; ${CSRF_COOKIE}=${csrf}`, 'x-csrf-token': csrf };
+      const headers = {
+        cookie: `${SESSION_COOKIE}=${session}; ${CSRF_COOKIE}=${csrf}`,
+        'x-csrf-token': csrf,
+      };
       sessions.set(role, headers);
       return headers;
     },

@@ -4,12 +4,25 @@ import type { DB } from '../src/db/schema.js';
 import { newId } from '../src/db/ids.js';
 
 /** Rows the connector/mapping tests need, written straight to the tables (no HTTP, no PSA). */
-export async function seedChannel(db: Kysely<DB>, name = 'Northwind MSP', childNames: readonly string[] = []): Promise<{ channelId: string; children: { id: string; name: string }[] }> {
+export async function seedChannel(
+  db: Kysely<DB>,
+  name = 'Northwind MSP',
+  childNames: readonly string[] = [],
+): Promise<{ channelId: string; children: { id: string; name: string }[] }> {
   const now = new Date().toISOString();
   const channelId = newId();
   await db
     .insertInto('workspaces')
-    .values({ id: channelId, kind: 'channel', parent_id: null, display_name: name, company_name: name, status: null, created_at: now, updated_at: now })
+    .values({
+      id: channelId,
+      kind: 'channel',
+      parent_id: null,
+      display_name: name,
+      company_name: name,
+      status: null,
+      created_at: now,
+      updated_at: now,
+    })
     .execute();
   const children = childNames.map((childName) => ({ id: newId(), name: childName }));
   if (children.length > 0) {

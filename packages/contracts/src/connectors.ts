@@ -11,7 +11,8 @@ export type ConnectorStatusValue = (typeof connectorStatusValues)[number];
 /** "Setup required" (nothing mapped yet) or "N mapped". */
 export const mappingStates = ['setup_required', 'mapped'] as const;
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
 
 /** Why a connector is in `error`: the PSA's reason code, a sentence and what to do. */
 export const ConnectorStatusReason = Type.Object({

@@ -24,7 +24,10 @@ export const PsaCompanyItem = Type.Object({
 });
 export type PsaCompanyItem = Static<typeof PsaCompanyItem>;
 
-export const PsaCompanyPage = Type.Object({ items: Type.Array(PsaCompanyItem), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const PsaCompanyPage = Type.Object({
+  items: Type.Array(PsaCompanyItem),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
 export type PsaCompanyPage = Static<typeof PsaCompanyPage>;
 
 export const PsaServiceItem = Type.Object({
@@ -38,7 +41,10 @@ export const PsaServiceItem = Type.Object({
 });
 export type PsaServiceItem = Static<typeof PsaServiceItem>;
 
-export const PsaServicePage = Type.Object({ items: Type.Array(PsaServiceItem), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const PsaServicePage = Type.Object({
+  items: Type.Array(PsaServiceItem),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
 export type PsaServicePage = Static<typeof PsaServicePage>;
 
 export const RefreshLookupsBody = Type.Object(

@@ -2,10 +2,17 @@ import { Type, type Static } from 'typebox';
 
 import { Id, Timestamp } from './common.js';
 
-export const contractCheckStatusValues = ['ok', 'no_contract', 'service_missing', 'ambiguous', 'inactive_company'] as const;
+export const contractCheckStatusValues = [
+  'ok',
+  'no_contract',
+  'service_missing',
+  'ambiguous',
+  'inactive_company',
+] as const;
 export type ContractCheckStatusValue = (typeof contractCheckStatusValues)[number];
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
 
 export const ContractCheck = Type.Object({
   status: Type.Enum(contractCheckStatusValues),
@@ -81,7 +88,10 @@ export type WorkspaceMappingPage = Static<typeof WorkspaceMappingPage>;
 export const WorkspaceMappingParams = Type.Object({ channelId: Id, connectorId: Id, workspaceId: Id });
 export type WorkspaceMappingParams = Static<typeof WorkspaceMappingParams>;
 
-export const MapWorkspaceBody = Type.Object({ companyId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+export const MapWorkspaceBody = Type.Object(
+  { companyId: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
 export type MapWorkspaceBody = Static<typeof MapWorkspaceBody>;
 
 /** `contractId: null` removes the pin. */
@@ -92,7 +102,14 @@ export const PinContractBody = Type.Object(
 export type PinContractBody = Static<typeof PinContractBody>;
 
 export const AutoMapResult = Type.Object({
-  mapped: Type.Array(Type.Object({ workspaceId: Id, workspaceName: Type.String(), companyId: Type.String(), companyName: Type.String() })),
+  mapped: Type.Array(
+    Type.Object({
+      workspaceId: Id,
+      workspaceName: Type.String(),
+      companyId: Type.String(),
+      companyName: Type.String(),
+    }),
+  ),
   /** Unmapped workspaces that were left alone, and why. */
   skipped: Type.Array(
     Type.Object({
@@ -118,7 +135,9 @@ export const SuggestionList = Type.Object({
     Type.Object({
       workspaceId: Id,
       workspaceName: Type.String(),
-      candidates: Type.Array(Type.Object({ companyId: Type.String(), companyName: Type.String(), score: Type.Number() })),
+      candidates: Type.Array(
+        Type.Object({ companyId: Type.String(), companyName: Type.String(), score: Type.Number() }),
+      ),
     }),
   ),
 });

@@ -52,7 +52,11 @@ export async function findConnector(db: Kysely<DB>, id: string): Promise<Connect
   return db.selectFrom('psa_connectors').select(publicColumns).where('id', '=', id).executeTakeFirst();
 }
 
-export async function findConnectorByKind(db: Kysely<DB>, channelId: string, kind: string): Promise<ConnectorRecord | undefined> {
+export async function findConnectorByKind(
+  db: Kysely<DB>,
+  channelId: string,
+  kind: string,
+): Promise<ConnectorRecord | undefined> {
   return db
     .selectFrom('psa_connectors')
     .select(publicColumns)
@@ -62,12 +66,22 @@ export async function findConnectorByKind(db: Kysely<DB>, channelId: string, kin
 }
 
 export async function listConnectors(db: Kysely<DB>, channelId: string): Promise<ConnectorRecord[]> {
-  return db.selectFrom('psa_connectors').select(publicColumns).where('channel_id', '=', channelId).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('psa_connectors')
+    .select(publicColumns)
+    .where('channel_id', '=', channelId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** The only reader of the secret envelope; callers decrypt it in `openConnection`. */
 export async function findConnectorSecretBox(db: Kysely<DB>, id: string): Promise<string | undefined> {
-  const row = await db.selectFrom('psa_connectors').select('secret_box').where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('psa_connectors')
+    .select('secret_box')
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row?.secret_box;
 }
 
@@ -84,7 +98,10 @@ export async function deleteConnector(db: Kysely<DB>, id: string): Promise<void>
 }
 
 /** Mapping counts for the connector list, in three grouped queries whatever the number of connectors. */
-export async function countMappings(db: Kysely<DB>, connectors: readonly ConnectorRecord[]): Promise<Map<string, ConnectorMappingCounts>> {
+export async function countMappings(
+  db: Kysely<DB>,
+  connectors: readonly ConnectorRecord[],
+): Promise<Map<string, ConnectorMappingCounts>> {
   const result = new Map<string, ConnectorMappingCounts>();
   if (connectors.length === 0) return result;
   const ids = connectors.map((c) => c.id);

@@ -4,7 +4,15 @@ import { recordAudit, type AuditActor } from '../audit/audit.repository.js';
 import type { AppContext } from '../http/app-context.js';
 import { AppError, appErrorFromPsa } from '../http/app-error.js';
 import { newId } from '../db/ids.js';
-import type { PsaConnection, PsaCredentials, PsaError, PsaErrorCode, PsaKind, PsaProvider, PsaVerification } from '../psa/psa-provider.port.js';
+import type {
+  PsaConnection,
+  PsaCredentials,
+  PsaError,
+  PsaErrorCode,
+  PsaKind,
+  PsaProvider,
+  PsaVerification,
+} from '../psa/psa-provider.port.js';
 import { psaKinds } from '../psa/psa-provider.port.js';
 import {
   countMappings,
@@ -28,7 +36,13 @@ interface SealedSecret {
 }
 
 /** PSA failures that mean "these credentials do not work", as opposed to "try again later". */
-const credentialFailures: ReadonlySet<PsaErrorCode> = new Set(['bad_username', 'bad_secret', 'bad_integration_code', 'permission_denied', 'zone_unknown']);
+const credentialFailures: ReadonlySet<PsaErrorCode> = new Set([
+  'bad_username',
+  'bad_secret',
+  'bad_integration_code',
+  'permission_denied',
+  'zone_unknown',
+]);
 export const isCredentialFailure = (error: PsaError): boolean => credentialFailures.has(error.code);
 
 function isPsaKind(value: string): value is PsaKind {
@@ -42,14 +56,22 @@ export function providerFor(ctx: AppContext, kind: string): PsaProvider {
 }
 
 function toConnectorView(row: ConnectorRecord, counts: ConnectorMappingCounts | undefined): Connector {
-  const c = counts ?? { mappedWorkspaces: 0, totalWorkspaces: 0, mappedServices: 0, totalServices: 0, workspaceProblems: 0 };
+  const c = counts ?? {
+    mappedWorkspaces: 0,
+    totalWorkspaces: 0,
+    mappedServices: 0,
+    totalServices: 0,
+    workspaceProblems: 0,
+  };
   return {
     id: row.id,
     channelId: row.channel_id,
     kind: 'autotask',
     status: row.status as ConnectorStatus,
     statusReason:
-      row.status_code && row.status_message ? { code: row.status_code, message: row.status_message, advice: row.status_advice } : null,
+      row.status_code && row.status_message
+        ? { code: row.status_code, message: row.status_message, advice: row.status_advice }
+        : null,
     username: row.username,
     hasIntegrationCodeOverride: row.integration_code !== null,
     zoneName: row.zone_name,
@@ -99,16 +121,26 @@ export async function listConnectorViews(ctx: AppContext, channelId: string): Pr
 }
 
 /** The connector of this channel, or 404: ids of other channels' connectors look unknown. */
-export async function requireConnector(ctx: AppContext, channelId: string, connectorId: string): Promise<ConnectorRecord> {
+export async function requireConnector(
+  ctx: AppContext,
+  channelId: string,
+  connectorId: string,
+): Promise<ConnectorRecord> {
   const row = await findConnector(ctx.database.db, connectorId);
-  if (!row || row.channel_id !== channelId) throw new AppError('not_found', 'No such connector in this channel.');
+  if (!row || row.channel_id !== channelId)
+    throw new AppError('not_found', 'No such connector in this channel.');
   return row;
 }
 
 async function requireChannel(ctx: AppContext, channelId: string): Promise<void> {
-  const channel = await ctx.database.db.selectFrom('workspaces').select(['kind']).where('id', '=', channelId).executeTakeFirst();
+  const channel = await ctx.database.db
+    .selectFrom('workspaces')
+    .select(['kind'])
+    .where('id', '=', channelId)
+    .executeTakeFirst();
   if (!channel) throw new AppError('not_found', 'No such workspace.');
-  if (channel.kind !== 'channel') throw new AppError('bad_request', 'PSA connectors can only be configured on a channel workspace.');
+  if (channel.kind !== 'channel')
+    throw new AppError('bad_request', 'PSA connectors can only be configured on a channel workspace.');
 }
 
 async function verifyCredentials(
@@ -125,7 +157,8 @@ async function verifyCredentials(
   }
 }
 
-const effectiveIntegrationCode = (ctx: AppContext, override: string | null): string => override ?? ctx.config.autotask.integrationCode;
+const effectiveIntegrationCode = (ctx: AppContext, override: string | null): string =>
+  override ?? ctx.config.autotask.integrationCode;
 
 export interface CreateConnectorInput {
   readonly kind: PsaKind;
@@ -138,10 +171,18 @@ export interface CreateConnectorInput {
  * CONNECT: verifies the credentials against the PSA first and stores nothing when they fail, so
  * the admin sees the precise reason (`psa_bad_secret`, …) and can retry with the same dialog.
  */
-export async function createConnector(ctx: AppContext, actor: AuditActor, channelId: string, input: CreateConnectorInput): Promise<Connector> {
+export async function createConnector(
+  ctx: AppContext,
+  actor: AuditActor,
+  channelId: string,
+  input: CreateConnectorInput,
+): Promise<Connector> {
   await requireChannel(ctx, channelId);
   const conflict = (): AppError =>
-    new AppError('conflict', 'This channel already has an Autotask connector; update its credentials or delete it instead.');
+    new AppError(
+      'conflict',
+      'This channel already has an Autotask connector; update its credentials or delete it instead.',
+    );
   if (await findConnectorByKind(ctx.database.db, channelId, input.kind)) throw conflict();
 
   const id = newId();
@@ -163,7 +204,10 @@ export async function createConnector(ctx: AppContext, actor: AuditActor, channe
     status_message: null,
     status_advice: null,
     username: input.username,
-    secret_box: ctx.secretBox.sealJson({ secret: input.secret } satisfies SealedSecret, connectorSecretAad(id)),
+    secret_box: ctx.secretBox.sealJson(
+      { secret: input.secret } satisfies SealedSecret,
+      connectorSecretAad(id),
+    ),
     integration_code: integrationCode,
     zone_name: verified.value.zoneName,
     tenant_id: verified.value.tenantId,
@@ -198,7 +242,10 @@ export async function createConnector(ctx: AppContext, actor: AuditActor, channe
     if (await findConnectorByKind(ctx.database.db, channelId, input.kind)) throw conflict();
     throw error;
   }
-  ctx.logger.info({ connectorId: id, channelId, kind: input.kind, zone: verified.value.zoneName }, 'connector created');
+  ctx.logger.info(
+    { connectorId: id, channelId, kind: input.kind, zone: verified.value.zoneName },
+    'connector created',
+  );
   const created = await findConnector(ctx.database.db, id);
   if (!created) throw new AppError('internal', 'The connector vanished right after creation.');
   return connectorView(ctx, created);
@@ -211,10 +258,17 @@ async function openSecret(ctx: AppContext, connector: ConnectorRecord): Promise<
   const secret = opened.ok ? secretOf(opened.value) : undefined;
   if (secret === undefined) {
     // Never the envelope or key material in the log: only the failure kind.
-    ctx.logger.error({ connectorId: connector.id, failure: opened.ok ? 'malformed' : opened.error }, 'connector secret cannot be decrypted');
-    throw new AppError('unavailable', 'The stored PSA secret cannot be decrypted with the configured encryption keys.', {
-      advice: 'Restore the previous ENCRYPTION_KEYS entry, or enter the credentials again.',
-    });
+    ctx.logger.error(
+      { connectorId: connector.id, failure: opened.ok ? 'malformed' : opened.error },
+      'connector secret cannot be decrypted',
+    );
+    throw new AppError(
+      'unavailable',
+      'The stored PSA secret cannot be decrypted with the configured encryption keys.',
+      {
+        advice: 'Restore the previous ENCRYPTION_KEYS entry, or enter the credentials again.',
+      },
+    );
   }
   return secret;
 }
@@ -244,21 +298,34 @@ async function credentialsOf(ctx: AppContext, connector: ConnectorRecord): Promi
 export async function openConnection(
   ctx: AppContext,
   connectorId: string,
-  options: { readonly onCall?: Parameters<PsaProvider['connect']>[1]['onCall']; readonly allowDisconnected?: boolean } = {},
+  options: {
+    readonly onCall?: Parameters<PsaProvider['connect']>[1]['onCall'];
+    readonly allowDisconnected?: boolean;
+  } = {},
 ): Promise<{ connection: PsaConnection; connector: ConnectorRecord }> {
   const connector = await findConnector(ctx.database.db, connectorId);
   if (!connector) throw new AppError('not_found', 'No such connector.');
   if (connector.status === 'disconnected' && options.allowDisconnected !== true) {
-    throw new AppError('conflict', 'The connector is disconnected; reconnect it (verify or update credentials) first.');
+    throw new AppError(
+      'conflict',
+      'The connector is disconnected; reconnect it (verify or update credentials) first.',
+    );
   }
   const provider = providerFor(ctx, connector.kind);
   const credentials = await credentialsOf(ctx, connector);
-  const connection = provider.connect(credentials, { connectorId, ...(options.onCall ? { onCall: options.onCall } : {}) });
+  const connection = provider.connect(credentials, {
+    connectorId,
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+  });
   return { connection, connector };
 }
 
 /** Records a PSA credential failure seen by any caller (refresh, check, sync) on the connector. */
-export async function markConnectorError(ctx: AppContext, connectorId: string, error: PsaError): Promise<void> {
+export async function markConnectorError(
+  ctx: AppContext,
+  connectorId: string,
+  error: PsaError,
+): Promise<void> {
   await updateConnector(ctx.database.db, connectorId, {
     status: 'error',
     status_code: appErrorFromPsa(error).code,
@@ -300,7 +367,12 @@ async function setStatus(
  * Re-verifies the stored credentials. Never fails on a PSA answer: the outcome is the connector's
  * new status (connected, or error with the reason), which is what the list shows.
  */
-export async function verifyConnector(ctx: AppContext, actor: AuditActor, channelId: string, connectorId: string): Promise<Connector> {
+export async function verifyConnector(
+  ctx: AppContext,
+  actor: AuditActor,
+  channelId: string,
+  connectorId: string,
+): Promise<Connector> {
   const before = await requireConnector(ctx, channelId, connectorId);
   const result = await verifyCredentials(ctx, before.kind, before.id, await credentialsOf(ctx, before));
   // A PSA outage says nothing about the credentials: report it without changing the status.
@@ -316,7 +388,12 @@ export async function verifyConnector(ctx: AppContext, actor: AuditActor, channe
         tenant_id: result.value.tenantId,
         last_verified_at: now,
       }
-    : { status: 'error', status_code: appErrorFromPsa(result.error).code, status_message: result.error.message, status_advice: result.error.advice };
+    : {
+        status: 'error',
+        status_code: appErrorFromPsa(result.error).code,
+        status_message: result.error.message,
+        status_advice: result.error.advice,
+      };
   return connectorView(ctx, await setStatus(ctx, actor, before, changes, 'connector.verified'));
 }
 
@@ -338,8 +415,13 @@ export async function updateCredentials(
   const before = await requireConnector(ctx, channelId, connectorId);
   const secret = input.secret ?? (await openSecret(ctx, before));
   const username = input.username ?? before.username;
-  const integrationCode = input.integrationCode === undefined ? before.integration_code : input.integrationCode;
-  const result = await verifyCredentials(ctx, before.kind, before.id, { username, secret, integrationCode: effectiveIntegrationCode(ctx, integrationCode) });
+  const integrationCode =
+    input.integrationCode === undefined ? before.integration_code : input.integrationCode;
+  const result = await verifyCredentials(ctx, before.kind, before.id, {
+    username,
+    secret,
+    integrationCode: effectiveIntegrationCode(ctx, integrationCode),
+  });
   if (!result.ok) throw appErrorFromPsa(result.error);
   const now = ctx.clock().toISOString();
   const updated = await setStatus(
@@ -349,7 +431,14 @@ export async function updateCredentials(
     {
       username,
       integration_code: integrationCode,
-      ...(input.secret === undefined ? {} : { secret_box: ctx.secretBox.sealJson({ secret: input.secret } satisfies SealedSecret, connectorSecretAad(before.id)) }),
+      ...(input.secret === undefined
+        ? {}
+        : {
+            secret_box: ctx.secretBox.sealJson(
+              { secret: input.secret } satisfies SealedSecret,
+              connectorSecretAad(before.id),
+            ),
+          }),
       status: 'connected',
       status_code: null,
       status_message: null,
@@ -364,21 +453,37 @@ export async function updateCredentials(
 }
 
 /** Stops syncing and keeps the mappings; verify or update credentials to reconnect. */
-export async function disconnectConnector(ctx: AppContext, actor: AuditActor, channelId: string, connectorId: string): Promise<Connector> {
+export async function disconnectConnector(
+  ctx: AppContext,
+  actor: AuditActor,
+  channelId: string,
+  connectorId: string,
+): Promise<Connector> {
   const before = await requireConnector(ctx, channelId, connectorId);
   if (before.status === 'disconnected') return connectorView(ctx, before);
   const updated = await setStatus(
     ctx,
     actor,
     before,
-    { status: 'disconnected', status_code: null, status_message: null, status_advice: null, next_sync_at: null },
+    {
+      status: 'disconnected',
+      status_code: null,
+      status_message: null,
+      status_advice: null,
+      next_sync_at: null,
+    },
     'connector.disconnected',
   );
   return connectorView(ctx, updated);
 }
 
 /** Removes the connector with its caches and mappings (cascade), audited on the channel. */
-export async function deleteConnector(ctx: AppContext, actor: AuditActor, channelId: string, connectorId: string): Promise<void> {
+export async function deleteConnector(
+  ctx: AppContext,
+  actor: AuditActor,
+  channelId: string,
+  connectorId: string,
+): Promise<void> {
   const before = await requireConnector(ctx, channelId, connectorId);
   const now = ctx.clock().toISOString();
   await ctx.database.db.transaction().execute(async (trx) => {
@@ -390,7 +495,11 @@ export async function deleteConnector(ctx: AppContext, actor: AuditActor, channe
       action: 'connector.deleted',
       entity: 'connector',
       entityId: before.id,
-      before: { ...auditView(before), mappedWorkspaces: counts?.mappedWorkspaces ?? 0, mappedServices: counts?.mappedServices ?? 0 },
+      before: {
+        ...auditView(before),
+        mappedWorkspaces: counts?.mappedWorkspaces ?? 0,
+        mappedServices: counts?.mappedServices ?? 0,
+      },
       at: now,
     });
   });

@@ -8,7 +8,13 @@
  * anything still not unique is `ambiguous` and never guessed.
  */
 
-export const contractCheckStatuses = ['ok', 'no_contract', 'service_missing', 'ambiguous', 'inactive_company'] as const;
+export const contractCheckStatuses = [
+  'ok',
+  'no_contract',
+  'service_missing',
+  'ambiguous',
+  'inactive_company',
+] as const;
 export type ContractCheckStatus = (typeof contractCheckStatuses)[number];
 
 export const serviceCheckStatuses = ['ok', 'missing', 'duplicate'] as const;
@@ -83,11 +89,18 @@ export interface ContractCheckResult {
 }
 
 export function isContractUsable(contract: CheckContract, today: string): boolean {
-  return contract.isActive && contract.isRecurringService && contract.startDate <= today && today <= contract.endDate;
+  return (
+    contract.isActive &&
+    contract.isRecurringService &&
+    contract.startDate <= today &&
+    today <= contract.endDate
+  );
 }
 
 const listNames = (names: readonly string[]): string =>
-  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+  names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 
 export function evaluateContractCheck(input: ContractCheckInput): ContractCheckResult {
   const { company, contracts, contractServices, mappedServices, pinnedContractId, today } = input;
@@ -166,13 +179,25 @@ export function evaluateContractCheck(input: ContractCheckInput): ContractCheckR
 
   const services: ServiceCheck[] = mappedServices.map((m) => {
     const lines = servicesOf(chosen.id).filter((cs) => cs.serviceId === m.psaServiceId);
-    const status: ServiceCheckStatus = lines.length === 0 ? 'missing' : lines.length === 1 ? 'ok' : 'duplicate';
-    return { serviceKey: m.serviceKey, psaServiceId: m.psaServiceId, status, contractServiceId: lines.length === 1 ? (lines[0]?.id ?? null) : null };
+    const status: ServiceCheckStatus =
+      lines.length === 0 ? 'missing' : lines.length === 1 ? 'ok' : 'duplicate';
+    return {
+      serviceKey: m.serviceKey,
+      psaServiceId: m.psaServiceId,
+      status,
+      contractServiceId: lines.length === 1 ? (lines[0]?.id ?? null) : null,
+    };
   });
-  const nameOf = (key: string): string => mappedServices.find((m) => m.serviceKey === key)?.psaServiceName ?? key;
+  const nameOf = (key: string): string =>
+    mappedServices.find((m) => m.serviceKey === key)?.psaServiceName ?? key;
   const duplicates = services.filter((s) => s.status === 'duplicate').map((s) => nameOf(s.serviceKey));
   const missing = services.filter((s) => s.status === 'missing').map((s) => nameOf(s.serviceKey));
-  const common = { contractId: chosen.id, contractName: chosen.name, candidateContractIds: [chosen.id], services };
+  const common = {
+    contractId: chosen.id,
+    contractName: chosen.name,
+    candidateContractIds: [chosen.id],
+    services,
+  };
 
   if (duplicates.length > 0) {
     return {
@@ -192,5 +217,11 @@ export function evaluateContractCheck(input: ContractCheckInput): ContractCheckR
       advice: `In Autotask, open Contracts → "${chosen.name}" → Services → Add and add ${listNames(missing)} for ${company.name}.`,
     };
   }
-  return { ...base, ...common, status: 'ok', message: `Ready to sync to contract "${chosen.name}".`, advice: null };
+  return {
+    ...base,
+    ...common,
+    status: 'ok',
+    message: `Ready to sync to contract "${chosen.name}".`,
+    advice: null,
+  };
 }

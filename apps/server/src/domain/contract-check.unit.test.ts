@@ -4,8 +4,18 @@ import { evaluateContractCheck, type CheckContract, type ContractCheckInput } fr
 
 const today = '2026-11-27';
 const company = { id: '31', name: 'Acme Corporation', isActive: true };
-const endpoint = { serviceKey: 'endpoint_security', serviceName: 'Endpoint Security', psaServiceId: 's1', psaServiceName: 'Coro Endpoint Security' };
-const email = { serviceKey: 'email_security', serviceName: 'Email Security', psaServiceId: 's2', psaServiceName: 'Coro Email Security' };
+const endpoint = {
+  serviceKey: 'endpoint_security',
+  serviceName: 'Endpoint Security',
+  psaServiceId: 's1',
+  psaServiceName: 'Coro Endpoint Security',
+};
+const email = {
+  serviceKey: 'email_security',
+  serviceName: 'Email Security',
+  psaServiceId: 's2',
+  psaServiceName: 'Coro Email Security',
+};
 const contract = (id: string, over: Partial<CheckContract> = {}): CheckContract => ({
   id,
   name: `Contract ${id}`,
@@ -33,12 +43,32 @@ describe('evaluateContractCheck', () => {
     ['one contract with every service', {}, 'ok', 'k1'],
     ['inactive company', { company: { ...company, isActive: false } }, 'inactive_company', null],
     ['no contract at all', { contracts: [], contractServices: [] }, 'no_contract', null],
-    ['only an expired contract', { contracts: [contract('k1', { endDate: '2025-12-31' })] }, 'no_contract', null],
-    ['contract not started yet', { contracts: [contract('k1', { startDate: '2027-01-01' })] }, 'no_contract', null],
+    [
+      'only an expired contract',
+      { contracts: [contract('k1', { endDate: '2025-12-31' })] },
+      'no_contract',
+      null,
+    ],
+    [
+      'contract not started yet',
+      { contracts: [contract('k1', { startDate: '2027-01-01' })] },
+      'no_contract',
+      null,
+    ],
     ['inactive contract', { contracts: [contract('k1', { isActive: false })] }, 'no_contract', null],
-    ['not recurring-service', { contracts: [contract('k1', { isRecurringService: false })] }, 'no_contract', null],
+    [
+      'not recurring-service',
+      { contracts: [contract('k1', { isRecurringService: false })] },
+      'no_contract',
+      null,
+    ],
     ['contract ends today still counts', { contracts: [contract('k1', { endDate: today })] }, 'ok', 'k1'],
-    ['a mapped service missing', { contractServices: [{ id: 'cs1', contractId: 'k1', serviceId: 's1' }] }, 'service_missing', 'k1'],
+    [
+      'a mapped service missing',
+      { contractServices: [{ id: 'cs1', contractId: 'k1', serviceId: 's1' }] },
+      'service_missing',
+      'k1',
+    ],
     [
       'a mapped service twice on the contract',
       {
@@ -89,7 +119,12 @@ describe('evaluateContractCheck', () => {
       'service_missing',
       'k2',
     ],
-    ['pin on an expired contract', { contracts: [contract('k1', { endDate: '2025-01-01' })], pinnedContractId: 'k1' }, 'no_contract', null],
+    [
+      'pin on an expired contract',
+      { contracts: [contract('k1', { endDate: '2025-01-01' })], pinnedContractId: 'k1' },
+      'no_contract',
+      null,
+    ],
     ['pin on a contract that no longer exists', { pinnedContractId: 'gone' }, 'no_contract', null],
     ['no mapped services yet', { mappedServices: [] }, 'ok', 'k1'],
   ])('%s → %s', (_label, over, status, contractId) => {
@@ -101,7 +136,9 @@ describe('evaluateContractCheck', () => {
   });
 
   it('lists per-service results with the contract-service id', () => {
-    const result = evaluateContractCheck(input({ contractServices: [{ id: 'cs1', contractId: 'k1', serviceId: 's1' }] }));
+    const result = evaluateContractCheck(
+      input({ contractServices: [{ id: 'cs1', contractId: 'k1', serviceId: 's1' }] }),
+    );
     expect(result.services).toStrictEqual([
       { serviceKey: 'endpoint_security', psaServiceId: 's1', status: 'ok', contractServiceId: 'cs1' },
       { serviceKey: 'email_security', psaServiceId: 's2', status: 'missing', contractServiceId: null },
@@ -120,12 +157,20 @@ describe('evaluateContractCheck', () => {
 
   it('names the expired contract and its end date', () => {
     const result = evaluateContractCheck(input({ contracts: [contract('k1', { endDate: '2025-12-31' })] }));
-    expect(result.message).toBe('Acme Corporation has no active recurring-service contract: "Contract k1" ended on 2025-12-31.');
+    expect(result.message).toBe(
+      'Acme Corporation has no active recurring-service contract: "Contract k1" ended on 2025-12-31.',
+    );
   });
 
   it('names the competing contracts when ambiguous', () => {
     const result = evaluateContractCheck(
-      input({ contracts: [contract('k1'), contract('k2')], contractServices: [{ id: 'a', contractId: 'k1', serviceId: 's1' }, { id: 'b', contractId: 'k2', serviceId: 's1' }] }),
+      input({
+        contracts: [contract('k1'), contract('k2')],
+        contractServices: [
+          { id: 'a', contractId: 'k1', serviceId: 's1' },
+          { id: 'b', contractId: 'k2', serviceId: 's1' },
+        ],
+      }),
     );
     expect(result.candidateContractIds).toStrictEqual(['k1', 'k2']);
     expect(result.message).toContain('"Contract k1" and "Contract k2"');

@@ -153,10 +153,12 @@ export function suggestMatches(
     const sharedGrams = new Map<number, number>();
     const sharedTokens = new Map<number, number>();
     for (const gram of grams) {
-      for (const position of gramIndex.get(gram) ?? []) sharedGrams.set(position, (sharedGrams.get(position) ?? 0) + 1);
+      for (const position of gramIndex.get(gram) ?? [])
+        sharedGrams.set(position, (sharedGrams.get(position) ?? 0) + 1);
     }
     for (const token of tokens) {
-      for (const position of tokenIndex.get(token) ?? []) sharedTokens.set(position, (sharedTokens.get(position) ?? 0) + 1);
+      for (const position of tokenIndex.get(token) ?? [])
+        sharedTokens.set(position, (sharedTokens.get(position) ?? 0) + 1);
     }
     const scored: Suggestion[] = [];
     for (const [position, gramCount] of sharedGrams) {

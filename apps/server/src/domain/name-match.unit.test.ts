@@ -89,12 +89,18 @@ describe('suggestMatches', () => {
   });
 
   it('returns an empty list when nothing is close', () => {
-    expect(suggestMatches([{ id: 'w', name: 'Nimbus Cloud Services' }], companies).get('w')).toStrictEqual([]);
+    expect(suggestMatches([{ id: 'w', name: 'Nimbus Cloud Services' }], companies).get('w')).toStrictEqual(
+      [],
+    );
   });
 
   it('honours the limit and the minimum score', () => {
     const many = Array.from({ length: 10 }, (_, i) => ({ id: `x${i}`, name: `Harborview Medical ${i}` }));
-    expect(suggestMatches([{ id: 'w', name: 'Harborview Medical' }], many, { limit: 2, minScore: 0.5 }).get('w')).toHaveLength(2);
-    expect(suggestMatches([{ id: 'w', name: 'Harborview Medical' }], many, { limit: 5, minScore: 0.99 }).get('w')).toStrictEqual([]);
+    expect(
+      suggestMatches([{ id: 'w', name: 'Harborview Medical' }], many, { limit: 2, minScore: 0.5 }).get('w'),
+    ).toHaveLength(2);
+    expect(
+      suggestMatches([{ id: 'w', name: 'Harborview Medical' }], many, { limit: 5, minScore: 0.99 }).get('w'),
+    ).toStrictEqual([]);
   });
 });

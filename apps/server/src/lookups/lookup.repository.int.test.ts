@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestDatabase, isDatabaseUnavailable, testDialect, type TestDatabase } from '../../test/test-database.js';
+import {
+  createTestDatabase,
+  isDatabaseUnavailable,
+  testDialect,
+  type TestDatabase,
+} from '../../test/test-database.js';
 import { seedChannel, seedConnectorRow } from '../../test/connector.fixtures.js';
 import { newId } from '../db/ids.js';
 import {
@@ -14,7 +19,12 @@ import {
   upsertServices,
 } from './lookup.repository.js';
 
-const company = (id: string, name: string, isActive = true) => ({ id, name, isActive, modifiedAt: '2026-11-01T00:00:00.000Z' });
+const company = (id: string, name: string, isActive = true) => ({
+  id,
+  name,
+  isActive,
+  modifiedAt: '2026-11-01T00:00:00.000Z',
+});
 
 describe.skipIf(isDatabaseUnavailable())(`lookup repository (${testDialect()})`, () => {
   let database: TestDatabase;
@@ -27,7 +37,10 @@ describe.skipIf(isDatabaseUnavailable())(`lookup repository (${testDialect()})`,
     const channel = await seedChannel(database.db, 'Northwind MSP', ['Acme Corporation', 'Zed']);
     children = channel.children;
     connectorId = await seedConnectorRow(database.db, channel.channelId);
-    otherConnectorId = await seedConnectorRow(database.db, (await seedChannel(database.db, 'Other MSP')).channelId);
+    otherConnectorId = await seedConnectorRow(
+      database.db,
+      (await seedChannel(database.db, 'Other MSP')).channelId,
+    );
     await upsertCompanies(
       database.db,
       connectorId,
@@ -42,7 +55,12 @@ describe.skipIf(isDatabaseUnavailable())(`lookup repository (${testDialect()})`,
       ],
       '2026-11-27T10:00:00.000Z',
     );
-    await upsertCompanies(database.db, otherConnectorId, [company('1', 'Acme Elsewhere')], '2026-11-27T10:00:00.000Z');
+    await upsertCompanies(
+      database.db,
+      otherConnectorId,
+      [company('1', 'Acme Elsewhere')],
+      '2026-11-27T10:00:00.000Z',
+    );
     await database.db
       .insertInto('workspace_mappings')
       .values({
@@ -66,8 +84,15 @@ describe.skipIf(isDatabaseUnavailable())(`lookup repository (${testDialect()})`,
 
   it('finds by case-insensitive contains, prefix matches first, and shows the mapped workspace', async () => {
     const page = await searchCompanies(database.db, connectorId, { q: 'acme', limit: 10 });
-    expect(page.items.map((c) => c.name)).toStrictEqual(['Acme Corporation', 'ACME Labs', 'Blue Acme Partners']);
-    expect(page.items.find((c) => c.id === '1')?.mappedWorkspace).toStrictEqual({ id: children[0]!.id, name: 'Acme Corporation' });
+    expect(page.items.map((c) => c.name)).toStrictEqual([
+      'Acme Corporation',
+      'ACME Labs',
+      'Blue Acme Partners',
+    ]);
+    expect(page.items.find((c) => c.id === '1')?.mappedWorkspace).toStrictEqual({
+      id: children[0]!.id,
+      name: 'Acme Corporation',
+    });
     expect(page.items.find((c) => c.id === '3')).toMatchObject({ isActive: false, mappedWorkspace: null });
     expect(page.nextCursor).toBeNull();
   });
@@ -78,16 +103,26 @@ describe.skipIf(isDatabaseUnavailable())(`lookup repository (${testDialect()})`,
   });
 
   it('ignores accents and treats % and _ literally', async () => {
-    expect((await searchCompanies(database.db, connectorId, { q: 'ZURICH', limit: 10 })).items.map((c) => c.id)).toStrictEqual(['4']);
-    expect((await searchCompanies(database.db, connectorId, { q: '0%', limit: 10 })).items.map((c) => c.id)).toStrictEqual(['5']);
-    expect((await searchCompanies(database.db, connectorId, { q: 'r_v', limit: 10 })).items.map((c) => c.id)).toStrictEqual(['6']);
+    expect(
+      (await searchCompanies(database.db, connectorId, { q: 'ZURICH', limit: 10 })).items.map((c) => c.id),
+    ).toStrictEqual(['4']);
+    expect(
+      (await searchCompanies(database.db, connectorId, { q: '0%', limit: 10 })).items.map((c) => c.id),
+    ).toStrictEqual(['5']);
+    expect(
+      (await searchCompanies(database.db, connectorId, { q: 'r_v', limit: 10 })).items.map((c) => c.id),
+    ).toStrictEqual(['6']);
   });
 
   it('pages with a cursor without repeating or skipping', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 10; i += 1) {
-      const page: Awaited<ReturnType<typeof searchCompanies>> = await searchCompanies(database.db, connectorId, { q: 'a', limit: 2, cursor });
+      const page: Awaited<ReturnType<typeof searchCompanies>> = await searchCompanies(
+        database.db,
+        connectorId,
+        { q: 'a', limit: 2, cursor },
+      );
       seen.push(...page.items.map((c) => c.id));
       cursor = page.nextCursor;
       if (!cursor) break;
@@ -98,18 +133,31 @@ describe.skipIf(isDatabaseUnavailable())(`lookup repository (${testDialect()})`,
   });
 
   it('rejects a cursor it did not issue', async () => {
-    await expect(searchCompanies(database.db, connectorId, { limit: 2, cursor: 'garbage' })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(
+      searchCompanies(database.db, connectorId, { limit: 2, cursor: 'garbage' }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it('keeps connectors apart', async () => {
-    expect((await searchCompanies(database.db, otherConnectorId, { q: 'acme', limit: 10 })).items.map((c) => c.name)).toStrictEqual(['Acme Elsewhere']);
+    expect(
+      (await searchCompanies(database.db, otherConnectorId, { q: 'acme', limit: 10 })).items.map(
+        (c) => c.name,
+      ),
+    ).toStrictEqual(['Acme Elsewhere']);
   });
 
   it('updates on re-upsert and marks companies missing after a full refresh', async () => {
     await upsertCompanies(
       database.db,
       connectorId,
-      [company('1', 'Acme Corporation'), company('2', 'Blue Acme Partners Renamed'), company('3', 'ACME Labs'), company('4', 'Zürich Bank'), company('5', '100% Organic'), company('6', 'Harbor_View')],
+      [
+        company('1', 'Acme Corporation'),
+        company('2', 'Blue Acme Partners Renamed'),
+        company('3', 'ACME Labs'),
+        company('4', 'Zürich Bank'),
+        company('5', '100% Organic'),
+        company('6', 'Harbor_View'),
+      ],
       '2026-11-27T11:00:00.000Z',
     );
     expect(await markCompaniesMissing(database.db, connectorId, '2026-11-27T11:00:00.000Z')).toBe(1);
@@ -117,7 +165,13 @@ describe.skipIf(isDatabaseUnavailable())(`lookup repository (${testDialect()})`,
     expect(names).toContain('Blue Acme Partners Renamed');
     expect(names).not.toContain('HarborXView');
     expect(await countCompanies(database.db, connectorId)).toStrictEqual({ present: 6, active: 6 });
-    expect((await listUnmappedCompanies(database.db, connectorId)).map((c) => c.id).sort()).toStrictEqual(['2', '3', '4', '5', '6']);
+    expect((await listUnmappedCompanies(database.db, connectorId)).map((c) => c.id).sort()).toStrictEqual([
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+    ]);
   });
 
   it('searches services the same way', async () => {
@@ -125,14 +179,36 @@ describe.skipIf(isDatabaseUnavailable())(`lookup repository (${testDialect()})`,
       database.db,
       connectorId,
       [
-        { id: '10', name: 'Coro Endpoint Security', description: null, isActive: true, unitPrice: 4.5, modifiedAt: null },
-        { id: '11', name: 'Managed Backup', description: 'noise', isActive: true, unitPrice: null, modifiedAt: null },
+        {
+          id: '10',
+          name: 'Coro Endpoint Security',
+          description: null,
+          isActive: true,
+          unitPrice: 4.5,
+          modifiedAt: null,
+        },
+        {
+          id: '11',
+          name: 'Managed Backup',
+          description: 'noise',
+          isActive: true,
+          unitPrice: null,
+          modifiedAt: null,
+        },
       ],
       '2026-11-27T10:00:00.000Z',
     );
     const page = await searchServices(database.db, connectorId, { q: 'endpoint', limit: 10 });
     expect(page.items).toStrictEqual([
-      { id: '10', name: 'Coro Endpoint Security', description: null, isActive: true, isPresent: true, unitPrice: 4.5, mappedServiceKey: null },
+      {
+        id: '10',
+        name: 'Coro Endpoint Security',
+        description: null,
+        isActive: true,
+        isPresent: true,
+        unitPrice: 4.5,
+        mappedServiceKey: null,
+      },
     ]);
   });
 });

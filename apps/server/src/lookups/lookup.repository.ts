@@ -48,7 +48,12 @@ export interface SearchOptions {
 /** Writes in chunks small enough for SQLite's bound-parameter limit (9 columns × 100 rows). */
 const upsertChunk = 100;
 
-export async function upsertCompanies(db: Kysely<DB>, connectorId: string, companies: readonly PsaCompany[], refreshedAt: string): Promise<void> {
+export async function upsertCompanies(
+  db: Kysely<DB>,
+  connectorId: string,
+  companies: readonly PsaCompany[],
+  refreshedAt: string,
+): Promise<void> {
   for (let i = 0; i < companies.length; i += upsertChunk) {
     const rows = companies.slice(i, i + upsertChunk).map((c) => ({
       connector_id: connectorId,
@@ -80,7 +85,11 @@ export async function upsertCompanies(db: Kysely<DB>, connectorId: string, compa
 }
 
 /** After a full refresh: every company not seen in it has disappeared from the PSA. */
-export async function markCompaniesMissing(db: Kysely<DB>, connectorId: string, refreshedAt: string): Promise<number> {
+export async function markCompaniesMissing(
+  db: Kysely<DB>,
+  connectorId: string,
+  refreshedAt: string,
+): Promise<number> {
   const result = await db
     .updateTable('psa_companies')
     .set({ is_present: 0, is_active: 0 })
@@ -91,7 +100,12 @@ export async function markCompaniesMissing(db: Kysely<DB>, connectorId: string, 
   return Number(result.numUpdatedRows);
 }
 
-export async function upsertServices(db: Kysely<DB>, connectorId: string, services: readonly PsaService[], refreshedAt: string): Promise<void> {
+export async function upsertServices(
+  db: Kysely<DB>,
+  connectorId: string,
+  services: readonly PsaService[],
+  refreshedAt: string,
+): Promise<void> {
   for (let i = 0; i < services.length; i += upsertChunk) {
     const rows = services.slice(i, i + upsertChunk).map((s) => ({
       connector_id: connectorId,
@@ -124,7 +138,11 @@ export async function upsertServices(db: Kysely<DB>, connectorId: string, servic
   }
 }
 
-export async function markServicesMissing(db: Kysely<DB>, connectorId: string, refreshedAt: string): Promise<number> {
+export async function markServicesMissing(
+  db: Kysely<DB>,
+  connectorId: string,
+  refreshedAt: string,
+): Promise<number> {
   const result = await db
     .updateTable('psa_services')
     .set({ is_present: 0, is_active: 0 })
@@ -179,15 +197,23 @@ export class InvalidCursorError extends Error {
  * names that start with the query first, then alphabetical; keyset paging so page N costs the same
  * as page 1. Never calls the PSA.
  */
-export async function searchCompanies(db: Kysely<DB>, connectorId: string, options: SearchOptions): Promise<SearchPage<CompanySearchHit>> {
+export async function searchCompanies(
+  db: Kysely<DB>,
+  connectorId: string,
+  options: SearchOptions,
+): Promise<SearchPage<CompanySearchHit>> {
   const q = toSearchKey(options.q ?? '');
   const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
   if (options.cursor && !cursor) throw new InvalidCursorError();
-  const rank = q ? sql<number>`(case when c.search_name like ${likePrefix(q)} escape '\\' then 0 else 1 end)` : sql<number>`0`;
+  const rank = q
+    ? sql<number>`(case when c.search_name like ${likePrefix(q)} escape '\\' then 0 else 1 end)`
+    : sql<number>`0`;
 
   let query = db
     .selectFrom('psa_companies as c')
-    .leftJoin('workspace_mappings as m', (join) => join.onRef('m.connector_id', '=', 'c.connector_id').onRef('m.psa_company_id', '=', 'c.psa_id'))
+    .leftJoin('workspace_mappings as m', (join) =>
+      join.onRef('m.connector_id', '=', 'c.connector_id').onRef('m.psa_company_id', '=', 'c.psa_id'),
+    )
     .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
     .select([
       'c.psa_id',
@@ -226,18 +252,27 @@ export async function searchCompanies(db: Kysely<DB>, connectorId: string, optio
       isPresent: fromFlag(r.is_present),
       mappedWorkspace: r.workspace_id ? { id: r.workspace_id, name: r.workspace_name ?? '' } : null,
     })),
-    nextCursor: rows.length > options.limit && last ? encodeCursor([last.rank, last.search_name, last.psa_id]) : null,
+    nextCursor:
+      rows.length > options.limit && last ? encodeCursor([last.rank, last.search_name, last.psa_id]) : null,
   };
 }
 
-export async function searchServices(db: Kysely<DB>, connectorId: string, options: SearchOptions): Promise<SearchPage<ServiceSearchHit>> {
+export async function searchServices(
+  db: Kysely<DB>,
+  connectorId: string,
+  options: SearchOptions,
+): Promise<SearchPage<ServiceSearchHit>> {
   const q = toSearchKey(options.q ?? '');
   const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
   if (options.cursor && !cursor) throw new InvalidCursorError();
-  const rank = q ? sql<number>`(case when s.search_name like ${likePrefix(q)} escape '\\' then 0 else 1 end)` : sql<number>`0`;
+  const rank = q
+    ? sql<number>`(case when s.search_name like ${likePrefix(q)} escape '\\' then 0 else 1 end)`
+    : sql<number>`0`;
   let query = db
     .selectFrom('psa_services as s')
-    .leftJoin('service_mappings as m', (join) => join.onRef('m.connector_id', '=', 's.connector_id').onRef('m.psa_service_id', '=', 's.psa_id'))
+    .leftJoin('service_mappings as m', (join) =>
+      join.onRef('m.connector_id', '=', 's.connector_id').onRef('m.psa_service_id', '=', 's.psa_id'),
+    )
     .select([
       's.psa_id',
       's.name',
@@ -260,7 +295,11 @@ export async function searchServices(db: Kysely<DB>, connectorId: string, option
     );
   }
   if (q) query = query.orderBy(rank);
-  const rows = await query.orderBy('s.search_name').orderBy('s.psa_id').limit(options.limit + 1).execute();
+  const rows = await query
+    .orderBy('s.search_name')
+    .orderBy('s.psa_id')
+    .limit(options.limit + 1)
+    .execute();
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   return {
@@ -273,11 +312,16 @@ export async function searchServices(db: Kysely<DB>, connectorId: string, option
       unitPrice: r.unit_price,
       mappedServiceKey: r.service_key,
     })),
-    nextCursor: rows.length > options.limit && last ? encodeCursor([last.rank, last.search_name, last.psa_id]) : null,
+    nextCursor:
+      rows.length > options.limit && last ? encodeCursor([last.rank, last.search_name, last.psa_id]) : null,
   };
 }
 
-export async function findCompanies(db: Kysely<DB>, connectorId: string, ids: readonly string[]): Promise<CachedCompany[]> {
+export async function findCompanies(
+  db: Kysely<DB>,
+  connectorId: string,
+  ids: readonly string[],
+): Promise<CachedCompany[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom('psa_companies')
@@ -285,10 +329,19 @@ export async function findCompanies(db: Kysely<DB>, connectorId: string, ids: re
     .where('connector_id', '=', connectorId)
     .where('psa_id', 'in', ids)
     .execute();
-  return rows.map((r) => ({ id: r.psa_id, name: r.name, isActive: fromFlag(r.is_active), isPresent: fromFlag(r.is_present) }));
+  return rows.map((r) => ({
+    id: r.psa_id,
+    name: r.name,
+    isActive: fromFlag(r.is_active),
+    isPresent: fromFlag(r.is_present),
+  }));
 }
 
-export async function findServices(db: Kysely<DB>, connectorId: string, ids: readonly string[]): Promise<CachedService[]> {
+export async function findServices(
+  db: Kysely<DB>,
+  connectorId: string,
+  ids: readonly string[],
+): Promise<CachedService[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom('psa_services')
@@ -307,10 +360,15 @@ export async function findServices(db: Kysely<DB>, connectorId: string, ids: rea
 }
 
 /** Present companies not mapped on this connector: the candidates for auto-map and suggestions. */
-export async function listUnmappedCompanies(db: Kysely<DB>, connectorId: string): Promise<{ id: string; name: string; matchName: string }[]> {
+export async function listUnmappedCompanies(
+  db: Kysely<DB>,
+  connectorId: string,
+): Promise<{ id: string; name: string; matchName: string }[]> {
   const rows = await db
     .selectFrom('psa_companies as c')
-    .leftJoin('workspace_mappings as m', (join) => join.onRef('m.connector_id', '=', 'c.connector_id').onRef('m.psa_company_id', '=', 'c.psa_id'))
+    .leftJoin('workspace_mappings as m', (join) =>
+      join.onRef('m.connector_id', '=', 'c.connector_id').onRef('m.psa_company_id', '=', 'c.psa_id'),
+    )
     .select(['c.psa_id', 'c.name', 'c.match_name'])
     .where('c.connector_id', '=', connectorId)
     .where('c.is_present', '=', 1)
@@ -319,7 +377,10 @@ export async function listUnmappedCompanies(db: Kysely<DB>, connectorId: string)
   return rows.map((r) => ({ id: r.psa_id, name: r.name, matchName: r.match_name }));
 }
 
-export async function countCompanies(db: Kysely<DB>, connectorId: string): Promise<{ present: number; active: number }> {
+export async function countCompanies(
+  db: Kysely<DB>,
+  connectorId: string,
+): Promise<{ present: number; active: number }> {
   const row = await db
     .selectFrom('psa_companies')
     .select((eb) => [

@@ -5,7 +5,13 @@ import { updateConnector } from '../connectors/connector.repository.js';
 import type { AppContext } from '../http/app-context.js';
 import { appErrorFromPsa } from '../http/app-error.js';
 import type { PsaError } from '../psa/psa-provider.port.js';
-import { countCompanies, markCompaniesMissing, markServicesMissing, upsertCompanies, upsertServices } from './lookup.repository.js';
+import {
+  countCompanies,
+  markCompaniesMissing,
+  markServicesMissing,
+  upsertCompanies,
+  upsertServices,
+} from './lookup.repository.js';
 
 export interface RefreshLookupsOptions {
   /** Re-read every company and mark the ones that are gone; otherwise only changes since the last refresh. */
@@ -28,7 +34,11 @@ async function fail(ctx: AppContext, connectorId: string, error: PsaError): Prom
  * was (the next run reads those changes again). Throws `AppError` with a `psa_*` code on failure;
  * credential failures also put the connector in `error`.
  */
-export async function refreshLookups(ctx: AppContext, connectorId: string, options: RefreshLookupsOptions = {}): Promise<RefreshLookupsResult> {
+export async function refreshLookups(
+  ctx: AppContext,
+  connectorId: string,
+  options: RefreshLookupsOptions = {},
+): Promise<RefreshLookupsResult> {
   const { connection, connector } = await openConnection(ctx, connectorId);
   const db = ctx.database.db;
   const startedAt = ctx.clock().toISOString();
@@ -42,7 +52,8 @@ export async function refreshLookups(ctx: AppContext, connectorId: string, optio
       await upsertCompanies(db, connectorId, page.value, startedAt);
       upserted += page.value.length;
       for (const company of page.value) {
-        if (company.modifiedAt !== null && (watermark === null || company.modifiedAt > watermark)) watermark = company.modifiedAt;
+        if (company.modifiedAt !== null && (watermark === null || company.modifiedAt > watermark))
+          watermark = company.modifiedAt;
       }
     }
     const missing = isFull ? await markCompaniesMissing(db, connectorId, startedAt) : 0;
@@ -60,7 +71,13 @@ export async function refreshLookups(ctx: AppContext, connectorId: string, optio
     });
     const totals = await countCompanies(db, connectorId);
     ctx.logger.info(
-      { connectorId, mode: isFull ? 'full' : 'incremental', companies: upserted, missing, services: services.value.length },
+      {
+        connectorId,
+        mode: isFull ? 'full' : 'incremental',
+        companies: upserted,
+        missing,
+        services: services.value.length,
+      },
       'lookups refreshed',
     );
     return {

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestDatabase, isDatabaseUnavailable, testDialect, type TestDatabase } from '../../test/test-database.js';
+import {
+  createTestDatabase,
+  isDatabaseUnavailable,
+  testDialect,
+  type TestDatabase,
+} from '../../test/test-database.js';
 import { seedChannel, seedConnectorRow } from '../../test/connector.fixtures.js';
 import { newId } from '../db/ids.js';
 import { evaluateContractCheck } from '../domain/contract-check.js';
@@ -39,7 +44,11 @@ describe.skipIf(isDatabaseUnavailable())(`mapping repository (${testDialect()})`
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    ({ channelId, children } = await seedChannel(database.db, 'Northwind MSP', ['Acme Corporation', 'Blue Harbor', 'Cedar Ridge']));
+    ({ channelId, children } = await seedChannel(database.db, 'Northwind MSP', [
+      'Acme Corporation',
+      'Blue Harbor',
+      'Cedar Ridge',
+    ]));
     connectorId = await seedConnectorRow(database.db, channelId);
     await upsertCompanies(
       database.db,
@@ -51,7 +60,12 @@ describe.skipIf(isDatabaseUnavailable())(`mapping repository (${testDialect()})`
       ],
       at,
     );
-    await upsertServices(database.db, connectorId, [{ id: '10', name: 'Coro EDR', description: null, isActive: true, unitPrice: null, modifiedAt: null }], at);
+    await upsertServices(
+      database.db,
+      connectorId,
+      [{ id: '10', name: 'Coro EDR', description: null, isActive: true, unitPrice: null, modifiedAt: null }],
+      at,
+    );
     await insertWorkspaceMapping(database.db, mappingRow(connectorId, children[0]!.id, '1'));
     await insertWorkspaceMapping(database.db, mappingRow(connectorId, children[1]!.id, '2'));
   });
@@ -60,10 +74,19 @@ describe.skipIf(isDatabaseUnavailable())(`mapping repository (${testDialect()})`
   });
 
   it('enforces one company per workspace and one workspace per company in the database', async () => {
-    await expect(insertWorkspaceMapping(database.db, mappingRow(connectorId, children[2]!.id, '1'))).rejects.toThrow();
-    await expect(insertWorkspaceMapping(database.db, mappingRow(connectorId, children[0]!.id, '3'))).rejects.toThrow();
-    await expect(insertWorkspaceMapping(database.db, mappingRow(connectorId, children[2]!.id, 'not-cached'))).rejects.toThrow();
-    expect(await findCompanyHolder(database.db, connectorId, '1')).toMatchObject({ workspaceId: children[0]!.id, workspaceName: 'Acme Corporation' });
+    await expect(
+      insertWorkspaceMapping(database.db, mappingRow(connectorId, children[2]!.id, '1')),
+    ).rejects.toThrow();
+    await expect(
+      insertWorkspaceMapping(database.db, mappingRow(connectorId, children[0]!.id, '3')),
+    ).rejects.toThrow();
+    await expect(
+      insertWorkspaceMapping(database.db, mappingRow(connectorId, children[2]!.id, 'not-cached')),
+    ).rejects.toThrow();
+    expect(await findCompanyHolder(database.db, connectorId, '1')).toMatchObject({
+      workspaceId: children[0]!.id,
+      workspaceName: 'Acme Corporation',
+    });
   });
 
   it('lists every child workspace with filters, search and sort', async () => {
@@ -75,14 +98,33 @@ describe.skipIf(isDatabaseUnavailable())(`mapping repository (${testDialect()})`
       ['Blue Harbor', 'Blue Harbor Logistics'],
       ['Cedar Ridge', null],
     ]);
-    expect((await listWorkspaceMappings(database.db, connectorId, channelId, { ...options, filter: 'unmapped' })).items.map((i) => i.workspaceName)).toStrictEqual(['Cedar Ridge']);
+    expect(
+      (
+        await listWorkspaceMappings(database.db, connectorId, channelId, { ...options, filter: 'unmapped' })
+      ).items.map((i) => i.workspaceName),
+    ).toStrictEqual(['Cedar Ridge']);
     // Blue Harbor's company is inactive: a problem even before any contract check.
-    expect((await listWorkspaceMappings(database.db, connectorId, channelId, { ...options, filter: 'problems' })).items.map((i) => i.workspaceName)).toStrictEqual(['Blue Harbor']);
-    expect((await listWorkspaceMappings(database.db, connectorId, channelId, { ...options, q: 'logist' })).items.map((i) => i.workspaceName)).toStrictEqual(['Blue Harbor']);
-    const desc = await listWorkspaceMappings(database.db, connectorId, channelId, { ...options, sort: 'company', order: 'desc', limit: 2 });
+    expect(
+      (
+        await listWorkspaceMappings(database.db, connectorId, channelId, { ...options, filter: 'problems' })
+      ).items.map((i) => i.workspaceName),
+    ).toStrictEqual(['Blue Harbor']);
+    expect(
+      (
+        await listWorkspaceMappings(database.db, connectorId, channelId, { ...options, q: 'logist' })
+      ).items.map((i) => i.workspaceName),
+    ).toStrictEqual(['Blue Harbor']);
+    const desc = await listWorkspaceMappings(database.db, connectorId, channelId, {
+      ...options,
+      sort: 'company',
+      order: 'desc',
+      limit: 2,
+    });
     expect(desc.items.map((i) => i.workspaceName)).toStrictEqual(['Blue Harbor', 'Acme Corporation']);
     expect(desc.total).toBe(3);
-    expect((await listUnmappedWorkspaces(database.db, connectorId, channelId)).map((w) => w.name)).toStrictEqual(['Cedar Ridge']);
+    expect(
+      (await listUnmappedWorkspaces(database.db, connectorId, channelId)).map((w) => w.name),
+    ).toStrictEqual(['Cedar Ridge']);
   });
 
   it('gives the sync engine workspaces, contract resolution and services', async () => {
@@ -96,12 +138,31 @@ describe.skipIf(isDatabaseUnavailable())(`mapping repository (${testDialect()})`
       created_at: at,
       updated_at: at,
     });
-    const mapping = (await listWorkspaceMappings(database.db, connectorId, channelId, { filter: 'mapped', sort: 'workspace', order: 'asc', limit: 1, offset: 0 })).items[0]!.mapping!;
+    const mapping = (
+      await listWorkspaceMappings(database.db, connectorId, channelId, {
+        filter: 'mapped',
+        sort: 'workspace',
+        order: 'asc',
+        limit: 1,
+        offset: 0,
+      })
+    ).items[0]!.mapping!;
     const check = evaluateContractCheck({
       company: { id: '1', name: 'Acme Corporation', isActive: true },
-      contracts: [{ id: 'k1', name: 'Acme MSA', isActive: true, isRecurringService: true, startDate: '2026-01-01', endDate: '2027-12-31' }],
+      contracts: [
+        {
+          id: 'k1',
+          name: 'Acme MSA',
+          isActive: true,
+          isRecurringService: true,
+          startDate: '2026-01-01',
+          endDate: '2027-12-31',
+        },
+      ],
       contractServices: [{ id: 'cs1', contractId: 'k1', serviceId: '10' }],
-      mappedServices: [{ serviceKey: 'edr', serviceName: 'EDR', psaServiceId: '10', psaServiceName: 'Coro EDR' }],
+      mappedServices: [
+        { serviceKey: 'edr', serviceName: 'EDR', psaServiceId: '10', psaServiceName: 'Coro EDR' },
+      ],
       pinnedContractId: null,
       today: '2026-11-27',
     });
@@ -119,7 +180,11 @@ describe.skipIf(isDatabaseUnavailable())(`mapping repository (${testDialect()})`
       checkedAt: at,
     });
     const services = await listServiceMappings(database.db, connectorId);
-    expect(services.find((s) => s.serviceKey === 'edr')?.mapping).toMatchObject({ psaServiceId: '10', psaServiceName: 'Coro EDR', billingBasis: 'devices' });
+    expect(services.find((s) => s.serviceKey === 'edr')?.mapping).toMatchObject({
+      psaServiceId: '10',
+      psaServiceName: 'Coro EDR',
+      billingBasis: 'devices',
+    });
     expect(services.filter((s) => s.mapping === null).length).toBe(services.length - 1);
   });
 });

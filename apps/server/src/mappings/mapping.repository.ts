@@ -55,8 +55,12 @@ export async function listWorkspaceMappings(
 ): Promise<{ items: WorkspaceMappingListItem[]; total: number }> {
   let base = db
     .selectFrom('workspaces as w')
-    .leftJoin('workspace_mappings as m', (join) => join.onRef('m.workspace_id', '=', 'w.id').on('m.connector_id', '=', connectorId))
-    .leftJoin('psa_companies as c', (join) => join.onRef('c.connector_id', '=', 'm.connector_id').onRef('c.psa_id', '=', 'm.psa_company_id'))
+    .leftJoin('workspace_mappings as m', (join) =>
+      join.onRef('m.workspace_id', '=', 'w.id').on('m.connector_id', '=', connectorId),
+    )
+    .leftJoin('psa_companies as c', (join) =>
+      join.onRef('c.connector_id', '=', 'm.connector_id').onRef('c.psa_id', '=', 'm.psa_company_id'),
+    )
     .where('w.parent_id', '=', channelId)
     .where('w.kind', '=', 'child');
   switch (options.filter) {
@@ -71,7 +75,9 @@ export async function listWorkspaceMappings(
     case 'problems':
       base = base
         .where('m.id', 'is not', null)
-        .where((eb) => eb.or([eb('m.check_status', '!=', 'ok'), eb('c.is_active', '=', 0), eb('c.is_present', '=', 0)]));
+        .where((eb) =>
+          eb.or([eb('m.check_status', '!=', 'ok'), eb('c.is_active', '=', 0), eb('c.is_present', '=', 0)]),
+        );
       break;
   }
   const q = toSearchKey(options.q ?? '');
@@ -87,7 +93,11 @@ export async function listWorkspaceMappings(
 
   const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const sortColumn =
-    options.sort === 'workspace' ? sql`lower(w.display_name)` : options.sort === 'company' ? sql`c.search_name` : sql`m.check_status`;
+    options.sort === 'workspace'
+      ? sql`lower(w.display_name)`
+      : options.sort === 'company'
+        ? sql`c.search_name`
+        : sql`m.check_status`;
   // Unmapped rows (nulls) last whatever the direction, so the list never opens on blanks.
   const rows = await base
     .select([
@@ -138,7 +148,11 @@ export async function listWorkspaceMappings(
   };
 }
 
-export async function findWorkspaceMapping(db: Kysely<DB>, connectorId: string, workspaceId: string): Promise<WorkspaceMappingRow | undefined> {
+export async function findWorkspaceMapping(
+  db: Kysely<DB>,
+  connectorId: string,
+  workspaceId: string,
+): Promise<WorkspaceMappingRow | undefined> {
   return db
     .selectFrom('workspace_mappings')
     .selectAll()
@@ -160,7 +174,9 @@ export async function findCompanyHolder(
     .where('m.connector_id', '=', connectorId)
     .where('m.psa_company_id', '=', companyId)
     .executeTakeFirst();
-  return row ? { mappingId: row.id, workspaceId: row.workspace_id, workspaceName: row.display_name } : undefined;
+  return row
+    ? { mappingId: row.id, workspaceId: row.workspace_id, workspaceName: row.display_name }
+    : undefined;
 }
 
 export async function insertWorkspaceMapping(db: Kysely<DB>, row: WorkspaceMappingRow): Promise<void> {
@@ -168,23 +184,49 @@ export async function insertWorkspaceMapping(db: Kysely<DB>, row: WorkspaceMappi
 }
 
 /** A new company invalidates the pin and the last check: both were about the old company. */
-export async function changeMappedCompany(db: Kysely<DB>, mappingId: string, companyId: string, updatedAt: string): Promise<void> {
+export async function changeMappedCompany(
+  db: Kysely<DB>,
+  mappingId: string,
+  companyId: string,
+  updatedAt: string,
+): Promise<void> {
   await db
     .updateTable('workspace_mappings')
-    .set({ psa_company_id: companyId, pinned_contract_id: null, check_status: null, check_json: null, checked_at: null, updated_at: updatedAt })
+    .set({
+      psa_company_id: companyId,
+      pinned_contract_id: null,
+      check_status: null,
+      check_json: null,
+      checked_at: null,
+      updated_at: updatedAt,
+    })
     .where('id', '=', mappingId)
     .execute();
 }
 
-export async function setPinnedContract(db: Kysely<DB>, mappingId: string, contractId: string | null, updatedAt: string): Promise<void> {
-  await db.updateTable('workspace_mappings').set({ pinned_contract_id: contractId, updated_at: updatedAt }).where('id', '=', mappingId).execute();
+export async function setPinnedContract(
+  db: Kysely<DB>,
+  mappingId: string,
+  contractId: string | null,
+  updatedAt: string,
+): Promise<void> {
+  await db
+    .updateTable('workspace_mappings')
+    .set({ pinned_contract_id: contractId, updated_at: updatedAt })
+    .where('id', '=', mappingId)
+    .execute();
 }
 
 export async function deleteWorkspaceMapping(db: Kysely<DB>, mappingId: string): Promise<void> {
   await db.deleteFrom('workspace_mappings').where('id', '=', mappingId).execute();
 }
 
-export async function saveCheckResult(db: Kysely<DB>, mappingId: string, result: ContractCheckResult, checkedAt: string): Promise<void> {
+export async function saveCheckResult(
+  db: Kysely<DB>,
+  mappingId: string,
+  result: ContractCheckResult,
+  checkedAt: string,
+): Promise<void> {
   await db
     .updateTable('workspace_mappings')
     .set({ check_status: result.status, check_json: JSON.stringify(result), checked_at: checkedAt })
@@ -193,10 +235,16 @@ export async function saveCheckResult(db: Kysely<DB>, mappingId: string, result:
 }
 
 /** Child workspaces of the channel with no mapping on this connector (auto-map, suggestions). */
-export async function listUnmappedWorkspaces(db: Kysely<DB>, connectorId: string, channelId: string): Promise<{ id: string; name: string }[]> {
+export async function listUnmappedWorkspaces(
+  db: Kysely<DB>,
+  connectorId: string,
+  channelId: string,
+): Promise<{ id: string; name: string }[]> {
   const rows = await db
     .selectFrom('workspaces as w')
-    .leftJoin('workspace_mappings as m', (join) => join.onRef('m.workspace_id', '=', 'w.id').on('m.connector_id', '=', connectorId))
+    .leftJoin('workspace_mappings as m', (join) =>
+      join.onRef('m.workspace_id', '=', 'w.id').on('m.connector_id', '=', connectorId),
+    )
     .select(['w.id', 'w.display_name'])
     .where('w.parent_id', '=', channelId)
     .where('w.kind', '=', 'child')
@@ -240,8 +288,18 @@ export async function listMappingsForCheck(
 > {
   let query = db
     .selectFrom('workspace_mappings as m')
-    .innerJoin('psa_companies as c', (join) => join.onRef('c.connector_id', '=', 'm.connector_id').onRef('c.psa_id', '=', 'm.psa_company_id'))
-    .select(['m.id', 'm.workspace_id', 'm.psa_company_id', 'm.pinned_contract_id', 'c.name', 'c.is_active', 'c.is_present'])
+    .innerJoin('psa_companies as c', (join) =>
+      join.onRef('c.connector_id', '=', 'm.connector_id').onRef('c.psa_id', '=', 'm.psa_company_id'),
+    )
+    .select([
+      'm.id',
+      'm.workspace_id',
+      'm.psa_company_id',
+      'm.pinned_contract_id',
+      'c.name',
+      'c.is_active',
+      'c.is_present',
+    ])
     .where('m.connector_id', '=', connectorId);
   if (companyIds) {
     if (companyIds.length === 0) return [];
@@ -276,11 +334,18 @@ export interface ServiceMappingListItem {
 }
 
 /** Every active Coro service of the catalog with its mapping on this connector, in catalog order. */
-export async function listServiceMappings(db: Kysely<DB>, connectorId: string): Promise<ServiceMappingListItem[]> {
+export async function listServiceMappings(
+  db: Kysely<DB>,
+  connectorId: string,
+): Promise<ServiceMappingListItem[]> {
   const rows = await db
     .selectFrom('catalog_services as k')
-    .leftJoin('service_mappings as m', (join) => join.onRef('m.service_key', '=', 'k.key').on('m.connector_id', '=', connectorId))
-    .leftJoin('psa_services as s', (join) => join.onRef('s.connector_id', '=', 'm.connector_id').onRef('s.psa_id', '=', 'm.psa_service_id'))
+    .leftJoin('service_mappings as m', (join) =>
+      join.onRef('m.service_key', '=', 'k.key').on('m.connector_id', '=', connectorId),
+    )
+    .leftJoin('psa_services as s', (join) =>
+      join.onRef('s.connector_id', '=', 'm.connector_id').onRef('s.psa_id', '=', 'm.psa_service_id'),
+    )
     .select([
       'k.key',
       'k.name',
@@ -331,7 +396,11 @@ export async function findCatalogService(
   return row ? { key: row.key, name: row.name, billingBasis: row.billing_basis } : undefined;
 }
 
-export async function findServiceMapping(db: Kysely<DB>, connectorId: string, serviceKey: string): Promise<ServiceMappingRow | undefined> {
+export async function findServiceMapping(
+  db: Kysely<DB>,
+  connectorId: string,
+  serviceKey: string,
+): Promise<ServiceMappingRow | undefined> {
   return db
     .selectFrom('service_mappings')
     .selectAll()
@@ -381,12 +450,19 @@ export async function listMappedServicesForCheck(
   const rows = await db
     .selectFrom('service_mappings as m')
     .innerJoin('catalog_services as k', 'k.key', 'm.service_key')
-    .leftJoin('psa_services as s', (join) => join.onRef('s.connector_id', '=', 'm.connector_id').onRef('s.psa_id', '=', 'm.psa_service_id'))
+    .leftJoin('psa_services as s', (join) =>
+      join.onRef('s.connector_id', '=', 'm.connector_id').onRef('s.psa_id', '=', 'm.psa_service_id'),
+    )
     .select(['m.service_key', 'k.name', 'm.psa_service_id', 's.name as psa_name'])
     .where('m.connector_id', '=', connectorId)
     .orderBy('k.sort_order')
     .execute();
-  return rows.map((r) => ({ serviceKey: r.service_key, serviceName: r.name, psaServiceId: r.psa_service_id, psaServiceName: r.psa_name ?? r.psa_service_id }));
+  return rows.map((r) => ({
+    serviceKey: r.service_key,
+    serviceName: r.name,
+    psaServiceId: r.psa_service_id,
+    psaServiceName: r.psa_name ?? r.psa_service_id,
+  }));
 }
 
 // ---- For the sync engine -------------------------------------------------------------------
@@ -427,8 +503,18 @@ export async function loadSyncMappings(db: Kysely<DB>, connectorId: string): Pro
   const [workspaceRows, serviceRows] = await Promise.all([
     db
       .selectFrom('workspace_mappings as m')
-      .leftJoin('psa_companies as c', (join) => join.onRef('c.connector_id', '=', 'm.connector_id').onRef('c.psa_id', '=', 'm.psa_company_id'))
-      .select(['m.workspace_id', 'm.psa_company_id', 'm.check_status', 'm.check_json', 'm.pinned_contract_id', 'm.checked_at', 'c.is_active'])
+      .leftJoin('psa_companies as c', (join) =>
+        join.onRef('c.connector_id', '=', 'm.connector_id').onRef('c.psa_id', '=', 'm.psa_company_id'),
+      )
+      .select([
+        'm.workspace_id',
+        'm.psa_company_id',
+        'm.check_status',
+        'm.check_json',
+        'm.pinned_contract_id',
+        'm.checked_at',
+        'c.is_active',
+      ])
       .where('m.connector_id', '=', connectorId)
       .orderBy('m.workspace_id')
       .execute(),
@@ -443,7 +529,8 @@ export async function loadSyncMappings(db: Kysely<DB>, connectorId: string): Pro
     workspaces: workspaceRows.map((r) => {
       const check = parseCheck(r.check_json);
       const contractServiceIds: Record<string, string> = {};
-      for (const s of check?.services ?? []) if (s.contractServiceId) contractServiceIds[s.serviceKey] = s.contractServiceId;
+      for (const s of check?.services ?? [])
+        if (s.contractServiceId) contractServiceIds[s.serviceKey] = s.contractServiceId;
       return {
         workspaceId: r.workspace_id,
         psaCompanyId: r.psa_company_id,

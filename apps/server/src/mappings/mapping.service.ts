@@ -10,10 +10,19 @@ import type {
 } from '@coro/contracts';
 
 import { recordAudit, type AuditActor } from '../audit/audit.repository.js';
-import { isCredentialFailure, markConnectorError, openConnection, requireConnector } from '../connectors/connector.service.js';
+import {
+  isCredentialFailure,
+  markConnectorError,
+  openConnection,
+  requireConnector,
+} from '../connectors/connector.service.js';
 import type { ConnectorRecord } from '../connectors/connector.repository.js';
 import { newId } from '../db/ids.js';
-import { evaluateContractCheck, type ContractCheckResult, type ContractCheckStatus } from '../domain/contract-check.js';
+import {
+  evaluateContractCheck,
+  type ContractCheckResult,
+  type ContractCheckStatus,
+} from '../domain/contract-check.js';
 import { defaultSuggestOptions, normalizeCompanyName, suggestMatches } from '../domain/name-match.js';
 import type { AppContext } from '../http/app-context.js';
 import { AppError, appErrorFromPsa } from '../http/app-error.js';
@@ -94,7 +103,15 @@ export async function listWorkspaceMappings(
     offset: query.offset ?? 0,
   } as const;
   const countOf = async (filter: 'all' | 'mapped' | 'unmapped' | 'problems'): Promise<number> =>
-    (await listWorkspaceMappingRows(db, connectorId, channelId, { ...options, filter, limit: 1, offset: 0, q: '' })).total;
+    (
+      await listWorkspaceMappingRows(db, connectorId, channelId, {
+        ...options,
+        filter,
+        limit: 1,
+        offset: 0,
+        q: '',
+      })
+    ).total;
   const [page, all, mapped, problems] = await Promise.all([
     listWorkspaceMappingRows(db, connectorId, channelId, options),
     countOf('all'),
@@ -110,7 +127,13 @@ export async function listWorkspaceMappings(
   };
 }
 
-async function workspaceItem(ctx: AppContext, connectorId: string, channelId: string, workspaceId: string, workspaceName: string): Promise<WorkspaceMappingItem> {
+async function workspaceItem(
+  ctx: AppContext,
+  connectorId: string,
+  channelId: string,
+  workspaceId: string,
+  workspaceName: string,
+): Promise<WorkspaceMappingItem> {
   const page = await listWorkspaceMappingRows(ctx.database.db, connectorId, channelId, {
     filter: 'all',
     q: workspaceName,
@@ -124,17 +147,25 @@ async function workspaceItem(ctx: AppContext, connectorId: string, channelId: st
   return toItem(row);
 }
 
-async function requireWorkspace(ctx: AppContext, connector: ConnectorRecord, workspaceId: string): Promise<{ id: string; name: string }> {
+async function requireWorkspace(
+  ctx: AppContext,
+  connector: ConnectorRecord,
+  workspaceId: string,
+): Promise<{ id: string; name: string }> {
   const workspace = await findChildWorkspace(ctx.database.db, connector.channel_id, workspaceId);
   if (!workspace) throw new AppError('not_found', 'No such child workspace in this channel.');
   return workspace;
 }
 
 const holderConflict = (companyName: string, workspaceName: string, workspaceId: string): AppError =>
-  new AppError('conflict', `Autotask company "${companyName}" is already mapped to workspace "${workspaceName}". Unmap it there first.`, {
-    workspaceId,
-    workspaceName,
-  });
+  new AppError(
+    'conflict',
+    `Autotask company "${companyName}" is already mapped to workspace "${workspaceName}". Unmap it there first.`,
+    {
+      workspaceId,
+      workspaceName,
+    },
+  );
 
 /**
  * Maps (or re-maps) a child workspace to a cached Autotask company, strictly one-to-one, then runs
@@ -153,14 +184,18 @@ export async function mapWorkspace(
   const workspace = await requireWorkspace(ctx, connector, workspaceId);
   const [company] = await findCompanies(ctx.database.db, connectorId, [companyId]);
   if (!company?.isPresent) {
-    throw new AppError('not_found', `Autotask company ${companyId} is not in this connector's company list. Refresh the lookups if it is new.`);
+    throw new AppError(
+      'not_found',
+      `Autotask company ${companyId} is not in this connector's company list. Refresh the lookups if it is new.`,
+    );
   }
   const now = ctx.clock().toISOString();
   let changed: boolean;
   try {
     changed = await ctx.database.db.transaction().execute(async (trx) => {
       const holder = await findCompanyHolder(trx, connectorId, companyId);
-      if (holder && holder.workspaceId !== workspaceId) throw holderConflict(company.name, holder.workspaceName, holder.workspaceId);
+      if (holder && holder.workspaceId !== workspaceId)
+        throw holderConflict(company.name, holder.workspaceName, holder.workspaceId);
       const existing = await findWorkspaceMapping(trx, connectorId, workspaceId);
       if (existing?.psa_company_id === companyId) return false;
       if (existing) {
@@ -172,8 +207,22 @@ export async function mapWorkspace(
           action: 'workspace_mapping.changed',
           entity: 'workspace_mapping',
           entityId: existing.id,
-          before: { connectorId, workspaceId, workspaceName: workspace.name, companyId: existing.psa_company_id, companyName: previous?.name ?? null, pinnedContractId: existing.pinned_contract_id },
-          after: { connectorId, workspaceId, workspaceName: workspace.name, companyId, companyName: company.name, pinnedContractId: null },
+          before: {
+            connectorId,
+            workspaceId,
+            workspaceName: workspace.name,
+            companyId: existing.psa_company_id,
+            companyName: previous?.name ?? null,
+            pinnedContractId: existing.pinned_contract_id,
+          },
+          after: {
+            connectorId,
+            workspaceId,
+            workspaceName: workspace.name,
+            companyId,
+            companyName: company.name,
+            pinnedContractId: null,
+          },
           at: now,
         });
       } else {
@@ -197,7 +246,13 @@ export async function mapWorkspace(
           action: 'workspace_mapping.created',
           entity: 'workspace_mapping',
           entityId: id,
-          after: { connectorId, workspaceId, workspaceName: workspace.name, companyId, companyName: company.name },
+          after: {
+            connectorId,
+            workspaceId,
+            workspaceName: workspace.name,
+            companyId,
+            companyName: company.name,
+          },
           at: now,
         });
       }
@@ -207,7 +262,8 @@ export async function mapWorkspace(
     if (error instanceof AppError) throw error;
     // Lost a race against another admin: the unique constraints decided; name the winner.
     const holder = await findCompanyHolder(ctx.database.db, connectorId, companyId);
-    if (holder && holder.workspaceId !== workspaceId) throw holderConflict(company.name, holder.workspaceName, holder.workspaceId);
+    if (holder && holder.workspaceId !== workspaceId)
+      throw holderConflict(company.name, holder.workspaceName, holder.workspaceId);
     throw error;
   }
   if (changed) await checkAfterChange(ctx, connectorId, [companyId]);
@@ -215,23 +271,37 @@ export async function mapWorkspace(
 }
 
 /** The contract check that follows a mapping change; a PSA failure never undoes the change. */
-async function checkAfterChange(ctx: AppContext, connectorId: string, companyIds: readonly string[]): Promise<void> {
+async function checkAfterChange(
+  ctx: AppContext,
+  connectorId: string,
+  companyIds: readonly string[],
+): Promise<void> {
   if (companyIds.length === 0) return;
   try {
     await runContractCheckFor(ctx, connectorId, companyIds);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    ctx.logger.warn({ connectorId, code: error.code }, 'contract check after a mapping change failed; the mapping is kept');
+    ctx.logger.warn(
+      { connectorId, code: error.code },
+      'contract check after a mapping change failed; the mapping is kept',
+    );
   }
 }
 
-export async function unmapWorkspace(ctx: AppContext, actor: AuditActor, channelId: string, connectorId: string, workspaceId: string): Promise<void> {
+export async function unmapWorkspace(
+  ctx: AppContext,
+  actor: AuditActor,
+  channelId: string,
+  connectorId: string,
+  workspaceId: string,
+): Promise<void> {
   const connector = await requireConnector(ctx, channelId, connectorId);
   const workspace = await requireWorkspace(ctx, connector, workspaceId);
   const now = ctx.clock().toISOString();
   await ctx.database.db.transaction().execute(async (trx) => {
     const existing = await findWorkspaceMapping(trx, connectorId, workspaceId);
-    if (!existing) throw new AppError('not_found', `Workspace "${workspace.name}" is not mapped on this connector.`);
+    if (!existing)
+      throw new AppError('not_found', `Workspace "${workspace.name}" is not mapped on this connector.`);
     const [company] = await findCompanies(trx, connectorId, [existing.psa_company_id]);
     await deleteWorkspaceMapping(trx, existing.id);
     await recordAudit(trx, {
@@ -240,7 +310,14 @@ export async function unmapWorkspace(ctx: AppContext, actor: AuditActor, channel
       action: 'workspace_mapping.deleted',
       entity: 'workspace_mapping',
       entityId: existing.id,
-      before: { connectorId, workspaceId, workspaceName: workspace.name, companyId: existing.psa_company_id, companyName: company?.name ?? null, pinnedContractId: existing.pinned_contract_id },
+      before: {
+        connectorId,
+        workspaceId,
+        workspaceName: workspace.name,
+        companyId: existing.psa_company_id,
+        companyName: company?.name ?? null,
+        pinnedContractId: existing.pinned_contract_id,
+      },
       at: now,
     });
   });
@@ -261,14 +338,21 @@ export async function pinContract(
   const connector = await requireConnector(ctx, channelId, connectorId);
   const workspace = await requireWorkspace(ctx, connector, workspaceId);
   const existing = await findWorkspaceMapping(ctx.database.db, connectorId, workspaceId);
-  if (!existing) throw new AppError('not_found', `Workspace "${workspace.name}" is not mapped on this connector; map it before pinning a contract.`);
+  if (!existing)
+    throw new AppError(
+      'not_found',
+      `Workspace "${workspace.name}" is not mapped on this connector; map it before pinning a contract.`,
+    );
   if (contractId !== null) {
     const { connection } = await openConnection(ctx, connectorId);
     try {
       const contracts = await connection.readContracts([existing.psa_company_id]);
       if (!contracts.ok) throw appErrorFromPsa(contracts.error);
       if (!contracts.value.some((c) => c.id === contractId && c.companyId === existing.psa_company_id)) {
-        throw new AppError('bad_request', `Contract ${contractId} does not belong to the Autotask company mapped to "${workspace.name}".`);
+        throw new AppError(
+          'bad_request',
+          `Contract ${contractId} does not belong to the Autotask company mapped to "${workspace.name}".`,
+        );
       }
     } finally {
       await connection.close();
@@ -287,7 +371,11 @@ export async function pinContract(
       action: contractId === null ? 'workspace_mapping.unpinned' : 'workspace_mapping.pinned',
       entity: 'workspace_mapping',
       entityId: existing.id,
-      before: { workspaceId, companyId: existing.psa_company_id, pinnedContractId: existing.pinned_contract_id },
+      before: {
+        workspaceId,
+        companyId: existing.psa_company_id,
+        pinnedContractId: existing.pinned_contract_id,
+      },
       after: { workspaceId, companyId: existing.psa_company_id, pinnedContractId: contractId },
       at: now,
     });
@@ -300,14 +388,20 @@ export async function pinContract(
  * Maps every unmapped workspace whose normalized name equals exactly one unmapped company's
  * (and no other unmapped workspace's). Nothing fuzzy is ever committed here.
  */
-export async function autoMap(ctx: AppContext, actor: AuditActor, channelId: string, connectorId: string): Promise<AutoMapResult> {
+export async function autoMap(
+  ctx: AppContext,
+  actor: AuditActor,
+  channelId: string,
+  connectorId: string,
+): Promise<AutoMapResult> {
   await requireConnector(ctx, channelId, connectorId);
   const now = ctx.clock().toISOString();
   const result = await ctx.database.db.transaction().execute(async (trx) => {
     const workspaces = await listUnmappedWorkspaces(trx, connectorId, channelId);
     const companies = await listUnmappedCompanies(trx, connectorId);
     const companiesByName = new Map<string, { id: string; name: string }[]>();
-    for (const c of companies) companiesByName.set(c.matchName, [...(companiesByName.get(c.matchName) ?? []), c]);
+    for (const c of companies)
+      companiesByName.set(c.matchName, [...(companiesByName.get(c.matchName) ?? []), c]);
     const workspacesByName = new Map<string, number>();
     for (const w of workspaces) {
       const key = normalizeCompanyName(w.name);
@@ -320,8 +414,10 @@ export async function autoMap(ctx: AppContext, actor: AuditActor, channelId: str
       const matches = key === '' ? [] : (companiesByName.get(key) ?? []);
       const company = matches[0];
       if (!company) skipped.push({ workspaceId: w.id, workspaceName: w.name, reason: 'no_exact_match' });
-      else if (matches.length > 1) skipped.push({ workspaceId: w.id, workspaceName: w.name, reason: 'several_companies' });
-      else if ((workspacesByName.get(key) ?? 0) > 1) skipped.push({ workspaceId: w.id, workspaceName: w.name, reason: 'several_workspaces' });
+      else if (matches.length > 1)
+        skipped.push({ workspaceId: w.id, workspaceName: w.name, reason: 'several_companies' });
+      else if ((workspacesByName.get(key) ?? 0) > 1)
+        skipped.push({ workspaceId: w.id, workspaceName: w.name, reason: 'several_workspaces' });
       else {
         await insertWorkspaceMapping(trx, {
           id: newId(),
@@ -336,7 +432,12 @@ export async function autoMap(ctx: AppContext, actor: AuditActor, channelId: str
           created_at: now,
           updated_at: now,
         });
-        mapped.push({ workspaceId: w.id, workspaceName: w.name, companyId: company.id, companyName: company.name });
+        mapped.push({
+          workspaceId: w.id,
+          workspaceName: w.name,
+          companyId: company.id,
+          companyName: company.name,
+        });
       }
     }
     if (mapped.length > 0) {
@@ -380,14 +481,22 @@ export async function suggestMappings(
     items: workspaces.map((w) => ({
       workspaceId: w.id,
       workspaceName: w.name,
-      candidates: (suggestions.get(w.id) ?? []).map((s) => ({ companyId: s.id, companyName: s.name, score: s.score })),
+      candidates: (suggestions.get(w.id) ?? []).map((s) => ({
+        companyId: s.id,
+        companyName: s.name,
+        score: s.score,
+      })),
     })),
   };
 }
 
 // ---- Service mapping ---------------------------------------------------------------------------
 
-export async function listServiceMappings(ctx: AppContext, channelId: string, connectorId: string): Promise<ServiceMappingItem[]> {
+export async function listServiceMappings(
+  ctx: AppContext,
+  channelId: string,
+  connectorId: string,
+): Promise<ServiceMappingItem[]> {
   await requireConnector(ctx, channelId, connectorId);
   const rows = await listServiceMappingRows(ctx.database.db, connectorId);
   const basis = (value: string): 'devices' | 'users' => (value === 'users' ? 'users' : 'devices');
@@ -413,12 +522,18 @@ export async function mapService(
   if (!catalog) throw new AppError('not_found', `No Coro service "${serviceKey}".`);
   const [service] = await findServices(ctx.database.db, connectorId, [input.psaServiceId]);
   if (!service?.isPresent) {
-    throw new AppError('not_found', `Autotask service ${input.psaServiceId} is not in this connector's service list. Refresh the lookups if it is new.`);
+    throw new AppError(
+      'not_found',
+      `Autotask service ${input.psaServiceId} is not in this connector's service list. Refresh the lookups if it is new.`,
+    );
   }
   const billingBasis = input.billingBasis ?? (catalog.billingBasis === 'users' ? 'users' : 'devices');
   const now = ctx.clock().toISOString();
   const conflict = (holderName: string): AppError =>
-    new AppError('conflict', `Autotask service "${service.name}" is already mapped to Coro service "${holderName}". Unmap it there first.`);
+    new AppError(
+      'conflict',
+      `Autotask service "${service.name}" is already mapped to Coro service "${holderName}". Unmap it there first.`,
+    );
   try {
     await ctx.database.db.transaction().execute(async (trx) => {
       const holder = await findPsaServiceHolder(trx, connectorId, input.psaServiceId);
@@ -442,8 +557,21 @@ export async function mapService(
         action: existing ? 'service_mapping.changed' : 'service_mapping.created',
         entity: 'service_mapping',
         entityId: id,
-        before: existing ? { connectorId, serviceKey, psaServiceId: existing.psa_service_id, billingBasis: existing.billing_basis } : undefined,
-        after: { connectorId, serviceKey, psaServiceId: input.psaServiceId, psaServiceName: service.name, billingBasis },
+        before: existing
+          ? {
+              connectorId,
+              serviceKey,
+              psaServiceId: existing.psa_service_id,
+              billingBasis: existing.billing_basis,
+            }
+          : undefined,
+        after: {
+          connectorId,
+          serviceKey,
+          psaServiceId: input.psaServiceId,
+          psaServiceName: service.name,
+          billingBasis,
+        },
         at: now,
       });
     });
@@ -459,12 +587,19 @@ export async function mapService(
   return item;
 }
 
-export async function unmapService(ctx: AppContext, actor: AuditActor, channelId: string, connectorId: string, serviceKey: string): Promise<void> {
+export async function unmapService(
+  ctx: AppContext,
+  actor: AuditActor,
+  channelId: string,
+  connectorId: string,
+  serviceKey: string,
+): Promise<void> {
   await requireConnector(ctx, channelId, connectorId);
   const now = ctx.clock().toISOString();
   await ctx.database.db.transaction().execute(async (trx) => {
     const existing = await findServiceMapping(trx, connectorId, serviceKey);
-    if (!existing) throw new AppError('not_found', `Coro service "${serviceKey}" is not mapped on this connector.`);
+    if (!existing)
+      throw new AppError('not_found', `Coro service "${serviceKey}" is not mapped on this connector.`);
     await deleteServiceMapping(trx, existing.id);
     await recordAudit(trx, {
       actor,
@@ -472,7 +607,12 @@ export async function unmapService(ctx: AppContext, actor: AuditActor, channelId
       action: 'service_mapping.deleted',
       entity: 'service_mapping',
       entityId: existing.id,
-      before: { connectorId, serviceKey, psaServiceId: existing.psa_service_id, billingBasis: existing.billing_basis },
+      before: {
+        connectorId,
+        serviceKey,
+        psaServiceId: existing.psa_service_id,
+        billingBasis: existing.billing_basis,
+      },
       at: now,
     });
   });
@@ -480,14 +620,24 @@ export async function unmapService(ctx: AppContext, actor: AuditActor, channelId
 
 // ---- Contract check ----------------------------------------------------------------------------
 
-const emptyByStatus = (): Record<ContractCheckStatus, number> => ({ ok: 0, no_contract: 0, service_missing: 0, ambiguous: 0, inactive_company: 0 });
+const emptyByStatus = (): Record<ContractCheckStatus, number> => ({
+  ok: 0,
+  no_contract: 0,
+  service_missing: 0,
+  ambiguous: 0,
+  inactive_company: 0,
+});
 
 /**
  * Runs the contract check for a connector's mapped companies (all, or the given ones): two batched
  * reads from Autotask (contracts of all companies, then services of those contracts), a pure
  * evaluation per company, and one stored result per mapping. Inactive companies are not read.
  */
-export async function runContractCheckFor(ctx: AppContext, connectorId: string, companyIds?: readonly string[]): Promise<ContractCheckSummary> {
+export async function runContractCheckFor(
+  ctx: AppContext,
+  connectorId: string,
+  companyIds?: readonly string[],
+): Promise<ContractCheckSummary> {
   const db = ctx.database.db;
   const mappings = await listMappingsForCheck(db, connectorId, companyIds);
   const checkedAt = ctx.clock().toISOString();
@@ -549,7 +699,10 @@ export async function runContractCheck(
   const mappings = await listMappingsForCheck(ctx.database.db, connectorId);
   const wanted = new Set(workspaceIds);
   const unknown = workspaceIds.filter((id) => !mappings.some((m) => m.workspaceId === id));
-  if (unknown.length > 0) throw new AppError('not_found', `Not mapped on this connector: ${unknown.join(', ')}.`, { workspaceIds: unknown });
+  if (unknown.length > 0)
+    throw new AppError('not_found', `Not mapped on this connector: ${unknown.join(', ')}.`, {
+      workspaceIds: unknown,
+    });
   return runContractCheckFor(
     ctx,
     connectorId,

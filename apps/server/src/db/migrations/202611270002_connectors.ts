@@ -50,8 +50,16 @@ export async function up(db: Kysely<unknown>, _dialect: DbDialect): Promise<void
     .addColumn('refreshed_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('psa_companies_pk', ['connector_id', 'psa_id'])
     .execute();
-  await db.schema.createIndex('psa_companies_search_idx').on('psa_companies').columns(['connector_id', 'search_name']).execute();
-  await db.schema.createIndex('psa_companies_match_idx').on('psa_companies').columns(['connector_id', 'match_name']).execute();
+  await db.schema
+    .createIndex('psa_companies_search_idx')
+    .on('psa_companies')
+    .columns(['connector_id', 'search_name'])
+    .execute();
+  await db.schema
+    .createIndex('psa_companies_match_idx')
+    .on('psa_companies')
+    .columns(['connector_id', 'match_name'])
+    .execute();
 
   await db.schema
     .createTable('psa_services')
@@ -67,7 +75,11 @@ export async function up(db: Kysely<unknown>, _dialect: DbDialect): Promise<void
     .addColumn('refreshed_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('psa_services_pk', ['connector_id', 'psa_id'])
     .execute();
-  await db.schema.createIndex('psa_services_search_idx').on('psa_services').columns(['connector_id', 'search_name']).execute();
+  await db.schema
+    .createIndex('psa_services_search_idx')
+    .on('psa_services')
+    .columns(['connector_id', 'search_name'])
+    .execute();
 
   await db.schema
     .createTable('workspace_mappings')
@@ -85,12 +97,18 @@ export async function up(db: Kysely<unknown>, _dialect: DbDialect): Promise<void
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('workspace_mappings_workspace_uq', ['connector_id', 'workspace_id'])
     .addUniqueConstraint('workspace_mappings_company_uq', ['connector_id', 'psa_company_id'])
-    .addForeignKeyConstraint('workspace_mappings_company_fk', ['connector_id', 'psa_company_id'], 'psa_companies', [
-      'connector_id',
-      'psa_id',
-    ])
+    .addForeignKeyConstraint(
+      'workspace_mappings_company_fk',
+      ['connector_id', 'psa_company_id'],
+      'psa_companies',
+      ['connector_id', 'psa_id'],
+    )
     .execute();
-  await db.schema.createIndex('workspace_mappings_workspace_idx').on('workspace_mappings').column('workspace_id').execute();
+  await db.schema
+    .createIndex('workspace_mappings_workspace_idx')
+    .on('workspace_mappings')
+    .column('workspace_id')
+    .execute();
 
   await db.schema
     .createTable('service_mappings')
@@ -105,9 +123,11 @@ export async function up(db: Kysely<unknown>, _dialect: DbDialect): Promise<void
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('service_mappings_service_uq', ['connector_id', 'service_key'])
     .addUniqueConstraint('service_mappings_psa_service_uq', ['connector_id', 'psa_service_id'])
-    .addForeignKeyConstraint('service_mappings_psa_service_fk', ['connector_id', 'psa_service_id'], 'psa_services', [
-      'connector_id',
-      'psa_id',
-    ])
+    .addForeignKeyConstraint(
+      'service_mappings_psa_service_fk',
+      ['connector_id', 'psa_service_id'],
+      'psa_services',
+      ['connector_id', 'psa_id'],
+    )
     .execute();
 }

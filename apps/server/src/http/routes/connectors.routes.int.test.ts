@@ -12,11 +12,18 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
   let connectorId = '';
   const base = (): string => `/api/workspaces/${h.seed.channel.id}/connectors`;
   const call = async (role: TestRole, options: InjectOptions) => {
-    const response = await h.app.inject({ ...options, headers: { ...(await h.login(role)), ...options.headers } });
+    const response = await h.app.inject({
+      ...options,
+      headers: { ...(await h.login(role)), ...options.headers },
+    });
     bodies.push(response.body);
     return response;
   };
-  const goodBody = () => ({ kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret });
+  const goodBody = () => ({
+    kind: 'autotask',
+    username: h.sandbox.apiUser.username,
+    secret: h.sandbox.apiUser.secret,
+  });
 
   beforeAll(async () => {
     h = await createConnectorHarness();
@@ -27,7 +34,9 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
 
   it('should be protected: anonymous 401, another channel 404, viewer cannot create', async () => {
     expect((await call('anonymous', { method: 'GET', url: base() })).statusCode).toBe(401);
-    expect((await call('other_admin', { method: 'GET', url: base() })).json()).toMatchObject({ error: { code: 'not_found' } });
+    expect((await call('other_admin', { method: 'GET', url: base() })).json()).toMatchObject({
+      error: { code: 'not_found' },
+    });
     expect((await call('child_viewer', { method: 'GET', url: base() })).statusCode).toBe(404);
     const viewer = await call('viewer', { method: 'POST', url: base(), payload: goodBody() });
     expect(viewer.statusCode).toBe(403);
@@ -37,7 +46,11 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
   });
 
   it('refuses connectors on a child workspace', async () => {
-    const response = await call('admin', { method: 'POST', url: `/api/workspaces/${h.seed.childA.id}/connectors`, payload: goodBody() });
+    const response = await call('admin', {
+      method: 'POST',
+      url: `/api/workspaces/${h.seed.childA.id}/connectors`,
+      payload: goodBody(),
+    });
     expect(response.statusCode).toBe(400);
   });
 
@@ -46,7 +59,11 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
     ['unknown user', { username: 'nobody@northwind-msp.example' }, 'psa_bad_username'],
     ['wrong tracking identifier', { integrationCode: 'WRONG7TRACKING7ID' }, 'psa_bad_integration_code'],
   ])('CONNECT with a %s answers 422 %s with advice and stores nothing', async (_label, override, code) => {
-    const response = await call('admin', { method: 'POST', url: base(), payload: { ...goodBody(), ...override } });
+    const response = await call('admin', {
+      method: 'POST',
+      url: base(),
+      payload: { ...goodBody(), ...override },
+    });
     expect(response.statusCode).toBe(422);
     const body = response.json();
     expect(body.error.code).toBe(code);
@@ -69,12 +86,37 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
 
   it.each([
     ['malformed JSON', '{"kind":', 400, 'bad_request'],
-    ['wrong types', JSON.stringify({ kind: 'autotask', username: 42, secret: true }), 400, 'validation_failed'],
-    ['an unknown PSA', JSON.stringify({ kind: 'connectwise', username: 'u', secret: 's' }), 400, 'validation_failed'],
-    ['an unknown property', JSON.stringify({ kind: 'autotask', username: 'u', secret: 's', extra: 1 }), 400, 'validation_failed'],
-    ['an empty secret', JSON.stringify({ kind: 'autotask', username: 'u', secret: '' }), 400, 'validation_failed'],
+    [
+      'wrong types',
+      JSON.stringify({ kind: 'autotask', username: 42, secret: true }),
+      400,
+      'validation_failed',
+    ],
+    [
+      'an unknown PSA',
+      JSON.stringify({ kind: 'connectwise', username: 'u', secret: 's' }),
+      400,
+      'validation_failed',
+    ],
+    [
+      'an unknown property',
+      JSON.stringify({ kind: 'autotask', username: 'u', secret: 's', extra: 1 }),
+      400,
+      'validation_failed',
+    ],
+    [
+      'an empty secret',
+      JSON.stringify({ kind: 'autotask', username: 'u', secret: '' }),
+      400,
+      'validation_failed',
+    ],
   ])('rejects %s with %d %s', async (_label, payload, status, code) => {
-    const response = await call('admin', { method: 'POST', url: base(), payload, headers: { 'content-type': 'application/json' } });
+    const response = await call('admin', {
+      method: 'POST',
+      url: base(),
+      payload,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(status);
     expect(response.json().error.code).toBe(code);
   });
@@ -99,7 +141,11 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
     expect(connector.serviceMapping.total).toBeGreaterThan(0);
     expect(typeof connector.zoneName).toBe('string');
     expect(connector.lastVerifiedAt).toBe(h.clock().toISOString());
-    const stored = await h.db.selectFrom('psa_connectors').select(['secret_box']).where('id', '=', connectorId).executeTakeFirstOrThrow();
+    const stored = await h.db
+      .selectFrom('psa_connectors')
+      .select(['secret_box'])
+      .where('id', '=', connectorId)
+      .executeTakeFirstOrThrow();
     expect(stored.secret_box).not.toContain(h.sandbox.apiUser.secret);
     expect(stored.secret_box.startsWith('v1:')).toBe(true);
   });
@@ -120,7 +166,10 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
   });
 
   it('answers 404 for unknown ids, ids of another channel, and 400 for malformed ids', async () => {
-    expect((await call('admin', { method: 'GET', url: `${base()}/0190a0a0-0000-7000-8000-000000000000` })).statusCode).toBe(404);
+    expect(
+      (await call('admin', { method: 'GET', url: `${base()}/0190a0a0-0000-7000-8000-000000000000` }))
+        .statusCode,
+    ).toBe(404);
     expect((await call('admin', { method: 'GET', url: `${base()}/not-an-id` })).statusCode).toBe(400);
     const foreign = await call('other_admin', {
       method: 'GET',
@@ -130,7 +179,11 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
   });
 
   it('keeps the old credentials when new ones fail verification', async () => {
-    const response = await call('admin', { method: 'PUT', url: `${base()}/${connectorId}/credentials`, payload: { secret: 'wrong-again' } });
+    const response = await call('admin', {
+      method: 'PUT',
+      url: `${base()}/${connectorId}/credentials`,
+      payload: { secret: 'wrong-again' },
+    });
     expect(response.statusCode).toBe(422);
     expect(response.json().error.code).toBe('psa_bad_secret');
     const verify = await call('admin', { method: 'POST', url: `${base()}/${connectorId}/verify` });
@@ -146,14 +199,29 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       payload: { secret: h.sandbox.apiUser.secret, integrationCode: h.sandbox.apiUser.integrationCode },
     });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ status: 'connected', hasIntegrationCodeOverride: true, lastVerifiedAt: h.clock().toISOString() });
-    const dropped = await call('admin', { method: 'PUT', url: `${base()}/${connectorId}/credentials`, payload: { integrationCode: null } });
+    expect(response.json()).toMatchObject({
+      status: 'connected',
+      hasIntegrationCodeOverride: true,
+      lastVerifiedAt: h.clock().toISOString(),
+    });
+    const dropped = await call('admin', {
+      method: 'PUT',
+      url: `${base()}/${connectorId}/credentials`,
+      payload: { integrationCode: null },
+    });
     expect(dropped.json().hasIntegrationCodeOverride).toBe(false);
-    expect((await call('admin', { method: 'PUT', url: `${base()}/${connectorId}/credentials`, payload: {} })).statusCode).toBe(400);
+    expect(
+      (await call('admin', { method: 'PUT', url: `${base()}/${connectorId}/credentials`, payload: {} }))
+        .statusCode,
+    ).toBe(400);
   });
 
   it('shows Error with the reason when stored credentials stop working, and Connected again once fixed', async () => {
-    h.sandbox.admin.addApiUser({ username: 'rotated@northwind-msp.example', secret: 'first-secret-1', integrationCode: h.sandbox.apiUser.integrationCode });
+    h.sandbox.admin.addApiUser({
+      username: 'rotated@northwind-msp.example',
+      secret: 'first-secret-1',
+      integrationCode: h.sandbox.apiUser.integrationCode,
+    });
     const switched = await call('admin', {
       method: 'PUT',
       url: `${base()}/${connectorId}/credentials`,
@@ -161,31 +229,71 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
     });
     expect(switched.statusCode).toBe(200);
     // The Autotask admin regenerates the secret: our stored one is now wrong.
-    h.sandbox.admin.addApiUser({ username: 'rotated@northwind-msp.example', secret: 'second-secret-2', integrationCode: h.sandbox.apiUser.integrationCode });
+    h.sandbox.admin.addApiUser({
+      username: 'rotated@northwind-msp.example',
+      secret: 'second-secret-2',
+      integrationCode: h.sandbox.apiUser.integrationCode,
+    });
     const verify = await call('admin', { method: 'POST', url: `${base()}/${connectorId}/verify` });
     expect(verify.statusCode).toBe(200);
     expect(verify.json()).toMatchObject({ status: 'error', statusReason: { code: 'psa_bad_secret' } });
     expect(typeof verify.json().statusReason.advice).toBe('string');
-    const fixed = await call('admin', { method: 'PUT', url: `${base()}/${connectorId}/credentials`, payload: { username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret } });
+    const fixed = await call('admin', {
+      method: 'PUT',
+      url: `${base()}/${connectorId}/credentials`,
+      payload: { username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+    });
     expect(fixed.json()).toMatchObject({ status: 'connected', statusReason: null });
   });
 
   it('disconnects only with confirmation, keeps the connector, and reconnects on verify', async () => {
-    const unconfirmed = await call('admin', { method: 'POST', url: `${base()}/${connectorId}/disconnect`, payload: {} });
+    const unconfirmed = await call('admin', {
+      method: 'POST',
+      url: `${base()}/${connectorId}/disconnect`,
+      payload: {},
+    });
     expect(unconfirmed.statusCode).toBe(400);
-    expect((await call('viewer', { method: 'POST', url: `${base()}/${connectorId}/disconnect`, payload: { confirm: true } })).statusCode).toBe(403);
-    const response = await call('admin', { method: 'POST', url: `${base()}/${connectorId}/disconnect`, payload: { confirm: true } });
+    expect(
+      (
+        await call('viewer', {
+          method: 'POST',
+          url: `${base()}/${connectorId}/disconnect`,
+          payload: { confirm: true },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const response = await call('admin', {
+      method: 'POST',
+      url: `${base()}/${connectorId}/disconnect`,
+      payload: { confirm: true },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json().status).toBe('disconnected');
-    const refresh = await call('admin', { method: 'POST', url: `${base()}/${connectorId}/lookups/refresh`, payload: {} });
+    const refresh = await call('admin', {
+      method: 'POST',
+      url: `${base()}/${connectorId}/lookups/refresh`,
+      payload: {},
+    });
     expect(refresh.statusCode).toBe(409);
-    expect((await call('admin', { method: 'POST', url: `${base()}/${connectorId}/verify` })).json().status).toBe('connected');
+    expect(
+      (await call('admin', { method: 'POST', url: `${base()}/${connectorId}/verify` })).json().status,
+    ).toBe('connected');
   });
 
   it('deletes only for a super admin, with confirmation', async () => {
-    expect((await call('admin', { method: 'DELETE', url: `${base()}/${connectorId}`, payload: { confirm: true } })).statusCode).toBe(403);
-    expect((await call('super_admin', { method: 'DELETE', url: `${base()}/${connectorId}`, payload: {} })).statusCode).toBe(400);
-    const response = await call('super_admin', { method: 'DELETE', url: `${base()}/${connectorId}`, payload: { confirm: true } });
+    expect(
+      (await call('admin', { method: 'DELETE', url: `${base()}/${connectorId}`, payload: { confirm: true } }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await call('super_admin', { method: 'DELETE', url: `${base()}/${connectorId}`, payload: {} }))
+        .statusCode,
+    ).toBe(400);
+    const response = await call('super_admin', {
+      method: 'DELETE',
+      url: `${base()}/${connectorId}`,
+      payload: { confirm: true },
+    });
     expect(response.statusCode).toBe(200);
     expect((await call('admin', { method: 'GET', url: base() })).json()).toStrictEqual({ items: [] });
     expect((await call('admin', { method: 'GET', url: `${base()}/${connectorId}` })).statusCode).toBe(404);
@@ -212,7 +320,10 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       'connector.deleted',
     ]);
     expect(events[0]!.actor_label).toBe(h.seed.users.admin.email);
-    expect(JSON.parse(events[0]!.after_json!)).toMatchObject({ status: 'connected', username: h.sandbox.apiUser.username });
+    expect(JSON.parse(events[0]!.after_json!)).toMatchObject({
+      status: 'connected',
+      username: h.sandbox.apiUser.username,
+    });
     expect(JSON.parse(events[7]!.before_json!).status).toBe('connected');
     expect(JSON.parse(events[7]!.after_json!).status).toBe('disconnected');
     for (const e of events) {
@@ -222,7 +333,13 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
   });
 
   it('never returned or logged a secret during the whole flow', () => {
-    const secrets = [h.sandbox.apiUser.secret, 'first-secret-1', 'second-secret-2', 'not-the-secret', 'wrong-again'];
+    const secrets = [
+      h.sandbox.apiUser.secret,
+      'first-secret-1',
+      'second-secret-2',
+      'not-the-secret',
+      'wrong-again',
+    ];
     expect(bodies.length).toBeGreaterThan(30);
     expect(h.logLines.length).toBeGreaterThan(30);
     for (const secret of secrets) {

@@ -38,10 +38,22 @@ export const connectorRoutes: RoutePlugin = (app, ctx) => {
 
   app.post(
     '/api/workspaces/:channelId/connectors',
-    { schema: { tags, params: ChannelParams, body: CreateConnectorBody, response: { 201: Connector, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: ChannelParams,
+        body: CreateConnectorBody,
+        response: { 201: Connector, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       await request.requireChannel(request.params.channelId, 'write');
-      const connector = await createConnector(ctx, actorOf(request.principal), request.params.channelId, request.body);
+      const connector = await createConnector(
+        ctx,
+        actorOf(request.principal),
+        request.params.channelId,
+        request.body,
+      );
       return reply.status(201).send(connector);
     },
   );
@@ -51,16 +63,32 @@ export const connectorRoutes: RoutePlugin = (app, ctx) => {
     { schema: { tags, params: ConnectorParams, response: { 200: Connector, ...errorResponses } } },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'read');
-      return connectorView(ctx, await requireConnector(ctx, request.params.channelId, request.params.connectorId));
+      return connectorView(
+        ctx,
+        await requireConnector(ctx, request.params.channelId, request.params.connectorId),
+      );
     },
   );
 
   app.put(
     '/api/workspaces/:channelId/connectors/:connectorId/credentials',
-    { schema: { tags, params: ConnectorParams, body: UpdateCredentialsBody, response: { 200: Connector, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: ConnectorParams,
+        body: UpdateCredentialsBody,
+        response: { 200: Connector, ...errorResponses },
+      },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
-      return updateCredentials(ctx, actorOf(request.principal), request.params.channelId, request.params.connectorId, request.body);
+      return updateCredentials(
+        ctx,
+        actorOf(request.principal),
+        request.params.channelId,
+        request.params.connectorId,
+        request.body,
+      );
     },
   );
 
@@ -69,25 +97,49 @@ export const connectorRoutes: RoutePlugin = (app, ctx) => {
     { schema: { tags, params: ConnectorParams, response: { 200: Connector, ...errorResponses } } },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
-      return verifyConnector(ctx, actorOf(request.principal), request.params.channelId, request.params.connectorId);
+      return verifyConnector(
+        ctx,
+        actorOf(request.principal),
+        request.params.channelId,
+        request.params.connectorId,
+      );
     },
   );
 
   app.post(
     '/api/workspaces/:channelId/connectors/:connectorId/disconnect',
-    { schema: { tags, params: ConnectorParams, body: ConfirmBody, response: { 200: Connector, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: ConnectorParams,
+        body: ConfirmBody,
+        response: { 200: Connector, ...errorResponses },
+      },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
-      return disconnectConnector(ctx, actorOf(request.principal), request.params.channelId, request.params.connectorId);
+      return disconnectConnector(
+        ctx,
+        actorOf(request.principal),
+        request.params.channelId,
+        request.params.connectorId,
+      );
     },
   );
 
   app.delete(
     '/api/workspaces/:channelId/connectors/:connectorId',
-    { schema: { tags, params: ConnectorParams, body: ConfirmBody, response: { 200: Ok, ...errorResponses } } },
+    {
+      schema: { tags, params: ConnectorParams, body: ConfirmBody, response: { 200: Ok, ...errorResponses } },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'admin');
-      await deleteConnector(ctx, actorOf(request.principal), request.params.channelId, request.params.connectorId);
+      await deleteConnector(
+        ctx,
+        actorOf(request.principal),
+        request.params.channelId,
+        request.params.connectorId,
+      );
       return { ok: true as const };
     },
   );

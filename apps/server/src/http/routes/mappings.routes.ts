@@ -41,7 +41,14 @@ const base = '/api/workspaces/:channelId/connectors/:connectorId';
 export const mappingRoutes: RoutePlugin = (app, ctx) => {
   app.get(
     `${base}/workspace-mappings`,
-    { schema: { tags, params: ConnectorParams, querystring: WorkspaceMappingQuery, response: { 200: WorkspaceMappingPage, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: ConnectorParams,
+        querystring: WorkspaceMappingQuery,
+        response: { 200: WorkspaceMappingPage, ...errorResponses },
+      },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'read');
       return listWorkspaceMappings(ctx, request.params.channelId, request.params.connectorId, request.query);
@@ -50,7 +57,14 @@ export const mappingRoutes: RoutePlugin = (app, ctx) => {
 
   app.get(
     `${base}/workspace-mappings/suggestions`,
-    { schema: { tags, params: ConnectorParams, querystring: SuggestionsQuery, response: { 200: SuggestionList, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: ConnectorParams,
+        querystring: SuggestionsQuery,
+        response: { 200: SuggestionList, ...errorResponses },
+      },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'read');
       return suggestMappings(ctx, request.params.channelId, request.params.connectorId, request.query);
@@ -68,11 +82,25 @@ export const mappingRoutes: RoutePlugin = (app, ctx) => {
 
   app.put(
     `${base}/workspace-mappings/:workspaceId`,
-    { schema: { tags, params: WorkspaceMappingParams, body: MapWorkspaceBody, response: { 200: WorkspaceMappingItem, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: WorkspaceMappingParams,
+        body: MapWorkspaceBody,
+        response: { 200: WorkspaceMappingItem, ...errorResponses },
+      },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
       const { channelId, connectorId, workspaceId } = request.params;
-      return mapWorkspace(ctx, actorOf(request.principal), channelId, connectorId, workspaceId, request.body.companyId);
+      return mapWorkspace(
+        ctx,
+        actorOf(request.principal),
+        channelId,
+        connectorId,
+        workspaceId,
+        request.body.companyId,
+      );
     },
   );
 
@@ -89,11 +117,25 @@ export const mappingRoutes: RoutePlugin = (app, ctx) => {
 
   app.put(
     `${base}/workspace-mappings/:workspaceId/pin`,
-    { schema: { tags, params: WorkspaceMappingParams, body: PinContractBody, response: { 200: WorkspaceMappingItem, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: WorkspaceMappingParams,
+        body: PinContractBody,
+        response: { 200: WorkspaceMappingItem, ...errorResponses },
+      },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
       const { channelId, connectorId, workspaceId } = request.params;
-      return pinContract(ctx, actorOf(request.principal), channelId, connectorId, workspaceId, request.body.contractId);
+      return pinContract(
+        ctx,
+        actorOf(request.principal),
+        channelId,
+        connectorId,
+        workspaceId,
+        request.body.contractId,
+      );
     },
   );
 
@@ -108,7 +150,14 @@ export const mappingRoutes: RoutePlugin = (app, ctx) => {
 
   app.put(
     `${base}/service-mappings/:serviceKey`,
-    { schema: { tags, params: ServiceMappingParams, body: MapServiceBody, response: { 200: ServiceMappingItem, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: ServiceMappingParams,
+        body: MapServiceBody,
+        response: { 200: ServiceMappingItem, ...errorResponses },
+      },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
       const { channelId, connectorId, serviceKey } = request.params;
@@ -129,10 +178,22 @@ export const mappingRoutes: RoutePlugin = (app, ctx) => {
 
   app.post(
     `${base}/contract-check`,
-    { schema: { tags, params: ConnectorParams, body: RunContractCheckBody, response: { 200: ContractCheckSummary, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: ConnectorParams,
+        body: RunContractCheckBody,
+        response: { 200: ContractCheckSummary, ...errorResponses },
+      },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
-      return runContractCheck(ctx, request.params.channelId, request.params.connectorId, request.body.workspaceIds);
+      return runContractCheck(
+        ctx,
+        request.params.channelId,
+        request.params.connectorId,
+        request.body.workspaceIds,
+      );
     },
   );
 };

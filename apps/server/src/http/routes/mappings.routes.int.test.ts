@@ -1,0 +1,662 @@
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  AutoMapResult,
+  ContractCheckSummary,
+  PsaCompanyPage,
+  PsaServicePage,
+  ServiceMappingList,
+  SuggestionList,
+  WorkspaceMappingItem,
+  WorkspaceMappingPage,
+} from '@coro/contracts';
+
+import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
+import type { TestRole } from '../../../test/test-app.js';
+import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
+
+// The demo story (docs/demo-data.md), Coro side.
+const demoWorkspaces = [
+  'Acme Corporation',
+  'Blue Harbor Logistics',
+  'Cedar Ridge Dental',
+  'Delta Freight Partners',
+  'Evergreen Law Group',
+  'Falcon Aerospace',
+  'Granite Peak Construction',
+  'Harborview Medical',
+  'Ironclad Security Services',
+  'Juniper Financial',
+  'Keystone Realty',
+  'Lakeside Veterinary',
+  'Maple Street Bakery',
+  'Northstar Engineering',
+  'Oakwood Academy',
+  'Pinecrest Hotels',
+  'Quantum Analytics',
+  'Redwood Insurance',
+  'Silverline Media',
+  'Summit Accounting',
+  'Trident Marine',
+  'Union Square Dental',
+  'Vantage Point Consulting',
+  'Westbrook Manufacturing',
+  'Yellowstone Outfitters',
+  'Zenith Pharmaceuticals',
+  'Aurora Charter School',
+  'Brightside Pediatrics',
+  'Coastal Credit Union',
+  'Dunmore Architects',
+  'Elm Grove Library',
+  'Foxtrot Distribution',
+  'Glacier Bay Fisheries',
+  'Hollow Creek Farms',
+  'Indigo Design Studio',
+  'Jasper Legal',
+  'Kestrel Robotics',
+  'Lighthouse Counseling',
+  'Meridian Travel',
+  'Nimbus Cloud Services',
+];
+const mappedServices = [
+  ['endpoint_security', 'Coro Endpoint Security', 'devices'],
+  ['edr', 'Coro EDR', 'devices'],
+  ['email_security', 'Coro Email Security', 'users'],
+  ['secure_messages', 'Coro Secure Messages', 'users'],
+] as const;
+
+describe.skipIf(isDatabaseUnavailable())(
+  `lookup and mapping routes on the demo seed (${testDialect()})`,
+  () => {
+    let h: ConnectorHarness;
+    let ids: Record<string, string>;
+    let connectorId = '';
+    const bodies: string[] = [];
+    const base = (): string => `/api/workspaces/${h.seed.channel.id}/connectors/${connectorId}`;
+    const call = async (role: TestRole, options: InjectOptions) => {
+      const response = await h.app.inject({
+        ...options,
+        headers: { ...(await h.login(role)), ...options.headers },
+      });
+      bodies.push(response.body);
+      return response;
+    };
+    const companyId = async (name: string): Promise<string> => {
+      const page = (
+        await call('admin', {
+          method: 'GET',
+          url: `${base()}/lookups/companies`,
+          query: { q: name, limit: '5' },
+        })
+      ).json<PsaCompanyPage>();
+      const found = page.items.find((c) => c.name === name);
+      if (!found) throw new Error(`no company ${name}`);
+      return found.id;
+    };
+    const row = async (name: string): Promise<WorkspaceMappingItem> => {
+      const page = (
+        await call('viewer', {
+          method: 'GET',
+          url: `${base()}/workspace-mappings`,
+          query: { q: name, limit: '500' },
+        })
+      ).json<WorkspaceMappingPage>();
+      const found = page.items.find((i) => i.workspaceName === name);
+      if (!found) throw new Error(`no workspace ${name}`);
+      return found;
+    };
+    const mappingCount = async (): Promise<number> =>
+      (
+        await h.db
+          .selectFrom('workspace_mappings')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
+
+    beforeAll(async () => {
+      h = await createConnectorHarness({ seed: 'demo' });
+      ids = await h.addChildren(demoWorkspaces);
+      const created = await call('admin', {
+        method: 'POST',
+        url: `/api/workspaces/${h.seed.channel.id}/connectors`,
+        payload: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+      });
+      connectorId = created.json<{ id: string }>().id;
+    });
+    afterAll(async () => {
+      await h.close();
+    });
+
+    it('should be protected', async () => {
+      expect(
+        (await call('anonymous', { method: 'GET', url: `${base()}/workspace-mappings` })).statusCode,
+      ).toBe(401);
+      expect(
+        (await call('other_admin', { method: 'GET', url: `${base()}/workspace-mappings` })).statusCode,
+      ).toBe(404);
+      expect(
+        (
+          await call('other_admin', {
+            method: 'GET',
+            url: `/api/workspaces/${h.seed.otherChannel.id}/connectors/${connectorId}/workspace-mappings`,
+          })
+        ).statusCode,
+      ).toBe(404);
+      expect(
+        (await call('viewer', { method: 'POST', url: `${base()}/lookups/refresh`, payload: {} })).statusCode,
+      ).toBe(403);
+      expect(
+        (await call('viewer', { method: 'POST', url: `${base()}/workspace-mappings/auto-map` })).statusCode,
+      ).toBe(403);
+      expect(
+        (await call('other_admin', { method: 'GET', url: `${base()}/lookups/companies` })).statusCode,
+      ).toBe(404);
+    });
+
+    it('refreshes lookups in full first, then incrementally', async () => {
+      const full = await call('admin', {
+        method: 'POST',
+        url: `${base()}/lookups/refresh`,
+        payload: { full: true },
+      });
+      expect(full.statusCode).toBe(200);
+      expect(full.json()).toMatchObject({ companies: { mode: 'full', missing: 0 } });
+      expect(full.json().companies.total).toBeGreaterThanOrEqual(39);
+      expect(full.json().services.upserted).toBeGreaterThanOrEqual(12);
+      const incremental = await call('admin', {
+        method: 'POST',
+        url: `${base()}/lookups/refresh`,
+        payload: {},
+      });
+      expect(incremental.json().companies.mode).toBe('incremental');
+      expect(incremental.json().companies.total).toBe(full.json().companies.total);
+      const connector = (
+        await call('viewer', {
+          method: 'GET',
+          url: `/api/workspaces/${h.seed.channel.id}/connectors/${connectorId}`,
+        })
+      ).json();
+      expect(connector.companiesRefreshedAt).toBe(h.clock().toISOString());
+    });
+
+    it('searches companies server-side, prefix matches first, with cursor paging', async () => {
+      const before = h.sandbox.admin.requestCount();
+      const page = (
+        await call('viewer', { method: 'GET', url: `${base()}/lookups/companies`, query: { q: 'HARBOR' } })
+      ).json<PsaCompanyPage>();
+      expect(page.items.map((c) => c.name)).toStrictEqual([
+        'Harborview Medical Center',
+        'Blue Harbor Logistics',
+      ]);
+      const first = (
+        await call('viewer', { method: 'GET', url: `${base()}/lookups/companies`, query: { limit: '10' } })
+      ).json<PsaCompanyPage>();
+      expect(first.items).toHaveLength(10);
+      const second = (
+        await call('viewer', {
+          method: 'GET',
+          url: `${base()}/lookups/companies`,
+          query: { limit: '10', cursor: first.nextCursor! },
+        })
+      ).json<PsaCompanyPage>();
+      expect(
+        second.items.map((c) => c.id).filter((id) => first.items.some((f) => f.id === id)),
+      ).toStrictEqual([]);
+      expect(h.sandbox.admin.requestCount()).toBe(before);
+      expect(
+        (
+          await call('viewer', {
+            method: 'GET',
+            url: `${base()}/lookups/companies`,
+            query: { cursor: 'bogus' },
+          })
+        ).json().error.code,
+      ).toBe('bad_request');
+      expect(
+        (await call('viewer', { method: 'GET', url: `${base()}/lookups/companies`, query: { limit: '0' } }))
+          .statusCode,
+      ).toBe(400);
+      expect(
+        (
+          await call('viewer', {
+            method: 'GET',
+            url: `${base()}/lookups/companies`,
+            query: { limit: 'many' },
+          })
+        ).statusCode,
+      ).toBe(400);
+      const hollow = (
+        await call('viewer', {
+          method: 'GET',
+          url: `${base()}/lookups/companies`,
+          query: { q: 'hollow creek', activeOnly: 'true' },
+        })
+      ).json<PsaCompanyPage>();
+      expect(hollow.items).toStrictEqual([]);
+    });
+
+    it('maps services one-to-one with the catalog billing basis by default', async () => {
+      for (const [key, psaName, basis] of mappedServices) {
+        const services = (
+          await call('admin', { method: 'GET', url: `${base()}/lookups/services`, query: { q: psaName } })
+        ).json<PsaServicePage>();
+        const service = services.items.find((s) => s.name === psaName)!;
+        const response = await call('admin', {
+          method: 'PUT',
+          url: `${base()}/service-mappings/${key}`,
+          payload: { psaServiceId: service.id },
+        });
+        expect(response.statusCode).toBe(200);
+        expect(response.json()).toMatchObject({
+          serviceKey: key,
+          mapping: { psaServiceName: psaName, billingBasis: basis },
+        });
+      }
+      const list = (
+        await call('viewer', { method: 'GET', url: `${base()}/service-mappings` })
+      ).json<ServiceMappingList>();
+      expect(list.items.filter((i) => i.mapping !== null).map((i) => i.serviceKey)).toStrictEqual(
+        mappedServices.map(([k]) => k),
+      );
+      expect(list.items.length).toBe(12);
+      const endpoint = list.items.find((i) => i.serviceKey === 'endpoint_security')!.mapping!.psaServiceId;
+      const conflict = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/service-mappings/edr`,
+        payload: { psaServiceId: endpoint },
+      });
+      expect(conflict.statusCode).toBe(409);
+      expect(conflict.json().error.message).toContain('Endpoint Security');
+      expect(
+        (
+          await call('admin', {
+            method: 'PUT',
+            url: `${base()}/service-mappings/no_such_service`,
+            payload: { psaServiceId: endpoint },
+          })
+        ).statusCode,
+      ).toBe(404);
+      expect(
+        (
+          await call('admin', {
+            method: 'PUT',
+            url: `${base()}/service-mappings/mdm`,
+            payload: { psaServiceId: '999999' },
+          })
+        ).statusCode,
+      ).toBe(404);
+      expect(
+        (
+          await call('admin', {
+            method: 'PUT',
+            url: `${base()}/service-mappings/mdm`,
+            payload: { psaServiceId: endpoint, billingBasis: 'seats' },
+          })
+        ).statusCode,
+      ).toBe(400);
+      // Switch the basis, then back.
+      const users = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/service-mappings/endpoint_security`,
+        payload: { psaServiceId: endpoint, billingBasis: 'users' },
+      });
+      expect(users.json().mapping.billingBasis).toBe('users');
+      await call('admin', {
+        method: 'PUT',
+        url: `${base()}/service-mappings/endpoint_security`,
+        payload: { psaServiceId: endpoint, billingBasis: 'devices' },
+      });
+    });
+
+    it('suggests fuzzy matches with a score and commits nothing', async () => {
+      const response = await call('viewer', {
+        method: 'GET',
+        url: `${base()}/workspace-mappings/suggestions`,
+      });
+      expect(response.statusCode).toBe(200);
+      const list = response.json<SuggestionList>();
+      const harborview = list.items.find((i) => i.workspaceName === 'Harborview Medical')!;
+      expect(harborview.candidates[0]).toMatchObject({ companyName: 'Harborview Medical Center' });
+      expect(harborview.candidates[0]!.score).toBeGreaterThan(0.6);
+      expect(harborview.candidates[0]!.score).toBeLessThan(1);
+      expect(
+        list.items.find((i) => i.workspaceName === 'Lakeside Veterinary')!.candidates[0]!.companyName,
+      ).toBe('Lakeside Veterinary Clinic');
+      expect(
+        list.items
+          .find((i) => i.workspaceName === 'Nimbus Cloud Services')!
+          .candidates.every((c) => c.score < 1),
+      ).toBe(true);
+      expect(await mappingCount()).toBe(0);
+    });
+
+    it('auto-maps exact normalized names only, and checks contracts for what it mapped', async () => {
+      const response = await call('admin', { method: 'POST', url: `${base()}/workspace-mappings/auto-map` });
+      expect(response.statusCode).toBe(200);
+      const result = response.json<AutoMapResult>();
+      const mapped = Object.fromEntries(result.mapped.map((m) => [m.workspaceName, m.companyName]));
+      expect(mapped['Evergreen Law Group']).toBe('Evergreen Law Group LLP');
+      expect(mapped['Quantum Analytics']).toBe('Quantum Analytics Inc.');
+      expect(mapped['Hollow Creek Farms']).toBe('Hollow Creek Farms');
+      expect(mapped['Harborview Medical']).toBeUndefined();
+      expect(mapped['Lakeside Veterinary']).toBeUndefined();
+      expect(result.mapped).toHaveLength(37);
+      expect(result.skipped.map((s) => s.workspaceName).sort()).toStrictEqual([
+        'Alpha Co',
+        'Beta Co',
+        'Harborview Medical',
+        'Lakeside Veterinary',
+        'Nimbus Cloud Services',
+      ]);
+      expect(await mappingCount()).toBe(37);
+      expect((await row('Acme Corporation')).mapping!.check).toMatchObject({ status: 'ok', isPinned: false });
+      const again = (
+        await call('admin', { method: 'POST', url: `${base()}/workspace-mappings/auto-map` })
+      ).json<AutoMapResult>();
+      expect(again.mapped).toStrictEqual([]);
+    });
+
+    it.each([
+      [
+        'Elm Grove Library',
+        'no_contract',
+        'Contracts → New Contract → Recurring Service for Elm Grove Library',
+      ],
+      ['Foxtrot Distribution', 'ambiguous', 'Pin the contract'],
+      ['Glacier Bay Fisheries', 'no_contract', 'extend its end date'],
+      ['Kestrel Robotics', 'service_missing', 'add Coro Email Security'],
+      ['Hollow Creek Farms', 'inactive_company', 'set it Active'],
+    ])('shows %s as %s with advice for Autotask', async (name, status, advice) => {
+      const check = (await row(name)).mapping!.check!;
+      expect(check.status).toBe(status);
+      expect(check.advice).toContain(advice);
+      expect(check.checkedAt).toBe(h.clock().toISOString());
+    });
+
+    it('lists problems, filters, sorts and counts', async () => {
+      const problems = (
+        await call('viewer', {
+          method: 'GET',
+          url: `${base()}/workspace-mappings`,
+          query: { filter: 'problems' },
+        })
+      ).json<WorkspaceMappingPage>();
+      expect(problems.items.map((i) => i.workspaceName).sort()).toStrictEqual([
+        'Elm Grove Library',
+        'Foxtrot Distribution',
+        'Glacier Bay Fisheries',
+        'Hollow Creek Farms',
+        'Kestrel Robotics',
+      ]);
+      expect(problems.counts).toStrictEqual({ all: 42, mapped: 37, unmapped: 5, problems: 5 });
+      const unmapped = (
+        await call('viewer', {
+          method: 'GET',
+          url: `${base()}/workspace-mappings`,
+          query: { filter: 'unmapped', sort: 'workspace', order: 'desc' },
+        })
+      ).json<WorkspaceMappingPage>();
+      expect(unmapped.items.map((i) => i.workspaceName)).toStrictEqual([
+        'Nimbus Cloud Services',
+        'Lakeside Veterinary',
+        'Harborview Medical',
+        'Beta Co',
+        'Alpha Co',
+      ]);
+      const paged = (
+        await call('viewer', {
+          method: 'GET',
+          url: `${base()}/workspace-mappings`,
+          query: { limit: '10', offset: '40' },
+        })
+      ).json<WorkspaceMappingPage>();
+      expect(paged.items).toHaveLength(2);
+      expect(paged.total).toBe(42);
+      expect(
+        (
+          await call('viewer', {
+            method: 'GET',
+            url: `${base()}/workspace-mappings`,
+            query: { filter: 'weird' },
+          })
+        ).statusCode,
+      ).toBe(400);
+      const connector = (
+        await call('viewer', { method: 'GET', url: `/api/workspaces/${h.seed.channel.id}/connectors` })
+      ).json<{ items: { workspaceMapping: unknown; serviceMapping: unknown }[] }>().items[0]!;
+      expect(connector.workspaceMapping).toStrictEqual({
+        state: 'mapped',
+        mapped: 37,
+        total: 42,
+        problems: 5,
+      });
+      expect(connector.serviceMapping).toStrictEqual({ state: 'mapped', mapped: 4, total: 12, problems: 0 });
+    });
+
+    it('maps a confirmed suggestion and checks its contract right away', async () => {
+      const response = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${ids['Harborview Medical']}`,
+        payload: { companyId: await companyId('Harborview Medical Center') },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json<WorkspaceMappingItem>().mapping).toMatchObject({
+        companyName: 'Harborview Medical Center',
+        check: { status: 'ok' },
+      });
+      const search = (
+        await call('viewer', {
+          method: 'GET',
+          url: `${base()}/lookups/companies`,
+          query: { q: 'harborview' },
+        })
+      ).json<PsaCompanyPage>();
+      expect(search.items[0]!.mappedWorkspace).toStrictEqual({
+        id: ids['Harborview Medical'],
+        name: 'Harborview Medical',
+      });
+    });
+
+    it('refuses a company already mapped elsewhere with 409 naming the other workspace', async () => {
+      const response = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${ids['Nimbus Cloud Services']}`,
+        payload: { companyId: await companyId('Acme Corporation') },
+      });
+      expect(response.statusCode).toBe(409);
+      expect(response.json().error.message).toBe(
+        'Autotask company "Acme Corporation" is already mapped to workspace "Acme Corporation". Unmap it there first.',
+      );
+      expect(response.json().error.details).toStrictEqual({
+        workspaceId: ids['Acme Corporation'],
+        workspaceName: 'Acme Corporation',
+      });
+      expect((await row('Nimbus Cloud Services')).mapping).toBeNull();
+    });
+
+    it('changes and unmaps a mapping', async () => {
+      const alpha = h.seed.childA.id;
+      const vendor = await companyId('Lakeside Veterinary Clinic');
+      const first = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${alpha}`,
+        payload: { companyId: await companyId('Coro Cybersecurity') },
+      });
+      expect(first.json<WorkspaceMappingItem>().mapping!.companyName).toBe('Coro Cybersecurity');
+      const changed = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${alpha}`,
+        payload: { companyId: vendor },
+      });
+      expect(changed.statusCode).toBe(200);
+      expect(changed.json<WorkspaceMappingItem>().mapping!.companyName).toBe('Lakeside Veterinary Clinic');
+      expect(
+        (
+          await call('viewer', {
+            method: 'GET',
+            url: `${base()}/lookups/companies`,
+            query: { q: 'Coro Cybersecurity' },
+          })
+        ).json<PsaCompanyPage>().items[0]!.mappedWorkspace,
+      ).toBeNull();
+      expect(
+        (await call('admin', { method: 'DELETE', url: `${base()}/workspace-mappings/${alpha}` })).statusCode,
+      ).toBe(200);
+      expect(
+        (await call('admin', { method: 'DELETE', url: `${base()}/workspace-mappings/${alpha}` })).statusCode,
+      ).toBe(404);
+      const lakeside = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${ids['Lakeside Veterinary']}`,
+        payload: { companyId: vendor },
+      });
+      expect(lakeside.statusCode).toBe(200);
+    });
+
+    it.each([
+      ['a child of another channel', () => h.seed.otherChild.id, { companyId: '1' }, 404],
+      ['a child of a nested channel', () => h.seed.nestedChild.id, { companyId: '1' }, 404],
+      ['the channel itself', () => h.seed.channel.id, { companyId: '1' }, 404],
+      ['an unknown company', () => h.seed.childB.id, { companyId: '987654' }, 404],
+      ['a numeric company id', () => h.seed.childB.id, { companyId: 5 }, 400],
+      ['an extra property', () => h.seed.childB.id, { companyId: '1', force: true }, 400],
+    ])('refuses mapping %s', async (_label, workspace, payload, status) => {
+      const response = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${workspace()}`,
+        payload,
+      });
+      expect(response.statusCode).toBe(status);
+      expect(typeof response.json().error.code).toBe('string');
+    });
+
+    it('pins a contract for an ambiguous company (pin wins) and unpins it', async () => {
+      const foxtrot = ids['Foxtrot Distribution']!;
+      const candidates = (await row('Foxtrot Distribution')).mapping!.check!.candidateContractIds;
+      expect(candidates).toHaveLength(2);
+      const pinned = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${foxtrot}/pin`,
+        payload: { contractId: candidates[0] },
+      });
+      expect(pinned.statusCode).toBe(200);
+      const check = pinned.json<WorkspaceMappingItem>().mapping!.check!;
+      expect(check).toMatchObject({ isPinned: true, contractId: candidates[0] });
+      expect(check.status).not.toBe('ambiguous');
+      expect(pinned.json<WorkspaceMappingItem>().mapping!.pinnedContractId).toBe(candidates[0]);
+      const elsewhere = (await row('Acme Corporation')).mapping!.check!.contractId!;
+      const foreign = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${foxtrot}/pin`,
+        payload: { contractId: elsewhere },
+      });
+      expect(foreign.statusCode).toBe(400);
+      expect(
+        (
+          await call('admin', {
+            method: 'PUT',
+            url: `${base()}/workspace-mappings/${ids['Nimbus Cloud Services']}/pin`,
+            payload: { contractId: '1' },
+          })
+        ).statusCode,
+      ).toBe(404);
+      const unpinned = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${foxtrot}/pin`,
+        payload: { contractId: null },
+      });
+      expect(unpinned.json<WorkspaceMappingItem>().mapping!.check).toMatchObject({
+        status: 'ambiguous',
+        isPinned: false,
+      });
+    });
+
+    it('runs the contract check for the connector on demand', async () => {
+      h.clock.advance(3_600_000);
+      const response = await call('admin', { method: 'POST', url: `${base()}/contract-check`, payload: {} });
+      expect(response.statusCode).toBe(200);
+      const summary = response.json<ContractCheckSummary>();
+      expect(summary).toStrictEqual({
+        checked: 39,
+        byStatus: { ok: 34, no_contract: 2, service_missing: 1, ambiguous: 1, inactive_company: 1 },
+        checkedAt: h.clock().toISOString(),
+      });
+      const one = await call('admin', {
+        method: 'POST',
+        url: `${base()}/contract-check`,
+        payload: { workspaceIds: [ids['Kestrel Robotics']] },
+      });
+      expect(one.json<ContractCheckSummary>().byStatus.service_missing).toBe(1);
+      expect(one.json<ContractCheckSummary>().checked).toBe(1);
+      expect(
+        (
+          await call('admin', {
+            method: 'POST',
+            url: `${base()}/contract-check`,
+            payload: { workspaceIds: [ids['Nimbus Cloud Services']] },
+          })
+        ).statusCode,
+      ).toBe(404);
+      expect(
+        (await call('viewer', { method: 'POST', url: `${base()}/contract-check`, payload: {} })).statusCode,
+      ).toBe(403);
+    });
+
+    it('answers psa_unavailable when Autotask fails during the check, and keeps the last results', async () => {
+      h.sandbox.admin.setFaults([{ entity: 'Contracts', kind: '503' }]);
+      try {
+        const response = await call('admin', {
+          method: 'POST',
+          url: `${base()}/contract-check`,
+          payload: {},
+        });
+        expect(response.json().error.code).toBe('psa_unavailable');
+        expect((await row('Acme Corporation')).mapping!.check!.status).toBe('ok');
+      } finally {
+        h.sandbox.admin.clearFaults();
+      }
+    });
+
+    it('unmaps services and audits every mapping change', async () => {
+      expect(
+        (await call('admin', { method: 'DELETE', url: `${base()}/service-mappings/secure_messages` }))
+          .statusCode,
+      ).toBe(200);
+      expect(
+        (await call('admin', { method: 'DELETE', url: `${base()}/service-mappings/secure_messages` }))
+          .statusCode,
+      ).toBe(404);
+      const events = await h.db
+        .selectFrom('audit_events')
+        .select(['action', 'entity', 'actor_label', 'before_json', 'after_json'])
+        .where('workspace_id', '=', h.seed.channel.id)
+        .where('entity', 'in', ['workspace_mapping', 'service_mapping'])
+        .orderBy('id')
+        .execute();
+      const actions = events.map((e) => e.action);
+      for (const action of [
+        'service_mapping.created',
+        'service_mapping.changed',
+        'service_mapping.deleted',
+        'workspace_mapping.auto_mapped',
+        'workspace_mapping.created',
+        'workspace_mapping.changed',
+        'workspace_mapping.deleted',
+        'workspace_mapping.pinned',
+        'workspace_mapping.unpinned',
+      ]) {
+        expect(actions).toContain(action);
+      }
+      const auto = events.find((e) => e.action === 'workspace_mapping.auto_mapped')!;
+      expect(JSON.parse(auto.after_json!).mapped).toHaveLength(37);
+      const deleted = events.find((e) => e.action === 'workspace_mapping.deleted')!;
+      expect(JSON.parse(deleted.before_json!)).toMatchObject({ workspaceId: h.seed.childA.id });
+      expect(events.every((e) => e.actor_label === h.seed.users.admin.email)).toBe(true);
+    });
+
+    it('never returned or logged the secret', () => {
+      expect(bodies.filter((b) => b.includes(h.sandbox.apiUser.secret))).toStrictEqual([]);
+      expect(h.logLines.filter((l) => l.includes(h.sandbox.apiUser.secret))).toStrictEqual([]);
+    });
+  },
+);
