@@ -69,10 +69,9 @@ export function handleAdminHttp(
         admin.addApiUser(asObject(body) as unknown as Parameters<Admin['addApiUser']>[0]);
         return { status: 200, body: { ok: true } };
       case 'GET /_sandbox/adjustments':
-        return {
-          status: 200,
-          body: { adjustments: admin.adjustments(), rejected: admin.rejectedAdjustments() },
-        };
+        return { status: 200, body: admin.adjustments() };
+      case 'GET /_sandbox/rejected-adjustments':
+        return { status: 200, body: admin.rejectedAdjustments() };
       case 'GET /_sandbox/units': {
         const units = admin.unitsOn(
           Number(query.get('contractId')),

@@ -72,18 +72,27 @@ describe('HTTP admin API', () => {
     });
     expect(adjusted.status).toBe(200);
     const log = await admin('GET', 'adjustments');
-    expect(log.json).toMatchObject({
-      adjustments: [
-        {
-          contractID: 1002,
-          serviceID: 201,
-          unitChange: 2,
-          effectiveDate: '2026-07-01T00:00:00Z',
-          receivedAt: '2026-06-15T12:00:00Z',
-        },
-      ],
-      rejected: [],
+    expect(log.json).toMatchObject([
+      {
+        contractID: 1002,
+        serviceID: 201,
+        unitChange: 2,
+        effectiveDate: '2026-07-01T00:00:00Z',
+        receivedAt: '2026-06-15T12:00:00Z',
+      },
+    ]);
+    const outside = await api.post('Contracts/1002/ServiceAdjustments', {
+      serviceID: 201,
+      unitChange: 1,
+      effectiveDate: '2030-01-01',
     });
+    expect(outside.status).toBe(500);
+    expect((await admin('GET', 'rejected-adjustments')).json).toEqual([
+      {
+        body: expect.objectContaining({ effectiveDate: '2030-01-01' }) as unknown,
+        error: expect.stringMatching(/outside/) as unknown,
+      },
+    ]);
     const units = await admin('GET', 'units?contractId=1002&serviceId=201&date=2026-07-01');
     expect(units.json).toEqual({ units: sandbox.admin.unitsOn(1002, 201, '2026-07-01') });
     expect((await admin('GET', 'units?contractId=1002&serviceId=999&date=2026-07-01')).json).toEqual({
@@ -91,12 +100,12 @@ describe('HTTP admin API', () => {
     });
     const stats = await admin('GET', 'stats');
     expect(stats.json).toMatchObject({
-      requests: 3,
-      byEntity: { Companies: 2, ContractServiceAdjustments: 1 },
+      requests: 4,
+      byEntity: { Companies: 2, ContractServiceAdjustments: 2 },
       rejected429: 0,
     });
     // The injected 503 never reached the API, so the rolling hour does not count it.
-    expect(sandbox.admin.requestCount()).toBe(2);
+    expect(sandbox.admin.requestCount()).toBe(3);
   });
 
   it('bad input → 400 {error}', async () => {
