@@ -22,7 +22,7 @@ export const EnvSchema = Type.Object({
   NODE_ENV: Type.Optional(Type.String()),
   ENCRYPTION_KEYS: Type.Optional(Type.String()),
   AUTOTASK_INTEGRATION_CODE: Type.String({ default: '' }),
-  AUTOTASK_DISCOVERY_URL: Type.String({ default: 'https://webservices.autotask.net/atservicesrest' }),
+  AUTOTASK_DISCOVERY_URL: Type.String({ default: 'https://webservices2.autotask.net/ATServicesRest/' }),
   PUBLIC_URL: Type.Optional(Type.String()),
   SMTP_URL: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Enum(logLevels, { default: 'info' }),

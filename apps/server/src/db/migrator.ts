@@ -1,4 +1,10 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import {
+  Migrator,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely';
 
 import type { DbDialect } from './database.js';
 import { migrations } from './migrations/index.js';
@@ -28,11 +34,14 @@ class DialectMigrationProvider implements MigrationProvider {
   }
 }
 
-export function createMigrator(db: Kysely<unknown>, dialect: DbDialect): Migrator {
+// Kysely<any>: the migrator runs on the typed app database as well as on an untyped handle.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function createMigrator(db: Kysely<any>, dialect: DbDialect): Migrator {
   return new Migrator({ db, provider: new DialectMigrationProvider(dialect) });
 }
 
-export async function migrateToLatest(db: Kysely<unknown>, dialect: DbDialect): Promise<MigrationResultSet> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(db: Kysely<any>, dialect: DbDialect): Promise<MigrationResultSet> {
   const resultSet = await createMigrator(db, dialect).migrateToLatest();
   if (resultSet.error) {
     const failed = resultSet.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -44,7 +44,7 @@ export interface IngestInput {
  * Rejections throw `validation_failed` with `details.rows: [{ index, reason }]`.
  */
 export async function ingestUsage(db: Db, input: IngestInput): Promise<UsageIngestResult> {
-  const rejected = await validateBatch(db, input);
+  const rejected = await validateUsage(db, input.channelId, input.records, input.now);
   if (rejected.length > 0) {
     usageRecordsIngestedTotal.inc({ outcome: 'rejected' }, input.records.length);
     throw new AppError(
@@ -135,7 +135,14 @@ export async function ingestUsage(db: Db, input: IngestInput): Promise<UsageInge
   return result;
 }
 
-async function validateBatch(db: Db, input: IngestInput): Promise<UsageRejectedRow[]> {
+/** Why each row would be rejected (empty: the batch is acceptable). Reads only. */
+export async function validateUsage(
+  db: Db,
+  channelId: string,
+  records: readonly UsageRecord[],
+  now: Date,
+): Promise<UsageRejectedRow[]> {
+  const input = { channelId, records, now };
   const services = new Set(
     (await db.selectFrom('catalog_services').select('key').execute()).map((r) => r.key),
   );

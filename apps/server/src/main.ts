@@ -1,0 +1,82 @@
+import closeWithGrace from 'close-with-grace';
+
+import type { AppConfig } from './config/config.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { createDatabase, type Database } from './db/database.js';
+import { createMigrator, migrateToLatest } from './db/migrator.js';
+import { buildApp } from './http/app.js';
+import { systemClock, type AppContext } from './http/app-context.js';
+import { createAutotaskProvider } from './integrations/autotask/autotask.provider.js';
+import { createLogger } from './observability/logger.js';
+
+/**
+ * Composition root: config → database → context → HTTP. No logic lives here.
+ * SQLite (embedded) migrates itself at start; PostgreSQL does too in demo/development, while in
+ * production `coro-psa migrate up` is an explicit deploy step and pending migrations stop the start.
+ */
+export async function openDatabase(config: AppConfig, options: { migrate: boolean }): Promise<Database> {
+  const database = createDatabase(config.database);
+  try {
+    if (options.migrate) {
+      await migrateToLatest(database.db, database.dialect);
+    } else {
+      const pending = (await createMigrator(database.db, database.dialect).getMigrations()).filter(
+        (m) => m.executedAt === undefined,
+      );
+      if (pending.length > 0) {
+        throw new Error(
+          `${pending.length} pending migration(s) (${pending.map((m) => m.name).join(', ')}). Run \`coro-psa migrate up\` first.`,
+        );
+      }
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+export function shouldAutoMigrate(config: AppConfig): boolean {
+  return config.database.driver === 'sqlite' || config.mode !== 'production';
+}
+
+export function createAppContext(
+  config: AppConfig,
+  database: Database,
+): AppContext & { close(): Promise<void> } {
+  const logger = createLogger(config.logLevel);
+  const autotask = createAutotaskProvider({
+    discoveryBaseUrl: config.autotask.discoveryUrl,
+    logger: logger.child({ psa: 'autotask' }),
+  });
+  return {
+    config,
+    database,
+    logger,
+    clock: systemClock,
+    secretBox: new SecretBox(config.encryptionKeys),
+    psaProviders: { autotask },
+    close: async () => {
+      await autotask.close();
+      await database.close();
+    },
+  };
+}
+
+/** `coro-psa serve`: listen, and drain on SIGTERM/SIGINT. */
+export async function startServer(config: AppConfig): Promise<void> {
+  const database = await openDatabase(config, { migrate: shouldAutoMigrate(config) });
+  const ctx = createAppContext(config, database);
+  const app = await buildApp(ctx);
+  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+    if (err) ctx.logger.error({ err }, 'shutting down after an error');
+    else ctx.logger.info({ signal }, 'shutting down');
+    await app.close();
+    await ctx.close();
+  });
+  const address = await app.listen({ port: config.port, host: config.host });
+  ctx.logger.info(
+    { address, mode: config.mode, database: database.dialect, publicUrl: config.publicUrl },
+    'Coro PSA connector listening',
+  );
+}
