@@ -71,7 +71,7 @@ describe('transient faults on reads are retried', () => {
   });
 
   it.each(['502', '503', '504'] as const)('%s is retried', async (kind) => {
-    sb.admin.setFaults([{ entity: 'Contracts', kind, count: 2 }]);
+    sb.admin.setFaults([{ entity: 'Contracts', method: 'POST', kind, count: 2 }]);
     const h = use(connect(sb));
     const result = await h.connection.readContracts(['0', '1']);
     expect(result.ok).toBe(true);
@@ -83,7 +83,7 @@ describe('transient faults on reads are retried', () => {
   });
 
   it('500 is not retried and carries the text', async () => {
-    sb.admin.setFaults([{ entity: 'Contracts', kind: '500', count: 1 }]);
+    sb.admin.setFaults([{ entity: 'Contracts', method: 'POST', kind: '500', count: 1 }]);
     const h = use(connect(sb));
     const result = await h.connection.readContracts(['1']);
     expect(result.ok ? null : result.error.code).toBe('validation_failed');

@@ -54,11 +54,45 @@ import {
   parseService,
   type ContractServiceAdjustmentCreateWire,
   type ContractServiceUnitWire,
+  type PicklistValue,
+  parseFieldPicklist,
 } from './autotask.schemas.js';
 
-/** Picklist values Autotask documents as stable: Contracts.contractType 7 and Contracts.status 1. */
+/** Documented values (Contracts.contractType 7, Contracts.status 1), used when metadata is unreadable. */
 export const recurringServiceContractType = 7;
 export const activeContractStatus = 1;
+
+export interface ContractPicklists {
+  readonly recurringServiceTypes: ReadonlySet<number>;
+  readonly activeStatuses: ReadonlySet<number>;
+}
+
+export const documentedContractPicklists: ContractPicklists = {
+  recurringServiceTypes: new Set([recurringServiceContractType]),
+  activeStatuses: new Set([activeContractStatus]),
+};
+
+/**
+ * Picklists "may vary between Autotask implementations": resolve by label from the tenant's own
+ * metadata, keeping the documented value when the label is not found.
+ */
+export function resolveContractPicklists(
+  contractType: readonly PicklistValue[] | null,
+  status: readonly PicklistValue[] | null,
+): ContractPicklists {
+  const byLabel = (
+    values: readonly PicklistValue[] | null,
+    pattern: RegExp,
+    fallback: number,
+  ): Set<number> => {
+    const found = (values ?? []).filter((v) => pattern.test(v.label.trim())).map((v) => v.value);
+    return new Set(found.length > 0 ? found : [fallback]);
+  };
+  return {
+    recurringServiceTypes: byLabel(contractType, /^recurring service$/i, recurringServiceContractType),
+    activeStatuses: byLabel(status, /^active$/i, activeContractStatus),
+  };
+}
 
 export interface AutotaskProviderConfig {
   /** Where zone discovery starts. Default `https://webservices2.autotask.net/ATServicesRest/`. */
@@ -234,6 +268,7 @@ const calendarDate = (wire: string): string => wire.slice(0, 10);
 
 export class AutotaskConnection implements PsaConnection {
   readonly #client: AutotaskClient;
+  #contractPicklists: Promise<ContractPicklists> | null = null;
 
   constructor(client: AutotaskClient) {
     this.#client = client;
@@ -308,21 +343,49 @@ export class AutotaskConnection implements PsaConnection {
   }
 
   async readContracts(companyIds: readonly string[]): Promise<PsaResult<readonly PsaContract[]>> {
-    const rows = await this.#inChunks(companyIds, (ids) =>
-      this.#collect('Contracts', [f.in('companyID', ids)], includeFields.Contracts, parseContract),
-    );
+    if (companyIds.length === 0) return ok([]);
+    const wire = toWireIds(companyIds);
+    if (!wire.ok) return wire;
+    const [rows, picklists] = await Promise.all([
+      this.#inChunks(companyIds, (ids) =>
+        this.#collect('Contracts', [f.in('companyID', ids)], includeFields.Contracts, parseContract),
+      ),
+      this.#readContractPicklists(),
+    ]);
     if (!rows.ok) return rows;
     return ok(
       rows.value.map((c) => ({
         id: String(c.id),
         companyId: String(c.companyID),
         name: c.contractName,
-        isRecurringService: c.contractType === recurringServiceContractType,
-        isActive: c.status === activeContractStatus,
+        isRecurringService: picklists.recurringServiceTypes.has(c.contractType),
+        isActive: picklists.activeStatuses.has(c.status),
         startDate: calendarDate(c.startDate),
         endDate: calendarDate(c.endDate),
       })),
     );
+  }
+
+  /** Once per connection; on any failure the documented values apply (the read itself must not fail for it). */
+  #readContractPicklists(): Promise<ContractPicklists> {
+    this.#contractPicklists ??= this.#client
+      .call({
+        entity: 'Contracts',
+        endpoint: 'Contracts/entityInformation/fields',
+        method: 'GET',
+        path: `${apiVersionPath}Contracts/entityInformation/fields`,
+        isIdempotent: true,
+        isPaced: true,
+      })
+      .then((response) =>
+        response.ok
+          ? resolveContractPicklists(
+              parseFieldPicklist(response.value, 'contractType'),
+              parseFieldPicklist(response.value, 'status'),
+            )
+          : documentedContractPicklists,
+      );
+    return this.#contractPicklists;
   }
 
   async readContractServices(

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { selectWindowsInForce } from './autotask.provider.js';
+import {
+  documentedContractPicklists,
+  resolveContractPicklists,
+  selectWindowsInForce,
+} from './autotask.provider.js';
+import { parseFieldPicklist } from './autotask.schemas.js';
 import type { ContractServiceUnitWire } from './autotask.schemas.js';
 
 const row = (
@@ -50,5 +55,53 @@ describe('selectWindowsInForce', () => {
         [11, 3],
       ],
     );
+  });
+});
+
+describe('contract picklists', () => {
+  const fields = {
+    fields: [
+      { name: 'id', picklistValues: null },
+      {
+        name: 'contractType',
+        isPickList: true,
+        picklistValues: [
+          { value: '1', label: 'Time and Materials', isActive: true },
+          { value: '12', label: 'Recurring Service', isActive: true },
+          { value: 'x', label: 'broken' },
+        ],
+      },
+      {
+        name: 'Status',
+        picklistValues: [
+          { value: '0', label: 'Inactive' },
+          { value: '5', label: 'Active' },
+        ],
+      },
+    ],
+  };
+
+  it('parses string picklist values into integers, skipping junk', () => {
+    expect(parseFieldPicklist(fields, 'contractType')).toStrictEqual([
+      { value: 1, label: 'Time and Materials', isActive: true },
+      { value: 12, label: 'Recurring Service', isActive: true },
+    ]);
+    expect(parseFieldPicklist(fields, 'status')?.map((v) => v.value)).toStrictEqual([0, 5]);
+    expect(parseFieldPicklist(fields, 'id')).toBeNull();
+    expect(parseFieldPicklist({ nope: 1 }, 'status')).toBeNull();
+  });
+
+  it('resolves by label from the tenant, else the documented values', () => {
+    expect(
+      resolveContractPicklists(
+        parseFieldPicklist(fields, 'contractType'),
+        parseFieldPicklist(fields, 'status'),
+      ),
+    ).toStrictEqual({ recurringServiceTypes: new Set([12]), activeStatuses: new Set([5]) });
+    expect(resolveContractPicklists(null, [])).toStrictEqual(documentedContractPicklists);
+    expect(documentedContractPicklists).toStrictEqual({
+      recurringServiceTypes: new Set([7]),
+      activeStatuses: new Set([1]),
+    });
   });
 });

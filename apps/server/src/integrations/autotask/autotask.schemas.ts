@@ -243,3 +243,32 @@ export function parseContractServiceUnit(o: Json): ContractServiceUnitWire | nul
   }
   return { id, contractID, serviceID, contractServiceID, startDate, endDate, units };
 }
+
+export interface PicklistValue {
+  readonly value: number;
+  readonly label: string;
+  readonly isActive: boolean;
+}
+
+/**
+ * One field's picklist from `GET {Entity}/entityInformation/fields`. Picklist values are STRINGS
+ * in metadata even for integer fields ("7"), integers in entities (7).
+ */
+export function parseFieldPicklist(value: unknown, fieldName: string): readonly PicklistValue[] | null {
+  if (!isObject(value) || !Array.isArray(value.fields)) return null;
+  const field = value.fields.find(
+    (f): f is Json =>
+      isObject(f) && typeof f.name === 'string' && f.name.toLowerCase() === fieldName.toLowerCase(),
+  );
+  if (field === undefined || !Array.isArray(field.picklistValues)) return null;
+  const out: PicklistValue[] = [];
+  for (const item of field.picklistValues) {
+    if (!isObject(item)) continue;
+    const raw = item.value;
+    const label = str(item, 'label');
+    const numeric = typeof raw === 'string' ? Number(raw) : raw;
+    if (typeof numeric !== 'number' || !Number.isInteger(numeric) || label === undefined) continue;
+    out.push({ value: numeric, label, isActive: bool(item, 'isActive') ?? true });
+  }
+  return out;
+}
