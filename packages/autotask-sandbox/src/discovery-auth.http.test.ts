@@ -65,6 +65,15 @@ describe('discovery', () => {
   });
 });
 
+describe('startSandbox options', () => {
+  it('rejects unusable options before listening', async () => {
+    await expect(startSandbox({ seed: 'scale:abc' as 'demo' })).rejects.toThrow(/unknown seed/);
+    await expect(startSandbox({ threadLimit: 0 })).rejects.toThrow(/threadLimit/);
+    await expect(startSandbox({ latencyMs: -1 })).rejects.toThrow(/latencyMs/);
+    await expect(startSandbox({ tenantTimeZone: 'Mars/Olympus' })).rejects.toThrow(/time zone/);
+  });
+});
+
 describe('authentication', () => {
   const user = (): Record<string, string> => api.headers();
 

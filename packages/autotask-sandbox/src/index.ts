@@ -20,10 +20,26 @@ export type {
   SeedRecord,
 } from './types.js';
 
-/** Starts a sandbox tenant on loopback (by default a random free port, demo data). */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+function checkOptions(options: SandboxOptions): void {
   const seedProblem = options.seed === undefined ? null : invalidSeed(options.seed);
   if (seedProblem !== null) throw new Error(seedProblem);
+  const numbers = ['port', 'latencyMs', 'hourlyThreshold', 'latencyTierScale', 'threadLimit'] as const;
+  for (const key of numbers) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isFinite(value) || value < 0))
+      throw new Error(`${key} must be a non-negative number`);
+  }
+  if (
+    options.threadLimit !== undefined &&
+    (!Number.isInteger(options.threadLimit) || options.threadLimit < 1)
+  ) {
+    throw new Error('threadLimit must be a positive integer');
+  }
+}
+
+/** Starts a sandbox tenant on loopback (by default a random free port, demo data). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  checkOptions(options);
   const timeZone = options.tenantTimeZone ?? 'America/New_York';
   if (!isValidTimeZone(timeZone)) throw new Error(`unknown time zone ${timeZone}`);
   const host = options.host ?? '127.0.0.1';
