@@ -143,6 +143,31 @@ describe('zone moves', () => {
       ['Companies/query', 200],
     ]);
   });
+
+  it('an adjustment rejected with 401 by the old zone is sent once more on the new zone, and applied once', async () => {
+    const h = use(connect(sb));
+    const acme = (await allCompanies(h.connection)).find((c) => c.name === 'Acme Corporation')!;
+    const contracts = await h.connection.readContracts([acme.id]);
+    if (!contracts.ok) throw new Error(contracts.error.code);
+    const contract = contracts.value.find((c) => c.isRecurringService && c.isActive)!;
+    const services = await h.connection.readContractServices([contract.id]);
+    if (!services.ok) throw new Error(services.error.code);
+    const service = services.value[0]!;
+    sb.admin.moveZone();
+
+    const created = await h.connection.createUnitAdjustment({
+      contractId: contract.id,
+      serviceId: service.serviceId,
+      contractServiceId: service.id,
+      unitChange: 3,
+      effectiveDate: tenantToday(),
+    });
+    expect(created.ok).toBe(true);
+    expect(
+      h.calls.filter((c) => c.endpoint === 'ContractServiceAdjustments').map((c) => c.status),
+    ).toStrictEqual([401, 200]);
+    expect(sb.admin.adjustments()).toHaveLength(1);
+  });
 });
 
 describe('secrets', () => {

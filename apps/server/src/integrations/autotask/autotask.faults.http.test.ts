@@ -101,6 +101,18 @@ describe('transient faults on reads are retried', () => {
     ]);
   });
 
+  it('a connection reset on a GET (ThresholdInformation) is retried', async () => {
+    sb.admin.setFaults([{ entity: 'ThresholdInformation', method: 'GET', kind: 'reset', count: 2 }]);
+    const h = use(connect(sb));
+    const budget = await h.connection.budget();
+    expect(budget.ok).toBe(true);
+    expect(outcomes(h, 'ThresholdInformation')).toStrictEqual([
+      [null, 'retry'],
+      [null, 'retry'],
+      [200, 'ok'],
+    ]);
+  });
+
   it('a request that never answers → timeout', async () => {
     sb.admin.setFaults([{ entity: 'Companies', kind: 'timeout' }]);
     const h = use(connect(sb, { config: { requestTimeoutMs: 300, maxAttempts: 2 } }));
