@@ -13,6 +13,8 @@ import type { SandboxState } from './state.js';
 
 const verbs: readonly string[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 const maxBodyBytes = 5 * 1024 * 1024;
+/** IIS's default maxQueryString: longer GET queries (e.g. a big `search=`) answer 404.15, seen as a 404. */
+const maxQueryStringLength = 2048;
 /** A `timeout` fault never holds a request longer than this. */
 const maxHoldMs = 60_000;
 
@@ -118,8 +120,15 @@ export class SandboxServer {
       send(res, reply.status, reply.body);
       return;
     }
-    const route = parseRoute(url.pathname);
     const origin = this.origin(req, fallbackOrigin);
+    if (url.search.length - 1 > maxQueryStringLength) {
+      send(res, 404, {
+        Message:
+          'The request filtering module is configured to deny a request where the query string is too long.',
+      });
+      return;
+    }
+    const route = parseRoute(url.pathname);
     switch (route.kind) {
       case 'notFound':
         send(res, 404, {

@@ -152,6 +152,16 @@ describe('query rules', () => {
     expect(page(await api.get(`Companies/query?search=${quoted}`)).items[0]?.id).toBe(175);
   });
 
+  it('a GET query string over 2048 characters answers 404, as IIS does', async () => {
+    const ids = Array.from({ length: 400 }, (_, i) => i + 1000);
+    const search = encodeURIComponent(JSON.stringify({ filter: [{ op: 'in', field: 'id', value: ids }] }));
+    expect(search.length).toBeGreaterThan(2048);
+    expect((await api.get(`Companies/query?search=${search}`)).status).toBe(404);
+    expect(
+      (await api.post('Companies/query', { filter: [{ op: 'in', field: 'id', value: ids }] })).status,
+    ).toBe(200);
+  });
+
   it('query/count by POST and GET', async () => {
     const filter = { filter: [{ op: 'eq', field: 'contractType', value: 7 }] };
     expect((await api.post('Contracts/query/count', filter)).json).toEqual({ queryCount: 39 });
