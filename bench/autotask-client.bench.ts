@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     calls.length = 0;
     let started = performance.now();
     const contracts = unwrap(await batched.readContracts(companyIds));
+    const contractsMs = performance.now() - started;
     const contractIds = contracts.map((c) => c.id);
     const [services, units] = await Promise.all([
       batched.readContractServices(contractIds).then(unwrap),
@@ -68,6 +69,18 @@ async function main(): Promise<void> {
     const batchedCalls = calls.length;
     const batchedThresholdReads = calls.filter((c) => c.endpoint === 'ThresholdInformation').length;
     const batched429 = calls.filter((c) => c.status === 429).length;
+    const medianMs = (prefix: string): number => {
+      const sorted = calls
+        .filter((c) => c.endpoint.startsWith(prefix))
+        .map((c) => c.durationMs)
+        .sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)] ?? 0;
+    };
+    const perCall = {
+      contracts: medianMs('Contracts/query'),
+      services: medianMs('ContractServices/'),
+      units: medianMs('ContractServiceUnits/'),
+    };
 
     // ── naive: per company, sequential, same transport ──
     calls.length = 0;
@@ -133,6 +146,13 @@ async function main(): Promise<void> {
     );
     console.log(
       `         ${batchedThresholdReads} of the calls are ThresholdInformation reads (pacing), ${batched429} answered 429`,
+    );
+    console.log(
+      `         phases: contracts ${fmt(contractsMs / 1000, 2)} s, then services ∥ units ${fmt((batchedMs - contractsMs) / 1000, 2)} s;` +
+        ` median per call: Contracts ${perCall.contracts} ms, ContractServices ${perCall.services} ms, ContractServiceUnits ${perCall.units} ms`,
+    );
+    console.log(
+      `         (${latencyMs} ms of each is injected latency; the rest is the in-process sandbox filtering ${fmt(w * servicesPerContract * 24)} unit rows)`,
     );
     console.log(
       `naive:   ${fmt(naiveRows)} rows for ${naiveSample} companies${factor === 1 ? '' : `; calls and time extrapolated ×${factor.toFixed(0)} to ${fmt(w)} companies`}`,

@@ -1,6 +1,8 @@
 /** Public surface of the Autotask integration: the provider factory and its configuration. */
 export {
   createAutotaskProvider,
+  /** Alias: the provider factory under the name the composition root looks for. */
+  createAutotaskProvider as autotaskProvider,
   systemClock,
   type AutotaskProvider,
   type AutotaskProviderConfig,
