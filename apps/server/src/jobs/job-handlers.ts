@@ -1,0 +1,96 @@
+/**
+ * The one place where jobs meet the rest of the app: each catalog job's handler calls the owning
+ * module's entry point (sync: `runSync`; connectors: `refreshLookups`, `verifyConnector`). Payloads
+ * hold ids only; everything else (credentials included) is looked up here, inside the worker.
+ */
+import { systemActor } from '../audit/audit.repository.js';
+import { verifyConnector } from '../connectors/connector.service.js';
+import { defaultBillingPolicy } from '../domain/billing-policy.js';
+import type { AppContext } from '../http/app-context.js';
+import { isAppError } from '../http/app-error.js';
+import { refreshLookups } from '../lookups/lookup.service.js';
+import { createMailer, notifyRunFinished, type Mailer } from '../notifications/index.js';
+import { createSyncSettingsRepository, runSync } from '../sync/index.js';
+import { defaultScheduleTime } from '../sync/sync-settings.repository.js';
+import type { AppJobCatalog } from './job-catalog.js';
+import type { JobQueue } from './job-queue.port.js';
+import { PermanentJobError } from './job-retry.js';
+import { runDailyFanout } from './schedule/daily-fanout.js';
+import type { ConnectorSchedule } from './schedule/daily-schedule.js';
+
+export type AppJobQueue = JobQueue<AppJobCatalog>;
+
+export interface JobConcurrency {
+  readonly sync: number;
+  readonly lookups: number;
+  readonly checks: number;
+}
+
+/** Per process. Syncs of different connectors run in parallel; one connector never twice (singleton). */
+export const defaultJobConcurrency: JobConcurrency = { sync: 2, lookups: 2, checks: 4 };
+
+/** AppError codes after which retrying the same job cannot help. */
+const permanentCodes = new Set(['not_found', 'conflict', 'psa_bad_username', 'psa_bad_secret', 'psa_bad_integration_code', 'psa_permission_denied', 'psa_zone_unknown']);
+
+function rethrow(error: unknown): never {
+  if (isAppError(error) && permanentCodes.has(error.code)) throw new PermanentJobError(error.code, error.message);
+  throw error;
+}
+
+export async function registerJobHandlers(ctx: AppContext, queue: AppJobQueue, concurrency: JobConcurrency = defaultJobConcurrency): Promise<void> {
+  const mailer: Mailer | null = ctx.config.smtpUrl ? createMailer(ctx.config.smtpUrl) : null;
+  const logger = ctx.logger.child({ component: 'jobs' });
+
+  await queue.work(
+    'sync.connector',
+    async (job) => {
+      const { connectorId, trigger, runId } = job.payload;
+      // A failed run is a recorded outcome, not a job failure: retrying would start a second run.
+      // runSync throws only when it cannot record the run at all; then the job retries.
+      const summary = await runSync(ctx, { connectorId, mode: 'apply', trigger, ...(runId === undefined ? {} : { runId }) });
+      await notifyRunFinished({ db: ctx.database.db, secretBox: ctx.secretBox, publicUrl: ctx.config.publicUrl, mailer, logger }, summary);
+    },
+    { concurrency: concurrency.sync },
+  );
+
+  await queue.work(
+    'lookups.refresh',
+    async (job) => {
+      await refreshLookups(ctx, job.payload.connectorId).catch(rethrow);
+    },
+    { concurrency: concurrency.lookups },
+  );
+
+  await queue.work(
+    'connection.check',
+    async (job) => {
+      const connector = await ctx.database.db.selectFrom('psa_connectors').select('channel_id').where('id', '=', job.payload.connectorId).executeTakeFirst();
+      if (!connector) throw new PermanentJobError('not_found', 'No such connector.');
+      // verifyConnector records the outcome (connected, or error with the reason) on the connector.
+      await verifyConnector(ctx, systemActor('connection check'), connector.channel_id, job.payload.connectorId).catch(rethrow);
+    },
+    { concurrency: concurrency.checks },
+  );
+
+  await queue.work('sync.daily-fanout', async () => {
+    await runDailyFanout({ db: ctx.database.db, queue, listSchedules: () => listConnectorSchedules(ctx), clock: ctx.clock, logger });
+  });
+}
+
+/**
+ * Every connected connector with its daily schedule, from the sync settings (connectors without
+ * settings get the defaults, as the sync does). Disconnected connectors do not sync by themselves.
+ */
+export async function listConnectorSchedules(ctx: AppContext): Promise<ConnectorSchedule[]> {
+  const connectors = await ctx.database.db.selectFrom('psa_connectors').select(['id', 'status']).where('status', '!=', 'disconnected').execute();
+  const settings = new Map((await createSyncSettingsRepository(ctx.database.db).schedules()).map((s) => [s.connectorId, s]));
+  return connectors.map((c) => {
+    const s = settings.get(c.id);
+    return {
+      connectorId: c.id,
+      isEnabled: s?.isScheduleEnabled ?? true,
+      localTime: s?.scheduleTime ?? defaultScheduleTime,
+      timeZone: s?.timeZone ?? defaultBillingPolicy.timeZone,
+    };
+  });
+}
