@@ -1,8 +1,8 @@
 import { createEntity, deleteEntity, updateEntity, type UpdateMode } from '../entities/operations.js';
-import type { EntityDef, FieldDef, Verb } from '../entities/entity-types.js';
-import { toWire } from '../entities/serialize.js';
+import type { EntityDef, EntityRecord, FieldDef, Verb } from '../entities/entity-types.js';
+import { toWire, type WireItem } from '../entities/serialize.js';
 import type { WriteContext } from '../entities/write-context.js';
-import { compileFilter, resolveField } from '../query/filter.js';
+import { compileFilter, resolveField, type UdfLookup } from '../query/filter.js';
 import {
   firstPageStart,
   pageLinks,
@@ -77,6 +77,17 @@ function queryInput(req: ApiRequest): QueryInput {
   return { text: req.bodyText, fromGet: false };
 }
 
+function udfLookup(req: ApiRequest): UdfLookup {
+  const { udfs } = req.ctx.db;
+  const entity = req.entity.name;
+  return { find: (name) => udfs.find(entity, name), value: (id, name) => udfs.get(entity, id, name) };
+}
+
+function wire(req: ApiRequest, record: EntityRecord, include: ReadonlySet<FieldDef> | null = null): WireItem {
+  const udfs = req.entity.hasUserDefinedFields ? req.ctx.db.udfs.wire(req.entity.name, record.id) : [];
+  return toWire(req.entity, record, include, udfs);
+}
+
 function includeSet(def: EntityDef, names: readonly string[] | null): Set<FieldDef> | null {
   return names === null ? null : new Set(names.map((n) => resolveField(def, n)));
 }
@@ -84,7 +95,7 @@ function includeSet(def: EntityDef, names: readonly string[] | null): Set<FieldD
 function runQuery(req: ApiRequest, cursor: PagingCursor | null): ApiResponse {
   const input = queryInput(req);
   const query = readQueryBody(parseQueryText(input.text));
-  const { predicate, hint } = compileFilter(req.entity, query.filter);
+  const { predicate, hint } = compileFilter(req.entity, query.filter, udfLookup(req));
   const include = includeSet(req.entity, query.includeFields);
   const effective: PagingCursor = cursor ?? {
     pageSize: query.maxRecords ?? maxPageSize,
@@ -100,14 +111,14 @@ function runQuery(req: ApiRequest, cursor: PagingCursor | null): ApiResponse {
     input.fromGet ? input.text : null,
   );
   return ok({
-    items: page.items.map((r) => toWire(req.entity, r, include)),
+    items: page.items.map((r) => wire(req, r, include)),
     pageDetails: { count: page.items.length, requestCount: effective.pageSize, ...links },
   });
 }
 
 function runCount(req: ApiRequest): ApiResponse {
   const query = readQueryBody(parseQueryText(queryInput(req).text));
-  const { predicate, hint } = compileFilter(req.entity, query.filter);
+  const { predicate, hint } = compileFilter(req.entity, query.filter, udfLookup(req));
   return ok({ queryCount: countMatches(req.ctx.db.source(req.entity.name), predicate, hint) });
 }
 
@@ -122,7 +133,7 @@ function childItems(req: ApiRequest, parentId: number): ApiResponse {
     Number.MAX_SAFE_INTEGER,
   );
   return ok({
-    items: page.items.map((r) => toWire(req.entity, r)),
+    items: page.items.map((r) => wire(req, r)),
     pageDetails: {
       count: page.items.length,
       requestCount: maxPageSize,
@@ -155,7 +166,7 @@ export function handleApi(req: ApiRequest): ApiResponse {
         return ok({ itemId: deleteEntity(req.ctx, req.entity, action.id) });
       }
       const record = req.ctx.db.get(req.entity.name, action.id);
-      return ok({ item: record ? toWire(req.entity, record) : null });
+      return ok({ item: record ? wire(req, record) : null });
     }
     case 'query':
       return runQuery(req, null);
@@ -168,7 +179,11 @@ export function handleApi(req: ApiRequest): ApiResponse {
     }
     case 'info':
       if (action.part === 'entity') return ok(entityInformation(req.entity, req.isReadOnlyUser));
-      return ok(action.part === 'fields' ? entityFields(req.entity) : userDefinedFields());
+      return ok(
+        action.part === 'fields'
+          ? entityFields(req.entity)
+          : userDefinedFields(req.ctx.db.udfs.list(req.entity.name)),
+      );
     case 'childCollection':
       if (method === 'GET') return childItems(req, action.parentId);
       return write(req, action.parentId);
@@ -181,7 +196,7 @@ export function handleApi(req: ApiRequest): ApiResponse {
         if (!belongs) throw new ApiError(`${req.entity.singular} with id ${action.id} was not found.`);
         return ok({ itemId: deleteEntity(req.ctx, req.entity, action.id) });
       }
-      return ok({ item: belongs ? toWire(req.entity, record) : null });
+      return ok({ item: belongs ? wire(req, record) : null });
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { EntityDef } from '../entities/entity-types.js';
+import type { UdfDefinition } from '../store/udfs.js';
 
 export function entityInformation(def: EntityDef, isReadOnlyUser: boolean): unknown {
   const access = (allowed: boolean): number => (allowed ? 1 : 0);
@@ -39,6 +40,24 @@ export function entityFields(def: EntityDef): unknown {
   };
 }
 
-export function userDefinedFields(): unknown {
-  return { fields: [] };
+export function userDefinedFields(definitions: readonly UdfDefinition[]): unknown {
+  return {
+    fields: definitions.map((d) => ({
+      name: d.name,
+      label: d.label,
+      type: d.type,
+      length: d.length,
+      description: d.label,
+      isRequired: d.isRequired,
+      isReadOnly: false,
+      isQueryable: true,
+      isReference: false,
+      referenceEntityType: '',
+      isPickList: false,
+      picklistValues: null,
+      picklistParentValueField: '',
+      defaultValue: '',
+      isSupportedWebhookField: false,
+    })),
+  };
 }

@@ -53,7 +53,7 @@ describe('envelopes', () => {
       companyType: 1,
       isActive: true,
       fax: null,
-      userDefinedFields: [],
+      userDefinedFields: [{ name: 'Customer Ranking', value: 'Gold' }],
     });
     expect(Object.keys(item)).toContain('billToCompanyLocationID');
     expect(item.createDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
@@ -151,7 +151,53 @@ describe('metadata', () => {
   });
 
   it('userDefinedFields', async () => {
-    expect((await api.get('Companies/entityInformation/userDefinedFields')).json).toEqual({ fields: [] });
+    const udfs = (await api.get('Companies/entityInformation/userDefinedFields')).json as {
+      fields: Record<string, unknown>[];
+    };
+    expect(udfs.fields).toEqual([
+      expect.objectContaining({ name: 'Customer Ranking', type: 'string', isQueryable: true }),
+    ]);
+    expect((await api.get('Services/entityInformation/userDefinedFields')).json).toEqual({ fields: [] });
+  });
+});
+
+describe('user-defined fields', () => {
+  it('returns every UDF (null when unset) and filters on one UDF per query', async () => {
+    const blank = ((await api.get('Companies/190')).json as { item: { userDefinedFields: unknown } }).item;
+    expect(blank.userDefinedFields).toEqual([{ name: 'Customer Ranking', value: null }]);
+    const gold = await api.query('Companies', [
+      { op: 'eq', field: 'customer ranking', udf: true, value: 'GOLD' },
+    ]);
+    expect(gold.map((c) => c.id)).toEqual([174, 176]);
+    const two = await api.post('Companies/query', {
+      filter: [
+        { op: 'exist', field: 'Customer Ranking', udf: true },
+        { op: 'exist', field: 'Customer Ranking', udf: true },
+      ],
+    });
+    expect(errorsOf(two)).toEqual(['You can only query by one user-defined field at a time.']);
+    const unknown = await api.post('Companies/query', {
+      filter: [{ op: 'eq', field: 'Tier', udf: true, value: 'x' }],
+    });
+    expect(errorsOf(unknown)).toEqual(['Unable to find Tier in the Company Entity']);
+  });
+
+  it('writes UDFs through the userDefinedFields array; flat keys fail', async () => {
+    const patched = await api.call('PATCH', 'Companies', {
+      id: 190,
+      userDefinedFields: [{ name: 'customer ranking', value: 'Bronze' }],
+    });
+    expect(patched.status).toBe(200);
+    expect(
+      await api.query('Companies', [{ op: 'eq', field: 'Customer Ranking', udf: true, value: 'bronze' }]),
+    ).toHaveLength(1);
+    const flat = await api.call('PATCH', 'Companies', { id: 190, CustomerRanking: 'Gold' });
+    expect(errorsOf(flat)).toEqual(['Unable to find CustomerRanking in the Company Entity']);
+    const unknownUdf = await api.call('PATCH', 'Companies', {
+      id: 190,
+      userDefinedFields: [{ name: 'Tier', value: '1' }],
+    });
+    expect(unknownUdf.status).toBe(500);
   });
 });
 

@@ -2,7 +2,7 @@ import { createAdjustment } from '../billing/adjustments.js';
 import { generatePeriods, isSupportedPeriodType } from '../billing/periods.js';
 import { maxPeriodsPerContract } from '../billing/units-ledger.js';
 import { recurringContractServiceUseType, recurringServiceContractType } from './picklists.js';
-import { ApiError } from '../api-error.js';
+import { ApiError, unknownField } from '../api-error.js';
 import { dayOfWire, instantWire } from '../util/dates.js';
 import { coerceBody, coerceValue, requireFields } from './coerce.js';
 import type { EntityDef, EntityRecord, FieldValue } from './entity-types.js';
@@ -141,6 +141,32 @@ function withoutEmpty(draft: Draft): EntityRecord {
   return record as EntityRecord;
 }
 
+type UdfWrite = { name: string; value: string | null }[];
+
+/** UDF writes use the `userDefinedFields: [{name, value}]` array; unknown names fail like unknown fields. */
+function readUdfWrites(ctx: WriteContext, def: EntityDef, body: unknown): UdfWrite {
+  if (typeof body !== 'object' || body === null) return [];
+  const raw = Object.entries(body).find(([k]) => k.toLowerCase() === 'userdefinedfields')?.[1] as unknown;
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new ApiError('userDefinedFields must be an array of {name, value}.');
+  return raw.map((item: unknown) => {
+    const entry = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    const name = typeof entry.name === 'string' ? entry.name : '';
+    const udf = ctx.db.udfs.find(def.name, name);
+    if (!udf) throw unknownField(name, def.singular);
+    const value = entry.value;
+    if (value === null || value === undefined) return { name: udf.name, value: null };
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new ApiError(`The value of user-defined field ${udf.name} must be a scalar.`);
+    }
+    return { name: udf.name, value: String(value) };
+  });
+}
+
+function applyUdfWrites(ctx: WriteContext, def: EntityDef, id: number, writes: UdfWrite): void {
+  for (const w of writes) ctx.db.udfs.set(def.name, id, w.name, w.value);
+}
+
 /** `POST /{Entity}` or the parent/child create URL. Returns the new id. */
 export function createEntity(
   ctx: WriteContext,
@@ -152,6 +178,7 @@ export function createEntity(
   if (def.name === 'ContractServices') return createContractService(ctx, body, parentId);
   if (def.name === 'ServiceBundleServices') return createBundleService(ctx, body, parentId);
   const { values } = coerceBody(def, body, ctx.timeZone);
+  const udfWrites = readUdfWrites(ctx, def, body);
   const draft: Draft = {};
   for (const [field, value] of values) draft[field.name] = value;
   stampCreate(def, draft, ctx);
@@ -159,6 +186,7 @@ export function createEntity(
   const table = ctx.db.table(def.name);
   const record = withoutEmpty({ ...draft, id: table.allocateId() });
   table.insert(record);
+  applyUdfWrites(ctx, def, record.id, udfWrites);
   return record.id;
 }
 
@@ -173,6 +201,7 @@ export function updateEntity(
   if (def.name === 'ContractServices') return updateContractService(ctx, body, parentId);
   const { id, values } = coerceBody(def, body, ctx.timeZone);
   if (id === null) throw new ApiError(`The id of the ${def.singular} to update is required.`);
+  const udfWrites = readUdfWrites(ctx, def, body);
   const table = ctx.db.table(def.name);
   const existing = table.get(id);
   if (!existing) throw notFound(def, id);
@@ -187,6 +216,7 @@ export function updateEntity(
   const updated = withoutEmpty({ ...draft, id });
   for (const key of Object.keys(existing)) if (!(key in updated)) Reflect.deleteProperty(existing, key);
   Object.assign(existing, updated);
+  applyUdfWrites(ctx, def, id, udfWrites);
   return id;
 }
 

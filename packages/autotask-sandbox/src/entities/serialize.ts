@@ -7,12 +7,13 @@ export function toWire(
   def: EntityDef,
   record: EntityRecord,
   include: ReadonlySet<FieldDef> | null = null,
+  udfs: UdfValue[] = [],
 ): WireItem {
   const item: WireItem = {};
   for (const field of def.fields) {
     if (include && field.key !== 'id' && !include.has(field)) continue;
     item[field.name] = record[field.name] ?? null;
   }
-  if (def.hasUserDefinedFields) item.userDefinedFields = [];
+  if (def.hasUserDefinedFields) item.userDefinedFields = udfs;
   return item;
 }

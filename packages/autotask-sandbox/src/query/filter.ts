@@ -28,6 +28,7 @@ type Condition =
       kind: 'compare';
       op: ComparisonOperator;
       field: FieldDef;
+      read: (record: EntityRecord) => Scalar | null;
       value: Scalar | null;
       values: readonly Scalar[];
     }
@@ -141,7 +142,7 @@ function evaluate(condition: Condition, record: EntityRecord): boolean {
       ? condition.items.every((c) => evaluate(c, record))
       : condition.items.some((c) => evaluate(c, record));
   }
-  const actual = comparable(record, condition.field);
+  const actual = condition.read(record);
   const { op, value, values } = condition;
   if (op === 'exist') return actual !== null;
   if (op === 'notExist') return actual === null;
@@ -184,6 +185,46 @@ export function resolveField(def: EntityDef, name: unknown): FieldDef {
 interface CompileState {
   orConditions: number;
   udfs: number;
+  lookup: UdfLookup | null;
+}
+
+/** Access to the entity's user-defined fields, for `"udf": true` conditions. */
+export interface UdfLookup {
+  find(name: string): { name: string; type: 'string' | 'number' | 'date' } | undefined;
+  value(id: number, name: string): string | null;
+}
+
+function udfField(
+  def: EntityDef,
+  raw: Record<string, unknown>,
+  state: CompileState,
+): { field: FieldDef; read: (record: EntityRecord) => Scalar | null } {
+  const rawName = prop(raw, 'field');
+  const name = typeof rawName === 'string' ? rawName : JSON.stringify(rawName ?? '');
+  const udf = state.lookup?.find(name);
+  if (!udf) throw unknownField(name, def.singular);
+  const dataType = udf.type === 'number' ? 'decimal' : udf.type === 'date' ? 'datetime' : 'string';
+  const field: FieldDef = {
+    name: udf.name,
+    dataType,
+    key: `udf:${udf.name.toLowerCase()}`,
+    isDateOnly: false,
+    isRequired: false,
+    isReadOnly: false,
+    isQueryable: true,
+    referenceEntityType: null,
+    picklist: null,
+    length: 0,
+  };
+  const lookup = state.lookup;
+  const read = (record: EntityRecord): Scalar | null => {
+    const text = lookup?.value(record.id, udf.name) ?? null;
+    if (text === null) return null;
+    if (dataType === 'decimal') return Number(text);
+    if (dataType === 'datetime') return parseInstant(text);
+    return text.toLowerCase();
+  };
+  return { field, read };
 }
 
 function compileOne(def: EntityDef, raw: unknown, state: CompileState): Condition | null {
@@ -200,25 +241,38 @@ function compileOne(def: EntityDef, raw: unknown, state: CompileState): Conditio
     if (op === 'or') state.orConditions += items.length;
     return { kind: 'group', op, items };
   }
+  let field: FieldDef;
+  let read: (record: EntityRecord) => Scalar | null;
   if (prop(raw, 'udf') === true) {
     state.udfs += 1;
     if (state.udfs > 1) throw new ApiError('You can only query by one user-defined field at a time.');
-    throw unknownField(String(prop(raw, 'field')), def.singular);
+    ({ field, read } = udfField(def, raw, state));
+  } else {
+    const resolved = resolveField(def, prop(raw, 'field'));
+    if (!resolved.isQueryable) throw new ApiError(`The field ${resolved.name} cannot be queried.`);
+    field = resolved;
+    read = (record) => comparable(record, resolved);
   }
-  const field = resolveField(def, prop(raw, 'field'));
-  if (!field.isQueryable) throw new ApiError(`The field ${field.name} cannot be queried.`);
   const rawValue = prop(raw, 'value');
   if (op === 'in' || op === 'notIn') {
     if (!Array.isArray(rawValue))
       throw new ApiError(`The '${op}' operator requires an array value for ${field.name}.`);
     state.orConditions += rawValue.length;
-    return { kind: 'compare', op, field, value: null, values: rawValue.map((v) => normalise(v, field)) };
+    return {
+      kind: 'compare',
+      op,
+      field,
+      read,
+      value: null,
+      values: rawValue.map((v) => normalise(v, field)),
+    };
   }
-  if (op === 'exist' || op === 'notExist') return { kind: 'compare', op, field, value: null, values: [] };
+  if (op === 'exist' || op === 'notExist')
+    return { kind: 'compare', op, field, read, value: null, values: [] };
   if (rawValue === null || rawValue === undefined) {
     throw new ApiError(`A value is required for the '${op}' operator on ${field.name}.`);
   }
-  return { kind: 'compare', op, field, value: normalise(rawValue, field), values: [] };
+  return { kind: 'compare', op, field, read, value: normalise(rawValue, field), values: [] };
 }
 
 function hintFrom(conditions: readonly Condition[]): CandidateHint {
@@ -226,7 +280,8 @@ function hintFrom(conditions: readonly Condition[]): CandidateHint {
   const byField = new Map<string, Set<number>>();
   for (const c of conditions) {
     if (c.kind !== 'compare' || (c.op !== 'eq' && c.op !== 'in')) continue;
-    if (c.field.dataType !== 'long' && c.field.dataType !== 'integer') continue;
+    if (c.field.key.startsWith('udf:') || (c.field.dataType !== 'long' && c.field.dataType !== 'integer'))
+      continue;
     const values = new Set((c.op === 'eq' ? [c.value] : c.values).map(Number));
     if (c.field.key === 'id') ids = ids ? new Set([...ids].filter((v) => values.has(v))) : values;
     else byField.set(c.field.key, values);
@@ -235,10 +290,14 @@ function hintFrom(conditions: readonly Condition[]): CandidateHint {
 }
 
 /** Compiles the top-level filter array (its items are ANDed) into a predicate plus a narrowing hint. */
-export function compileFilter(def: EntityDef, rawFilter: unknown): CompiledFilter {
+export function compileFilter(
+  def: EntityDef,
+  rawFilter: unknown,
+  udfs: UdfLookup | null = null,
+): CompiledFilter {
   const list = Array.isArray(rawFilter) ? rawFilter : isObject(rawFilter) ? [rawFilter] : [];
   if (list.length === 0) throw new ApiError('Invalid query syntax. A query requires at least one filter.');
-  const state: CompileState = { orConditions: 0, udfs: 0 };
+  const state: CompileState = { orConditions: 0, udfs: 0, lookup: udfs };
   const conditions = list.map((raw) => compileOne(def, raw, state)).filter((c): c is Condition => c !== null);
   if (state.orConditions > maxOrConditions) {
     throw new ApiError("Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.");

@@ -141,7 +141,12 @@ describe('query rules', () => {
     };
     const result = page(await api.post('Companies/query', body));
     expect(result.items).toEqual([
-      { id: 174, companyName: 'Acme Corporation', isActive: true, userDefinedFields: [] },
+      {
+        id: 174,
+        companyName: 'Acme Corporation',
+        isActive: true,
+        userDefinedFields: [{ name: 'Customer Ranking', value: 'Gold' }],
+      },
     ]);
   });
 

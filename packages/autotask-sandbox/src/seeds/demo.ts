@@ -251,5 +251,17 @@ export function demoSeed(nowMs: number): SeedDescription {
     contracts,
     contractServices,
     configurationItems,
+    userDefinedFields: [
+      {
+        entity: 'Companies',
+        name: 'Customer Ranking',
+        values: [
+          { id: 174, value: 'Gold' },
+          { id: 175, value: 'Silver' },
+          { id: 176, value: 'Gold' },
+        ],
+      },
+      { entity: 'Contracts', name: 'Renewal Notes' },
+    ],
   };
 }

@@ -34,6 +34,18 @@ export function loadSeed(seed: SeedDescription, timeZone: string, isTrusted = fa
     const table = db.table(entity);
     for (const item of seed[key] ?? []) table.insert(convert(entity, item));
   }
+  for (const udf of seed.userDefinedFields ?? []) {
+    const def = requireEntity(udf.entity);
+    if (!def.hasUserDefinedFields) throw new Error(`${def.name} has no user-defined fields`);
+    db.udfs.define(def.name, {
+      name: udf.name,
+      label: udf.label ?? udf.name,
+      type: udf.type ?? 'string',
+      length: 100,
+      isRequired: false,
+    });
+    for (const v of udf.values ?? []) db.udfs.set(def.name, v.id, udf.name, v.value);
+  }
   for (const cs of seed.contractServices) {
     db.addContractService(convert('ContractServices', cs), cs.units);
   }

@@ -18,6 +18,14 @@ export interface SeedDescription {
   /** `units` = units in force from the contract start (the sandbox generates one row per period). */
   contractServices: (SeedRecord & { units: number })[];
   configurationItems?: SeedRecord[];
+  /** UDF definitions per entity (e.g. `Companies`), with optional values by record id. */
+  userDefinedFields?: {
+    entity: string;
+    name: string;
+    type?: 'string' | 'number' | 'date';
+    label?: string;
+    values?: { id: number; value: string | null }[];
+  }[];
   apiUsers?: {
     username: string;
     secret: string;

@@ -3,6 +3,7 @@ import type { EntityRecord } from '../entities/entity-types.js';
 import { entities, requireEntity } from '../entities/schema.js';
 import { dayOfWire } from '../util/dates.js';
 import { Table, type RecordSource } from './table.js';
+import { UdfStore } from './udfs.js';
 
 export interface AdjustmentRecord {
   id: number;
@@ -49,6 +50,7 @@ export class Database {
   readonly units: UnitsLedger;
   readonly adjustmentLog: AdjustmentRecord[] = [];
   readonly rejectedAdjustments: RejectedAdjustment[] = [];
+  readonly udfs = new UdfStore();
 
   constructor() {
     for (const def of entities.values()) {
