@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 
 import type { PickerPage, PickerSearch } from '../components/AsyncEntityPicker.js';
 import { api } from './client.js';
-import { connectorPath } from './connectors.api.js';
-import type { PsaCompanyPage, PsaServicePage } from './types.js';
+import { connectorPath, connectorsKey } from './connectors.api.js';
+import type { Connector, PsaCompanyPage, PsaServicePage } from './types.js';
 
 export const lookupKey = (connectorId: string, entity: 'companies' | 'services') =>
   ['lookup', connectorId, entity] as const;
@@ -87,6 +87,27 @@ export function useRefreshLookups(channelId: string, connectorId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () => api.post<unknown>(`${connectorPath(channelId, connectorId)}/lookups/refresh`, {}),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['lookup', connectorId] }),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: ['lookup', connectorId] }),
+        client.invalidateQueries({ queryKey: connectorsKey(channelId) }),
+      ]),
   });
+}
+
+/**
+ * A connector whose companies or services were never read from the PSA has nothing to search:
+ * an admin opening a mapping page reads them once, so that the Map dropdown is never empty.
+ */
+export function useEnsureLookups(channelId: string, connector: Connector, canEdit: boolean) {
+  const refresh = useRefreshLookups(channelId, connector.id);
+  const hasStarted = useRef(false);
+  const isMissing = connector.companiesRefreshedAt === null || connector.servicesRefreshedAt === null;
+  const { mutate } = refresh;
+  useEffect(() => {
+    if (!canEdit || !isMissing || hasStarted.current) return;
+    hasStarted.current = true;
+    mutate();
+  }, [canEdit, isMissing, mutate]);
+  return refresh;
 }

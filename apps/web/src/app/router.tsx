@@ -1,6 +1,6 @@
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 
-import { AppLayout } from './AppLayout.js';
+import { AppLayout, PageLoading } from './AppLayout.js';
 import { RootRedirect } from './RootRedirect.js';
 import { RouteError } from './RouteError.js';
 
@@ -11,6 +11,7 @@ import { RouteError } from './RouteError.js';
 export const routes: RouteObject[] = [
   {
     path: '/login',
+    hydrateFallbackElement: <PageLoading />,
     lazy: async () => ({ Component: (await import('../features/auth/LoginPage.js')).LoginPage }),
     errorElement: <RouteError />,
   },
@@ -18,6 +19,7 @@ export const routes: RouteObject[] = [
   {
     path: '/channels/:channelId',
     element: <AppLayout />,
+    hydrateFallbackElement: <PageLoading />,
     errorElement: <RouteError />,
     children: [
       { index: true, element: <Navigate to="control-panel/connectors/psa" replace /> },

@@ -62,7 +62,7 @@ function Harness(props: {
         }}
         search={props.search}
         queryKey={['test', 'companies']}
-        debounceMs={40}
+        debounceMs={300}
       />
       <output data-testid="picked">{value?.name ?? 'none'}</output>
     </>

@@ -1,4 +1,6 @@
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
+import CircularProgress from '@mui/material/CircularProgress';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -6,7 +8,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMemo, useState } from 'react';
 
-import { lookupKey, useServiceSearch } from '../../api/lookups.api.js';
+import { lookupKey, useEnsureLookups, useServiceSearch } from '../../api/lookups.api.js';
 import { useMapService, useServiceMappings, useUnmapService } from '../../api/mappings.api.js';
 import type { BillingBasis, ServiceMappingItem } from '../../api/types.js';
 import { useChannel } from '../../app/channel-context.js';
@@ -48,6 +50,7 @@ export function ServiceMappingPage() {
   const { channel, canEdit } = useChannel();
   const { connector } = useConnectorContext();
   const list = useServiceMappings(channel.id, connector.id);
+  const firstRead = useEnsureLookups(channel.id, connector, canEdit);
   const map = useMapService(channel.id, connector.id);
   const unmap = useUnmapService(channel.id, connector.id);
   const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
@@ -92,6 +95,12 @@ export function ServiceMappingPage() {
           mapped.
         </Typography>
       </Box>
+      {firstRead.isPending ? (
+        <Alert severity="info" icon={<CircularProgress size={18} />}>
+          Reading services from Autotask for the first time…
+        </Alert>
+      ) : null}
+      {firstRead.isError ? <ErrorAlert error={firstRead.error} title="Reading from Autotask failed" /> : null}
       {unmap.isError ? <ErrorAlert error={unmap.error} title="Unmapping failed" /> : null}
       <Paper variant="outlined" sx={{ p: { xs: 1.5, md: 2.5 } }}>
         {list.isError ? (

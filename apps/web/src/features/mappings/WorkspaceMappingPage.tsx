@@ -11,7 +11,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useMemo, useState } from 'react';
 
-import { useCompanySearch, useRefreshLookups, lookupKey } from '../../api/lookups.api.js';
+import { lookupKey, useCompanySearch, useEnsureLookups, useRefreshLookups } from '../../api/lookups.api.js';
 import {
   useAutoMap,
   useMapWorkspace,
@@ -92,6 +92,7 @@ export function WorkspaceMappingPage() {
   const autoMap = useAutoMap(channel.id, connector.id);
   const check = useRunContractCheck(channel.id, connector.id);
   const refresh = useRefreshLookups(channel.id, connector.id);
+  const firstRead = useEnsureLookups(channel.id, connector, canEdit);
 
   const suggestionByWorkspace = useMemo(() => {
     const byId = new Map<string, { id: string; name: string; score: number }>();
@@ -203,6 +204,12 @@ export function WorkspaceMappingPage() {
           </Stack>
         ) : null}
       </Stack>
+      {firstRead.isPending ? (
+        <Alert severity="info" icon={<CircularProgress size={18} />}>
+          Reading companies and services from Autotask for the first time…
+        </Alert>
+      ) : null}
+      {firstRead.isError ? <ErrorAlert error={firstRead.error} title="Reading from Autotask failed" /> : null}
       {autoMap.isError ? <ErrorAlert error={autoMap.error} title="Auto-map failed" /> : null}
       {check.isError ? <ErrorAlert error={check.error} title="The contract check failed" /> : null}
       {refresh.isError ? <ErrorAlert error={refresh.error} title="Refreshing from Autotask failed" /> : null}

@@ -1,0 +1,388 @@
+/**
+ * The seed flow, end to end, in Debian's Chromium: the built console served by the real server
+ * (child process, fresh SQLite DATA_DIR with the Coro demo seed) talking to the Autotask sandbox
+ * (in-process, demo seed). Screenshots of each screen go to artifacts/screenshots/.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { startSandbox, type Sandbox } from 'autotask-sandbox';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { ChannelUsage, Connector, ServiceMappingList, WorkspaceMappingPage } from '@coro/contracts';
+
+const chromiumPath = '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+if (!hasChromium) {
+  if (process.env.CI === 'true')
+    throw new Error(`${chromiumPath} is missing: CI must install chromium (apt-get install chromium).`);
+  console.warn(
+    [
+      '',
+      '############################################################################',
+      `#  SKIPPING the console e2e tests: ${chromiumPath} is not installed.`,
+      '#  Install it with `apt-get install chromium` (bash .ci/run does).',
+      '############################################################################',
+      '',
+    ].join('\n'),
+  );
+}
+
+const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(webDir, '../..');
+const cli = join(repoRoot, 'apps/server/bin/coro-psa.mjs');
+const shotsDir = join(repoRoot, 'artifacts/screenshots');
+
+const admin = { email: 'admin@northwind.example', password: 'demo-admin-2026!' };
+const viewer = { email: 'viewer@northwind.example', password: 'demo-viewer-2026!' };
+
+const demoServices = [
+  ['Endpoint Security', 'Coro Endpoint Security'],
+  ['EDR', 'Coro EDR'],
+  ['Email Security', 'Coro Email Security'],
+  ['Secure Messages', 'Coro Secure Messages'],
+] as const;
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/api/auth/me`);
+      if (response.status === 401 || response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server did not start in time:\n${output()}`);
+}
+
+describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
+  let sandbox: Sandbox;
+  let server: ChildProcess;
+  let serverOutput = '';
+  let baseUrl = '';
+  let dataDir = '';
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let channelId = '';
+  let connectorId = '';
+
+  const shot = async (name: string, target: Page = page) => {
+    await target.waitForLoadState('networkidle').catch(() => undefined);
+    await target.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
+  };
+
+  /** Same-origin API call with the browser's session (cookie + CSRF header). */
+  const apiGet = async <T>(path: string): Promise<T> => {
+    const response = await page.request.get(`${baseUrl}/api${path}`);
+    expect(response.status(), `GET ${path}`).toBe(200);
+    return (await response.json()) as T;
+  };
+
+  const signIn = async (target: Page, who: { email: string; password: string }) => {
+    await target.goto(`${baseUrl}/login`);
+    await target.getByLabel('Email').fill(who.email);
+    await target.getByLabel('Password').fill(who.password);
+    await target.getByRole('button', { name: 'Sign in' }).click();
+    await target.getByRole('heading', { name: 'Connectors', level: 1 }).waitFor();
+  };
+
+  beforeAll(async () => {
+    mkdirSync(shotsDir, { recursive: true });
+    if (!existsSync(join(webDir, 'dist/index.html'))) {
+      const build = spawnSync('npx', ['vite', 'build'], { cwd: webDir, stdio: 'inherit' });
+      if (build.status !== 0) throw new Error('vite build failed');
+    }
+    sandbox = await startSandbox({ port: 0, seed: 'demo', latencyTierScale: 0 });
+
+    dataDir = mkdtempSync(join(tmpdir(), 'coro-e2e-'));
+    const env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      AUTOTASK_DISCOVERY_URL: `${sandbox.url}/ATServicesRest/`,
+      AUTOTASK_INTEGRATION_CODE: sandbox.apiUser.integrationCode,
+      WEB_DIST_DIR: join(webDir, 'dist'),
+      LOG_LEVEL: 'warn',
+    };
+    const seed = spawnSync(process.execPath, [cli, 'demo', 'seed'], { env, encoding: 'utf8' });
+    if (seed.status !== 0) throw new Error(`demo seed failed:\n${seed.stdout}\n${seed.stderr}`);
+
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [cli, 'serve'], { env: { ...env, PORT: String(port) }, stdio: 'pipe' });
+    server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    await waitForServer(baseUrl, server, () => serverOutput);
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+  }, 180_000);
+
+  // beforeAll may have failed half-way: each of these may still be unset.
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+    await sandbox?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+
+  it('signs in and shows the empty PSA tab with ADD CONNECTOR', async () => {
+    await page.goto(`${baseUrl}/login`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot('01-sign-in');
+    await signIn(page, admin);
+    channelId = /\/channels\/([^/]+)\//.exec(page.url())?.[1] ?? '';
+    expect(channelId).not.toBe('');
+    await expect(page.getByRole('tab', { name: 'PSA' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.getByRole('button', { name: 'ADD CONNECTOR' }).waitFor();
+    await shot('02-connectors-empty');
+  });
+
+  it('refuses a wrong secret inline, next to the Secret field', async () => {
+    await page.getByRole('button', { name: 'ADD CONNECTOR' }).click();
+    const chooser = page.getByRole('dialog', { name: 'Add PSA Connection' });
+    await chooser.waitFor();
+    await shot('03-add-psa-connection');
+    await chooser.getByRole('button', { name: /Autotask/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add Autotask connector' });
+    await dialog.getByLabel('User name').fill(sandbox.apiUser.username);
+    await dialog.getByLabel('Secret').fill('not-the-secret');
+    await expect(dialog.getByLabel('Secret').getAttribute('type')).resolves.toBe('password');
+    await dialog.getByRole('button', { name: 'CONNECT', exact: true }).click();
+    const secretField = dialog.getByLabel('Secret');
+    await expect.poll(() => secretField.getAttribute('aria-invalid'), { timeout: 30_000 }).toBe('true');
+    await expect(dialog.textContent()).resolves.toMatch(/secret/i);
+    await shot('04-wrong-secret');
+  });
+
+  it('connects with the sandbox credentials: Connected, Setup required', async () => {
+    const dialog = page.getByRole('dialog', { name: 'Add Autotask connector' });
+    await dialog.getByLabel('User name').fill(sandbox.apiUser.username);
+    await dialog.getByLabel('Secret').fill(sandbox.apiUser.secret);
+    await dialog.getByRole('button', { name: 'CONNECT', exact: true }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+    const table = page.getByRole('table', { name: 'PSA Connectors' });
+    await table.getByText('Connected').waitFor();
+    await table.getByRole('link', { name: 'Workspace mapping: Setup required' }).waitFor();
+    await table.getByRole('link', { name: 'Service mapping: Setup required' }).waitFor();
+    // The secret never comes back: not in the page, not in the API.
+    expect(await page.content()).not.toContain(sandbox.apiUser.secret);
+    const list = await apiGet<{ items: Connector[] }>(`/workspaces/${channelId}/connectors`);
+    expect(JSON.stringify(list)).not.toContain(sandbox.apiUser.secret);
+    connectorId = list.items[0]?.id ?? '';
+    await page.getByRole('button', { name: 'ADD CONNECTOR' }).waitFor();
+    await shot('05-connectors-setup-required');
+  });
+
+  it('maps workspaces through the search dropdown, a suggestion and auto-map', async () => {
+    await page.getByRole('link', { name: 'Workspace mapping: Setup required' }).click();
+    await page.getByRole('heading', { name: 'Workspace mapping' }).waitFor();
+    const table = page.getByRole('table', { name: 'Coro workspace to Autotask Company mapping' });
+    await table.getByRole('rowheader', { name: 'Evergreen Law Group' }).waitFor();
+
+    // Search dropdown: type part of the name, pick the company from the server's answer.
+    await table.getByRole('button', { name: 'Autotask Company for Evergreen Law Group: Map' }).click();
+    const combo = table.getByRole('combobox', { name: 'Autotask Company for Evergreen Law Group' });
+    await combo.pressSequentially('evergreen', { delay: 30 });
+    await page.getByRole('option', { name: /Evergreen Law Group LLP/ }).click();
+    await table
+      .getByRole('button', { name: 'Autotask Company for Evergreen Law Group: Evergreen Law Group LLP' })
+      .waitFor();
+    await shot('06-workspace-mapping-search');
+
+    // A fuzzy suggestion confirmed with one click.
+    const confirm = table.getByRole('button', {
+      name: /Confirm suggestion Harborview Medical Center for Harborview Medical/,
+    });
+    if (await confirm.count()) {
+      await confirm.click();
+      await table
+        .getByRole('button', { name: 'Autotask Company for Harborview Medical: Harborview Medical Center' })
+        .waitFor();
+    }
+
+    await page.getByRole('button', { name: 'Auto-map exact names' }).click();
+    await page.getByText(/Auto-map linked \d+ workspaces/).waitFor({ timeout: 30_000 });
+    await table
+      .getByRole('button', { name: 'Autotask Company for Acme Corporation: Acme Corporation' })
+      .waitFor();
+    await shot('07-workspace-mapping-auto-mapped');
+  });
+
+  it('refuses a duplicate mapping and says what to do', async () => {
+    const table = page.getByRole('table', { name: 'Coro workspace to Autotask Company mapping' });
+    await table.getByRole('button', { name: 'Autotask Company for Nimbus Cloud Services: Map' }).click();
+    const combo = table.getByRole('combobox', { name: 'Autotask Company for Nimbus Cloud Services' });
+    await combo.pressSequentially('acme', { delay: 30 });
+    const option = page.getByRole('option', { name: /Acme Corporation/ }).first();
+    await expect(option.textContent()).resolves.toContain('Already mapped to Acme Corporation');
+    await option.click();
+    const row = table
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: 'Nimbus Cloud Services' }) });
+    await row.getByRole('alert').waitFor({ timeout: 30_000 });
+    await expect(row.getByRole('alert').textContent()).resolves.toMatch(/What to do next/);
+    await table.getByRole('button', { name: 'Autotask Company for Nimbus Cloud Services: Map' }).waitFor();
+    await shot('08-duplicate-mapping');
+  });
+
+  it('maps services with the Map dropdown and shows "N mapped" on the PSA tab', async () => {
+    await page.getByRole('tab', { name: 'Service mapping' }).click();
+    await page.getByRole('heading', { name: 'Service mapping' }).waitFor();
+    const table = page.getByRole('table', { name: 'Coro service to Autotask Services mapping' });
+    for (const [coro, autotask] of demoServices) {
+      await table.getByRole('button', { name: `Autotask Services for ${coro}: Map` }).click();
+      const combo = table.getByRole('combobox', { name: `Autotask Services for ${coro}` });
+      await combo.pressSequentially(autotask.replace('Coro ', ''), { delay: 20 });
+      await page
+        .getByRole('option', { name: new RegExp(`^${autotask}`) })
+        .first()
+        .click();
+      await table.getByRole('button', { name: `Autotask Services for ${coro}: ${autotask}` }).waitFor();
+    }
+    await shot('09-service-mapping');
+
+    await page.getByRole('link', { name: 'Connectors' }).first().click();
+    const connectors = page.getByRole('table', { name: 'PSA Connectors' });
+    await connectors.getByRole('link', { name: /^Workspace mapping: \d+ mapped$/ }).waitFor();
+    await connectors.getByRole('link', { name: `Service mapping: ${demoServices.length} mapped` }).waitFor();
+    await shot('10-connectors-mapped');
+  });
+
+  it('previews, syncs now, and the sandbox then holds the demo counts', async () => {
+    await page.goto(`${baseUrl}/channels/${channelId}/control-panel/connectors/psa/${connectorId}/sync`);
+    await page.getByRole('heading', { name: 'Sync', level: 2 }).waitFor();
+
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const summary = page.getByText(/^Preview of /);
+    await summary.waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('table', { name: 'Run history' })
+      .getByText('Succeeded')
+      .first()
+      .waitFor({ timeout: 90_000 });
+    await page.getByRole('table', { name: 'Preview' }).getByRole('row').nth(1).waitFor();
+    await shot('11-sync-preview');
+
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('progressbar', { name: 'Sync progress' }).waitFor();
+    await expect
+      .poll(
+        async () =>
+          page
+            .getByRole('table', { name: 'Run history' })
+            .getByText(/Succeeded|Partial|Failed/)
+            .count(),
+        {
+          timeout: 120_000,
+          interval: 500,
+        },
+      )
+      .toBeGreaterThanOrEqual(2);
+    await shot('12-sync-done');
+
+    // Independent check: what the sandbox holds equals what Coro counted.
+    const mappings = await apiGet<WorkspaceMappingPage>(
+      `/workspaces/${channelId}/connectors/${connectorId}/workspace-mappings?filter=mapped&limit=500`,
+    );
+    const services = await apiGet<ServiceMappingList>(
+      `/workspaces/${channelId}/connectors/${connectorId}/service-mappings`,
+    );
+    const usage = await apiGet<ChannelUsage>(`/channels/${channelId}/usage`);
+    const runs = await apiGet<{ items: { mode: string; effectiveDate: string | null }[] }>(
+      `/workspaces/${channelId}/connectors/${connectorId}/sync-runs`,
+    );
+    const effectiveDate = runs.items.find((r) => r.mode === 'apply')?.effectiveDate;
+    expect(effectiveDate).toBeTruthy();
+    let compared = 0;
+    for (const item of mappings.items) {
+      const check = item.mapping?.check;
+      if (item.workspaceStatus !== 'Subscription' || check?.status !== 'ok' || !check.contractId) continue;
+      for (const service of services.items) {
+        if (!service.mapping) continue;
+        const inContract = check.services.find(
+          (s) => s.serviceKey === service.serviceKey && s.status === 'ok',
+        );
+        if (!inContract) continue;
+        const counted = usage.rows.find(
+          (r) => r.workspaceId === item.workspaceId && r.serviceKey === service.serviceKey,
+        );
+        const expected = counted ? counted[service.mapping.billingBasis] : 0;
+        const units = sandbox.admin.unitsOn(
+          Number(check.contractId),
+          Number(service.mapping.psaServiceId),
+          effectiveDate!,
+        );
+        expect({ workspace: item.workspaceName, service: service.serviceName, units }).toEqual({
+          workspace: item.workspaceName,
+          service: service.serviceName,
+          units: expected,
+        });
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
+  });
+
+  it('shows the viewer everything read-only', async () => {
+    const viewerContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const viewerPage = await viewerContext.newPage();
+    await signIn(viewerPage, viewer);
+    await viewerPage.getByText('Read-only').waitFor();
+    const connectors = viewerPage.getByRole('table', { name: 'PSA Connectors' });
+    await connectors.getByText('Connected').waitFor();
+    expect(await viewerPage.getByRole('button', { name: 'ADD CONNECTOR' }).count()).toBe(0);
+    await shot('13-viewer-connectors', viewerPage);
+
+    await connectors.getByRole('link', { name: /^Workspace mapping:/ }).click();
+    const table = viewerPage.getByRole('table', { name: 'Coro workspace to Autotask Company mapping' });
+    await table.getByRole('rowheader', { name: 'Acme Corporation' }).waitFor();
+    expect(await table.getByRole('button', { name: /Autotask Company for/ }).count()).toBe(0);
+    expect(await table.getByRole('button', { name: /^Unmap/ }).count()).toBe(0);
+    expect(await viewerPage.getByRole('button', { name: 'Auto-map exact names' }).count()).toBe(0);
+    await shot('14-viewer-workspace-mapping', viewerPage);
+
+    await viewerPage.getByRole('tab', { name: 'Sync' }).click();
+    await viewerPage.getByRole('table', { name: 'Run history' }).waitFor();
+    expect(await viewerPage.getByRole('button', { name: 'Sync now' }).count()).toBe(0);
+    await viewerContext.close();
+  });
+});
