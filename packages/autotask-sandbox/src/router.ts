@@ -148,10 +148,15 @@ function entityRoute(zone: number, segments: readonly string[]): Route {
  * `/ATServicesRest/`, zone N is `/zN/ATServicesRest/`.
  */
 export function parseRoute(pathname: string): Route {
-  let segments = pathname
-    .split('/')
-    .filter((s) => s !== '')
-    .map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
+  } catch {
+    return { kind: 'notFound' };
+  }
   let zone = 1;
   const zoneMatch = /^z(\d+)$/i.exec(segments[0] ?? '');
   if (zoneMatch) {
