@@ -192,10 +192,23 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** The smallest string greater than every string that starts with `prefix` (code-point order). */
+export function prefixUpperBound(prefix: string): string {
+  const last = prefix.codePointAt(prefix.length - 1) ?? 0;
+  return prefix.slice(0, -1) + String.fromCodePoint(last + 1);
+}
+
 /**
  * Server-side company search: case- and accent-insensitive "contains" on the stored search key,
  * names that start with the query first, then alphabetical; keyset paging so page N costs the same
  * as page 1. Never calls the PSA.
+ *
+ * Two index-ordered passes instead of one sorted query, so a page stops reading as soon as it is
+ * full (a one-letter query over 50,000 companies reads ~25 index entries, not 50,000):
+ *   rank 0: prefix matches, a range scan on (connector_id, search_name);
+ *   rank 1: other "contains" matches, walking the same index in order and filtering.
+ * search_name compares byte-wise on both dialects (SQLite BINARY, PostgreSQL COLLATE "C"), so the
+ * prefix range is exact.
  */
 export async function searchCompanies(
   db: Kysely<DB>,
@@ -205,42 +218,53 @@ export async function searchCompanies(
   const q = toSearchKey(options.q ?? '');
   const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
   if (options.cursor && !cursor) throw new InvalidCursorError();
-  const rank = q
-    ? sql<number>`(case when c.search_name like ${likePrefix(q)} escape '\\' then 0 else 1 end)`
-    : sql<number>`0`;
 
-  let query = db
-    .selectFrom('psa_companies as c')
-    .leftJoin('workspace_mappings as m', (join) =>
-      join.onRef('m.connector_id', '=', 'c.connector_id').onRef('m.psa_company_id', '=', 'c.psa_id'),
-    )
-    .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
-    .select([
-      'c.psa_id',
-      'c.name',
-      'c.search_name',
-      'c.is_active',
-      'c.is_present',
-      'm.workspace_id',
-      'w.display_name as workspace_name',
-      rank.as('rank'),
-    ])
-    .where('c.connector_id', '=', connectorId)
-    .where('c.is_present', '=', 1);
-  if (q) query = query.where(sql<boolean>`c.search_name like ${likeContains(q)} escape '\\'`);
-  if (options.activeOnly) query = query.where('c.is_active', '=', 1);
-  if (cursor) {
-    const [r, key, id] = cursor;
-    query = query.where(
-      sql<boolean>`(${rank} > ${r} or (${rank} = ${r} and (c.search_name > ${key} or (c.search_name = ${key} and c.psa_id > ${id}))))`,
+  const pass = async (rank: 0 | 1, after: readonly [string, string] | undefined, limit: number) => {
+    let query = db
+      .selectFrom('psa_companies as c')
+      .leftJoin('workspace_mappings as m', (join) =>
+        join.onRef('m.connector_id', '=', 'c.connector_id').onRef('m.psa_company_id', '=', 'c.psa_id'),
+      )
+      .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
+      .select([
+        'c.psa_id',
+        'c.name',
+        'c.search_name',
+        'c.is_active',
+        'c.is_present',
+        'm.workspace_id',
+        'w.display_name as workspace_name',
+      ])
+      .where('c.connector_id', '=', connectorId)
+      .where('c.is_present', '=', 1);
+    if (q && rank === 0)
+      query = query.where('c.search_name', '>=', q).where('c.search_name', '<', prefixUpperBound(q));
+    if (q && rank === 1) {
+      query = query
+        .where((eb) => eb.or([eb('c.search_name', '<', q), eb('c.search_name', '>=', prefixUpperBound(q))]))
+        .where(sql<boolean>`c.search_name like ${likeContains(q)} escape '\\'`);
+    }
+    if (options.activeOnly) query = query.where('c.is_active', '=', 1);
+    if (after) {
+      const [key, id] = after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('c.search_name', '>', key),
+          eb.and([eb('c.search_name', '=', key), eb('c.psa_id', '>', id)]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('c.search_name').orderBy('c.psa_id').limit(limit).execute();
+    return rows.map((r) => ({ ...r, rank }));
+  };
+
+  const want = options.limit + 1;
+  const startRank = cursor?.[0] ?? 0;
+  const rows = startRank === 0 ? await pass(0, cursor ? [cursor[1], cursor[2]] : undefined, want) : [];
+  if (q && rows.length < want)
+    rows.push(
+      ...(await pass(1, startRank === 1 && cursor ? [cursor[1], cursor[2]] : undefined, want - rows.length)),
     );
-  }
-  if (q) query = query.orderBy(rank);
-  const rows = await query
-    .orderBy('c.search_name')
-    .orderBy('c.psa_id')
-    .limit(options.limit + 1)
-    .execute();
 
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];

@@ -1,11 +1,16 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 import type { DbDialect } from '../database.js';
 
 // Tables: connectors, lookup caches (companies, services), workspace and service mappings (with the
 // contract pin and the last contract check). One-to-one mapping is enforced by unique constraints,
 // not only by application code, so two concurrent admins cannot both win.
-export async function up(db: Kysely<unknown>, _dialect: DbDialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: DbDialect): Promise<void> {
+  // Search keys compare byte-wise on both dialects (SQLite's default BINARY; "C" on PostgreSQL,
+  // whose default collation is locale-aware): prefix searches become exact index range scans and
+  // both dialects page in the same order.
+  const searchKeyType = dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
+
   await db.schema
     .createTable('psa_connectors')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -40,7 +45,7 @@ export async function up(db: Kysely<unknown>, _dialect: DbDialect): Promise<void
     .addColumn('psa_id', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     // toSearchKey(name): lower-cased, accent-free; searched with `like '%q%'`.
-    .addColumn('search_name', 'text', (c) => c.notNull())
+    .addColumn('search_name', searchKeyType, (c) => c.notNull())
     // normalizeCompanyName(name): the key for exact auto-map.
     .addColumn('match_name', 'text', (c) => c.notNull())
     .addColumn('is_active', 'integer', (c) => c.notNull())
@@ -66,7 +71,7 @@ export async function up(db: Kysely<unknown>, _dialect: DbDialect): Promise<void
     .addColumn('connector_id', 'text', (c) => c.notNull().references('psa_connectors.id').onDelete('cascade'))
     .addColumn('psa_id', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('search_name', 'text', (c) => c.notNull())
+    .addColumn('search_name', searchKeyType, (c) => c.notNull())
     .addColumn('description', 'text')
     .addColumn('is_active', 'integer', (c) => c.notNull())
     .addColumn('is_present', 'integer', (c) => c.notNull())
