@@ -144,6 +144,18 @@ describe('zone moves', () => {
     ]);
   });
 
+  it('parallel calls caught by a zone move share one rediscovery', async () => {
+    const h = use(connect(sb));
+    expect((await h.connection.verify()).ok).toBe(true);
+    sb.admin.moveZone();
+    const before = h.calls.length;
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => h.connection.readContracts([String(i + 1)])),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(h.calls.slice(before).filter((c) => c.endpoint === 'zoneInformation')).toHaveLength(1);
+  });
+
   it('an adjustment rejected with 401 by the old zone is sent once more on the new zone, and applied once', async () => {
     const h = use(connect(sb));
     const acme = (await allCompanies(h.connection)).find((c) => c.name === 'Acme Corporation')!;

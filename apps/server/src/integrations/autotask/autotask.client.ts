@@ -175,8 +175,10 @@ export class AutotaskClient {
     if (outcome.kind === 'http' && outcome.status === 401) {
       // Tenants migrate between zones; the old zone then answers 401. A 401 means the request was
       // rejected before it ran, so even a non-idempotent create may be sent again.
-      this.#deps.zoneCache.delete(this.#zoneKey());
-      const fresh = await this.zone(true);
+      // Parallel calls all see the 401; the first to rediscover updates the cache for the rest.
+      const cached = this.#deps.zoneCache.get(this.#zoneKey(), this.#deps.clock.now());
+      const hasMovedAlready = cached !== null && cached.url.toLowerCase() !== zone.value.url.toLowerCase();
+      const fresh = hasMovedAlready ? ok(cached) : await this.zone(true);
       if (!fresh.ok) return fresh;
       if (fresh.value.url.toLowerCase() !== zone.value.url.toLowerCase()) {
         this.#deps.logger.info(
