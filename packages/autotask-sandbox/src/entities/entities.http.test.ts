@@ -314,7 +314,15 @@ describe('writes and validation', () => {
     expect((await api.call('DELETE', `ServiceBundles/301/Services/${linkId}`)).json).toEqual({
       itemId: linkId,
     });
+    const bundle = (await api.get('ServiceBundles/301/Services')).json as { items: { id: number }[] };
+    for (const item of bundle.items.slice(1))
+      expect((await api.call('DELETE', `ServiceBundles/301/Services/${item.id}`)).status).toBe(200);
+    const last = await api.call('DELETE', `ServiceBundles/301/Services/${bundle.items[0]?.id ?? 0}`);
+    expect(errorsOf(last)[0]).toMatch(/last service/);
     expect((await api.call('DELETE', 'ServiceBundles/301')).json).toEqual({ itemId: 301 });
+    expect(((await api.get('ServiceBundles/301/Services')).json as { items: unknown[] }).items).toHaveLength(
+      0,
+    );
     expect(((await api.get('ServiceBundles/301')).json as { item: unknown }).item).toBeNull();
   });
 });

@@ -227,6 +227,14 @@ export function deleteEntity(ctx: WriteContext, def: EntityDef, id: number): num
     for (const c of ctx.db.table('ConfigurationItems').values()) {
       if (c.serviceBundleID === id) throw new ApiError('The ServiceBundle is in use and cannot be deleted.');
     }
+    // The bundle's service list goes with it.
+    const links = ctx.db.table('ServiceBundleServices');
+    for (const link of [...links.values()]) if (link.serviceBundleID === id) links.delete(link.id);
+  }
+  if (def.name === 'ServiceBundleServices') {
+    const bundleId = table.get(id)?.serviceBundleID;
+    const remaining = [...table.values()].filter((l) => l.serviceBundleID === bundleId && l.id !== id);
+    if (remaining.length === 0) throw new ApiError('The last service of a service bundle cannot be removed.');
   }
   table.delete(id);
   return id;
