@@ -11,7 +11,8 @@ import { createDatabase } from './db/database.js';
 import { createMigrator, migrateToLatest } from './db/migrator.js';
 import { seedDemo } from './demo/demo-seed.js';
 import { AppError } from './http/app-error.js';
-import { openDatabase, startServer } from './main.js';
+import { JobsUnsupportedError } from './jobs/index.js';
+import { openDatabase, startServer, startWorker } from './main.js';
 import { parseUsageFile } from './usage/usage-file.js';
 import { ingestUsage, validateUsage } from './usage/usage.repository.js';
 import { insertWorkspace } from './workspaces/workspace.repository.js';
@@ -32,6 +33,14 @@ program
   .option('-p, --port <port>', 'overrides PORT')
   .action(async (options) => {
     await startServer(config({ PORT: options.port ?? process.env.PORT }));
+  });
+
+// ── jobs (owner: jobs engineer) ──
+program
+  .command('worker')
+  .description('Run queued jobs only (syncs, lookups, checks, the daily schedule). PostgreSQL only: with SQLite, `serve` runs them')
+  .action(async () => {
+    await startWorker(config());
   });
 
 const migrate = program.command('migrate').description('Database migrations');
@@ -259,7 +268,7 @@ function progressBar(total: number): { tick(n: number): void; done(): void } {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CliError || error instanceof ConfigError) {
+  if (error instanceof CliError || error instanceof ConfigError || error instanceof JobsUnsupportedError) {
     console.error(`coro-psa: ${error.message}`);
   } else if (error instanceof AppError) {
     console.error(

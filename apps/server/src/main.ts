@@ -7,6 +7,7 @@ import { createMigrator, migrateToLatest } from './db/migrator.js';
 import { buildApp } from './http/app.js';
 import { systemClock, type AppContext } from './http/app-context.js';
 import { createAutotaskProvider } from './integrations/autotask/autotask.provider.js';
+import { JobsUnsupportedError, startJobs, WORKER_NEEDS_POSTGRES } from './jobs/index.js';
 import { createLogger } from './observability/logger.js';
 
 /**
@@ -67,11 +68,14 @@ export function createAppContext(
 export async function startServer(config: AppConfig): Promise<void> {
   const database = await openDatabase(config, { migrate: shouldAutoMigrate(config) });
   const ctx = createAppContext(config, database);
-  const app = await buildApp(ctx);
+  // ── jobs (owner: jobs engineer): the embedded queue on SQLite, one more pg-boss worker on PostgreSQL ──
+  const jobs = await startJobs(ctx, { role: 'serve' });
+  const app = await buildApp({ ...ctx, jobs: jobs.queue });
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) ctx.logger.error({ err }, 'shutting down after an error');
     else ctx.logger.info({ signal }, 'shutting down');
     await app.close();
+    await jobs.stop({ graceful: true, timeoutMs: 8_000 });
     await ctx.close();
   });
   const address = await app.listen({ port: config.port, host: config.host });
@@ -79,4 +83,21 @@ export async function startServer(config: AppConfig): Promise<void> {
     { address, mode: config.mode, database: database.dialect, publicUrl: config.publicUrl },
     'Coro PSA connector listening',
   );
+}
+
+// ── jobs (owner: jobs engineer) ───────────────────────────────────────────────────────────────────
+/** `coro-psa worker`: runs queued jobs only (PostgreSQL); drains running jobs on SIGTERM/SIGINT. */
+export async function startWorker(config: AppConfig): Promise<void> {
+  if (config.database.driver !== 'postgres') throw new JobsUnsupportedError(WORKER_NEEDS_POSTGRES);
+  const database = await openDatabase(config, { migrate: shouldAutoMigrate(config) });
+  const ctx = createAppContext(config, database);
+  const jobs = await startJobs(ctx, { role: 'worker' });
+  // A sync may need minutes; give running jobs most of the grace period before they are released.
+  closeWithGrace({ delay: 60_000 }, async ({ err, signal }) => {
+    if (err) ctx.logger.error({ err }, 'worker shutting down after an error');
+    else ctx.logger.info({ signal }, 'worker shutting down');
+    await jobs.stop({ graceful: true, timeoutMs: 55_000 });
+    await ctx.close();
+  });
+  ctx.logger.info({ mode: config.mode }, 'Coro PSA worker running');
 }
