@@ -20,9 +20,14 @@ if (files.length === 0) {
 const failed = [];
 for (const file of files) {
   console.log(`\n▶ ${file}`);
-  const result = spawnSync('npx', ['tsx', join(benchDir, file)], { stdio: 'inherit', env: { ...process.env, TZ: 'UTC' } });
+  const result = spawnSync('npx', ['tsx', join(benchDir, file)], {
+    stdio: 'inherit',
+    env: { ...process.env, TZ: 'UTC' },
+  });
   if (result.status !== 0) failed.push(`${file} (exit ${result.status ?? result.signal})`);
 }
 
-console.log(`\n${files.length - failed.length} bench(es) passed, ${failed.length} failed${failed.length > 0 ? `: ${failed.join(', ')}` : ''}`);
+console.log(
+  `\n${files.length - failed.length} bench(es) passed, ${failed.length} failed${failed.length > 0 ? `: ${failed.join(', ')}` : ''}`,
+);
 process.exit(failed.length === 0 ? 0 : 1);

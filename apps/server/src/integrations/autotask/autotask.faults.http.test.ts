@@ -115,7 +115,7 @@ describe('transient faults on reads are retried', () => {
 
   it('a request that never answers → timeout', async () => {
     sb.admin.setFaults([{ entity: 'Companies', kind: 'timeout' }]);
-    const h = use(connect(sb, { config: { requestTimeoutMs: 300, maxAttempts: 2 } }));
+    const h = use(connect(sb, { config: { requestTimeoutMs: 1_000, maxAttempts: 2 } }));
     const page = await h.connection.listCompanies()[Symbol.asyncIterator]().next();
     expect(page.value).toMatchObject({ ok: false, error: { code: 'timeout' } });
     expect(outcomes(h, 'Companies/query')).toStrictEqual([
@@ -159,7 +159,7 @@ describe('adjustments are never retried', () => {
   });
 
   it('a timeout on create → timeout + isAmbiguous, not retried', async () => {
-    const h = use(connect(sb, { config: { requestTimeoutMs: 300 } }));
+    const h = use(connect(sb, { config: { requestTimeoutMs: 1_000 } }));
     const target = await acmeTarget(h);
     sb.admin.setFaults([{ entity: 'ContractServiceAdjustments', kind: 'timeout', count: 1 }]);
     const result = await h.connection.createUnitAdjustment({

@@ -19,7 +19,8 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((h) => h.close()));
 });
 
-describe('at scale (1,200 companies, one 6-service recurring contract each)', () => {
+// Generous timeout: the in-process sandbox filters ~170,000 unit rows per page on a shared CPU.
+describe('at scale (1,200 companies, one 6-service recurring contract each)', { timeout: 90_000 }, () => {
   let sb: Sandbox;
   beforeAll(async () => {
     sb = await startSandbox({ port: 0, seed: 'scale:1200' });
