@@ -134,8 +134,9 @@ export class UnitsLedger implements RecordSource {
     if (byContract) filters.push([...byContract].flatMap((c) => this.byContract.get(c) ?? []));
     const [firstFilter, ...others] = filters;
     if (firstFilter === undefined) return [...this.services.keys()];
+    const otherSets = others.map((f) => new Set(f));
     return [...new Set(firstFilter)]
-      .filter((id) => this.services.has(id) && others.every((f) => f.includes(id)))
+      .filter((id) => this.services.has(id) && otherSets.every((f) => f.has(id)))
       .sort((x, y) => x - y);
   }
 
