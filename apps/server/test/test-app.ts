@@ -109,6 +109,8 @@ export interface TestAppOptions {
   readonly clock?: TestClock;
   readonly psaProviders?: Partial<Record<PsaKind, PsaProvider>>;
   readonly jobs?: unknown;
+  /** Extra routes registered before `ready()` (e.g. a route that throws, for error-handler tests). */
+  readonly extraRoutes?: (app: AppInstance) => void;
 }
 
 /** A test AppConfig (mode test, ephemeral key, no console). `loadConfig` parsing is tested separately. */
@@ -190,6 +192,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
   const seed = await seedTenants(database.db, clock().toISOString());
   const app = await buildApp(ctx, { webDistDir: null });
+  options.extraRoutes?.(app);
   await app.ready();
   const sessions = new Map<TestRole, AuthHeaders>();
 

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { childStatuses, type ChildStatus, type Workspace, type WorkspaceKind } from '@coro/contracts';
 
 import { newId } from '../db/ids.js';
@@ -105,11 +105,9 @@ export async function listChildren(
       .trim()
       .toLowerCase()
       .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.or([
-        eb(eb.fn('lower', ['display_name']), 'like', eb.val(pattern)),
-        eb(eb.fn('lower', ['company_name']), 'like', eb.val(pattern)),
-      ]),
+    // ESCAPE spelled out: PostgreSQL defaults to backslash, SQLite has no default escape character.
+    query = query.where(
+      sql<boolean>`(lower(display_name) like ${pattern} escape '\\' or lower(coalesce(company_name, '')) like ${pattern} escape '\\')`,
     );
   }
   if (filter.status !== undefined && filter.status.length > 0)
