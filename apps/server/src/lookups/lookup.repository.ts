@@ -194,8 +194,9 @@ export class InvalidCursorError extends Error {
 
 /** The smallest string greater than every string that starts with `prefix` (code-point order). */
 export function prefixUpperBound(prefix: string): string {
-  const last = prefix.codePointAt(prefix.length - 1) ?? 0;
-  return prefix.slice(0, -1) + String.fromCodePoint(last + 1);
+  const chars = Array.from(prefix);
+  const last = chars.pop()?.codePointAt(0) ?? 0;
+  return chars.join('') + String.fromCodePoint(last + 1);
 }
 
 /**

@@ -280,6 +280,43 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
     ).toBe('connected');
   });
 
+  it('binds the encrypted secret to its connector: an envelope copied to another row does not open', async () => {
+    const nested = `/api/workspaces/${h.seed.nestedChannel.id}/connectors`;
+    const created = await call('admin', { method: 'POST', url: nested, payload: goodBody() });
+    expect(created.statusCode).toBe(201);
+    const nestedId = created.json<{ id: string }>().id;
+    const original = await h.db
+      .selectFrom('psa_connectors')
+      .select('secret_box')
+      .where('id', '=', connectorId)
+      .executeTakeFirstOrThrow();
+    await h.db
+      .updateTable('psa_connectors')
+      .set({ secret_box: original.secret_box })
+      .where('id', '=', nestedId)
+      .execute();
+    const verify = await call('admin', { method: 'POST', url: `${nested}/${nestedId}/verify` });
+    expect(verify.statusCode).toBe(503);
+    expect(verify.json()).toMatchObject({
+      error: { code: 'unavailable', details: { advice: expect.any(String) } },
+    });
+    // Other channels' connectors stay out of this channel's list.
+    expect(
+      (await call('admin', { method: 'GET', url: base() }))
+        .json<{ items: { id: string }[] }>()
+        .items.map((c) => c.id),
+    ).toStrictEqual([connectorId]);
+    expect(
+      (
+        await call('super_admin', {
+          method: 'DELETE',
+          url: `${nested}/${nestedId}`,
+          payload: { confirm: true },
+        })
+      ).statusCode,
+    ).toBe(200);
+  });
+
   it('deletes only for a super admin, with confirmation', async () => {
     expect(
       (await call('admin', { method: 'DELETE', url: `${base()}/${connectorId}`, payload: { confirm: true } }))
