@@ -388,7 +388,8 @@ export class AutotaskClient {
       headers.UserName = credentials.username;
       headers.Secret = credentials.secret;
     }
-    if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
+    // Autotask's own collection sends it on every call, bodies or not.
+    headers['Content-Type'] = 'application/json';
     this.#requestCount += 1;
     try {
       const response = await request(url, {

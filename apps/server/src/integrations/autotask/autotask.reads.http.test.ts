@@ -125,8 +125,20 @@ describe('demo tenant: units and adjustments', () => {
       if (!page.ok) throw new Error(page.error.code);
       future.push(...page.value.map((c) => c.id));
     }
+    const since2000: string[] = [];
+    for await (const page of h.connection.listCompanies({ modifiedSince: '2000-01-01T00:00:00Z' })) {
+      if (!page.ok) throw new Error(page.error.code);
+      since2000.push(...page.value.map((c) => c.id));
+    }
     expect(all.length).toBeGreaterThan(40);
     expect(future).toStrictEqual([]);
+    expect(since2000.length).toBeGreaterThan(0);
+    expect(since2000.length).toBeLessThanOrEqual(all.length);
+    const bad = await h.connection
+      .listCompanies({ modifiedSince: 'yesterday' })
+      [Symbol.asyncIterator]()
+      .next();
+    expect(bad.value).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
   });
 
   it('maps contract edge cases: inactive / expired contracts are reported as such', async () => {
