@@ -38,7 +38,9 @@ program
 // ── jobs (owner: jobs engineer) ──
 program
   .command('worker')
-  .description('Run queued jobs only (syncs, lookups, checks, the daily schedule). PostgreSQL only: with SQLite, `serve` runs them')
+  .description(
+    'Run queued jobs only (syncs, lookups, checks, the daily schedule). PostgreSQL only: with SQLite, `serve` runs them',
+  )
   .action(async () => {
     await startWorker(config());
   });

@@ -11,12 +11,44 @@
  */
 import type { ConnectorSchedule } from './schedule/daily-schedule.js';
 
-export { jobCatalog, SYNC_TRIGGERS, type AppJobCatalog, type AppJobName, type AppJobPayload, type JobCatalog, type JobDefinition } from './job-catalog.js';
-export { defaultJobConcurrency, listConnectorSchedules, type AppJobQueue, type JobConcurrency } from './job-handlers.js';
-export { JOB_STATES, JobPayloadError, isTerminalJobState, type JobInfo, type JobQueue, type JobState } from './job-queue.port.js';
+export {
+  jobCatalog,
+  SYNC_TRIGGERS,
+  type AppJobCatalog,
+  type AppJobName,
+  type AppJobPayload,
+  type JobCatalog,
+  type JobDefinition,
+} from './job-catalog.js';
+export {
+  defaultJobConcurrency,
+  listConnectorSchedules,
+  type AppJobQueue,
+  type JobConcurrency,
+} from './job-handlers.js';
+export {
+  JOB_STATES,
+  JobPayloadError,
+  isTerminalJobState,
+  type JobInfo,
+  type JobQueue,
+  type JobState,
+} from './job-queue.port.js';
 export { PermanentJobError } from './job-retry.js';
-export { createJobQueue, JobsUnsupportedError, startJobs, WORKER_NEEDS_POSTGRES, type JobsRole, type JobsRuntime } from './jobs.runtime.js';
-export { DEFAULT_JITTER_WINDOW_MS, nextRunAt, scheduleJitterMs, type ConnectorSchedule } from './schedule/daily-schedule.js';
+export {
+  createJobQueue,
+  JobsUnsupportedError,
+  startJobs,
+  WORKER_NEEDS_POSTGRES,
+  type JobsRole,
+  type JobsRuntime,
+} from './jobs.runtime.js';
+export {
+  DEFAULT_JITTER_WINDOW_MS,
+  nextRunAt,
+  scheduleJitterMs,
+  type ConnectorSchedule,
+} from './schedule/daily-schedule.js';
 export { requestSyncNow, type SyncNowResult } from './sync-now.js';
 
 /** The sync settings' schedule fields as the scheduler reads them. */

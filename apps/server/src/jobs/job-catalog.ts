@@ -105,7 +105,9 @@ export function prepareJob(
   const definition = catalog[name];
   if (!definition) throw new JobPayloadError(name, ['unknown job name']);
   if (!Value.Check(definition.payload, payload)) {
-    const problems = Value.Errors(definition.payload, payload).map((e) => `${e.instancePath || '/'} ${e.message}`);
+    const problems = Value.Errors(definition.payload, payload).map(
+      (e) => `${e.instancePath || '/'} ${e.message}`,
+    );
     throw new JobPayloadError(name, problems.length > 0 ? problems : ['does not match the schema']);
   }
   const singletonKey = singletonKeyOverride ?? definition.singletonKey?.(payload) ?? null;

@@ -30,14 +30,27 @@ export interface JobConcurrency {
 export const defaultJobConcurrency: JobConcurrency = { sync: 2, lookups: 2, checks: 4 };
 
 /** AppError codes after which retrying the same job cannot help. */
-const permanentCodes = new Set(['not_found', 'conflict', 'psa_bad_username', 'psa_bad_secret', 'psa_bad_integration_code', 'psa_permission_denied', 'psa_zone_unknown']);
+const permanentCodes = new Set([
+  'not_found',
+  'conflict',
+  'psa_bad_username',
+  'psa_bad_secret',
+  'psa_bad_integration_code',
+  'psa_permission_denied',
+  'psa_zone_unknown',
+]);
 
 function rethrow(error: unknown): never {
-  if (isAppError(error) && permanentCodes.has(error.code)) throw new PermanentJobError(error.code, error.message);
+  if (isAppError(error) && permanentCodes.has(error.code))
+    throw new PermanentJobError(error.code, error.message);
   throw error;
 }
 
-export async function registerJobHandlers(ctx: AppContext, queue: AppJobQueue, concurrency: JobConcurrency = defaultJobConcurrency): Promise<void> {
+export async function registerJobHandlers(
+  ctx: AppContext,
+  queue: AppJobQueue,
+  concurrency: JobConcurrency = defaultJobConcurrency,
+): Promise<void> {
   const mailer: Mailer | null = ctx.config.smtpUrl ? createMailer(ctx.config.smtpUrl) : null;
   const logger = ctx.logger.child({ component: 'jobs' });
 
@@ -47,8 +60,16 @@ export async function registerJobHandlers(ctx: AppContext, queue: AppJobQueue, c
       const { connectorId, trigger, runId } = job.payload;
       // A failed run is a recorded outcome, not a job failure: retrying would start a second run.
       // runSync throws only when it cannot record the run at all; then the job retries.
-      const summary = await runSync(ctx, { connectorId, mode: 'apply', trigger, ...(runId === undefined ? {} : { runId }) });
-      await notifyRunFinished({ db: ctx.database.db, secretBox: ctx.secretBox, publicUrl: ctx.config.publicUrl, mailer, logger }, summary);
+      const summary = await runSync(ctx, {
+        connectorId,
+        mode: 'apply',
+        trigger,
+        ...(runId === undefined ? {} : { runId }),
+      });
+      await notifyRunFinished(
+        { db: ctx.database.db, secretBox: ctx.secretBox, publicUrl: ctx.config.publicUrl, mailer, logger },
+        summary,
+      );
     },
     { concurrency: concurrency.sync },
   );
@@ -64,16 +85,31 @@ export async function registerJobHandlers(ctx: AppContext, queue: AppJobQueue, c
   await queue.work(
     'connection.check',
     async (job) => {
-      const connector = await ctx.database.db.selectFrom('psa_connectors').select('channel_id').where('id', '=', job.payload.connectorId).executeTakeFirst();
+      const connector = await ctx.database.db
+        .selectFrom('psa_connectors')
+        .select('channel_id')
+        .where('id', '=', job.payload.connectorId)
+        .executeTakeFirst();
       if (!connector) throw new PermanentJobError('not_found', 'No such connector.');
       // verifyConnector records the outcome (connected, or error with the reason) on the connector.
-      await verifyConnector(ctx, systemActor('connection check'), connector.channel_id, job.payload.connectorId).catch(rethrow);
+      await verifyConnector(
+        ctx,
+        systemActor('connection check'),
+        connector.channel_id,
+        job.payload.connectorId,
+      ).catch(rethrow);
     },
     { concurrency: concurrency.checks },
   );
 
   await queue.work('sync.daily-fanout', async () => {
-    await runDailyFanout({ db: ctx.database.db, queue, listSchedules: () => listConnectorSchedules(ctx), clock: ctx.clock, logger });
+    await runDailyFanout({
+      db: ctx.database.db,
+      queue,
+      listSchedules: () => listConnectorSchedules(ctx),
+      clock: ctx.clock,
+      logger,
+    });
   });
 }
 
@@ -82,8 +118,14 @@ export async function registerJobHandlers(ctx: AppContext, queue: AppJobQueue, c
  * settings get the defaults, as the sync does). Disconnected connectors do not sync by themselves.
  */
 export async function listConnectorSchedules(ctx: AppContext): Promise<ConnectorSchedule[]> {
-  const connectors = await ctx.database.db.selectFrom('psa_connectors').select(['id', 'status']).where('status', '!=', 'disconnected').execute();
-  const settings = new Map((await createSyncSettingsRepository(ctx.database.db).schedules()).map((s) => [s.connectorId, s]));
+  const connectors = await ctx.database.db
+    .selectFrom('psa_connectors')
+    .select(['id', 'status'])
+    .where('status', '!=', 'disconnected')
+    .execute();
+  const settings = new Map(
+    (await createSyncSettingsRepository(ctx.database.db).schedules()).map((s) => [s.connectorId, s]),
+  );
   return connectors.map((c) => {
     const s = settings.get(c.id);
     return {

@@ -59,7 +59,11 @@ export interface QueueHarness {
   readonly extra?: (track: <Q extends JobQueue<ContractCatalog>>(queue: Q) => Q) => void;
 }
 
-export function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000, label = 'condition'): Promise<void> {
+export function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  label = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const check = async (): Promise<void> => {
@@ -106,21 +110,39 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
     it('runs enqueued jobs and reports them completed', async () => {
       const queue = await create();
       const seen: number[] = [];
-      await queue.work('test.echo', (job) => Promise.resolve(void seen.push(job.payload.value)), { concurrency: 2 });
+      await queue.work('test.echo', (job) => Promise.resolve(void seen.push(job.payload.value)), {
+        concurrency: 2,
+      });
       await queue.start();
-      const ids = (await Promise.all([1, 2, 3].map((value) => queue.enqueue('test.echo', { value })))).map(jobId);
+      const ids = (await Promise.all([1, 2, 3].map((value) => queue.enqueue('test.echo', { value })))).map(
+        jobId,
+      );
       await waitFor(() => seen.length === 3, 15_000, 'three jobs');
       expect([...seen].sort()).toStrictEqual([1, 2, 3]);
-      await waitFor(async () => (await queue.getJob(ids[0] ?? ''))?.state === 'completed', 5000, 'completed state');
+      await waitFor(
+        async () => (await queue.getJob(ids[0] ?? ''))?.state === 'completed',
+        5000,
+        'completed state',
+      );
       const job = await queue.getJob(ids[0] ?? '');
-      expect(job).toMatchObject({ id: ids[0], name: 'test.echo', state: 'completed', attempts: 1, lastError: null });
+      expect(job).toMatchObject({
+        id: ids[0],
+        name: 'test.echo',
+        state: 'completed',
+        attempts: 1,
+        lastError: null,
+      });
       expect(await queue.getJob('00000000-0000-7000-8000-000000000000')).toBeNull();
     });
 
     it('rejects a payload that fails the catalog schema, and unknown job names', async () => {
       const queue = await create();
-      await expect(queue.enqueue('test.echo', { value: 'seven' } as never)).rejects.toBeInstanceOf(JobPayloadError);
-      await expect(queue.enqueue('test.echo', { value: 1, secret: 'x' } as never)).rejects.toBeInstanceOf(JobPayloadError);
+      await expect(queue.enqueue('test.echo', { value: 'seven' } as never)).rejects.toBeInstanceOf(
+        JobPayloadError,
+      );
+      await expect(queue.enqueue('test.echo', { value: 1, secret: 'x' } as never)).rejects.toBeInstanceOf(
+        JobPayloadError,
+      );
       await expect(queue.enqueue('test.nope' as never, {} as never)).rejects.toBeInstanceOf(JobPayloadError);
     });
 
@@ -148,7 +170,11 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
       expect(await queue.enqueue('test.singleton', { key: 'a' })).toBeNull();
       expect((await queue.findPending('test.singleton', 'a'))?.id).toBe(first);
       release.resolve();
-      await waitFor(async () => (await queue.getJob(first))?.state === 'completed', 10_000, 'first completed');
+      await waitFor(
+        async () => (await queue.getJob(first))?.state === 'completed',
+        10_000,
+        'first completed',
+      );
       expect(await queue.findPending('test.singleton', 'a')).toBeNull();
       const again = await queue.enqueue('test.singleton', { key: 'a' });
       expect(again).toEqual(expect.any(String));
@@ -168,7 +194,11 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
       await waitFor(() => attempts.length >= 1, 10_000, 'first attempt');
       await waitFor(async () => (await queue.getJob(id))?.state === 'retry', 5000, 'retry state');
       expect((await queue.getJob(id))?.lastError).toContain('flaky boom 1');
-      await waitFor(async () => (await queue.getJob(id))?.state === 'completed', 20_000, 'completed after retries');
+      await waitFor(
+        async () => (await queue.getJob(id))?.state === 'completed',
+        20_000,
+        'completed after retries',
+      );
       expect(attempts.map((a) => a.attempt)).toStrictEqual([1, 2, 3]);
       expect(attempts.map((a) => a.isFinalAttempt)).toStrictEqual([false, false, true]);
       // Backoff: the catalog's initial delay is 1 s, doubled for the second retry.
@@ -202,7 +232,9 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
       await queue.start();
       await waitFor(() => ticks.length >= 1, 20_000, 'a scheduled job');
       expect(ticks[0]).toBe('cron');
-      await expect(queue.schedule('test.tick', '* * * * *', { payload: { source: 1 } as never })).rejects.toBeInstanceOf(JobPayloadError);
+      await expect(
+        queue.schedule('test.tick', '* * * * *', { payload: { source: 1 } as never }),
+      ).rejects.toBeInstanceOf(JobPayloadError);
     });
 
     it('graceful stop waits for the running job to finish', async () => {
@@ -222,7 +254,11 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
       events.push('stop returned');
       expect(events).toStrictEqual(['handler started', 'handler finished', 'stop returned']);
       const observer = track(await harness.attach());
-      await waitFor(async () => (await observer.getJob(id))?.state === 'completed', 5000, 'completed after stop');
+      await waitFor(
+        async () => (await observer.getJob(id))?.state === 'completed',
+        5000,
+        'completed after stop',
+      );
     });
 
     harness.extra?.(track);

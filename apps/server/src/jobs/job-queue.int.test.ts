@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestDatabase, isDatabaseUnavailable, testDialect, type TestDatabase } from '../../test/test-database.js';
-import { contractCatalog, describeJobQueueContract, jobId, waitFor, type ContractCatalog } from './job-queue.contract.js';
+import {
+  createTestDatabase,
+  isDatabaseUnavailable,
+  testDialect,
+  type TestDatabase,
+} from '../../test/test-database.js';
+import {
+  contractCatalog,
+  describeJobQueueContract,
+  jobId,
+  waitFor,
+  type ContractCatalog,
+} from './job-queue.contract.js';
 import { LocalQueue } from './local/local-queue.js';
 import { PgBossQueue } from './pgboss/pg-boss-queue.js';
 
@@ -15,8 +26,17 @@ describe.skipIf(isDatabaseUnavailable())(`job queues (${testDialect()})`, () => 
     await database.close();
   });
 
-  const localQueue = (options: { leaseMs?: number; reapIntervalMs?: number } = {}): LocalQueue<ContractCatalog> =>
-    new LocalQueue({ database, catalog: contractCatalog, pollIntervalMs: 100, abortGraceMs: 2000, leaseMs: 5000, ...options });
+  const localQueue = (
+    options: { leaseMs?: number; reapIntervalMs?: number } = {},
+  ): LocalQueue<ContractCatalog> =>
+    new LocalQueue({
+      database,
+      catalog: contractCatalog,
+      pollIntervalMs: 100,
+      abortGraceMs: 2000,
+      leaseMs: 5000,
+      ...options,
+    });
 
   describeJobQueueContract(`LocalQueue on ${testDialect()}`, {
     create: async () => {
@@ -42,7 +62,11 @@ describe.skipIf(isDatabaseUnavailable())(`job queues (${testDialect()})`, () => 
         await queue.start();
         await waitFor(async () => (await queue.getJob(id))?.state === 'completed', 10_000, 'recovered job');
         expect(attempts).toStrictEqual([2]);
-        expect(await queue.getJob(id)).toMatchObject({ state: 'completed', attempts: 2, lastError: 'lease expired: the worker crashed or stalled' });
+        expect(await queue.getJob(id)).toMatchObject({
+          state: 'completed',
+          attempts: 2,
+          lastError: 'lease expired: the worker crashed or stalled',
+        });
       });
 
       it('fails a crashed job that had no attempts left', async () => {
@@ -55,7 +79,11 @@ describe.skipIf(isDatabaseUnavailable())(`job queues (${testDialect()})`, () => 
           .where('id', '=', id)
           .execute();
         expect(await queue.reap()).toBe(1);
-        expect(await queue.getJob(id)).toMatchObject({ state: 'failed', attempts: 1, lastError: expect.stringContaining('lease expired') });
+        expect(await queue.getJob(id)).toMatchObject({
+          state: 'failed',
+          attempts: 1,
+          lastError: expect.stringContaining('lease expired'),
+        });
       });
 
       it('keeps a long job leased by heartbeat: another instance reaping never runs it twice', async () => {

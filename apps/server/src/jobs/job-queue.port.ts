@@ -22,13 +22,25 @@ export interface JobQueue<C extends JobCatalog> {
    * Validates `payload` against the catalog (throws `JobPayloadError`) and queues the job. Returns
    * the job id, or `null` when a job with the same singleton key is already queued or running.
    */
-  enqueue<N extends JobNameOf<C>>(name: N, payload: JobPayloadOf<C, N>, options?: EnqueueOptions): Promise<string | null>;
+  enqueue<N extends JobNameOf<C>>(
+    name: N,
+    payload: JobPayloadOf<C, N>,
+    options?: EnqueueOptions,
+  ): Promise<string | null>;
   /** The queued, retrying or running job holding `singletonKey`, so "Sync now" can answer with it. */
   findPending(name: JobNameOf<C>, singletonKey: string): Promise<JobInfo | null>;
   /** Registers a cron that only enqueues `name` with `payload`; the queue then does the work. */
-  schedule<N extends JobNameOf<C>>(name: N, cron: string, options: ScheduleOptions<JobPayloadOf<C, N>>): Promise<void>;
+  schedule<N extends JobNameOf<C>>(
+    name: N,
+    cron: string,
+    options: ScheduleOptions<JobPayloadOf<C, N>>,
+  ): Promise<void>;
   /** Registers a handler. Call before `start()`. */
-  work<N extends JobNameOf<C>>(name: N, handler: JobHandler<JobPayloadOf<C, N>>, options?: WorkOptions): Promise<void>;
+  work<N extends JobNameOf<C>>(
+    name: N,
+    handler: JobHandler<JobPayloadOf<C, N>>,
+    options?: WorkOptions,
+  ): Promise<void>;
   start(): Promise<void>;
   /** Stops claiming. `graceful` waits (up to `timeoutMs`) for running handlers before returning. */
   stop(options?: StopOptions): Promise<void>;

@@ -1,6 +1,11 @@
 import type { AppContext } from '../http/app-context.js';
 import { jobCatalog, type AppJobName } from './job-catalog.js';
-import { defaultJobConcurrency, registerJobHandlers, type AppJobQueue, type JobConcurrency } from './job-handlers.js';
+import {
+  defaultJobConcurrency,
+  registerJobHandlers,
+  type AppJobQueue,
+  type JobConcurrency,
+} from './job-handlers.js';
 import type { StopOptions } from './job-queue.port.js';
 import { LocalQueue } from './local/local-queue.js';
 import { PgBossQueue } from './pgboss/pg-boss-queue.js';
@@ -45,15 +50,25 @@ export function createJobQueue(ctx: AppContext): AppJobQueue {
  * // on shutdown:
  * await jobs.stop({ graceful: true, timeoutMs: 25_000 });
  */
-export async function startJobs(ctx: AppContext, options: { role: JobsRole; concurrency?: JobConcurrency }): Promise<JobsRuntime> {
-  if (options.role === 'worker' && ctx.config.database.driver !== 'postgres') throw new JobsUnsupportedError(WORKER_NEEDS_POSTGRES);
+export async function startJobs(
+  ctx: AppContext,
+  options: { role: JobsRole; concurrency?: JobConcurrency },
+): Promise<JobsRuntime> {
+  if (options.role === 'worker' && ctx.config.database.driver !== 'postgres')
+    throw new JobsUnsupportedError(WORKER_NEEDS_POSTGRES);
   const queue = createJobQueue(ctx);
   await registerJobHandlers(ctx, queue, options.concurrency ?? defaultJobConcurrency);
-  for (const [name, definition] of Object.entries(jobCatalog) as [AppJobName, (typeof jobCatalog)[AppJobName]][]) {
+  for (const [name, definition] of Object.entries(jobCatalog) as [
+    AppJobName,
+    (typeof jobCatalog)[AppJobName],
+  ][]) {
     const cron = definition.cron;
     if (cron) await queue.schedule(name, cron.pattern, { tz: cron.tz, payload: cron.payload });
   }
   await queue.start();
-  ctx.logger.info({ role: options.role, queue: ctx.config.database.driver === 'postgres' ? 'pg-boss' : 'local' }, 'jobs started');
+  ctx.logger.info(
+    { role: options.role, queue: ctx.config.database.driver === 'postgres' ? 'pg-boss' : 'local' },
+    'jobs started',
+  );
   return { queue, stop: (stopOptions) => queue.stop(stopOptions) };
 }

@@ -26,7 +26,10 @@ describe.skipIf(isDatabaseUnavailable())(`jobs wired to the app (${testDialect()
     h = await createConnectorHarness();
     const location = h.database.location;
     // The harness config says SQLite; point the queue at the test's real PostgreSQL when there is one.
-    ctx = location.driver === 'postgres' ? { ...h.ctx, config: { ...h.ctx.config, database: { driver: 'postgres', url: location.url } } } : h.ctx;
+    ctx =
+      location.driver === 'postgres'
+        ? { ...h.ctx, config: { ...h.ctx.config, database: { driver: 'postgres', url: location.url } } }
+        : h.ctx;
     const connector = await createConnector(ctx, systemActor('test'), h.seed.channel.id, {
       kind: 'autotask',
       username: h.sandbox.apiUser.username,
@@ -60,8 +63,16 @@ describe.skipIf(isDatabaseUnavailable())(`jobs wired to the app (${testDialect()
   it('runs the queued sync once the jobs start, recording the run under that id', async () => {
     jobs = await startJobs(ctx, { role: 'serve' });
     const queue = jobs.queue;
-    await waitFor(async () => (await queue.getJob(firstRun.jobId))?.state === 'completed', 30_000, 'sync job');
-    const run = await h.db.selectFrom('sync_runs').select(['id', 'connector_id', 'trigger', 'status']).where('id', '=', firstRun.runId ?? '').executeTakeFirst();
+    await waitFor(
+      async () => (await queue.getJob(firstRun.jobId))?.state === 'completed',
+      30_000,
+      'sync job',
+    );
+    const run = await h.db
+      .selectFrom('sync_runs')
+      .select(['id', 'connector_id', 'trigger', 'status'])
+      .where('id', '=', firstRun.runId ?? '')
+      .executeTakeFirst();
     expect(run).toMatchObject({ connector_id: connectorId, trigger: 'manual' });
     expect(['succeeded', 'partial', 'failed']).toContain(run?.status);
   });
@@ -70,16 +81,28 @@ describe.skipIf(isDatabaseUnavailable())(`jobs wired to the app (${testDialect()
     const queue = jobs!.queue;
     const id = await queue.enqueue('lookups.refresh', { connectorId });
     await waitFor(async () => (await queue.getJob(id ?? ''))?.state === 'completed', 30_000, 'lookups job');
-    const companies = await h.db.selectFrom('psa_companies').select((eb) => eb.fn.countAll<number>().as('n')).where('connector_id', '=', connectorId).executeTakeFirstOrThrow();
+    const companies = await h.db
+      .selectFrom('psa_companies')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('connector_id', '=', connectorId)
+      .executeTakeFirstOrThrow();
     expect(companies.n).toBeGreaterThan(0);
   });
 
   it('connection.check verifies the credentials and records the status', async () => {
-    await h.db.updateTable('psa_connectors').set({ status: 'error', status_code: 'psa_unavailable' }).where('id', '=', connectorId).execute();
+    await h.db
+      .updateTable('psa_connectors')
+      .set({ status: 'error', status_code: 'psa_unavailable' })
+      .where('id', '=', connectorId)
+      .execute();
     const queue = jobs!.queue;
     const id = await queue.enqueue('connection.check', { connectorId });
     await waitFor(async () => (await queue.getJob(id ?? ''))?.state === 'completed', 30_000, 'check job');
-    const connector = await h.db.selectFrom('psa_connectors').select(['status', 'status_code']).where('id', '=', connectorId).executeTakeFirstOrThrow();
+    const connector = await h.db
+      .selectFrom('psa_connectors')
+      .select(['status', 'status_code'])
+      .where('id', '=', connectorId)
+      .executeTakeFirstOrThrow();
     expect(connector).toStrictEqual({ status: 'connected', status_code: null });
   });
 
@@ -87,7 +110,10 @@ describe.skipIf(isDatabaseUnavailable())(`jobs wired to the app (${testDialect()
     const queue = jobs!.queue;
     const id = await queue.enqueue('connection.check', { connectorId: 'no-such-connector' });
     await waitFor(async () => (await queue.getJob(id ?? ''))?.state === 'failed', 30_000, 'failed check');
-    expect(await queue.getJob(id ?? '')).toMatchObject({ attempts: 1, lastError: expect.stringContaining('not_found') });
+    expect(await queue.getJob(id ?? '')).toMatchObject({
+      attempts: 1,
+      lastError: expect.stringContaining('not_found'),
+    });
   });
 
   it('schedules every connected connector at its local time (defaults without settings)', async () => {
@@ -95,6 +121,8 @@ describe.skipIf(isDatabaseUnavailable())(`jobs wired to the app (${testDialect()
     const own = schedules.find((s) => s.connectorId === connectorId);
     expect(own).toMatchObject({ connectorId, isEnabled: true, localTime: '06:00', timeZone: 'UTC' });
     const next = nextRunAt(own!, new Date('2026-11-27T12:00:00Z'));
-    expect(next!.toISOString() >= '2026-11-28T06:00:00.000Z' && next!.toISOString() < '2026-11-28T06:30:00.000Z').toBe(true);
+    expect(
+      next!.toISOString() >= '2026-11-28T06:00:00.000Z' && next!.toISOString() < '2026-11-28T06:30:00.000Z',
+    ).toBe(true);
   });
 });

@@ -18,7 +18,11 @@ export interface SyncNowResult {
  * running for the connector (the catalog's singleton key makes a second one impossible anyway).
  * The run id is chosen here and carried in the payload, so the API can answer with it at once.
  */
-export async function requestSyncNow(db: Kysely<DB>, queue: AppJobQueue, connectorId: string): Promise<SyncNowResult> {
+export async function requestSyncNow(
+  db: Kysely<DB>,
+  queue: AppJobQueue,
+  connectorId: string,
+): Promise<SyncNowResult> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const runId = newId();
     const jobId = await queue.enqueue('sync.connector', { connectorId, trigger: 'manual', runId });

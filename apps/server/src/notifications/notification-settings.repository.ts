@@ -29,29 +29,54 @@ export function createNotificationSettingsRepository(db: Kysely<DB>, secretBox: 
   const read = (connectorId: string) =>
     db
       .selectFrom('notification_settings')
-      .select(['connector_id', 'is_email_enabled', 'email_recipients', 'webhook_url', 'webhook_secret_box', 'updated_at'])
+      .select([
+        'connector_id',
+        'is_email_enabled',
+        'email_recipients',
+        'webhook_url',
+        'webhook_secret_box',
+        'updated_at',
+      ])
       .where('connector_id', '=', connectorId)
       .executeTakeFirst();
 
   return {
     async get(connectorId: string): Promise<NotificationSettingsView> {
       const row = await read(connectorId);
-      if (!row) return { connectorId, isEmailEnabled: true, emailRecipients: null, webhookUrl: null, hasWebhookSecret: false, updatedAt: null };
+      if (!row)
+        return {
+          connectorId,
+          isEmailEnabled: true,
+          emailRecipients: null,
+          webhookUrl: null,
+          hasWebhookSecret: false,
+          updatedAt: null,
+        };
       return {
         connectorId,
         isEmailEnabled: row.is_email_enabled === 1,
-        emailRecipients: row.email_recipients === null ? null : (JSON.parse(row.email_recipients) as string[]),
+        emailRecipients:
+          row.email_recipients === null ? null : (JSON.parse(row.email_recipients) as string[]),
         webhookUrl: row.webhook_url,
         hasWebhookSecret: row.webhook_secret_box !== null,
         updatedAt: row.updated_at,
       };
     },
 
-    async put(connectorId: string, input: NotificationSettingsInput, now: string): Promise<NotificationSettingsView> {
+    async put(
+      connectorId: string,
+      input: NotificationSettingsInput,
+      now: string,
+    ): Promise<NotificationSettingsView> {
       const secretChange =
         input.webhookSecret === undefined
           ? {}
-          : { webhook_secret_box: input.webhookSecret === null ? null : secretBox.seal(input.webhookSecret, webhookSecretAad(connectorId)) };
+          : {
+              webhook_secret_box:
+                input.webhookSecret === null
+                  ? null
+                  : secretBox.seal(input.webhookSecret, webhookSecretAad(connectorId)),
+            };
       const values = {
         is_email_enabled: input.isEmailEnabled ? 1 : 0,
         email_recipients: input.emailRecipients === null ? null : JSON.stringify(input.emailRecipients),

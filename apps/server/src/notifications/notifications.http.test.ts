@@ -19,7 +19,11 @@ describe('email over a real SMTP server', () => {
   it('delivers the message with sender, recipients, subject and text', async () => {
     const mailer = createMailer(smtp.url);
     try {
-      await mailer.send({ to: ['alice@msp.test', 'bob@msp.test'], subject: 'Autotask sync succeeded: Acme', text: 'Adjusted: 2\nDetails: http://x/runs/1\n' });
+      await mailer.send({
+        to: ['alice@msp.test', 'bob@msp.test'],
+        subject: 'Autotask sync succeeded: Acme',
+        text: 'Adjusted: 2\nDetails: http://x/runs/1\n',
+      });
     } finally {
       mailer.close();
     }
@@ -41,7 +45,12 @@ describe('webhook over a real HTTP server', () => {
     const receiver = await startWebhookReceiver(() => ({ status: 204 }));
     try {
       const result = await deliverWebhook({ url: receiver.url, secret, body, policy: noWait });
-      expect(result).toStrictEqual({ isDelivered: true, attempts: 1, lastOutcome: 'delivered', lastStatus: 204 });
+      expect(result).toStrictEqual({
+        isDelivered: true,
+        attempts: 1,
+        lastOutcome: 'delivered',
+        lastStatus: 204,
+      });
       const request = receiver.requests[0]!;
       expect(request.body).toBe(body);
       expect(request.contentType).toBe('application/json');
@@ -56,8 +65,14 @@ describe('webhook over a real HTTP server', () => {
     const receiver = await startWebhookReceiver((i) => ({ status: i < 2 ? 503 : 200 }));
     try {
       const result = await deliverWebhook({ url: receiver.url, secret, body, policy: noWait });
-      expect(result).toStrictEqual({ isDelivered: true, attempts: 3, lastOutcome: 'delivered', lastStatus: 200 });
-      for (const request of receiver.requests) expect(verifyWebhookSignature(secret, request.signature, request.body, Date.now() / 1000)).toBe(true);
+      expect(result).toStrictEqual({
+        isDelivered: true,
+        attempts: 3,
+        lastOutcome: 'delivered',
+        lastStatus: 200,
+      });
+      for (const request of receiver.requests)
+        expect(verifyWebhookSignature(secret, request.signature, request.body, Date.now() / 1000)).toBe(true);
     } finally {
       await receiver.close();
     }
@@ -67,8 +82,16 @@ describe('webhook over a real HTTP server', () => {
     const refusing = await startWebhookReceiver(() => ({ status: 404 }));
     const failing = await startWebhookReceiver(() => ({ status: 500 }));
     try {
-      expect(await deliverWebhook({ url: refusing.url, secret, body, policy: noWait })).toMatchObject({ isDelivered: false, attempts: 1, lastOutcome: 'client_error' });
-      expect(await deliverWebhook({ url: failing.url, secret, body, policy: noWait })).toMatchObject({ isDelivered: false, attempts: 3, lastStatus: 500 });
+      expect(await deliverWebhook({ url: refusing.url, secret, body, policy: noWait })).toMatchObject({
+        isDelivered: false,
+        attempts: 1,
+        lastOutcome: 'client_error',
+      });
+      expect(await deliverWebhook({ url: failing.url, secret, body, policy: noWait })).toMatchObject({
+        isDelivered: false,
+        attempts: 3,
+        lastStatus: 500,
+      });
       expect(failing.requests).toHaveLength(3);
     } finally {
       await refusing.close();
@@ -79,12 +102,23 @@ describe('webhook over a real HTTP server', () => {
   it('times out a receiver that hangs, and a closed port is a network error', async () => {
     const slow = await startWebhookReceiver(() => ({ status: 200, delayMs: 2000 }));
     try {
-      const result = await deliverWebhook({ url: slow.url, secret, body, timeoutMs: 200, policy: { ...noWait, maxAttempts: 2 } });
+      const result = await deliverWebhook({
+        url: slow.url,
+        secret,
+        body,
+        timeoutMs: 200,
+        policy: { ...noWait, maxAttempts: 2 },
+      });
       expect(result).toMatchObject({ isDelivered: false, attempts: 2, lastOutcome: 'timeout' });
     } finally {
       await slow.close();
     }
-    const closed = await deliverWebhook({ url: slow.url, secret, body, policy: { ...noWait, maxAttempts: 1 } });
+    const closed = await deliverWebhook({
+      url: slow.url,
+      secret,
+      body,
+      policy: { ...noWait, maxAttempts: 1 },
+    });
     expect(closed).toMatchObject({ isDelivered: false, lastOutcome: 'network_error' });
   });
 });

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestDatabase, isDatabaseUnavailable, testDialect, type TestDatabase } from '../../test/test-database.js';
+import {
+  createTestDatabase,
+  isDatabaseUnavailable,
+  testDialect,
+  type TestDatabase,
+} from '../../test/test-database.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { createMailer } from './email.sender.js';
 import { createNotificationSettingsRepository } from './notification-settings.repository.js';
@@ -18,7 +23,17 @@ const finishedRun = (connectorId: string, status = 'succeeded'): FinishedRun => 
   trigger: 'schedule',
   status,
   effectiveDate: '2026-11-27',
-  counters: { lines_total: 4, unchanged: 2, adjusted: 2, held: 0, skipped: 0, problems: 0, failed: 0, units_added: 3, units_removed: 1 },
+  counters: {
+    lines_total: 4,
+    unchanged: 2,
+    adjusted: 2,
+    held: 0,
+    skipped: 0,
+    problems: 0,
+    failed: 0,
+    units_added: 3,
+    units_removed: 1,
+  },
   errorCode: null,
   errorMessage: null,
   startedAt: '2026-11-27T03:00:00.000Z',
@@ -39,7 +54,12 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
     const repo = createNotificationSettingsRepository(database.db, secretBox);
     const view = await repo.put(
       'conn-secret',
-      { isEmailEnabled: true, emailRecipients: ['ops@msp.test'], webhookUrl: 'https://hooks.msp.test/coro', webhookSecret: 'whsec_plain_value' },
+      {
+        isEmailEnabled: true,
+        emailRecipients: ['ops@msp.test'],
+        webhookUrl: 'https://hooks.msp.test/coro',
+        webhookSecret: 'whsec_plain_value',
+      },
       '2026-11-27T10:00:00.000Z',
     );
     expect(view).toStrictEqual({
@@ -51,17 +71,48 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
       updatedAt: '2026-11-27T10:00:00.000Z',
     });
     expect(JSON.stringify(view)).not.toContain('whsec_plain_value');
-    const row = await database.db.selectFrom('notification_settings').select('webhook_secret_box').where('connector_id', '=', 'conn-secret').executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('notification_settings')
+      .select('webhook_secret_box')
+      .where('connector_id', '=', 'conn-secret')
+      .executeTakeFirstOrThrow();
     expect(row.webhook_secret_box).toMatch(/^v1:k1:/);
     expect(row.webhook_secret_box).not.toContain('whsec_plain_value');
-    expect(await repo.webhookTarget('conn-secret')).toStrictEqual({ url: 'https://hooks.msp.test/coro', secret: 'whsec_plain_value' });
+    expect(await repo.webhookTarget('conn-secret')).toStrictEqual({
+      url: 'https://hooks.msp.test/coro',
+      secret: 'whsec_plain_value',
+    });
 
     // Updating other fields keeps the secret; null removes it.
-    expect((await repo.put('conn-secret', { isEmailEnabled: false, emailRecipients: null, webhookUrl: 'https://hooks.msp.test/coro' }, '2026-11-27T11:00:00.000Z')).hasWebhookSecret).toBe(true);
-    expect((await repo.put('conn-secret', { isEmailEnabled: false, emailRecipients: null, webhookUrl: null, webhookSecret: null }, '2026-11-27T12:00:00.000Z')).hasWebhookSecret).toBe(false);
+    expect(
+      (
+        await repo.put(
+          'conn-secret',
+          { isEmailEnabled: false, emailRecipients: null, webhookUrl: 'https://hooks.msp.test/coro' },
+          '2026-11-27T11:00:00.000Z',
+        )
+      ).hasWebhookSecret,
+    ).toBe(true);
+    expect(
+      (
+        await repo.put(
+          'conn-secret',
+          { isEmailEnabled: false, emailRecipients: null, webhookUrl: null, webhookSecret: null },
+          '2026-11-27T12:00:00.000Z',
+        )
+      ).hasWebhookSecret,
+    ).toBe(false);
     // A sealed secret copied to another connector does not open (AAD binds it to its row).
-    await repo.put('conn-copy', { isEmailEnabled: true, emailRecipients: null, webhookUrl: 'https://x.test' }, '2026-11-27T12:00:00.000Z');
-    await database.db.updateTable('notification_settings').set({ webhook_secret_box: row.webhook_secret_box }).where('connector_id', '=', 'conn-copy').execute();
+    await repo.put(
+      'conn-copy',
+      { isEmailEnabled: true, emailRecipients: null, webhookUrl: 'https://x.test' },
+      '2026-11-27T12:00:00.000Z',
+    );
+    await database.db
+      .updateTable('notification_settings')
+      .set({ webhook_secret_box: row.webhook_secret_box })
+      .where('connector_id', '=', 'conn-copy')
+      .execute();
     expect(await repo.webhookTarget('conn-copy')).toBeNull();
   });
 
@@ -71,7 +122,16 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
     const mailer = createMailer(smtp.url);
     try {
       const repo = createNotificationSettingsRepository(database.db, secretBox);
-      await repo.put('conn-notify', { isEmailEnabled: true, emailRecipients: ['ops@msp.test'], webhookUrl: receiver.url, webhookSecret: 'whsec_e2e' }, '2026-11-27T10:00:00.000Z');
+      await repo.put(
+        'conn-notify',
+        {
+          isEmailEnabled: true,
+          emailRecipients: ['ops@msp.test'],
+          webhookUrl: receiver.url,
+          webhookSecret: 'whsec_e2e',
+        },
+        '2026-11-27T10:00:00.000Z',
+      );
       const result = await notifyRunFinished(
         { db: database.db, secretBox, publicUrl: 'https://psa.example.com', mailer, logger: quietLogger },
         finishedRun('conn-notify'),
@@ -85,8 +145,13 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
 
       expect(receiver.requests).toHaveLength(1);
       const request = receiver.requests[0]!;
-      expect(verifyWebhookSignature('whsec_e2e', request.signature, request.body, Date.now() / 1000)).toBe(true);
-      const payload = JSON.parse(request.body) as { type: string; data: { runId: string; counts: { adjusted: number } } };
+      expect(verifyWebhookSignature('whsec_e2e', request.signature, request.body, Date.now() / 1000)).toBe(
+        true,
+      );
+      const payload = JSON.parse(request.body) as {
+        type: string;
+        data: { runId: string; counts: { adjusted: number } };
+      };
       expect(payload.type).toBe('sync.run.completed');
       expect(payload.data.runId).toBe('run-42');
       expect(payload.data.counts.adjusted).toBe(2);
@@ -100,9 +165,26 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
 
   it('skips email when disabled or without recipients, and never throws on a dead webhook', async () => {
     const repo = createNotificationSettingsRepository(database.db, secretBox);
-    await repo.put('conn-quiet', { isEmailEnabled: false, emailRecipients: null, webhookUrl: 'http://127.0.0.1:9/nothing', webhookSecret: 's' }, '2026-11-27T10:00:00.000Z');
+    await repo.put(
+      'conn-quiet',
+      {
+        isEmailEnabled: false,
+        emailRecipients: null,
+        webhookUrl: 'http://127.0.0.1:9/nothing',
+        webhookSecret: 's',
+      },
+      '2026-11-27T10:00:00.000Z',
+    );
     const result = await notifyRunFinished(
-      { db: database.db, secretBox, publicUrl: 'http://x', mailer: null, logger: quietLogger, webhookPolicy: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1 }, webhookTimeoutMs: 500 },
+      {
+        db: database.db,
+        secretBox,
+        publicUrl: 'http://x',
+        mailer: null,
+        logger: quietLogger,
+        webhookPolicy: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1 },
+        webhookTimeoutMs: 500,
+      },
       finishedRun('conn-quiet', 'failed'),
     );
     expect(result).toStrictEqual({ email: 'skipped', webhook: 'failed' });

@@ -16,7 +16,20 @@ export interface FinishedRun {
   readonly trigger: string;
   readonly status: string;
   readonly effectiveDate: string | null;
-  readonly counters: Readonly<Record<'lines_total' | 'unchanged' | 'adjusted' | 'held' | 'skipped' | 'problems' | 'failed' | 'units_added' | 'units_removed', number>>;
+  readonly counters: Readonly<
+    Record<
+      | 'lines_total'
+      | 'unchanged'
+      | 'adjusted'
+      | 'held'
+      | 'skipped'
+      | 'problems'
+      | 'failed'
+      | 'units_added'
+      | 'units_removed',
+      number
+    >
+  >;
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
   readonly startedAt: string;
@@ -29,7 +42,10 @@ export interface NotifyDeps {
   readonly publicUrl: string;
   /** null when SMTP_URL is not configured: email is skipped. */
   readonly mailer: Mailer | null;
-  readonly logger: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
+  readonly logger: {
+    info(fields: object, message: string): void;
+    warn(fields: object, message: string): void;
+  };
   readonly webhookPolicy?: WebhookRetryPolicy;
   readonly webhookTimeoutMs?: number;
 }
@@ -58,7 +74,11 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
       .select(['psa_connectors.channel_id', 'psa_connectors.kind', 'workspaces.display_name'])
       .where('psa_connectors.id', '=', run.connectorId)
       .executeTakeFirst();
-    notice = toNotice(run, connector ? `${connector.display_name} (${connector.kind})` : run.connectorId, deps.publicUrl);
+    notice = toNotice(
+      run,
+      connector ? `${connector.display_name} (${connector.kind})` : run.connectorId,
+      deps.publicUrl,
+    );
     const view = await settings.get(run.connectorId);
     recipients = !view.isEmailEnabled
       ? []
@@ -94,7 +114,11 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
       ...(deps.webhookTimeoutMs === undefined ? {} : { timeoutMs: deps.webhookTimeoutMs }),
     });
     webhook = result.isDelivered ? 'delivered' : 'failed';
-    if (!result.isDelivered) deps.logger.warn({ ...log, attempts: result.attempts, outcome: result.lastOutcome, status: result.lastStatus }, 'run webhook failed');
+    if (!result.isDelivered)
+      deps.logger.warn(
+        { ...log, attempts: result.attempts, outcome: result.lastOutcome, status: result.lastStatus },
+        'run webhook failed',
+      );
   }
   deps.logger.info({ ...log, email, webhook }, 'run notifications sent');
   return { email, webhook };

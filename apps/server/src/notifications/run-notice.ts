@@ -38,7 +38,12 @@ const statusWords: Readonly<Record<string, string>> = {
 };
 
 export function needsAttention(notice: RunNotice): boolean {
-  return notice.status !== 'succeeded' || notice.counts.problems > 0 || notice.counts.failed > 0 || notice.counts.held > 0;
+  return (
+    notice.status !== 'succeeded' ||
+    notice.counts.problems > 0 ||
+    notice.counts.failed > 0 ||
+    notice.counts.held > 0
+  );
 }
 
 export function renderRunEmail(notice: RunNotice): { subject: string; text: string } {

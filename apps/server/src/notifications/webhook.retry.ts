@@ -1,5 +1,12 @@
 /** Why a webhook delivery attempt ended the way it did. */
-export const WEBHOOK_OUTCOMES = ['delivered', 'timeout', 'network_error', 'rate_limited', 'server_error', 'client_error'] as const;
+export const WEBHOOK_OUTCOMES = [
+  'delivered',
+  'timeout',
+  'network_error',
+  'rate_limited',
+  'server_error',
+  'client_error',
+] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 export interface WebhookAttemptResult {
@@ -15,7 +22,11 @@ export interface WebhookRetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const defaultWebhookRetryPolicy: WebhookRetryPolicy = { maxAttempts: 4, initialDelayMs: 1000, maxDelayMs: 30_000 };
+export const defaultWebhookRetryPolicy: WebhookRetryPolicy = {
+  maxAttempts: 4,
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+};
 
 export interface WebhookRetryDecision {
   readonly retry: boolean;
@@ -50,7 +61,10 @@ export function webhookRetryDecision(
     case 'server_error': {
       if (attempt >= policy.maxAttempts) return { retry: false, reason: 'attempts_exhausted', waitMs: 0 };
       const backoffMs = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt - 1, 20));
-      const waitMs = result.retryAfterMs === undefined ? backoffMs : Math.min(policy.maxDelayMs, Math.max(0, result.retryAfterMs));
+      const waitMs =
+        result.retryAfterMs === undefined
+          ? backoffMs
+          : Math.min(policy.maxDelayMs, Math.max(0, result.retryAfterMs));
       return { retry: true, reason: result.outcome, waitMs };
     }
   }

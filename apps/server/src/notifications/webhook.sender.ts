@@ -38,7 +38,12 @@ export async function deliverWebhook(delivery: WebhookDelivery): Promise<Webhook
     const result = await attemptOnce(delivery, clock);
     const decision = webhookRetryDecision(result, attempt, policy);
     if (!decision.retry) {
-      return { isDelivered: result.outcome === 'delivered', attempts: attempt, lastOutcome: result.outcome, lastStatus: result.status ?? null };
+      return {
+        isDelivered: result.outcome === 'delivered',
+        attempts: attempt,
+        lastOutcome: result.outcome,
+        lastStatus: result.status ?? null,
+      };
     }
     await sleep(decision.waitMs);
   }
@@ -49,7 +54,11 @@ async function attemptOnce(delivery: WebhookDelivery, clock: () => Date): Promis
   try {
     const response = await fetch(delivery.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'coro-psa-connector', [WEBHOOK_SIGNATURE_HEADER]: signature },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'coro-psa-connector',
+        [WEBHOOK_SIGNATURE_HEADER]: signature,
+      },
       body: delivery.body,
       redirect: 'manual',
       signal: AbortSignal.timeout(delivery.timeoutMs ?? 10_000),

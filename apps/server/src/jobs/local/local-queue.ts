@@ -124,7 +124,10 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
   ): Promise<string | null> {
     const { definition, singletonKey } = prepareJob(this.catalog, name, payload, options.singletonKey);
     const now = this.nowIso();
-    const runAfter = options.startAfter && options.startAfter.getTime() > this.clock().getTime() ? options.startAfter.toISOString() : now;
+    const runAfter =
+      options.startAfter && options.startAfter.getTime() > this.clock().getTime()
+        ? options.startAfter.toISOString()
+        : now;
     const row = await this.db
       .insertInto('jobs')
       .values({
@@ -166,23 +169,39 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
     return row ? toJobInfo(row) : null;
   }
 
-  schedule<N extends JobNameOf<C>>(name: N, cron: string, options: ScheduleOptions<JobPayloadOf<C, N>>): Promise<void> {
+  schedule<N extends JobNameOf<C>>(
+    name: N,
+    cron: string,
+    options: ScheduleOptions<JobPayloadOf<C, N>>,
+  ): Promise<void> {
     return settle(() => this.addCron(name, cron, options));
   }
 
-  private addCron<N extends JobNameOf<C>>(name: N, cron: string, options: ScheduleOptions<JobPayloadOf<C, N>>): void {
+  private addCron<N extends JobNameOf<C>>(
+    name: N,
+    cron: string,
+    options: ScheduleOptions<JobPayloadOf<C, N>>,
+  ): void {
     prepareJob(this.catalog, name, options.payload);
-    const job = new Cron(cron, { timezone: options.tz ?? 'UTC', protect: true, paused: !this.isStarted, name: `${name}@${cron}` }, async () => {
-      try {
-        await this.enqueue(name, options.payload);
-      } catch (error) {
-        this.logger.error({ job: name, err: describeJobError(error) }, 'cron enqueue failed');
-      }
-    });
+    const job = new Cron(
+      cron,
+      { timezone: options.tz ?? 'UTC', protect: true, paused: !this.isStarted, name: `${name}@${cron}` },
+      async () => {
+        try {
+          await this.enqueue(name, options.payload);
+        } catch (error) {
+          this.logger.error({ job: name, err: describeJobError(error) }, 'cron enqueue failed');
+        }
+      },
+    );
     this.crons.push(job);
   }
 
-  work<N extends JobNameOf<C>>(name: N, handler: JobHandler<JobPayloadOf<C, N>>, options: WorkOptions = {}): Promise<void> {
+  work<N extends JobNameOf<C>>(
+    name: N,
+    handler: JobHandler<JobPayloadOf<C, N>>,
+    options: WorkOptions = {},
+  ): Promise<void> {
     return settle(() => {
       definitionOf(this.catalog, name);
       const concurrency = Math.max(1, options.concurrency ?? 1);
@@ -217,7 +236,10 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
       const allDone = Promise.allSettled(pending.map((r) => r.done));
       if (!(await settlesWithin(allDone, waitMs))) {
         for (const run of this.running.values()) run.controller.abort(new Error('queue stopping'));
-        await settlesWithin(Promise.allSettled([...this.running.values()].map((r) => r.done)), this.abortGraceMs);
+        await settlesWithin(
+          Promise.allSettled([...this.running.values()].map((r) => r.done)),
+          this.abortGraceMs,
+        );
       }
     }
     for (const timer of this.timers) clearInterval(timer);
@@ -227,7 +249,13 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
     if (abandoned.length > 0) {
       await this.db
         .updateTable('jobs')
-        .set({ state: 'queued', lease_until: null, lease_owner: null, run_after: this.nowIso(), updated_at: this.nowIso() })
+        .set({
+          state: 'queued',
+          lease_until: null,
+          lease_owner: null,
+          run_after: this.nowIso(),
+          updated_at: this.nowIso(),
+        })
         .where('id', 'in', abandoned)
         .where('lease_owner', '=', this.owner)
         .where('state', '=', 'active')
@@ -256,7 +284,8 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
         .where('lease_until', '<', now)
         .returning(['id', 'name'])
         .execute();
-      for (const row of expired) this.logger.warn({ jobId: row.id, job: row.name }, 'job lease expired; reclaimed');
+      for (const row of expired)
+        this.logger.warn({ jobId: row.id, job: row.name }, 'job lease expired; reclaimed');
       const purgeBefore = new Date(this.clock().getTime() - this.retentionMs).toISOString();
       await this.db
         .deleteFrom('jobs')
@@ -313,20 +342,22 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
       .orderBy('id')
       .limit(1);
     if (this.options.database.dialect === 'postgres') next = next.forUpdate().skipLocked();
-    return this.db
-      .updateTable('jobs')
-      .set({
-        state: 'active',
-        attempts: sql<number>`attempts + 1`,
-        lease_until: new Date(now.getTime() + this.leaseMs).toISOString(),
-        lease_owner: this.owner,
-        updated_at: nowIso,
-      })
-      .where('id', '=', next)
-      // Re-checked after a lock wait on PostgreSQL, so a row claimed meanwhile is skipped, not re-run.
-      .where('state', '=', 'queued')
-      .returning(jobColumns)
-      .executeTakeFirst();
+    return (
+      this.db
+        .updateTable('jobs')
+        .set({
+          state: 'active',
+          attempts: sql<number>`attempts + 1`,
+          lease_until: new Date(now.getTime() + this.leaseMs).toISOString(),
+          lease_owner: this.owner,
+          updated_at: nowIso,
+        })
+        .where('id', '=', next)
+        // Re-checked after a lock wait on PostgreSQL, so a row claimed meanwhile is skipped, not re-run.
+        .where('state', '=', 'queued')
+        .returning(jobColumns)
+        .executeTakeFirst()
+    );
   }
 
   private run(row: JobRow): void {
@@ -335,7 +366,10 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
     const definition = definitionOf(this.catalog, row.name);
     registration.active += 1;
     const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(new Error(`job timed out after ${definition.timeoutMs} ms`)), definition.timeoutMs);
+    const timeout = setTimeout(
+      () => controller.abort(new Error(`job timed out after ${definition.timeoutMs} ms`)),
+      definition.timeoutMs,
+    );
     const log = { jobId: row.id, job: row.name, attempt: row.attempts };
     const execute = async (): Promise<void> => {
       let failure: unknown = null;
@@ -373,7 +407,9 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
       }
     };
     const done = execute()
-      .catch((error: unknown) => this.logger.error({ ...log, err: describeJobError(error) }, 'job bookkeeping failed'))
+      .catch((error: unknown) =>
+        this.logger.error({ ...log, err: describeJobError(error) }, 'job bookkeeping failed'),
+      )
       .finally(() => {
         registration.active -= 1;
         this.running.delete(row.id);
@@ -391,10 +427,15 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
       .where('state', '=', 'active')
       .where('lease_owner', '=', this.owner)
       .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) this.logger.warn({ jobId: id }, 'job finished after its lease was lost');
+    if (result.numUpdatedRows === 0n)
+      this.logger.warn({ jobId: id }, 'job finished after its lease was lost');
   }
 
-  private async fail(row: JobRow, backoff: { initialMs: number; maxMs: number }, error: unknown): Promise<void> {
+  private async fail(
+    row: JobRow,
+    backoff: { initialMs: number; maxMs: number },
+    error: unknown,
+  ): Promise<void> {
     const decision = jobRetryDecision({
       attempt: row.attempts,
       maxAttempts: row.max_attempts,
@@ -419,7 +460,14 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
       .where('lease_owner', '=', this.owner)
       .execute();
     this.logger.warn(
-      { jobId: row.id, job: row.name, attempt: row.attempts, reason: decision.reason, waitMs: decision.waitMs, err: lastError },
+      {
+        jobId: row.id,
+        job: row.name,
+        attempt: row.attempts,
+        reason: decision.reason,
+        waitMs: decision.waitMs,
+        err: lastError,
+      },
       decision.retry ? 'job failed; will retry' : 'job failed',
     );
   }
@@ -431,7 +479,10 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
     try {
       const renewed = await this.db
         .updateTable('jobs')
-        .set({ lease_until: new Date(now.getTime() + this.leaseMs).toISOString(), updated_at: now.toISOString() })
+        .set({
+          lease_until: new Date(now.getTime() + this.leaseMs).toISOString(),
+          updated_at: now.toISOString(),
+        })
         .where('id', 'in', ids)
         .where('state', '=', 'active')
         .where('lease_owner', '=', this.owner)

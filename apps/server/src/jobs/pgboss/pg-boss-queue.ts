@@ -105,19 +105,28 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
     this.catalog = options.catalog;
     this.logger = options.logger ?? silentJobLogger;
     this.schema = options.schema ?? 'pgboss';
-    if (!/^[a-z_][a-z0-9_]*$/.test(this.schema)) throw new Error(`Invalid pg-boss schema name: ${this.schema}`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.schema))
+      throw new Error(`Invalid pg-boss schema name: ${this.schema}`);
     this.abortGraceMs = options.abortGraceMs ?? 10_000;
     this.boss = new PgBoss({
       connectionString: options.connectionString,
       schema: this.schema,
       max: options.poolSize ?? 4,
       application_name: 'coro-psa-jobs',
-      ...(options.cronMonitorIntervalSeconds === undefined ? {} : { cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds }),
-      ...(options.cronWorkerIntervalSeconds === undefined ? {} : { cronWorkerIntervalSeconds: options.cronWorkerIntervalSeconds }),
+      ...(options.cronMonitorIntervalSeconds === undefined
+        ? {}
+        : { cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds }),
+      ...(options.cronWorkerIntervalSeconds === undefined
+        ? {}
+        : { cronWorkerIntervalSeconds: options.cronWorkerIntervalSeconds }),
     });
     // pg-boss emits 'error' for background failures; an EventEmitter without a listener would crash.
     this.boss.on('error', (error) => this.logger.error({ err: describeJobError(error) }, 'pg-boss error'));
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: 2, application_name: 'coro-psa-jobs' });
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: 2,
+      application_name: 'coro-psa-jobs',
+    });
   }
 
   async enqueue<N extends JobNameOf<C>>(
@@ -139,7 +148,9 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.schema}:${name}:${singletonKey}`]);
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+          `${this.schema}:${name}:${singletonKey}`,
+        ]);
         const pending = await client.query(
           `SELECT id FROM ${this.schema}.job WHERE name = $1 AND singleton_key = $2 AND state < 'completed' LIMIT 1`,
           [name, singletonKey],
@@ -148,7 +159,9 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
           pending.rowCount === 0
             ? await this.boss.send(name, payload as object, {
                 ...sendOptions,
-                db: { executeSql: async (text, values) => ({ rows: (await client.query(text, values)).rows }) },
+                db: {
+                  executeSql: async (text, values) => ({ rows: (await client.query(text, values)).rows }),
+                },
               })
             : null;
         await client.query('COMMIT');
@@ -159,7 +172,8 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
         client.release();
       }
     }
-    if (id !== null && !options.startAfter) for (const workerId of this.workerIds.get(name) ?? []) this.boss.notifyWorker(workerId);
+    if (id !== null && !options.startAfter)
+      for (const workerId of this.workerIds.get(name) ?? []) this.boss.notifyWorker(workerId);
     return id;
   }
 
@@ -184,16 +198,28 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
     return rows[0] ? toJobInfo(rows[0]) : null;
   }
 
-  async schedule<N extends JobNameOf<C>>(name: N, cron: string, options: ScheduleOptions<JobPayloadOf<C, N>>): Promise<void> {
+  async schedule<N extends JobNameOf<C>>(
+    name: N,
+    cron: string,
+    options: ScheduleOptions<JobPayloadOf<C, N>>,
+  ): Promise<void> {
     prepareJob(this.catalog, name, options.payload);
     const entry = { name, cron, tz: options.tz ?? 'UTC', payload: options.payload };
     this.schedules.push(entry);
     if (this.isStarted) await this.registerSchedule(entry);
   }
 
-  async work<N extends JobNameOf<C>>(name: N, handler: JobHandler<JobPayloadOf<C, N>>, options: WorkOptions = {}): Promise<void> {
+  async work<N extends JobNameOf<C>>(
+    name: N,
+    handler: JobHandler<JobPayloadOf<C, N>>,
+    options: WorkOptions = {},
+  ): Promise<void> {
     definitionOf(this.catalog, name);
-    const registration = { name, handler: handler as JobHandler<unknown>, concurrency: Math.max(1, options.concurrency ?? 1) };
+    const registration = {
+      name,
+      handler: handler as JobHandler<unknown>,
+      concurrency: Math.max(1, options.concurrency ?? 1),
+    };
     this.registrations.push(registration);
     if (this.isStarted) await this.registerWorker(registration);
   }
@@ -215,11 +241,19 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
       await this.ready.catch(() => undefined);
       if (!isGraceful) for (const run of this.running) run.controller.abort(new Error('queue stopping'));
       // Aborts what outlives the graceful wait, so handlers see the stop before pg-boss fails their jobs.
-      const abortLate = setTimeout(() => {
-        for (const run of this.running) run.controller.abort(new Error('queue stopping'));
-      }, Math.max(0, timeoutMs - 500));
+      const abortLate = setTimeout(
+        () => {
+          for (const run of this.running) run.controller.abort(new Error('queue stopping'));
+        },
+        Math.max(0, timeoutMs - 500),
+      );
       try {
-        await this.boss.stop({ graceful: isGraceful, wait: true, timeout: Math.max(1000, timeoutMs), close: true });
+        await this.boss.stop({
+          graceful: isGraceful,
+          wait: true,
+          timeout: Math.max(1000, timeoutMs),
+          close: true,
+        });
       } finally {
         clearTimeout(abortLate);
       }
@@ -232,7 +266,11 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
     this.ready ??= (async () => {
       await this.boss.start();
       for (const [name, definition] of Object.entries(this.catalog)) {
-        const queue = { name, policy: definition.singletonKey ? 'stately' : 'standard', ...retryOptions(definition, this.abortGraceMs) } as const;
+        const queue = {
+          name,
+          policy: definition.singletonKey ? 'stately' : 'standard',
+          ...retryOptions(definition, this.abortGraceMs),
+        } as const;
         await this.boss.createQueue(name, queue);
         // createQueue keeps an existing queue as is: bring its retry and expiry in line with the catalog.
         await this.boss.updateQueue(name, queue);
@@ -241,7 +279,12 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
     return this.ready;
   }
 
-  private async registerSchedule(entry: { name: string; cron: string; tz: string; payload: unknown }): Promise<void> {
+  private async registerSchedule(entry: {
+    name: string;
+    cron: string;
+    tz: string;
+    payload: unknown;
+  }): Promise<void> {
     const { definition, singletonKey } = prepareJob(this.catalog, entry.name, entry.payload);
     await this.boss.schedule(entry.name, entry.cron, entry.payload as object, {
       tz: entry.tz,
@@ -258,7 +301,11 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
       ids.push(
         await this.boss.work<unknown>(
           registration.name,
-          { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
+          {
+            batchSize: 1,
+            includeMetadata: true,
+            pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2,
+          },
           async (jobs) => {
             for (const job of jobs) await this.execute(registration, definition, job);
           },
@@ -268,9 +315,16 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
     this.workerIds.set(registration.name, [...(this.workerIds.get(registration.name) ?? []), ...ids]);
   }
 
-  private async execute(registration: Registration, definition: JobDefinition, job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
+  private async execute(
+    registration: Registration,
+    definition: JobDefinition,
+    job: PgBoss.JobWithMetadata<unknown>,
+  ): Promise<void> {
     const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(new Error(`job timed out after ${definition.timeoutMs} ms`)), definition.timeoutMs);
+    const timeout = setTimeout(
+      () => controller.abort(new Error(`job timed out after ${definition.timeoutMs} ms`)),
+      definition.timeoutMs,
+    );
     const attempt = job.retryCount + 1;
     const handling = registration.handler({
       id: job.id,
@@ -298,7 +352,10 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
     } catch (error) {
       if (error instanceof PermanentJobError) {
         // pg-boss 10 has no "fail without retry": spend the remaining attempts so this failure is final.
-        await this.pool.query(`UPDATE ${this.schema}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2`, [job.name, job.id]);
+        await this.pool.query(
+          `UPDATE ${this.schema}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2`,
+          [job.name, job.id],
+        );
       }
       this.logger.warn({ jobId: job.id, job: job.name, attempt, err: describeJobError(error) }, 'job failed');
       throw new Error(describeJobError(error), { cause: error });
@@ -309,7 +366,10 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
   }
 }
 
-function retryOptions(definition: JobDefinition, abortGraceMs: number): PgBoss.RetryOptions & PgBoss.ExpirationOptions {
+function retryOptions(
+  definition: JobDefinition,
+  abortGraceMs: number,
+): PgBoss.RetryOptions & PgBoss.ExpirationOptions {
   return {
     retryLimit: definition.maxAttempts - 1,
     // pg-boss takes whole seconds and doubles them with random jitter (no cap): the catalog's

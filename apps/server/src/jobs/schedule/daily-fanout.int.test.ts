@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestDatabase, isDatabaseUnavailable, testDialect, type TestDatabase } from '../../../test/test-database.js';
+import {
+  createTestDatabase,
+  isDatabaseUnavailable,
+  testDialect,
+  type TestDatabase,
+} from '../../../test/test-database.js';
 import { jobCatalog } from '../job-catalog.js';
 import { silentJobLogger } from '../job-logger.js';
 import { LocalQueue } from '../local/local-queue.js';
@@ -27,11 +32,21 @@ describe.skipIf(isDatabaseUnavailable())(`daily sync fan-out (${testDialect()})`
     // Not started: jobs stay queued, so what was enqueued can be read back.
     const queue = new LocalQueue({ database, catalog: jobCatalog });
     let now = new Date('2026-11-27T03:10:00Z');
-    const deps = { db: database.db, queue, listSchedules: () => Promise.resolve(schedules), clock: () => now, logger: silentJobLogger, windowMs: 0 };
+    const deps = {
+      db: database.db,
+      queue,
+      listSchedules: () => Promise.resolve(schedules),
+      clock: () => now,
+      logger: silentJobLogger,
+      windowMs: 0,
+    };
 
     const [a, b] = await Promise.all([runDailyFanout(deps), runDailyFanout(deps)]);
     expect([...a.enqueued, ...b.enqueued].sort()).toStrictEqual(['berlin', 'utc']);
-    expect((await queue.findPending('sync.connector', 'utc'))?.payload).toStrictEqual({ connectorId: 'utc', trigger: 'schedule' });
+    expect((await queue.findPending('sync.connector', 'utc'))?.payload).toStrictEqual({
+      connectorId: 'utc',
+      trigger: 'schedule',
+    });
 
     // Later the same day: the same runs are not fanned out again, the 05:00 one is.
     await database.db.deleteFrom('jobs').execute();

@@ -34,7 +34,11 @@ const markKey = (connectorId: string): string => `sync.connector:${connectorId}`
 export async function runDailyFanout(deps: DailyFanoutDeps): Promise<DailyFanoutResult> {
   const now = deps.clock();
   const schedules = await deps.listSchedules();
-  const rows = await deps.db.selectFrom('job_schedule_marks').select(['key', 'occurrence_at']).where('key', 'like', 'sync.connector:%').execute();
+  const rows = await deps.db
+    .selectFrom('job_schedule_marks')
+    .select(['key', 'occurrence_at'])
+    .where('key', 'like', 'sync.connector:%')
+    .execute();
   const marks = new Map(rows.map((r) => [r.key.slice('sync.connector:'.length), r.occurrence_at]));
   const due = dueConnectors(schedules, marks, now, {
     ...(deps.windowMs === undefined ? {} : { windowMs: deps.windowMs }),
@@ -51,12 +55,21 @@ export async function runDailyFanout(deps: DailyFanoutDeps): Promise<DailyFanout
       deps.logger.error({ connectorId, occurrence, err: String(error) }, 'scheduled sync not enqueued');
     }
   }
-  if (due.length > 0) deps.logger.info({ enqueued: result.enqueued.length, alreadyPending: result.alreadyPending.length }, 'daily sync fan-out');
+  if (due.length > 0)
+    deps.logger.info(
+      { enqueued: result.enqueued.length, alreadyPending: result.alreadyPending.length },
+      'daily sync fan-out',
+    );
   return result;
 }
 
 /** True when this call moved the mark to `occurrence` (nobody fanned this run out before). */
-async function claimOccurrence(db: Kysely<DB>, key: string, occurrence: string, now: string): Promise<boolean> {
+async function claimOccurrence(
+  db: Kysely<DB>,
+  key: string,
+  occurrence: string,
+  now: string,
+): Promise<boolean> {
   const row = await db
     .insertInto('job_schedule_marks')
     .values({ key, occurrence_at: occurrence, updated_at: now })

@@ -37,7 +37,10 @@ function dailyCron(schedule: ConnectorSchedule): Cron | null {
     new Intl.DateTimeFormat('en', { timeZone: schedule.timeZone });
     // croner resolves DST: a time inside the spring-forward gap runs at the end of the gap, and a
     // time repeated by the autumn fall-back runs once, at its first occurrence.
-    return new Cron(`${Number(match[2])} ${Number(match[1])} * * *`, { timezone: schedule.timeZone, paused: true });
+    return new Cron(`${Number(match[2])} ${Number(match[1])} * * *`, {
+      timezone: schedule.timeZone,
+      paused: true,
+    });
   } catch {
     return null;
   }
@@ -49,7 +52,11 @@ function dailyCron(schedule: ConnectorSchedule): Cron | null {
  *
  * @example nextRunAt({ connectorId, isEnabled: true, localTime: '03:00', timeZone: 'Europe/Berlin' }, new Date())
  */
-export function nextRunAt(schedule: ConnectorSchedule, now: Date, windowMs: number = DEFAULT_JITTER_WINDOW_MS): Date | null {
+export function nextRunAt(
+  schedule: ConnectorSchedule,
+  now: Date,
+  windowMs: number = DEFAULT_JITTER_WINDOW_MS,
+): Date | null {
   const cron = dailyCron(schedule);
   if (!cron) return null;
   const jitterMs = scheduleJitterMs(schedule.connectorId, windowMs);
@@ -58,7 +65,11 @@ export function nextRunAt(schedule: ConnectorSchedule, now: Date, windowMs: numb
 }
 
 /** The latest automatic run at or before `now` (what the fan-out compares with its mark). Pure. */
-export function latestDueAt(schedule: ConnectorSchedule, now: Date, windowMs: number = DEFAULT_JITTER_WINDOW_MS): Date | null {
+export function latestDueAt(
+  schedule: ConnectorSchedule,
+  now: Date,
+  windowMs: number = DEFAULT_JITTER_WINDOW_MS,
+): Date | null {
   const cron = dailyCron(schedule);
   if (!cron) return null;
   const jitterMs = scheduleJitterMs(schedule.connectorId, windowMs);
