@@ -35,7 +35,7 @@ const BATCH = 5_000;
 
 interface Target {
   readonly label: string;
-  open(): Promise<{ database: Database; dispose(): Promise<void> }>;
+  open(): Promise<{ database: Database; dispose: () => Promise<void> }>;
 }
 
 const sqliteTarget: Target = {
