@@ -22,6 +22,8 @@ export interface WorkspaceMappingListOptions {
   readonly order: 'asc' | 'desc';
   readonly limit: number;
   readonly offset: number;
+  /** Only this workspace (to return one row after a change). */
+  readonly workspaceId?: string;
 }
 
 export interface WorkspaceMappingListItem {
@@ -63,6 +65,7 @@ export async function listWorkspaceMappings(
     )
     .where('w.parent_id', '=', channelId)
     .where('w.kind', '=', 'child');
+  if (options.workspaceId !== undefined) base = base.where('w.id', '=', options.workspaceId);
   switch (options.filter) {
     case 'all':
       break;

@@ -132,17 +132,16 @@ async function workspaceItem(
   connectorId: string,
   channelId: string,
   workspaceId: string,
-  workspaceName: string,
 ): Promise<WorkspaceMappingItem> {
   const page = await listWorkspaceMappingRows(ctx.database.db, connectorId, channelId, {
     filter: 'all',
-    q: workspaceName,
     sort: 'workspace',
     order: 'asc',
-    limit: 500,
+    limit: 1,
     offset: 0,
+    workspaceId,
   });
-  const row = page.items.find((i) => i.workspaceId === workspaceId);
+  const row = page.items[0];
   if (!row) throw new AppError('not_found', 'No such workspace in this channel.');
   return toItem(row);
 }
@@ -267,7 +266,7 @@ export async function mapWorkspace(
     throw error;
   }
   if (changed) await checkAfterChange(ctx, connectorId, [companyId]);
-  return workspaceItem(ctx, connectorId, channelId, workspaceId, workspace.name);
+  return workspaceItem(ctx, connectorId, channelId, workspaceId);
 }
 
 /** The contract check that follows a mapping change; a PSA failure never undoes the change. */
@@ -381,7 +380,7 @@ export async function pinContract(
     });
   });
   await checkAfterChange(ctx, connectorId, [existing.psa_company_id]);
-  return workspaceItem(ctx, connectorId, channelId, workspaceId, workspace.name);
+  return workspaceItem(ctx, connectorId, channelId, workspaceId);
 }
 
 /**
