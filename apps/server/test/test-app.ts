@@ -111,6 +111,8 @@ export interface TestAppOptions {
   readonly jobs?: unknown;
   /** Extra routes registered before `ready()` (e.g. a route that throws, for error-handler tests). */
   readonly extraRoutes?: (app: AppInstance) => void;
+  /** Serve a built console from this folder (default: none). */
+  readonly webDistDir?: string;
 }
 
 /** A test AppConfig (mode test, ephemeral key, no console). `loadConfig` parsing is tested separately. */
@@ -191,7 +193,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     jobs: options.jobs,
   };
   const seed = await seedTenants(database.db, clock().toISOString());
-  const app = await buildApp(ctx, { webDistDir: null });
+  const app = await buildApp(ctx, { webDistDir: options.webDistDir ?? null });
   options.extraRoutes?.(app);
   await app.ready();
   const sessions = new Map<TestRole, AuthHeaders>();

@@ -1,4 +1,7 @@
-import type { Me } from '@coro/contracts';
+import type { ErrorEnvelope, Me } from '@coro/contracts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
@@ -19,6 +22,7 @@ describe.skipIf(isDatabaseUnavailable())(`app (${testDialect()})`, () => {
     const metrics = await t.app.inject('/metrics');
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('http_requests_total');
+    expect(metrics.body).toContain('process_cpu_user_seconds_total');
   });
 
   it('logs in and reads me', async () => {
@@ -26,5 +30,65 @@ describe.skipIf(isDatabaseUnavailable())(`app (${testDialect()})`, () => {
     const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers });
     expect(me.statusCode).toBe(200);
     expect(me.json<Me>().user.email).toBe('admin@test.example');
+  });
+
+  it('lists the service catalog from the migration seed', async () => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/catalog/services',
+      headers: await t.login('viewer'),
+    });
+    const items = response.json<{ items: { key: string; kind: string; billingBasis: string }[] }>().items;
+    expect(items).toHaveLength(12);
+    expect(items[0]).toStrictEqual({
+      key: 'endpoint_security',
+      name: 'Endpoint Security',
+      kind: 'module',
+      billingBasis: 'devices',
+    });
+    expect(items.filter((s) => s.kind === 'addon').map((s) => s.key)).toStrictEqual([
+      'secure_messages',
+      'inbound_gateway',
+      'wifi_phishing',
+      'secure_web_gateway',
+    ]);
+  });
+});
+
+describe.skipIf(isDatabaseUnavailable())(`app with console and metrics token (${testDialect()})`, () => {
+  let t: TestApp;
+  let dist: string;
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'coro-dist-'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>console</title>');
+    writeFileSync(join(dist, 'app.js'), 'console.log(1)');
+    t = await createTestApp({ webDistDir: dist, config: { metricsToken: 'metrics-token-0123456789' } });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('serves the console with an SPA fallback, but JSON 404 under /api', async () => {
+    const asset = await t.app.inject('/app.js');
+    expect(asset.statusCode).toBe(200);
+    const deepLink = await t.app.inject('/channels/abc/mappings');
+    expect(deepLink.statusCode).toBe(200);
+    expect(deepLink.headers['content-type']).toContain('text/html');
+    expect(deepLink.body).toContain('<title>console</title>');
+    const api = await t.app.inject('/api/nope');
+    expect(api.statusCode).toBe(404);
+    expect(api.json<ErrorEnvelope>().error.code).toBe('not_found');
+  });
+
+  it('requires the metrics token when one is configured', async () => {
+    expect((await t.app.inject('/metrics')).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode,
+    ).toBe(401);
+    expect(
+      (await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-0123456789' } }))
+        .statusCode,
+    ).toBe(200);
   });
 });
