@@ -1,1 +1,196 @@
-export {};
+import { Type, type Static, type TSchema } from 'typebox';
+
+import { Day, Id, Page, pageQueryProperties, Timestamp, type PageOf } from './common.js';
+
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const syncRunModes = ['apply', 'dry-run'] as const;
+export const syncRunTriggers = ['schedule', 'manual', 'cli'] as const;
+export const syncRunStatuses = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
+export type SyncRunStatusName = (typeof syncRunStatuses)[number];
+export const syncLineKinds = ['unchanged', 'adjust', 'held', 'skipped', 'problem'] as const;
+export const syncLineStatuses = [
+  'planned',
+  'applied',
+  'failed',
+  'held',
+  'approved',
+  'stale',
+  'not_applied',
+  'none',
+] as const;
+export const syncProblemCodes = [
+  'unmapped_company',
+  'no_usage',
+  'no_contract',
+  'service_not_on_contract',
+  'ambiguous_contract',
+  'pinned_contract_unusable',
+  'manual_edit_detected',
+  'autotask_error',
+] as const;
+export type SyncProblemCode = (typeof syncProblemCodes)[number];
+export const statusBillingModes = ['bill', 'skip', 'zero'] as const;
+
+export const SyncRunParams = Type.Object({ channelId: Id, connectorId: Id, runId: Id });
+export type SyncRunParams = Static<typeof SyncRunParams>;
+
+export const SyncCounters = Type.Object({
+  lines: Type.Integer(),
+  unchanged: Type.Integer(),
+  adjusted: Type.Integer(),
+  held: Type.Integer(),
+  skipped: Type.Integer(),
+  problems: Type.Integer(),
+  failed: Type.Integer(),
+  unitsAdded: Type.Integer(),
+  unitsRemoved: Type.Integer(),
+  psaReads: Type.Integer(),
+  psaWrites: Type.Integer(),
+});
+export type SyncCounters = Static<typeof SyncCounters>;
+
+export const SyncRun = Type.Object(
+  {
+    id: Id,
+    connectorId: Id,
+    mode: Type.Enum(syncRunModes),
+    trigger: Type.String(),
+    status: Type.Enum(syncRunStatuses),
+    effectiveDate: nullable(Day),
+    timeZone: nullable(Type.String()),
+    phase: nullable(Type.String()),
+    progress: Type.Object({ done: Type.Integer(), total: Type.Integer() }),
+    counters: SyncCounters,
+    error: nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+    requestedBy: nullable(Type.String()),
+    createdAt: Timestamp,
+    startedAt: nullable(Timestamp),
+    finishedAt: nullable(Timestamp),
+  },
+  { $id: 'SyncRun' },
+);
+export type SyncRun = Static<typeof SyncRun>;
+
+export const SyncLine = Type.Object(
+  {
+    id: Id,
+    seq: Type.Integer(),
+    workspaceId: Type.String(),
+    workspaceName: Type.String(),
+    serviceKey: Type.String(),
+    serviceName: Type.String(),
+    companyId: nullable(Type.String()),
+    contractId: nullable(Type.String()),
+    contractName: nullable(Type.String()),
+    kind: Type.Enum(syncLineKinds),
+    problem: nullable(Type.Enum(syncProblemCodes)),
+    holdReason: nullable(Type.String()),
+    skipReason: nullable(Type.String()),
+    currentUnits: nullable(Type.Integer()),
+    targetUnits: nullable(Type.Integer()),
+    delta: nullable(Type.Integer()),
+    lastConfirmedUnits: nullable(Type.Integer()),
+    effectiveDate: nullable(Day),
+    isDeferred: Type.Boolean(),
+    status: Type.Enum(syncLineStatuses),
+    message: Type.String(),
+    advice: nullable(Type.String()),
+    detail: nullable(Type.String()),
+    approvedBy: nullable(Type.String()),
+    approvedAt: nullable(Timestamp),
+  },
+  { $id: 'SyncLine' },
+);
+export type SyncLine = Static<typeof SyncLine>;
+
+export const SyncRunPage = Page(SyncRun);
+export type SyncRunPage = PageOf<SyncRun>;
+
+export const SyncRunsQuery = Type.Object(pageQueryProperties);
+export type SyncRunsQuery = Static<typeof SyncRunsQuery>;
+
+export const SyncLinesQuery = Type.Object({
+  ...pageQueryProperties,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
+  kind: Type.Optional(Type.Enum(syncLineKinds)),
+  status: Type.Optional(Type.Enum(syncLineStatuses)),
+});
+export type SyncLinesQuery = Static<typeof SyncLinesQuery>;
+
+/** A run with (a page of) its lines. */
+export const SyncRunDetail = Type.Object({ run: SyncRun, lines: Page(SyncLine) });
+export type SyncRunDetail = Static<typeof SyncRunDetail>;
+
+/** POST …/sync/runs: answered at once; follow the run through GET or the events stream. */
+export const SyncRunStarted = Type.Object({ runId: nullable(Id), isExisting: Type.Boolean() });
+export type SyncRunStarted = Static<typeof SyncRunStarted>;
+
+export const ApproveLinesBody = Type.Object(
+  { lineIds: Type.Array(Id, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+export type ApproveLinesBody = Static<typeof ApproveLinesBody>;
+
+export const ApproveLinesResult = Type.Object({
+  runId: Id,
+  results: Type.Array(
+    Type.Object({
+      lineId: Type.String(),
+      status: Type.Enum(['applied', 'failed', 'stale', 'not_held'] as const),
+      message: Type.String(),
+    }),
+  ),
+});
+export type ApproveLinesResult = Static<typeof ApproveLinesResult>;
+
+const Limit = nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }));
+
+export const BillingPolicyBody = Type.Object(
+  {
+    statusBilling: Type.Object(
+      {
+        Subscription: Type.Enum(statusBillingModes),
+        Trial: Type.Enum(statusBillingModes),
+        New: Type.Enum(statusBillingModes),
+        Inactive: Type.Enum(statusBillingModes),
+      },
+      { additionalProperties: false },
+    ),
+    onUnmap: Type.Enum(['leave', 'zero'] as const),
+    allowCreateContractService: Type.Boolean(),
+    onManualEdit: Type.Enum(['hold', 'overwrite'] as const),
+    guardrails: Type.Object(
+      { maxUnitChange: Limit, maxPercentChange: Limit },
+      { additionalProperties: false },
+    ),
+    /** IANA zone: whose calendar day is the adjustments' effective date. */
+    timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+  },
+  { additionalProperties: false },
+);
+export type BillingPolicyBody = Static<typeof BillingPolicyBody>;
+
+export const SyncSettingsBody = Type.Object(
+  {
+    policy: BillingPolicyBody,
+    isScheduleEnabled: Type.Boolean(),
+    /** HH:MM in the policy's time zone. */
+    scheduleTime: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
+  },
+  { additionalProperties: false },
+);
+export type SyncSettingsBody = Static<typeof SyncSettingsBody>;
+
+export const SyncSettings = Type.Object(
+  {
+    connectorId: Id,
+    policy: BillingPolicyBody,
+    isScheduleEnabled: Type.Boolean(),
+    scheduleTime: Type.String(),
+    updatedAt: nullable(Timestamp),
+    updatedBy: nullable(Type.String()),
+  },
+  { $id: 'SyncSettings' },
+);
+export type SyncSettings = Static<typeof SyncSettings>;

@@ -242,8 +242,16 @@ export function planSync(input: PlanInput): PlannedLine[] {
       lastConfirmedUnits: lastConfirmed,
       isUnmapped,
     };
-    if (current === target)
-      return { ...common, kind: 'unchanged', message: `${message} Autotask already holds ${target}.` };
+    if (current === target) {
+      // The date the units were compared on: today, or the later date an earlier adjustment took.
+      const asOf = isDeferred ? appliedDate : effectiveDate;
+      return {
+        ...common,
+        kind: 'unchanged',
+        effectiveDate: asOf,
+        message: `${message} Autotask already holds ${target} on ${asOf}.`,
+      };
+    }
     const dated = { effectiveDate: date, isDeferred };
     const deferredNote = isDeferred
       ? ` Today's adjustment for this service already exists, so this one takes effect on ${date}.`

@@ -126,7 +126,7 @@ const cases: [string, Scenario, Expect][] = [
   [
     'counts already in Autotask',
     { usage: { devices: 10, users: 1 } },
-    { kind: 'unchanged', delta: 0, effectiveDate: null },
+    { kind: 'unchanged', delta: 0, effectiveDate: day },
   ],
   ['increase', { current: 10 }, { kind: 'adjust', delta: 2 }],
   [

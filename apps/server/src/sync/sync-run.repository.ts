@@ -147,6 +147,35 @@ export function createSyncRunRepository(db: Kysely<DB>) {
           updated_at: run.now,
           started_at: run.status === 'running' ? run.now : null,
         })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({ status: run.status, started_at: run.now, updated_at: run.now }),
+        )
+        .execute();
+    },
+
+    /** A run row announced before its worker starts (idempotent: the worker may have begun). */
+    async createQueued(run: {
+      id: string;
+      connectorId: string;
+      mode: string;
+      trigger: string;
+      requestedBy: string | null;
+      now: string;
+    }): Promise<void> {
+      await db
+        .insertInto('sync_runs')
+        .values({
+          id: run.id,
+          connector_id: run.connectorId,
+          mode: run.mode,
+          trigger: run.trigger,
+          status: 'queued',
+          requested_by: run.requestedBy,
+          created_at: run.now,
+          updated_at: run.now,
+          started_at: null,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     },
 

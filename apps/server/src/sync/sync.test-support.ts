@@ -14,7 +14,7 @@ import { localDay } from '../domain/billing-policy.js';
 import { createAutotaskProvider, type AutotaskProvider } from '../integrations/autotask/index.js';
 import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
-import { createTestApp, createTestClock, type TestApp, type TestClock } from '../../test/test-app.js';
+import { createTestApp, type TestApp, type TestClock } from '../../test/test-app.js';
 import { runSync, type RunSyncOptions, type SyncRunSummary } from './index.js';
 import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
 import { createSyncSettingsRepository } from './sync-settings.repository.js';
@@ -45,6 +45,22 @@ export const demoServices: readonly (readonly [string, string, 'devices' | 'user
   ['edr', 'Coro EDR', 'devices'],
   ['email_security', 'Coro Email Security', 'users'],
 ];
+
+/**
+ * A clock that runs with real time plus a settable offset: leases written by a worker process
+ * (which uses real time) must expire for the test's in-process runs too.
+ */
+export function movingClock(): TestClock {
+  let offsetMs = 0;
+  const clock = (() => new Date(Date.now() + offsetMs)) as TestClock;
+  clock.set = (date) => {
+    offsetMs = new Date(date).getTime() - Date.now();
+  };
+  clock.advance = (ms) => {
+    offsetMs += ms;
+  };
+  return clock;
+}
 
 export const fastRetries = { backoffBaseMs: 5, backoffMaxMs: 40, maxRetryAfterMs: 200 } as const;
 
@@ -82,7 +98,7 @@ export async function createSyncHarness(
 ): Promise<SyncHarness> {
   const sb = await startSandbox({ seed: (options.seed ?? 'demo') as 'demo', tenantTimeZone: tenantZone });
   const provider = createAutotaskProvider({ discoveryBaseUrl: `${sb.url}/ATServicesRest/`, ...fastRetries });
-  const clock = createTestClock(new Date());
+  const clock = movingClock();
   const t = await createTestApp({ psaProviders: { autotask: provider }, clock });
   const now = clock().toISOString();
   const channel = await insertWorkspace(

@@ -5,6 +5,7 @@ import { connectorRoutes } from './connectors.routes.js';
 import { lookupRoutes } from './lookups.routes.js';
 import { mappingRoutes } from './mappings.routes.js';
 import type { RoutePlugin } from './route-plugin.js';
+import { syncRoutes } from './sync.routes.js';
 import { usageRoutes } from './usage.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
 
@@ -18,4 +19,5 @@ export const routePlugins: readonly RoutePlugin[] = [
   connectorRoutes,
   lookupRoutes,
   mappingRoutes,
+  syncRoutes,
 ];

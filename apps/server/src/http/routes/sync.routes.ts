@@ -1,0 +1,422 @@
+import {
+  ApproveLinesBody,
+  ApproveLinesResult,
+  ConnectorParams,
+  errorResponses,
+  SyncLinesQuery,
+  SyncRunDetail,
+  SyncRunPage,
+  SyncRunParams,
+  SyncRunsQuery,
+  SyncRunStarted,
+  SyncSettings,
+  SyncSettingsBody,
+  type SyncLine,
+  type SyncRun,
+} from '@coro/contracts';
+
+import { actorOf } from '../../auth/principal.js';
+import { recordAudit } from '../../audit/audit.repository.js';
+import { requireConnector } from '../../connectors/connector.service.js';
+import { newId } from '../../db/ids.js';
+import { isValidTimeZone } from '../../domain/billing-policy.js';
+import type { AppJobQueue } from '../../jobs/job-handlers.js';
+import { requestSyncNow } from '../../jobs/sync-now.js';
+import {
+  approveHeldLines,
+  createSyncRunRepository,
+  createSyncSettingsRepository,
+  runSync,
+  syncProgressHub,
+  type SyncProgressEvent,
+} from '../../sync/index.js';
+import type { SyncLineRow, SyncRunRow } from '../../sync/sync-run.repository.js';
+import { Type } from 'typebox';
+
+import type { AppContext } from '../app-context.js';
+import { AppError } from '../app-error.js';
+import type { RoutePlugin } from './route-plugin.js';
+
+const tags = ['sync'];
+const base = '/api/workspaces/:channelId/connectors/:connectorId/sync';
+
+export function toSyncRun(row: SyncRunRow): SyncRun {
+  return {
+    id: row.id,
+    connectorId: row.connector_id,
+    mode: row.mode === 'dry-run' ? 'dry-run' : 'apply',
+    trigger: row.trigger,
+    status: row.status as SyncRun['status'],
+    effectiveDate: row.effective_date,
+    timeZone: row.time_zone,
+    phase: row.phase,
+    progress: { done: row.progress_done, total: row.progress_total },
+    counters: {
+      lines: row.lines_total,
+      unchanged: row.unchanged,
+      adjusted: row.adjusted,
+      held: row.held,
+      skipped: row.skipped,
+      problems: row.problems,
+      failed: row.failed,
+      unitsAdded: row.units_added,
+      unitsRemoved: row.units_removed,
+      psaReads: row.psa_reads,
+      psaWrites: row.psa_writes,
+    },
+    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
+    requestedBy: row.requested_by,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export function toSyncLine(row: SyncLineRow): SyncLine {
+  return {
+    id: row.id,
+    seq: row.seq,
+    workspaceId: row.workspace_id,
+    workspaceName: row.workspace_name,
+    serviceKey: row.service_key,
+    serviceName: row.service_name,
+    companyId: row.company_id,
+    contractId: row.contract_id,
+    contractName: row.contract_name,
+    kind: row.kind as SyncLine['kind'],
+    problem: row.problem as SyncLine['problem'],
+    holdReason: row.hold_reason,
+    skipReason: row.skip_reason,
+    currentUnits: row.current_units,
+    targetUnits: row.target_units,
+    delta: row.delta,
+    lastConfirmedUnits: row.last_confirmed_units,
+    effectiveDate: row.effective_date,
+    isDeferred: row.is_deferred === 1,
+    status: row.status as SyncLine['status'],
+    message: row.message,
+    advice: row.advice,
+    detail: row.detail,
+    approvedBy: row.approved_by,
+    approvedAt: row.approved_at,
+  };
+}
+
+const csvCell = (value: unknown): string => {
+  const text =
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'number'
+        ? String(value)
+        : (value as string);
+  // Leading =+-@ would run as a formula in a spreadsheet.
+  const safe = /^[=+\-@]/.test(text) && !/^-?\d+$/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+export const syncCsvColumns = [
+  'workspace',
+  'service',
+  'company_id',
+  'contract',
+  'kind',
+  'problem',
+  'current',
+  'target',
+  'delta',
+  'effective_date',
+  'status',
+  'message',
+  'advice',
+] as const;
+
+export function syncLinesCsv(lines: readonly SyncLineRow[]): string {
+  const rows = lines.map((l) =>
+    [
+      l.workspace_name,
+      l.service_name,
+      l.company_id,
+      l.contract_name ?? l.contract_id,
+      l.kind,
+      l.problem,
+      l.current_units,
+      l.target_units,
+      l.delta,
+      l.effective_date,
+      l.status,
+      l.message,
+      l.advice,
+    ]
+      .map(csvCell)
+      .join(','),
+  );
+  return [syncCsvColumns.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+async function requireRun(ctx: AppContext, connectorId: string, runId: string): Promise<SyncRunRow> {
+  const run = await createSyncRunRepository(ctx.database.db).get(runId);
+  if (!run || run.connector_id !== connectorId) throw new AppError('not_found', 'No such sync run.');
+  return run;
+}
+
+/** Sync of one connector: settings, preview, run now, history, live progress, approvals, export. */
+export const syncRoutes: RoutePlugin = (app, ctx) => {
+  const settings = createSyncSettingsRepository(ctx.database.db);
+  const runs = createSyncRunRepository(ctx.database.db);
+
+  app.get(
+    `${base}/settings`,
+    { schema: { tags, params: ConnectorParams, response: { 200: SyncSettings, ...errorResponses } } },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      return settings.get(request.params.connectorId);
+    },
+  );
+
+  app.put(
+    `${base}/settings`,
+    {
+      schema: {
+        tags,
+        params: ConnectorParams,
+        body: SyncSettingsBody,
+        response: { 200: SyncSettings, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'write');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      if (!isValidTimeZone(request.body.policy.timeZone)) {
+        throw new AppError('validation_failed', `Unknown time zone "${request.body.policy.timeZone}".`);
+      }
+      const actor = actorOf(request.principal);
+      const now = ctx.clock().toISOString();
+      const before = await settings.get(request.params.connectorId);
+      const after = await settings.put(request.params.connectorId, request.body, actor.label, now);
+      await recordAudit(ctx.database.db, {
+        actor,
+        workspaceId: request.params.channelId,
+        action: 'sync.settings_updated',
+        entity: 'connector',
+        entityId: request.params.connectorId,
+        before: {
+          policy: before.policy,
+          isScheduleEnabled: before.isScheduleEnabled,
+          scheduleTime: before.scheduleTime,
+        },
+        after: request.body,
+        at: now,
+      });
+      return after;
+    },
+  );
+
+  app.post(
+    `${base}/preview`,
+    { schema: { tags, params: ConnectorParams, response: { 200: SyncRunDetail, ...errorResponses } } },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'write');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      const summary = await runSync(ctx, {
+        connectorId: request.params.connectorId,
+        mode: 'dry-run',
+        trigger: 'manual',
+        requestedBy: actorOf(request.principal).label,
+      });
+      const run = await requireRun(ctx, request.params.connectorId, summary.runId);
+      const lines = await runs.lines(run.id, { limit: 5000, offset: 0 });
+      const total = await runs.countLines(run.id);
+      return { run: toSyncRun(run), lines: { items: lines.map(toSyncLine), total, limit: 5000, offset: 0 } };
+    },
+  );
+
+  app.post(
+    `${base}/runs`,
+    { schema: { tags, params: ConnectorParams, response: { 202: SyncRunStarted, ...errorResponses } } },
+    async (request, reply) => {
+      await request.requireChannel(request.params.channelId, 'write');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      const connectorId = request.params.connectorId;
+      const requestedBy = actorOf(request.principal).label;
+      const queue = ctx.jobs as AppJobQueue | undefined;
+      if (queue) {
+        const started = await requestSyncNow(ctx.database.db, queue, connectorId);
+        if (!started.isExisting && started.runId) {
+          await runs.createQueued({
+            id: started.runId,
+            connectorId,
+            mode: 'apply',
+            trigger: 'manual',
+            requestedBy,
+            now: ctx.clock().toISOString(),
+          });
+        }
+        return reply.status(202).send({ runId: started.runId, isExisting: started.isExisting });
+      }
+      // No queue (tests, single-shot tools): run in this process; the run row is the handle.
+      const runId = newId();
+      await runs.createQueued({
+        id: runId,
+        connectorId,
+        mode: 'apply',
+        trigger: 'manual',
+        requestedBy,
+        now: ctx.clock().toISOString(),
+      });
+      void runSync(ctx, { connectorId, mode: 'apply', trigger: 'manual', runId, requestedBy }).catch(
+        (error: unknown) => {
+          ctx.logger.error({ err: error, runId }, 'background sync failed');
+        },
+      );
+      return reply.status(202).send({ runId, isExisting: false });
+    },
+  );
+
+  app.get(
+    `${base}/runs`,
+    {
+      schema: {
+        tags,
+        params: ConnectorParams,
+        querystring: SyncRunsQuery,
+        response: { 200: SyncRunPage, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      const limit = request.query.limit ?? 50;
+      const offset = request.query.offset ?? 0;
+      const page = await runs.list(request.params.connectorId, limit, offset);
+      return { items: page.items.map(toSyncRun), total: page.total, limit, offset };
+    },
+  );
+
+  app.get(
+    `${base}/runs/:runId`,
+    {
+      schema: {
+        tags,
+        params: SyncRunParams,
+        querystring: SyncLinesQuery,
+        response: { 200: SyncRunDetail, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      const run = await requireRun(ctx, request.params.connectorId, request.params.runId);
+      const limit = request.query.limit ?? 500;
+      const offset = request.query.offset ?? 0;
+      const filter = {
+        ...(request.query.kind ? { kind: request.query.kind } : {}),
+        ...(request.query.status ? { status: request.query.status } : {}),
+      };
+      const lines = await runs.lines(run.id, { ...filter, limit, offset });
+      const total = await runs.countLines(run.id, filter);
+      return { run: toSyncRun(run), lines: { items: lines.map(toSyncLine), total, limit, offset } };
+    },
+  );
+
+  app.get(
+    `${base}/runs/:runId/export.csv`,
+    { schema: { tags, params: SyncRunParams, response: { 200: Type.String(), ...errorResponses } } },
+    async (request, reply) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      const run = await requireRun(ctx, request.params.connectorId, request.params.runId);
+      const csv = syncLinesCsv(await runs.lines(run.id));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="sync-${run.effective_date ?? 'run'}-${run.id}.csv"`,
+        )
+        .send(csv);
+    },
+  );
+
+  app.post(
+    `${base}/runs/:runId/approve`,
+    {
+      schema: {
+        tags,
+        params: SyncRunParams,
+        body: ApproveLinesBody,
+        response: { 200: ApproveLinesResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'write');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      await requireRun(ctx, request.params.connectorId, request.params.runId);
+      return approveHeldLines(ctx, request.params.runId, request.body.lineIds, actorOf(request.principal));
+    },
+  );
+
+  // Server-sent events: `progress` while the run works, one `done` at the end. Events come from
+  // this process's hub; a run executed by another worker process is followed by polling its row.
+  app.get(
+    `${base}/runs/:runId/events`,
+    { schema: { tags, params: SyncRunParams } },
+    async (request, reply) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      const first = await requireRun(ctx, request.params.connectorId, request.params.runId);
+      const runId = first.id;
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      let closed = false;
+      const send = (event: string, data: unknown): void => {
+        if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      const finish = (run: SyncRun): void => {
+        send('done', run);
+        stop();
+        raw.end();
+      };
+      const fromRow = (
+        row: SyncRunRow,
+      ): Omit<SyncProgressEvent, 'counters'> & { counters: SyncRun['counters'] } => ({
+        runId: row.id,
+        connectorId: row.connector_id,
+        phase: (row.phase ?? 'starting') as SyncProgressEvent['phase'],
+        done: row.progress_done,
+        total: row.progress_total,
+        counters: toSyncRun(row).counters,
+        status: row.status,
+      });
+      const isFinal = (status: string): boolean =>
+        status === 'succeeded' || status === 'partial' || status === 'failed';
+      const unsubscribe = syncProgressHub.subscribe(runId, (event) => {
+        send('progress', event);
+        if (event.phase === 'finished' && event.status) {
+          void runs.get(runId).then((row) => row && finish(toSyncRun(row)));
+        }
+      });
+      const poll = setInterval(() => {
+        void runs.get(runId).then((row) => {
+          if (!row) return;
+          if (isFinal(row.status)) finish(toSyncRun(row));
+          else if (!syncProgressHub.last(runId)) send('progress', fromRow(row));
+        });
+      }, 1_000);
+      const stop = (): void => {
+        if (closed) return;
+        closed = true;
+        unsubscribe();
+        clearInterval(poll);
+      };
+      request.raw.on('close', stop);
+      if (isFinal(first.status)) finish(toSyncRun(first));
+      else send('progress', syncProgressHub.last(runId) ?? fromRow(first));
+    },
+  );
+};

@@ -1,0 +1,150 @@
+/**
+ * Crash test: a worker running the sync is SIGKILLed at random moments, many times; each time a
+ * new run must bring every contract service to its target with no adjustment sent twice.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
+import { createLedgerRepository } from './ledger.repository.js';
+import { createSyncHarness, demoCounts, demoWorkspaces, type SyncHarness } from './sync.test-support.js';
+
+const childSource = fileURLToPath(new URL('./sync-crash.child.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/**
+ * The worker is bundled once (esbuild, already installed for tsx) so that each of the many spawns
+ * starts in a fraction of a second; `--import tsx` on the source is the fallback.
+ */
+async function workerCommand(): Promise<string[]> {
+  try {
+    const { build } = await import('esbuild');
+    const outfile = join(repoRoot, 'node_modules', '.cache', 'coro-sync-crash', `child-${process.pid}.mjs`);
+    await build({
+      entryPoints: [childSource],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outfile,
+      logLevel: 'error',
+    });
+    return [outfile];
+  } catch {
+    return ['--import', 'tsx', childSource];
+  }
+}
+const day = 86_400_000;
+const leaseMs = 300;
+// Each round spawns a worker (tsx start-up dominates); CRASH_ROUNDS=50 for a soak run.
+const rounds = Number(process.env.CRASH_ROUNDS ?? 6);
+
+/** A deterministic PRNG so a failure can be replayed (the seed is printed). */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`, () => {
+  let h: SyncHarness;
+  let command: string[];
+  beforeAll(async () => {
+    command = await workerCommand();
+    h = await createSyncHarness();
+    h.sb.admin.setLatency(15);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it(
+    `converges after ${rounds} workers were killed at random points, with no duplicate adjustment`,
+    { timeout: 120_000 },
+    async () => {
+      const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
+      const random = prng(seed);
+      let killedMidWrites = 0;
+      for (let round = 1; round <= rounds; round++) {
+        // Half the rounds stay on the same day (deferred dates), half move to a new day.
+        if (round % 2 === 0) h.clock.advance(day);
+        for (const [i, [name]] of demoWorkspaces.entries()) {
+          await h.setUsage(
+            name,
+            demoCounts(10 + Math.floor(random() * 40) + i, 5 + Math.floor(random() * 30)),
+          );
+        }
+        if (round % 3 === 0)
+          h.sb.admin.setFaults([
+            { entity: 'ContractServiceAdjustments', kind: 'commit-then-drop', rate: 0.3, count: 4 },
+          ]);
+        const killAfterWrites = Math.floor(random() * 12);
+        const t0 = Date.now();
+        const result = await new Promise<{ writes: number; finished: boolean }>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [
+              ...command,
+              JSON.stringify({
+                database: h.t.database.location,
+                discoveryBaseUrl: `${h.sb.url}/ATServicesRest/`,
+                credentials: h.sb.apiUser,
+                connectorId: h.connectorId,
+                clockOffsetMs: h.clock().getTime() - Date.now(),
+                leaseMs,
+              }),
+            ],
+            { stdio: ['ignore', 'pipe', 'pipe'] },
+          );
+          let writes = 0;
+          let finished = false;
+          let stderr = '';
+          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          child.stdout.on('data', (d: Buffer) => {
+            for (const line of d.toString().split('\n')) {
+              if (line.startsWith('write ')) writes = Number(line.slice(6));
+              if (line.startsWith('finished')) finished = true;
+              if (line.startsWith('write ') && writes >= killAfterWrites) child.kill('SIGKILL');
+            }
+          });
+          child.on('error', reject);
+          child.on('exit', (code, signal) => {
+            if (signal !== 'SIGKILL' && code !== 0) reject(new Error(`child exited ${code}: ${stderr}`));
+            else resolve({ writes, finished });
+          });
+        });
+        h.sb.admin.clearFaults();
+        const t1 = Date.now();
+        if (!result.finished && result.writes > 0) killedMidWrites++;
+
+        const recovery = await h.run({
+          tuning: { leaseMs, writeRetry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50 } },
+        });
+        expect(
+          { status: recovery.status, error: recovery.errorMessage },
+          `seed ${seed} round ${round}`,
+        ).toStrictEqual({ status: 'succeeded', error: null });
+        await h.expectConverged(recovery.runId);
+        expect(h.duplicates(), `seed ${seed} round ${round}`).toStrictEqual([]);
+        expect(await createLedgerRepository(h.t.db).pending(h.connectorId)).toStrictEqual([]);
+        const t2 = Date.now();
+        const again = await h.run({ tuning: { leaseMs } });
+        if (process.env.CRASH_DEBUG)
+          console.log({ round, child: t1 - t0, recovery: t2 - t1, again: Date.now() - t2, ...result });
+        expect(
+          again.counters.psa_writes,
+          `seed ${seed} round ${round}: a second run after recovery writes nothing`,
+        ).toBe(0);
+      }
+      expect(killedMidWrites, `seed ${seed}`).toBeGreaterThanOrEqual(rounds / 2);
+    },
+  );
+});
