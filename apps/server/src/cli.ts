@@ -13,6 +13,7 @@ import { seedDemo } from './demo/demo-seed.js';
 import { AppError } from './http/app-error.js';
 import { JobsUnsupportedError } from './jobs/index.js';
 import { openDatabase, startServer, startWorker } from './main.js';
+import { syncCommand } from './sync/sync.cli.js';
 import { parseUsageFile } from './usage/usage-file.js';
 import { ingestUsage, validateUsage } from './usage/usage.repository.js';
 import { insertWorkspace } from './workspaces/workspace.repository.js';
@@ -238,6 +239,19 @@ program
     } finally {
       await database.close();
     }
+  });
+
+// ── sync (owner: sync engineer) ──
+program
+  .command('sync')
+  .description('Sync one connector now: prints the plan (current → new, delta per line) and a progress bar')
+  .requiredOption('--connector <id>', 'connector id')
+  .option('--dry-run', 'plan only: nothing is written to Autotask')
+  .action(async (options) => {
+    process.exitCode = await syncCommand(config(), {
+      connectorId: options.connector,
+      isDryRun: options.dryRun === true,
+    });
   });
 
 class CliError extends Error {}

@@ -1,0 +1,59 @@
+/**
+ * `coro-psa sync --connector <id> [--dry-run]`: runs one sync in this process, draws a progress
+ * bar on stderr and prints the plan (current → new, delta per line) on stdout.
+ */
+import type { AppConfig } from '../config/config.js';
+import { createAppContext, openDatabase, shouldAutoMigrate } from '../main.js';
+import { runSync, renderProgressBar } from './index.js';
+import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
+
+const pad = (text: string, width: number): string =>
+  text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+
+export function formatPlanTable(lines: readonly SyncLineRow[]): string {
+  const header = `${pad('Workspace', 28)} ${pad('Service', 22)} ${pad('Result', 24)} ${'Current'.padStart(7)} → ${'New'.padEnd(7)} ${'Delta'.padStart(6)}  ${pad('Date', 10)}  Note`;
+  const rows = lines.map((l) => {
+    const result = l.problem ?? (l.kind === 'adjust' || l.kind === 'held' ? `${l.kind}:${l.status}` : l.kind);
+    const delta = l.delta === null || l.delta === 0 ? '' : l.delta > 0 ? `+${l.delta}` : String(l.delta);
+    return `${pad(l.workspace_name, 28)} ${pad(l.service_name, 22)} ${pad(result, 24)} ${String(l.current_units ?? '').padStart(7)} → ${String(l.target_units ?? '').padEnd(7)} ${delta.padStart(6)}  ${pad(l.effective_date ?? '', 10)}  ${l.detail ?? l.message}`;
+  });
+  return [header, '-'.repeat(header.length), ...rows].join('\n');
+}
+
+export async function syncCommand(
+  config: AppConfig,
+  options: { connectorId: string; isDryRun: boolean },
+): Promise<number> {
+  const database = await openDatabase(config, { migrate: shouldAutoMigrate(config) });
+  const ctx = createAppContext(config, database);
+  const isTty = process.stderr.isTTY;
+  let lastLine = '';
+  try {
+    const summary = await runSync(ctx, {
+      connectorId: options.connectorId,
+      mode: options.isDryRun ? 'dry-run' : 'apply',
+      trigger: 'cli',
+      requestedBy: 'cli',
+      onProgress: (event) => {
+        const line = `${renderProgressBar(event.done, event.total)}  ${event.phase}  reads ${event.counters.psaReads} writes ${event.counters.psaWrites}`;
+        if (line === lastLine) return;
+        lastLine = line;
+        process.stderr.write(isTty ? `\r${line}` : `${line}\n`);
+      },
+    });
+    if (isTty) process.stderr.write('\n');
+    const lines = await createSyncRunRepository(ctx.database.db).lines(summary.runId);
+    console.log(formatPlanTable(lines));
+    const c = summary.counters;
+    console.log(
+      `\n${options.isDryRun ? 'Dry run (nothing written)' : 'Sync'} ${summary.status} for ${summary.effectiveDate ?? '?'}: ` +
+        `${c.lines_total} lines, ${c.adjusted} ${options.isDryRun ? 'to adjust' : 'adjusted'} (+${c.units_added}/-${c.units_removed} units), ` +
+        `${c.unchanged} unchanged, ${c.held} held, ${c.skipped} skipped, ${c.problems} problems, ${c.failed} failed; ` +
+        `Autotask calls: ${c.psa_reads} reads, ${c.psa_writes} writes. Run ${summary.runId}.`,
+    );
+    if (summary.errorMessage) console.error(`coro-psa: ${summary.errorMessage}`);
+    return summary.status === 'failed' ? 1 : 0;
+  } finally {
+    await ctx.close();
+  }
+}
