@@ -169,6 +169,8 @@ describe.skipIf(isDatabaseUnavailable())(
         payload: {},
       });
       expect(incremental.json().companies.mode).toBe('incremental');
+      // Nothing changed in Autotask since the full refresh's watermark.
+      expect(incremental.json().companies.upserted).toBe(0);
       expect(incremental.json().companies.total).toBe(full.json().companies.total);
       const connector = (
         await call('viewer', {
