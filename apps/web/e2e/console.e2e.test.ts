@@ -14,7 +14,15 @@ import { startSandbox, type Sandbox } from 'autotask-sandbox';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { ChannelUsage, Connector, ServiceMappingList, WorkspaceMappingPage } from '@coro/contracts';
+import type {
+  ChannelUsage,
+  Connector,
+  ServiceMappingList,
+  SyncRun,
+  SyncRunDetail,
+  SyncRunPage,
+  WorkspaceMappingPage,
+} from '@coro/contracts';
 
 const chromiumPath = '/usr/bin/chromium';
 const hasChromium = existsSync(chromiumPath);
@@ -222,11 +230,15 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await table.getByRole('button', { name: 'Autotask Company for Evergreen Law Group: Map' }).click();
     const combo = table.getByRole('combobox', { name: 'Autotask Company for Evergreen Law Group' });
     await combo.pressSequentially('evergreen', { delay: 30 });
-    await page.getByRole('option', { name: /Evergreen Law Group LLP/ }).click();
+    const evergreen = page.getByRole('option', { name: /Evergreen Law Group LLP/ });
+    // The server's answer to "evergreen" replaces the first page (44 companies).
+    await expect.poll(() => page.getByRole('option').count()).toBe(1);
+    await page.screenshot({ path: join(shotsDir, '06-company-search-dropdown.png') });
+    await evergreen.click();
     await table
       .getByRole('button', { name: 'Autotask Company for Evergreen Law Group: Evergreen Law Group LLP' })
       .waitFor();
-    await shot('06-workspace-mapping-search');
+    await shot('06-workspace-mapping-picked');
 
     // A fuzzy suggestion confirmed with one click.
     const confirm = table.getByRole('button', {
@@ -304,62 +316,63 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
 
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByRole('progressbar', { name: 'Sync progress' }).waitFor();
+    const runsPath = `/workspaces/${channelId}/connectors/${connectorId}/sync/runs`;
+    let applied: SyncRun | undefined;
     await expect
       .poll(
-        async () =>
-          page
-            .getByRole('table', { name: 'Run history' })
-            .getByText(/Succeeded|Partial|Failed/)
-            .count(),
-        {
-          timeout: 120_000,
-          interval: 500,
+        async () => {
+          applied = (await apiGet<SyncRunPage>(runsPath)).items.find((r) => r.mode === 'apply');
+          return applied?.status;
         },
+        { timeout: 150_000, interval: 500 },
       )
-      .toBeGreaterThanOrEqual(2);
+      .toMatch(/^(succeeded|partial|failed)$/);
+    expect(applied?.status).toBe('succeeded');
+    const history = page.getByRole('table', { name: 'Run history' });
+    await history
+      .getByRole('row')
+      .filter({ hasText: 'Sync' })
+      .getByText('Succeeded')
+      .waitFor({ timeout: 30_000 });
+    await page.getByText(/^Sync of /).waitFor();
     await shot('12-sync-done');
 
-    // Independent check: what the sandbox holds equals what Coro counted.
-    const mappings = await apiGet<WorkspaceMappingPage>(
-      `/workspaces/${channelId}/connectors/${connectorId}/workspace-mappings?filter=mapped&limit=500`,
-    );
+    // Independent check: the units the sandbox now holds are the units Coro counted.
+    const detail = await apiGet<SyncRunDetail>(`${runsPath}/${applied!.id}?limit=5000`);
     const services = await apiGet<ServiceMappingList>(
       `/workspaces/${channelId}/connectors/${connectorId}/service-mappings`,
     );
-    const usage = await apiGet<ChannelUsage>(`/channels/${channelId}/usage`);
-    const runs = await apiGet<{ items: { mode: string; effectiveDate: string | null }[] }>(
-      `/workspaces/${channelId}/connectors/${connectorId}/sync-runs`,
+    const mappings = await apiGet<WorkspaceMappingPage>(
+      `/workspaces/${channelId}/connectors/${connectorId}/workspace-mappings?filter=mapped&limit=500`,
     );
-    const effectiveDate = runs.items.find((r) => r.mode === 'apply')?.effectiveDate;
-    expect(effectiveDate).toBeTruthy();
+    const usage = await apiGet<ChannelUsage>(`/channels/${channelId}/usage`);
+    const psaServiceOf = new Map(services.items.map((s) => [s.serviceKey, s.mapping]));
+    const statusOf = new Map(mappings.items.map((m) => [m.workspaceId, m.workspaceStatus]));
+    expect(detail.lines.items.filter((l) => l.kind === 'held')).toEqual([]);
     let compared = 0;
-    for (const item of mappings.items) {
-      const check = item.mapping?.check;
-      if (item.workspaceStatus !== 'Subscription' || check?.status !== 'ok' || !check.contractId) continue;
-      for (const service of services.items) {
-        if (!service.mapping) continue;
-        const inContract = check.services.find(
-          (s) => s.serviceKey === service.serviceKey && s.status === 'ok',
-        );
-        if (!inContract) continue;
-        const counted = usage.rows.find(
-          (r) => r.workspaceId === item.workspaceId && r.serviceKey === service.serviceKey,
-        );
-        const expected = counted ? counted[service.mapping.billingBasis] : 0;
-        const units = sandbox.admin.unitsOn(
-          Number(check.contractId),
-          Number(service.mapping.psaServiceId),
-          effectiveDate!,
-        );
-        expect({ workspace: item.workspaceName, service: service.serviceName, units }).toEqual({
-          workspace: item.workspaceName,
-          service: service.serviceName,
-          units: expected,
-        });
-        compared += 1;
-      }
+    for (const line of detail.lines.items) {
+      if ((line.kind !== 'adjust' && line.kind !== 'unchanged') || !line.contractId) continue;
+      const mapping = psaServiceOf.get(line.serviceKey);
+      expect(mapping).toBeTruthy();
+      const counted = usage.rows.find(
+        (r) => r.workspaceId === line.workspaceId && r.serviceKey === line.serviceKey,
+      );
+      const coroUnits = counted ? counted[mapping!.billingBasis] : 0;
+      const expected = statusOf.get(line.workspaceId) === 'Subscription' ? coroUnits : 0;
+      const units = sandbox.admin.unitsOn(
+        Number(line.contractId),
+        Number(mapping!.psaServiceId),
+        line.effectiveDate ?? applied!.effectiveDate!,
+      );
+      expect({ workspace: line.workspaceName, service: line.serviceName, units }).toEqual({
+        workspace: line.workspaceName,
+        service: line.serviceName,
+        units: expected,
+      });
+      compared += 1;
     }
-    expect(compared).toBeGreaterThan(50);
+    // 30-odd billable customers × 4 services on their contracts.
+    expect(compared).toBeGreaterThan(100);
   });
 
   it('shows the viewer everything read-only', async () => {

@@ -2,53 +2,46 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 
 import { api } from './client.js';
 import { connectorPath, connectorsKey } from './connectors.api.js';
-import type { SyncLinePage, SyncRun, SyncRunList, SyncSettings, UsageSeries } from './sync-types.js';
+import type {
+  ApproveLinesResult,
+  LineKind,
+  SyncRun,
+  SyncRunDetail,
+  SyncRunPage,
+  SyncRunStarted,
+  SyncSettings,
+  SyncSettingsBody,
+  UsageSeries,
+} from './sync-types.js';
 
+const syncPath = (channelId: string, connectorId: string) => `${connectorPath(channelId, connectorId)}/sync`;
 export const syncRunsKey = (connectorId: string) => ['sync-runs', connectorId] as const;
-const isActive = (run: SyncRun | undefined) => run?.status === 'queued' || run?.status === 'running';
+export const isRunLive = (run: SyncRun | undefined) => run?.status === 'queued' || run?.status === 'running';
 
 export function useSyncRuns(channelId: string, connectorId: string) {
   return useQuery({
-    queryKey: syncRunsKey(connectorId),
+    queryKey: [...syncRunsKey(connectorId), 'list'],
     queryFn: ({ signal }) =>
-      api.get<SyncRunList>(`${connectorPath(channelId, connectorId)}/sync-runs`, { limit: 20 }, signal),
+      api.get<SyncRunPage>(`${syncPath(channelId, connectorId)}/runs`, { limit: 20 }, signal),
     // While a run is in flight, follow it.
-    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? 1000 : false),
+    refetchInterval: (query) => (query.state.data?.items.some(isRunLive) ? 1000 : false),
   });
 }
 
-export function useSyncRun(channelId: string, connectorId: string, runId: string | null) {
-  return useQuery({
-    queryKey: [...syncRunsKey(connectorId), runId],
-    queryFn: ({ signal }) =>
-      api.get<SyncRun>(
-        `${connectorPath(channelId, connectorId)}/sync-runs/${runId ?? ''}`,
-        undefined,
-        signal,
-      ),
-    enabled: runId !== null,
-    refetchInterval: (query) => (isActive(query.state.data) ? 750 : false),
-  });
-}
-
-export function useSyncLines(
+/** One run with a page of its lines; polled while the run works (live progress). */
+export function useSyncRunDetail(
   channelId: string,
   connectorId: string,
   runId: string | null,
-  query: { kind?: string; limit: number; offset: number },
-  isLive: boolean,
+  query: { kind?: LineKind; limit: number; offset: number },
 ) {
   return useQuery({
-    queryKey: [...syncRunsKey(connectorId), runId, 'lines', query],
+    queryKey: [...syncRunsKey(connectorId), 'detail', runId, query],
     queryFn: ({ signal }) =>
-      api.get<SyncLinePage>(
-        `${connectorPath(channelId, connectorId)}/sync-runs/${runId ?? ''}/lines`,
-        { ...query },
-        signal,
-      ),
+      api.get<SyncRunDetail>(`${syncPath(channelId, connectorId)}/runs/${runId ?? ''}`, { ...query }, signal),
     enabled: runId !== null,
     placeholderData: keepPreviousData,
-    refetchInterval: isLive ? 1500 : false,
+    refetchInterval: (q) => (isRunLive(q.state.data?.run) ? 750 : false),
   });
 }
 
@@ -61,12 +54,21 @@ function useInvalidateRuns(channelId: string, connectorId: string) {
     ]);
 }
 
-/** `dry-run` is the preview: the plan is computed and stored, nothing is written to Autotask. */
+/**
+ * `dry-run` is the preview: planned and stored, nothing written to Autotask (answered when done).
+ * `apply` is Sync now: answered at once with the run to follow.
+ */
 export function useStartSync(channelId: string, connectorId: string) {
   const invalidate = useInvalidateRuns(channelId, connectorId);
   return useMutation({
-    mutationFn: (mode: 'apply' | 'dry-run') =>
-      api.post<SyncRun>(`${connectorPath(channelId, connectorId)}/sync-runs`, { mode }),
+    mutationFn: async (mode: 'apply' | 'dry-run'): Promise<string | null> => {
+      if (mode === 'dry-run') {
+        const detail = await api.post<SyncRunDetail>(`${syncPath(channelId, connectorId)}/preview`);
+        return detail.run.id;
+      }
+      const started = await api.post<SyncRunStarted>(`${syncPath(channelId, connectorId)}/runs`);
+      return started.runId;
+    },
     onSuccess: invalidate,
   });
 }
@@ -75,14 +77,14 @@ export function useApproveLines(channelId: string, connectorId: string) {
   const invalidate = useInvalidateRuns(channelId, connectorId);
   return useMutation({
     mutationFn: ({ runId, lineIds }: { runId: string; lineIds: readonly string[] }) =>
-      api.post<unknown>(`${connectorPath(channelId, connectorId)}/sync-runs/${runId}/approve`, { lineIds }),
+      api.post<ApproveLinesResult>(`${syncPath(channelId, connectorId)}/runs/${runId}/approve`, { lineIds }),
     onSuccess: invalidate,
   });
 }
 
 /** A plain link target: the browser downloads it with the session cookie. */
 export function syncRunCsvUrl(channelId: string, connectorId: string, runId: string): string {
-  return `/api${connectorPath(channelId, connectorId)}/sync-runs/${runId}/lines.csv`;
+  return `/api${syncPath(channelId, connectorId)}/runs/${runId}/export.csv`;
 }
 
 export const syncSettingsKey = (connectorId: string) => ['sync-settings', connectorId] as const;
@@ -91,15 +93,15 @@ export function useSyncSettings(channelId: string, connectorId: string) {
   return useQuery({
     queryKey: syncSettingsKey(connectorId),
     queryFn: ({ signal }) =>
-      api.get<SyncSettings>(`${connectorPath(channelId, connectorId)}/sync-settings`, undefined, signal),
+      api.get<SyncSettings>(`${syncPath(channelId, connectorId)}/settings`, undefined, signal),
   });
 }
 
 export function useSaveSyncSettings(channelId: string, connectorId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (settings: Omit<SyncSettings, 'updatedAt' | 'updatedBy'>) =>
-      api.put<SyncSettings>(`${connectorPath(channelId, connectorId)}/sync-settings`, settings),
+    mutationFn: (settings: SyncSettingsBody) =>
+      api.put<SyncSettings>(`${syncPath(channelId, connectorId)}/settings`, settings),
     onSuccess: (saved) => {
       client.setQueryData(syncSettingsKey(connectorId), saved);
       return client.invalidateQueries({ queryKey: connectorsKey(channelId) });

@@ -1,5 +1,7 @@
 import { createTheme } from '@mui/material/styles';
 
+const floatingShadow = '0 12px 32px rgba(15,23,42,0.14), 0 2px 6px rgba(15,23,42,0.08)';
+
 /** One calm, high-contrast admin theme: indigo accents on a light grey canvas, white cards. */
 export const theme = createTheme({
   palette: {
@@ -31,6 +33,15 @@ export const theme = createTheme({
       styleOverrides: { outlined: { borderColor: '#e2e8f0' } },
     },
     MuiCard: { defaultProps: { variant: 'outlined' } },
+    // Flat cards on the page, but anything that floats above it (lists, menus, dialogs) casts a shadow.
+    MuiAutocomplete: {
+      styleOverrides: {
+        paper: { boxShadow: floatingShadow, border: '1px solid #e2e8f0', marginTop: 4 },
+        option: { borderRadius: 6, margin: '0 6px' },
+      },
+    },
+    MuiPopover: { styleOverrides: { paper: { boxShadow: floatingShadow, border: '1px solid #e2e8f0' } } },
+    MuiDialog: { styleOverrides: { paper: { boxShadow: '0 24px 64px rgba(15,23,42,0.24)' } } },
     MuiAppBar: { defaultProps: { elevation: 0 } },
     MuiTableCell: {
       styleOverrides: {

@@ -30,6 +30,7 @@ import { useDebouncedValue } from '../lib/use-debounced-value.js';
 import { AsyncEntityPicker, type PickerOption, type PickerSearch } from './AsyncEntityPicker.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { visuallyHidden } from '../lib/visually-hidden.js';
 
 export const mappingFilters = ['all', 'mapped', 'unmapped', 'problems'] as const;
 export type MappingFilter = (typeof mappingFilters)[number];
@@ -362,10 +363,7 @@ export function MappingTable({
               </TableCell>
               {readOnly ? null : (
                 <TableCell align="right">
-                  <Box
-                    component="span"
-                    sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden' }}
-                  >
+                  <Box component="span" style={visuallyHidden}>
                     Actions
                   </Box>
                 </TableCell>

@@ -1,6 +1,7 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useId } from 'react';
+import { visuallyHidden } from '../lib/visually-hidden.js';
 
 export interface ChartPoint {
   readonly day: string;
@@ -81,10 +82,7 @@ export function UnitsChart({
         )}
         {last ? <circle cx={x(points.length - 1)} cy={y(last.value)} r="4" fill="#4f46e5" /> : null}
       </Box>
-      <Box
-        component="table"
-        sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clipPath: 'inset(50%)' }}
-      >
+      <Box component="table" style={visuallyHidden}>
         <caption>{label}</caption>
         <tbody>
           {points.map((p) => (

@@ -36,6 +36,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatDateTime } from '../../lib/format.js';
 import { AddConnectorDialogs } from './AddConnectorDialogs.js';
 import { AutotaskMark } from './AutotaskMark.js';
+import { visuallyHidden } from '../../lib/visually-hidden.js';
 
 export function mappingLabel(summary: MappingSummary): string {
   return summary.state === 'setup_required' || summary.mapped === 0
@@ -201,7 +202,7 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
             <TableCell>Last sync</TableCell>
             <TableCell>Next sync</TableCell>
             <TableCell align="right">
-              <Box component="span" sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden' }}>
+              <Box component="span" style={visuallyHidden}>
                 Actions
               </Box>
             </TableCell>

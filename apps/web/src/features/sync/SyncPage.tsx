@@ -27,11 +27,11 @@ import { useMemo, useState } from 'react';
 import { useServiceMappings, useWorkspaceMappings } from '../../api/mappings.api.js';
 import type { LineKind, SyncLine, SyncRun } from '../../api/sync-types.js';
 import {
+  isRunLive,
   syncRunCsvUrl,
   useApproveLines,
   useStartSync,
-  useSyncLines,
-  useSyncRun,
+  useSyncRunDetail,
   useSyncRuns,
   useUsageSeries,
 } from '../../api/sync.api.js';
@@ -41,7 +41,8 @@ import { UnitsChart } from '../../components/UnitsChart.js';
 import { formatDate, formatDateTime, formatDelta, plural } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
 
-const isLive = (run: SyncRun | undefined) => run?.status === 'queued' || run?.status === 'running';
+const isLive = isRunLive;
+const linesPageSize = 50;
 
 const runStatusChip: Record<
   SyncRun['status'],
@@ -89,7 +90,8 @@ function lineStatusLabel(line: SyncLine): string {
       return 'Stale';
     case 'not_applied':
       return 'Not applied';
-    default:
+    case 'held':
+    case 'none':
       return lineChip[line.kind].label;
   }
 }
@@ -101,13 +103,23 @@ export function SyncPage() {
   const runs = useSyncRuns(channel.id, connector.id);
   const start = useStartSync(channel.id, connector.id);
   const [selectedRunId, setSelectedRunId] = useState<string | null>(null);
+  const [filter, setFilter] = useState<LineFilter>('all');
+  const [page, setPage] = useState(0);
   const latest = runs.data?.items[0];
   const runId = selectedRunId ?? latest?.id ?? null;
-  const run = useSyncRun(channel.id, connector.id, runId);
-  const current = run.data ?? latest;
+  const detail = useSyncRunDetail(channel.id, connector.id, runId, {
+    kind: filter === 'all' ? undefined : filter,
+    limit: linesPageSize,
+    offset: page * linesPageSize,
+  });
+  const current = detail.data?.run ?? latest;
+  const select = (id: string | null) => {
+    setSelectedRunId(id);
+    setFilter('all');
+    setPage(0);
+  };
 
-  const begin = (mode: 'apply' | 'dry-run') =>
-    start.mutate(mode, { onSuccess: (created) => setSelectedRunId(created.id) });
+  const begin = (mode: 'apply' | 'dry-run') => start.mutate(mode, { onSuccess: (id) => select(id) });
   const isRunning = isLive(current) || start.isPending;
   const isSetup = connector.workspaceMapping.mapped > 0 && connector.serviceMapping.mapped > 0;
 
@@ -155,8 +167,23 @@ export function SyncPage() {
       {start.isError ? <ErrorAlert error={start.error} title="The sync could not start" /> : null}
       {runs.isError ? <ErrorAlert error={runs.error} onRetry={() => void runs.refetch()} /> : null}
       {current ? <RunSummary run={current} /> : null}
-      {current ? <RunLines run={current} /> : null}
-      <RunHistory runs={runs.data?.items ?? []} selectedId={runId} onSelect={setSelectedRunId} />
+      {detail.isError ? <ErrorAlert error={detail.error} /> : null}
+      {current ? (
+        <RunLines
+          run={current}
+          lines={detail.data?.lines.items ?? []}
+          total={detail.data?.lines.total ?? 0}
+          isLoading={detail.isPending}
+          filter={filter}
+          onFilterChange={(value) => {
+            setFilter(value);
+            setPage(0);
+          }}
+          page={page}
+          onPageChange={setPage}
+        />
+      ) : null}
+      <RunHistory runs={runs.data?.items ?? []} selectedId={runId} onSelect={select} />
       <UsagePanel />
     </Stack>
   );
@@ -241,22 +268,30 @@ function RunSummary({ run }: { run: SyncRun }) {
   );
 }
 
-function RunLines({ run }: { run: SyncRun }) {
+function RunLines({
+  run,
+  lines,
+  total,
+  isLoading,
+  filter,
+  onFilterChange,
+  page,
+  onPageChange,
+}: {
+  run: SyncRun;
+  lines: readonly SyncLine[];
+  total: number;
+  isLoading: boolean;
+  filter: LineFilter;
+  onFilterChange: (filter: LineFilter) => void;
+  page: number;
+  onPageChange: (page: number) => void;
+}) {
   const { channel, canEdit } = useChannel();
   const { connector } = useConnectorContext();
-  const [filter, setFilter] = useState<LineFilter>('all');
-  const [page, setPage] = useState(0);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const pageSize = 50;
-  const lines = useSyncLines(
-    channel.id,
-    connector.id,
-    run.id,
-    { kind: filter === 'all' ? undefined : filter, limit: pageSize, offset: page * pageSize },
-    isLive(run),
-  );
   const approve = useApproveLines(channel.id, connector.id);
-  const items = lines.data?.items ?? [];
+  const items = lines;
   const approvable = items.filter((l) => l.kind === 'held' && l.status === 'held');
   const toggle = (id: string) =>
     setSelected((prev) => {
@@ -274,10 +309,7 @@ function RunLines({ run }: { run: SyncRun }) {
       >
         <Tabs
           value={filter}
-          onChange={(_e, value: LineFilter) => {
-            setFilter(value);
-            setPage(0);
-          }}
+          onChange={(_e, value: LineFilter) => onFilterChange(value)}
           aria-label="Filter lines"
           variant="scrollable"
         >
@@ -304,7 +336,6 @@ function RunLines({ run }: { run: SyncRun }) {
       {approve.isError ? (
         <ErrorAlert error={approve.error} title="Approval failed" sx={{ mx: 2, mb: 1 }} />
       ) : null}
-      {lines.isError ? <ErrorAlert error={lines.error} sx={{ m: 2 }} /> : null}
       <TableContainer>
         <Table size="small" aria-label={run.mode === 'dry-run' ? 'Preview' : 'Sync lines'}>
           <TableHead>
@@ -323,7 +354,7 @@ function RunLines({ run }: { run: SyncRun }) {
             {items.length === 0 ? (
               <TableRow>
                 <TableCell colSpan={8} sx={{ py: 4, textAlign: 'center', color: 'text.secondary' }}>
-                  {lines.isPending ? 'Loading…' : 'No lines here.'}
+                  {isLoading ? 'Loading…' : 'No lines here.'}
                 </TableCell>
               </TableRow>
             ) : null}
@@ -396,11 +427,11 @@ function RunLines({ run }: { run: SyncRun }) {
       </TableContainer>
       <TablePagination
         component="div"
-        count={lines.data?.total ?? 0}
+        count={total}
         page={page}
-        rowsPerPage={pageSize}
-        rowsPerPageOptions={[pageSize]}
-        onPageChange={(_e, p) => setPage(p)}
+        rowsPerPage={linesPageSize}
+        rowsPerPageOptions={[linesPageSize]}
+        onPageChange={(_e, p) => onPageChange(p)}
       />
     </Paper>
   );
