@@ -2,7 +2,12 @@ import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { JobCatalog, JobDefinition } from './job-catalog.js';
-import { JobPayloadError, type JobQueue } from './job-queue.port.js';
+import {
+  JobPayloadError,
+  type JobFinishedListener,
+  type JobOutcome,
+  type JobQueue,
+} from './job-queue.port.js';
 
 /**
  * The behaviour every JobQueue adapter must show, run by `job-queue.int.test.ts` against LocalQueue
@@ -52,7 +57,7 @@ export type ContractCatalog = typeof contractCatalog;
 
 export interface QueueHarness {
   /** A fresh queue on an empty job store. */
-  create(): Promise<JobQueue<ContractCatalog>>;
+  create(onJobFinished?: JobFinishedListener): Promise<JobQueue<ContractCatalog>>;
   /** Another instance on the store of the last `create()`: a second worker, or an observer. */
   attach(): Promise<JobQueue<ContractCatalog>>;
   /** Adapter-specific checks that need the store itself (LocalQueue: lease expiry). */
@@ -102,7 +107,8 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
       open.push(queue);
       return queue;
     };
-    const create = async (): Promise<JobQueue<ContractCatalog>> => track(await harness.create());
+    const create = async (onJobFinished?: JobFinishedListener): Promise<JobQueue<ContractCatalog>> =>
+      track(await harness.create(onJobFinished));
     afterEach(async () => {
       await Promise.all(open.splice(0).map((q) => q.stop({ graceful: false, timeoutMs: 1000 })));
     });
@@ -182,7 +188,8 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
     });
 
     it('retries a failing job with backoff and then completes it', async () => {
-      const queue = await create();
+      const outcomes: JobOutcome[] = [];
+      const queue = await create((event) => outcomes.push(event.outcome));
       const attempts: { attempt: number; at: number; isFinalAttempt: boolean }[] = [];
       await queue.work('test.flaky', async (job) => {
         attempts.push({ attempt: job.attempt, at: Date.now(), isFinalAttempt: job.isFinalAttempt });
@@ -206,10 +213,13 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
       expect(second - first).toBeGreaterThanOrEqual(900);
       expect(third - second).toBeGreaterThanOrEqual(1800);
       expect(await queue.getJob(id)).toMatchObject({ state: 'completed', attempts: 3, maxAttempts: 3 });
+      await waitFor(() => outcomes.length === 3, 5000, 'three outcomes');
+      expect(outcomes).toStrictEqual(['retried', 'retried', 'completed']);
     });
 
     it('fails a job for good after its last attempt', async () => {
-      const queue = await create();
+      const outcomes: JobOutcome[] = [];
+      const queue = await create((event) => outcomes.push(event.outcome));
       let calls = 0;
       await queue.work('test.doomed', () => {
         calls += 1;
@@ -222,6 +232,8 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
       expect(job).toMatchObject({ state: 'failed', attempts: 2, maxAttempts: 2 });
       expect(job?.lastError).toContain('doomed boom');
       expect(calls).toBe(2);
+      await waitFor(() => outcomes.length === 2, 5000, 'two outcomes');
+      expect(outcomes).toStrictEqual(['retried', 'failed']);
     });
 
     it('enqueues from a schedule tick (the cron only enqueues)', async () => {

@@ -14,6 +14,7 @@ import {
   waitFor,
   type ContractCatalog,
 } from './job-queue.contract.js';
+import type { JobFinishedListener } from './job-queue.port.js';
 import { LocalQueue } from './local/local-queue.js';
 import { PgBossQueue } from './pgboss/pg-boss-queue.js';
 
@@ -27,7 +28,7 @@ describe.skipIf(isDatabaseUnavailable())(`job queues (${testDialect()})`, () => 
   });
 
   const localQueue = (
-    options: { leaseMs?: number; reapIntervalMs?: number } = {},
+    options: { leaseMs?: number; reapIntervalMs?: number; onJobFinished?: JobFinishedListener } = {},
   ): LocalQueue<ContractCatalog> =>
     new LocalQueue({
       database,
@@ -39,9 +40,9 @@ describe.skipIf(isDatabaseUnavailable())(`job queues (${testDialect()})`, () => 
     });
 
   describeJobQueueContract(`LocalQueue on ${testDialect()}`, {
-    create: async () => {
+    create: async (onJobFinished) => {
       await database.db.deleteFrom('jobs').execute();
-      return localQueue();
+      return localQueue(onJobFinished ? { onJobFinished } : {});
     },
     attach: () => Promise.resolve(localQueue()),
     extra: (track) => {
@@ -110,7 +111,7 @@ describe.skipIf(isDatabaseUnavailable())(`job queues (${testDialect()})`, () => 
   // pg-boss is PostgreSQL-only: the int-sqlite project runs the LocalQueue half alone.
   if (testDialect() === 'postgres') {
     let schema = '';
-    const bossQueue = (): PgBossQueue<ContractCatalog> => {
+    const bossQueue = (onJobFinished?: JobFinishedListener): PgBossQueue<ContractCatalog> => {
       if (database.location.driver !== 'postgres') throw new Error('pg-boss needs PostgreSQL');
       return new PgBossQueue({
         connectionString: database.location.url,
@@ -121,12 +122,13 @@ describe.skipIf(isDatabaseUnavailable())(`job queues (${testDialect()})`, () => 
         cronWorkerIntervalSeconds: 1,
         abortGraceMs: 2000,
         poolSize: 3,
+        ...(onJobFinished ? { onJobFinished } : {}),
       });
     };
     describeJobQueueContract('pg-boss on postgres', {
-      create: () => {
+      create: (onJobFinished) => {
         schema = `pgboss_${randomBytes(4).toString('hex')}`;
-        return Promise.resolve(bossQueue());
+        return Promise.resolve(bossQueue(onJobFinished));
       },
       attach: () => Promise.resolve(bossQueue()),
     });

@@ -113,6 +113,11 @@ export interface JobInfo {
   readonly finishedAt: string | null;
 }
 
+/** Reported by the adapters after each run, for metrics (`jobs_total{job,outcome}`). */
+export const JOB_OUTCOMES = ['completed', 'retried', 'failed'] as const;
+export type JobOutcome = (typeof JOB_OUTCOMES)[number];
+export type JobFinishedListener = (event: { readonly job: string; readonly outcome: JobOutcome }) => void;
+
 /** Thrown by `enqueue` for a payload that fails the catalog schema: a bug at the call site. */
 export class JobPayloadError extends Error {
   constructor(

@@ -1,4 +1,5 @@
 import type { AppContext } from '../http/app-context.js';
+import { jobsTotal } from '../observability/metrics.js';
 import { jobCatalog, type AppJobName } from './job-catalog.js';
 import {
   defaultJobConcurrency,
@@ -6,7 +7,7 @@ import {
   type AppJobQueue,
   type JobConcurrency,
 } from './job-handlers.js';
-import type { StopOptions } from './job-queue.port.js';
+import type { JobFinishedListener, StopOptions } from './job-queue.port.js';
 import { LocalQueue } from './local/local-queue.js';
 import { PgBossQueue } from './pgboss/pg-boss-queue.js';
 
@@ -35,10 +36,17 @@ export interface JobsRuntime {
 /** The adapter for the configured database: pg-boss on PostgreSQL, LocalQueue on SQLite. */
 export function createJobQueue(ctx: AppContext): AppJobQueue {
   const logger = ctx.logger.child({ component: 'jobs' });
+  const onJobFinished: JobFinishedListener = (event) =>
+    jobsTotal.inc({ job: event.job, outcome: event.outcome });
   if (ctx.config.database.driver === 'postgres') {
-    return new PgBossQueue({ connectionString: ctx.config.database.url, catalog: jobCatalog, logger });
+    return new PgBossQueue({
+      connectionString: ctx.config.database.url,
+      catalog: jobCatalog,
+      logger,
+      onJobFinished,
+    });
   }
-  return new LocalQueue({ database: ctx.database, catalog: jobCatalog, logger });
+  return new LocalQueue({ database: ctx.database, catalog: jobCatalog, logger, onJobFinished });
 }
 
 /**

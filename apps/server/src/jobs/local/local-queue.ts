@@ -9,6 +9,7 @@ import type { JobsTable } from '../../db/tables/sync.tables.js';
 import { definitionOf, prepareJob, type JobCatalog } from '../job-catalog.js';
 import type {
   EnqueueOptions,
+  JobFinishedListener,
   JobHandler,
   JobInfo,
   JobNameOf,
@@ -41,6 +42,7 @@ export interface LocalQueueOptions<C extends JobCatalog> {
   /** How long a handler may keep running after its signal aborted before it is abandoned (default 10 s). */
   readonly abortGraceMs?: number;
   readonly clock?: () => Date;
+  readonly onJobFinished?: JobFinishedListener;
 }
 
 interface Registration {
@@ -402,6 +404,7 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
       if (failure === null) {
         await this.complete(row.id);
         this.logger.info(log, 'job completed');
+        this.options.onJobFinished?.({ job: row.name, outcome: 'completed' });
       } else {
         await this.fail(row, definition.backoff, failure);
       }
@@ -470,6 +473,7 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
       },
       decision.retry ? 'job failed; will retry' : 'job failed',
     );
+    this.options.onJobFinished?.({ job: row.name, outcome: decision.retry ? 'retried' : 'failed' });
   }
 
   private async heartbeat(): Promise<void> {

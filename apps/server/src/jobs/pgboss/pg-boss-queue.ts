@@ -4,6 +4,7 @@ import PgBoss from 'pg-boss';
 import { definitionOf, prepareJob, type JobCatalog, type JobDefinition } from '../job-catalog.js';
 import type {
   EnqueueOptions,
+  JobFinishedListener,
   JobHandler,
   JobInfo,
   JobNameOf,
@@ -32,6 +33,7 @@ export interface PgBossQueueOptions<C extends JobCatalog> {
   readonly poolSize?: number;
   /** How long a handler may run on after its signal aborted before the job is failed (default 10 s). */
   readonly abortGraceMs?: number;
+  readonly onJobFinished?: JobFinishedListener;
 }
 
 interface Registration {
@@ -349,6 +351,7 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
       await Promise.race([handling, abandoned]);
       if (controller.signal.aborted) throw controller.signal.reason;
       this.logger.info({ jobId: job.id, job: job.name, attempt }, 'job completed');
+      this.options.onJobFinished?.({ job: job.name, outcome: 'completed' });
     } catch (error) {
       if (error instanceof PermanentJobError) {
         // pg-boss 10 has no "fail without retry": spend the remaining attempts so this failure is final.
@@ -358,6 +361,8 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
         );
       }
       this.logger.warn({ jobId: job.id, job: job.name, attempt, err: describeJobError(error) }, 'job failed');
+      const isFinal = attempt >= job.retryLimit + 1 || error instanceof PermanentJobError;
+      this.options.onJobFinished?.({ job: job.name, outcome: isFinal ? 'failed' : 'retried' });
       throw new Error(describeJobError(error), { cause: error });
     } finally {
       clearTimeout(timeout);
