@@ -97,6 +97,8 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
 
   const shot = async (name: string, target: Page = page) => {
     await target.waitForLoadState('networkidle').catch(() => undefined);
+    // Full-page shots stitch the page from the top: the fixed app bar belongs there.
+    await target.evaluate(() => window.scrollTo(0, 0));
     await target.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
   };
 
