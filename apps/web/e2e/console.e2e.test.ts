@@ -377,6 +377,20 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     expect(compared).toBeGreaterThan(100);
   });
 
+  it('saves the schedule, billing policy and guardrails', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 2 }).waitFor();
+    const maxUnits = page.getByLabel('Hold changes above (units)');
+    await maxUnits.fill('250');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    const saved = await apiGet<{ policy: { guardrails: { maxUnitChange: number | null } } }>(
+      `/workspaces/${channelId}/connectors/${connectorId}/sync/settings`,
+    );
+    expect(saved.policy.guardrails.maxUnitChange).toBe(250);
+    await shot('13-settings');
+  });
+
   it('shows the viewer everything read-only', async () => {
     const viewerContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const viewerPage = await viewerContext.newPage();
@@ -385,7 +399,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     const connectors = viewerPage.getByRole('table', { name: 'PSA Connectors' });
     await connectors.getByText('Connected').waitFor();
     expect(await viewerPage.getByRole('button', { name: 'ADD CONNECTOR' }).count()).toBe(0);
-    await shot('13-viewer-connectors', viewerPage);
+    await shot('14-viewer-connectors', viewerPage);
 
     await connectors.getByRole('link', { name: /^Workspace mapping:/ }).click();
     const table = viewerPage.getByRole('table', { name: 'Coro workspace to Autotask Company mapping' });
@@ -393,7 +407,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     expect(await table.getByRole('button', { name: /Autotask Company for/ }).count()).toBe(0);
     expect(await table.getByRole('button', { name: /^Unmap/ }).count()).toBe(0);
     expect(await viewerPage.getByRole('button', { name: 'Auto-map exact names' }).count()).toBe(0);
-    await shot('14-viewer-workspace-mapping', viewerPage);
+    await shot('15-viewer-workspace-mapping', viewerPage);
 
     await viewerPage.getByRole('tab', { name: 'Sync' }).click();
     await viewerPage.getByRole('table', { name: 'Run history' }).waitFor();

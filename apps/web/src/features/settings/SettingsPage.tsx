@@ -56,7 +56,7 @@ export function SettingsPage() {
   const settings = useSyncSettings(channel.id, connector.id);
   if (settings.isPending) return <Skeleton height={320} />;
   if (settings.isError) return <ErrorAlert error={settings.error} onRetry={() => void settings.refetch()} />;
-  return <SettingsForm key={settings.data.updatedAt ?? 'default'} initial={settings.data} />;
+  return <SettingsForm key={connector.id} initial={settings.data} />;
 }
 
 function numberOrNull(text: string): number | null {
