@@ -55,7 +55,11 @@ export type SyncTrigger = (typeof syncTriggers)[number];
 export interface SyncTuning {
   /** Companies per read chunk: Autotask's 500-condition limit. */
   readonly companiesPerChunk: number;
-  /** Adjustments in flight: Autotask's 3 threads per endpoint. */
+  /**
+   * Adjustments handed to the connection at once. The adapter caps in-flight requests at
+   * Autotask's 3 per endpoint and queues the rest; two more here keep a request ready the moment a
+   * slot frees instead of waiting for our own ledger bookkeeping.
+   */
   readonly writeConcurrency: number;
   readonly leaseMs: number;
   /** How long a run waits for another run's lease before giving up. */
@@ -66,7 +70,7 @@ export interface SyncTuning {
 
 export const defaultSyncTuning: SyncTuning = {
   companiesPerChunk: 500,
-  writeConcurrency: 3,
+  writeConcurrency: 5,
   leaseMs: 60_000,
   lockWaitMs: 70_000,
   writeRetry: defaultWriteRetryPolicy,

@@ -1,0 +1,91 @@
+/**
+ * One measured sync in its own process (so peak RSS is the sync's, not the sandbox's): `batched`
+ * runs the real executor; `naive` is the per-line baseline (3 reads per line + a write when
+ * changed, 3 in flight) over a sample of workspaces. Prints one JSON line.
+ */
+import { performance } from 'node:perf_hooks';
+import PQueue from 'p-queue';
+
+import { createDatabase } from '../apps/server/src/db/database.js';
+import { createAutotaskProvider } from '../apps/server/src/integrations/autotask/index.js';
+import { executeSync } from '../apps/server/src/sync/sync.executor.js';
+
+interface Args {
+  mode: 'batched' | 'naive';
+  dbFile: string;
+  discoveryBaseUrl: string;
+  credentials: { username: string; secret: string; integrationCode: string };
+  connectorId: string;
+  today: string;
+  naiveLines?: { companyId: string; serviceId: string; target: number }[];
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as Args;
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
+const provider = createAutotaskProvider({ discoveryBaseUrl: args.discoveryBaseUrl, budgetShare: 1 });
+let calls = 0;
+const count = (e: { endpoint: string }): void => {
+  if (e.endpoint !== 'zoneInformation') calls++;
+};
+const started = performance.now();
+let detail: unknown;
+if (args.mode === 'batched') {
+  const database = createDatabase({ driver: 'sqlite', file: args.dbFile });
+  const summary = await executeSync(
+    {
+      db: database.db,
+      clock: () => new Date(),
+      openConnection: (connectorId, onCall) =>
+        Promise.resolve(
+          provider.connect(args.credentials, { connectorId, onCall: (e) => (count(e), onCall(e)) }),
+        ),
+    },
+    { connectorId: args.connectorId, mode: 'apply', trigger: 'cli' },
+  );
+  detail = {
+    status: summary.status,
+    adjusted: summary.counters.adjusted,
+    failed: summary.counters.failed,
+    lines: summary.counters.lines_total,
+  };
+  await database.close();
+} else {
+  const conn = provider.connect(args.credentials, { connectorId: 'naive', onCall: count });
+  const pool = new PQueue({ concurrency: 3 });
+  let writes = 0;
+  for (const line of args.naiveLines ?? []) {
+    void pool.add(async () => {
+      const contracts = await conn.readContracts([line.companyId]);
+      if (!contracts.ok) return;
+      const contract = contracts.value.find(
+        (c) => c.isActive && c.isRecurringService && c.startDate <= args.today && args.today <= c.endDate,
+      );
+      if (!contract) return;
+      const services = await conn.readContractServices([contract.id]);
+      if (!services.ok) return;
+      const units = await conn.readUnits([contract.id], args.today);
+      if (!units.ok) return;
+      const current = units.value.find((u) => u.serviceId === line.serviceId)?.units ?? 0;
+      if (current !== line.target) {
+        writes++;
+        await conn.createUnitAdjustment({
+          contractId: contract.id,
+          serviceId: line.serviceId,
+          unitChange: line.target - current,
+          effectiveDate: args.today,
+        });
+      }
+    });
+  }
+  await pool.onIdle();
+  detail = { writes };
+  await conn.close();
+}
+const wallMs = performance.now() - started;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+await provider.close();
+process.stdout.write(`${JSON.stringify({ calls, wallMs, peakRssMb: peakRss / 1024 / 1024, detail })}\n`);

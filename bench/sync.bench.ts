@@ -1,0 +1,399 @@
+/**
+ * The daily billing sync at scale: Autotask calls, wall time and peak RSS of one apply run for
+ * W workspaces × S services with 10 % of the lines changed, on the sandbox with 150 ms per call,
+ * beside the lower bound ceil(W/500) + 2·ceil(W·S/500) reads + one write per changed line, and
+ * beside a naive per-line sync measured in the same run (on a sample, extrapolated). Then peak RSS
+ * for W = 10,000. Each sync runs in its own process so RSS is the sync's alone.
+ *
+ *   npx tsx bench/sync.bench.ts            BENCH_W=2000 BENCH_BIG_W=10000 BENCH_NAIVE_W=100
+ *
+ * Targets: calls ≤ 1.1 × lower bound; wall ≤ 1.2 × calls × 0.15 s / 3; RSS ≤ 250 MB. Printed, not asserted.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandbox } from 'autotask-sandbox';
+
+import { createDatabase } from '../apps/server/src/db/database.js';
+import { newId } from '../apps/server/src/db/ids.js';
+import { migrateToLatest } from '../apps/server/src/db/migrator.js';
+import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.js';
+import { createSyncSettingsRepository } from '../apps/server/src/sync/sync-settings.repository.js';
+
+const W = Number(process.env.BENCH_W ?? 2000);
+const bigW = Number(process.env.BENCH_BIG_W ?? 10_000);
+const naiveW = Number(process.env.BENCH_NAIVE_W ?? 100);
+const S = 6;
+const latencyMs = 150;
+const changedShare = 0.1;
+const tenantZone = 'America/New_York';
+const serviceNames = [
+  'Coro Endpoint Security',
+  'Coro EDR',
+  'Coro Email Security',
+  'Coro Cloud Security',
+  'Coro Secure Messages',
+  'Coro MDM',
+];
+const serviceKeys = [
+  'endpoint_security',
+  'edr',
+  'email_security',
+  'cloud_security',
+  'secure_messages',
+  'mobile_device_management',
+];
+const childPath = fileURLToPath(new URL('./sync-bench.child.ts', import.meta.url));
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: tenantZone }).format(new Date());
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+interface ChildResult {
+  calls: number;
+  wallMs: number;
+  peakRssMb: number;
+  detail: unknown;
+}
+
+function runChild(args: object): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', childPath, JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0) reject(new Error(`bench child exited ${code}: ${out}`));
+      else resolve(JSON.parse(line) as ChildResult);
+    });
+  });
+}
+
+/** Lines whose target differs from the current units: every 10th (workspace, service). */
+const isChanged = (w: number, s: number): boolean => (w * S + s) % Math.round(1 / changedShare) === 0;
+
+async function prepare(
+  sb: Sandbox,
+  workspaces: number,
+): Promise<{ dir: string; dbFile: string; connectorId: string; serviceIds: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'coro-sync-bench-'));
+  const dbFile = join(dir, 'bench.sqlite');
+  const database = createDatabase({ driver: 'sqlite', file: dbFile });
+  await migrateToLatest(database.db, 'sqlite');
+  const db = database.db;
+  const now = new Date().toISOString();
+  const channelId = newId();
+  await db
+    .insertInto('workspaces')
+    .values({
+      id: channelId,
+      kind: 'channel',
+      parent_id: null,
+      display_name: 'Bench MSP',
+      company_name: null,
+      status: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const connectorId = newId();
+  await db
+    .insertInto('psa_connectors')
+    .values({
+      id: connectorId,
+      channel_id: channelId,
+      kind: 'autotask',
+      status: 'connected',
+      status_code: null,
+      status_message: null,
+      status_advice: null,
+      username: sb.apiUser.username,
+      secret_box: 'bench',
+      integration_code: null,
+      zone_name: null,
+      tenant_id: null,
+      last_verified_at: now,
+      last_sync_at: null,
+      next_sync_at: null,
+      companies_refreshed_at: null,
+      companies_watermark: null,
+      services_refreshed_at: null,
+      created_by: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  // The scale seed's service ids, by name.
+  const serviceIds: string[] = [];
+  const { createAutotaskProvider } = await import('../apps/server/src/integrations/autotask/index.js');
+  const provider = createAutotaskProvider({ discoveryBaseUrl: `${sb.url}/ATServicesRest/` });
+  const conn = provider.connect(sb.apiUser, { connectorId: 'bench-setup' });
+  const services = await conn.listServices();
+  if (!services.ok) throw new Error(services.error.message);
+  for (const name of serviceNames) serviceIds.push(services.value.find((s) => s.name === name)?.id ?? '');
+  await conn.close();
+  await provider.close();
+  for (const [i, key] of serviceKeys.entries()) {
+    await db
+      .insertInto('psa_services')
+      .values({
+        connector_id: connectorId,
+        psa_id: serviceIds[i] ?? '',
+        name: serviceNames[i] ?? '',
+        search_name: (serviceNames[i] ?? '').toLowerCase(),
+        description: null,
+        is_active: 1,
+        is_present: 1,
+        unit_price: null,
+        modified_at: null,
+        refreshed_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('service_mappings')
+      .values({
+        id: newId(),
+        connector_id: connectorId,
+        service_key: key,
+        psa_service_id: serviceIds[i] ?? '',
+        billing_basis: 'devices',
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  }
+  const wsRows = [];
+  const mapRows = [];
+  const companyRows = [];
+  const usageRows = [];
+  for (let w = 0; w < workspaces; w++) {
+    const id = newId();
+    wsRows.push({
+      id,
+      kind: 'child',
+      parent_id: channelId,
+      display_name: `Customer ${String(w).padStart(5, '0')}`,
+      company_name: null,
+      status: 'Subscription',
+      created_at: now,
+      updated_at: now,
+    });
+    companyRows.push({
+      connector_id: connectorId,
+      psa_id: String(174 + w),
+      name: `Company ${w}`,
+      search_name: `company ${w}`,
+      match_name: `company ${w}`,
+      is_active: 1,
+      is_present: 1,
+      modified_at: null,
+      refreshed_at: now,
+    });
+    mapRows.push({
+      id: newId(),
+      connector_id: connectorId,
+      workspace_id: id,
+      psa_company_id: String(174 + w),
+      pinned_contract_id: null,
+      check_status: null,
+      check_json: null,
+      checked_at: null,
+      created_by: null,
+      created_at: now,
+      updated_at: now,
+    });
+    for (let s = 0; s < S; s++) {
+      const current = sb.admin.unitsOn(1001 + w, Number(serviceIds[s]), today) ?? 0;
+      const target = isChanged(w, s) ? current + 1 + (w % 7) : current;
+      usageRows.push({
+        workspace_id: id,
+        service_key: serviceKeys[s] ?? '',
+        day: today,
+        devices: target,
+        users: 0,
+        source: 'bench',
+        updated_at: now,
+      });
+    }
+  }
+  for (let i = 0; i < wsRows.length; i += 500)
+    await db
+      .insertInto('workspaces')
+      .values(wsRows.slice(i, i + 500))
+      .execute();
+  for (let i = 0; i < companyRows.length; i += 500)
+    await db
+      .insertInto('psa_companies')
+      .values(companyRows.slice(i, i + 500))
+      .execute();
+  for (let i = 0; i < mapRows.length; i += 500)
+    await db
+      .insertInto('workspace_mappings')
+      .values(mapRows.slice(i, i + 500))
+      .execute();
+  for (let i = 0; i < usageRows.length; i += 1000)
+    await db
+      .insertInto('usage_daily')
+      .values(usageRows.slice(i, i + 1000))
+      .execute();
+  await createSyncSettingsRepository(db).put(
+    connectorId,
+    {
+      policy: {
+        ...defaultBillingPolicy,
+        timeZone: tenantZone,
+        guardrails: { maxUnitChange: null, maxPercentChange: null },
+      },
+      isScheduleEnabled: false,
+      scheduleTime: '06:00',
+    },
+    'bench',
+    now,
+  );
+  await database.close();
+  return { dir, dbFile, connectorId, serviceIds };
+}
+
+const sandboxOptions = (companies: number, latency: number) =>
+  ({
+    port: 0,
+    seed: `scale:${companies}` as const,
+    latencyMs: latency,
+    latencyTierScale: 0,
+    hourlyThreshold: 100_000_000,
+    tenantTimeZone: tenantZone,
+  }) as Parameters<typeof startSandbox>[0];
+
+async function main(): Promise<void> {
+  const lowerBound = (w: number): number =>
+    Math.ceil(w / 500) + 2 * Math.ceil((w * S) / 500) + Math.round(w * S * changedShare);
+  const rows: string[][] = [];
+  const mb = (n: number): string => n.toFixed(0);
+
+  // ── batched (ours), W workspaces, 150 ms per call ──
+  const sb = await startSandbox(sandboxOptions(W, latencyMs));
+  const setup = await prepare(sb, W);
+  const before = sb.admin.stats().requests;
+  const batched = await runChild({
+    mode: 'batched',
+    dbFile: setup.dbFile,
+    discoveryBaseUrl: `${sb.url}/ATServicesRest/`,
+    credentials: sb.apiUser,
+    connectorId: setup.connectorId,
+    today,
+  });
+  const sandboxCounted = sb.admin.stats().requests - before;
+  const lb = lowerBound(W);
+  const targetWall = (calls: number): number => (1.2 * calls * latencyMs) / 3;
+  rows.push([
+    `ours (W=${W})`,
+    String(batched.calls),
+    String(sandboxCounted),
+    String(lb),
+    (batched.calls / lb).toFixed(3),
+    (batched.wallMs / 1000).toFixed(1),
+    (targetWall(batched.calls) / 1000).toFixed(1),
+    mb(batched.peakRssMb),
+    JSON.stringify(batched.detail),
+  ]);
+
+  // ── naive per-line baseline on a sample, same sandbox settings, its own tenant ──
+  const sbNaive = await startSandbox(sandboxOptions(naiveW, latencyMs));
+  const naiveLines = [];
+  for (let w = 0; w < naiveW; w++) {
+    for (let s = 0; s < S; s++) {
+      const current = sbNaive.admin.unitsOn(1001 + w, Number(setup.serviceIds[s]), today) ?? 0;
+      naiveLines.push({
+        companyId: String(174 + w),
+        serviceId: setup.serviceIds[s] ?? '',
+        target: isChanged(w, s) ? current + 1 + (w % 7) : current,
+      });
+    }
+  }
+  const naive = await runChild({
+    mode: 'naive',
+    dbFile: '',
+    discoveryBaseUrl: `${sbNaive.url}/ATServicesRest/`,
+    credentials: sbNaive.apiUser,
+    connectorId: 'naive',
+    today,
+    naiveLines,
+  });
+  const scale = W / naiveW;
+  rows.push([
+    `naive per-line (W=${naiveW} measured)`,
+    String(naive.calls),
+    '',
+    String(lowerBound(naiveW)),
+    (naive.calls / lowerBound(naiveW)).toFixed(2),
+    (naive.wallMs / 1000).toFixed(1),
+    (targetWall(naive.calls) / 1000).toFixed(1),
+    mb(naive.peakRssMb),
+    JSON.stringify(naive.detail),
+  ]);
+  rows.push([
+    `naive per-line (W=${W}, ×${scale} extrapolated)`,
+    String(Math.round(naive.calls * scale)),
+    '',
+    String(lb),
+    ((naive.calls * scale) / lb).toFixed(2),
+    ((naive.wallMs * scale) / 1000).toFixed(0),
+    '',
+    '',
+    '',
+  ]);
+  await sbNaive.close();
+  await sb.close();
+  rmSync(setup.dir, { recursive: true, force: true });
+
+  // ── RSS at W = 10,000 (no latency: memory, not time) ──
+  const sbBig = await startSandbox(sandboxOptions(bigW, 0));
+  const big = await prepare(sbBig, bigW);
+  const bigRun = await runChild({
+    mode: 'batched',
+    dbFile: big.dbFile,
+    discoveryBaseUrl: `${sbBig.url}/ATServicesRest/`,
+    credentials: sbBig.apiUser,
+    connectorId: big.connectorId,
+    today,
+  });
+  rows.push([
+    `ours (W=${bigW}, 0 ms latency)`,
+    String(bigRun.calls),
+    '',
+    String(lowerBound(bigW)),
+    (bigRun.calls / lowerBound(bigW)).toFixed(3),
+    (bigRun.wallMs / 1000).toFixed(1),
+    '',
+    mb(bigRun.peakRssMb),
+    JSON.stringify(bigRun.detail),
+  ]);
+  await sbBig.close();
+  rmSync(big.dir, { recursive: true, force: true });
+
+  const header = [
+    'run',
+    'calls',
+    'sandbox saw',
+    'lower bound',
+    'ratio',
+    'wall s',
+    'target wall s',
+    'peak RSS MB',
+    'detail',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
+  console.log(
+    `\nsync bench: S=${S}, ${changedShare * 100} % changed, ${latencyMs} ms per call, 3 in flight per endpoint`,
+  );
+  console.log(fmt(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) console.log(fmt(r));
+  console.log('targets: ratio ≤ 1.1, wall ≤ target wall (1.2 × calls × 0.15 s / 3), peak RSS ≤ 250 MB');
+}
+
+await main();
