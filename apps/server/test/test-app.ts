@@ -38,6 +38,7 @@ import type { AppContext } from '../src/http/app-context.js';
 import type { AppInstance } from '../src/http/routes/route-plugin.js';
 import { createLogger } from '../src/observability/logger.js';
 import type { PsaKind, PsaProvider } from '../src/psa/psa-provider.port.js';
+import type { AppJobQueue } from '../src/jobs/job-handlers.js';
 import { hashPassword } from '../src/auth/password.js';
 import { grantRole, insertUser } from '../src/auth/user.repository.js';
 import { insertWorkspace } from '../src/workspaces/workspace.repository.js';
@@ -108,7 +109,7 @@ export interface TestAppOptions {
   readonly config?: Partial<AppConfig>;
   readonly clock?: TestClock;
   readonly psaProviders?: Partial<Record<PsaKind, PsaProvider>>;
-  readonly jobs?: unknown;
+  readonly jobs?: AppJobQueue | undefined;
   /** Extra routes registered before `ready()` (e.g. a route that throws, for error-handler tests). */
   readonly extraRoutes?: (app: AppInstance) => void;
   /** Serve a built console from this folder (default: none). */

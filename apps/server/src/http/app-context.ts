@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/database.js';
+import type { AppJobQueue } from '../jobs/job-handlers.js';
 import type { PsaKind, PsaProvider } from '../psa/psa-provider.port.js';
 
 export type Clock = () => Date;
@@ -21,6 +22,6 @@ export interface AppContext {
   readonly secretBox: SecretBox;
   /** Partial until every PSA kind has an adapter; look up with `ctx.psaProviders[kind]`. */
   readonly psaProviders: Partial<Record<PsaKind, PsaProvider>>;
-  /** The job queue port; typed by its owner (src/jobs/). */
-  readonly jobs?: unknown;
+  /** The job queue; absent in tests that run without one. */
+  readonly jobs?: AppJobQueue | undefined;
 }
