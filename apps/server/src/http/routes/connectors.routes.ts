@@ -21,6 +21,8 @@ import {
   updateCredentials,
   verifyConnector,
 } from '../../connectors/connector.service.js';
+import { findConnector } from '../../connectors/connector.repository.js';
+import { requestLookupRefresh } from '../../lookups/lookup-refresh.trigger.js';
 import type { RoutePlugin } from './route-plugin.js';
 
 const tags = ['connectors'];
@@ -54,6 +56,7 @@ export const connectorRoutes: RoutePlugin = (app, ctx) => {
         request.params.channelId,
         request.body,
       );
+      await requestLookupRefresh(ctx, connector.id);
       return reply.status(201).send(connector);
     },
   );
@@ -82,13 +85,18 @@ export const connectorRoutes: RoutePlugin = (app, ctx) => {
     },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
-      return updateCredentials(
+      const before = await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      const connector = await updateCredentials(
         ctx,
         actorOf(request.principal),
         request.params.channelId,
         request.params.connectorId,
         request.body,
       );
+      // Another Autotask tenant: the cached companies and services belong to the old one.
+      const after = await findConnector(ctx.database.db, connector.id);
+      if (after && after.tenant_id !== before.tenant_id) await requestLookupRefresh(ctx, connector.id);
+      return connector;
     },
   );
 

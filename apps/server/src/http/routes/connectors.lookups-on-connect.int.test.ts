@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
+import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
+
+describe.skipIf(isDatabaseUnavailable())(`lookups read on CONNECT (${testDialect()})`, () => {
+  let h: ConnectorHarness;
+
+  beforeAll(async () => {
+    h = await createConnectorHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('fills the company lookup after CONNECT without the refresh endpoint', async () => {
+    const headers = await h.login('admin');
+    const base = `/api/workspaces/${h.seed.channel.id}/connectors`;
+    const created = await h.app.inject({
+      method: 'POST',
+      url: base,
+      headers,
+      payload: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+    });
+    expect(created.statusCode).toBe(201);
+    const connectorId = created.json<{ id: string }>().id;
+
+    const companies = async (): Promise<unknown[]> => {
+      const response = await h.app.inject({
+        method: 'GET',
+        url: `${base}/${connectorId}/lookups/companies`,
+        headers,
+      });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ items: unknown[] }>().items;
+    };
+    // The refresh writes each page as it arrives and stamps the connector at the end: wait for that.
+    const refreshedAt = async (): Promise<string | null> =>
+      (await h.app.inject({ method: 'GET', url: `${base}/${connectorId}`, headers })).json<{
+        companiesRefreshedAt: string | null;
+      }>().companiesRefreshedAt;
+    await expect.poll(refreshedAt, { timeout: 15_000, interval: 100 }).not.toBeNull();
+    expect(await companies()).not.toHaveLength(0);
+  });
+});
