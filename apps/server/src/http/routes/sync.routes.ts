@@ -20,7 +20,6 @@ import { recordAudit } from '../../audit/audit.repository.js';
 import { requireConnector } from '../../connectors/connector.service.js';
 import { newId } from '../../db/ids.js';
 import { isValidTimeZone } from '../../domain/billing-policy.js';
-import type { AppJobQueue } from '../../jobs/job-handlers.js';
 import { requestSyncNow } from '../../jobs/sync-now.js';
 import {
   approveHeldLines,
@@ -239,7 +238,7 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
       await requireConnector(ctx, request.params.channelId, request.params.connectorId);
       const connectorId = request.params.connectorId;
       const requestedBy = actorOf(request.principal).label;
-      const queue = ctx.jobs as AppJobQueue | undefined;
+      const queue = ctx.jobs;
       if (queue) {
         const started = await requestSyncNow(ctx.database.db, queue, connectorId);
         if (!started.isExisting && started.runId) {
