@@ -12,10 +12,20 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { ...common, name: 'unit', include: ['{apps,packages,bench}/**/*.unit.test.ts'], environment: 'node' },
+        test: {
+          ...common,
+          name: 'unit',
+          include: ['{apps,packages,bench}/**/*.unit.test.ts'],
+          environment: 'node',
+        },
       },
       {
-        test: { ...common, name: 'http', include: ['{apps,packages}/**/*.http.test.ts'], environment: 'node' },
+        test: {
+          ...common,
+          name: 'http',
+          include: ['{apps,packages}/**/*.http.test.ts'],
+          environment: 'node',
+        },
       },
       {
         test: {

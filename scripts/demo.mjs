@@ -23,7 +23,9 @@ process.on('SIGTERM', stopAll);
 function run(command, args, env = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.status !== 0) {
-    console.error(`\n${command} ${args.join(' ')} failed. Fix the error above, then run \`npm run demo\` again.`);
+    console.error(
+      `\n${command} ${args.join(' ')} failed. Fix the error above, then run \`npm run demo\` again.`,
+    );
     process.exit(result.status ?? 1);
   }
 }

@@ -2,7 +2,13 @@
 // the rest Node + nodenext), and fails if any of them fails.
 import { spawnSync } from 'node:child_process';
 
-const projects = ['tsconfig.json', 'packages/contracts', 'packages/autotask-sandbox', 'apps/server', 'apps/web'];
+const projects = [
+  'tsconfig.json',
+  'packages/contracts',
+  'packages/autotask-sandbox',
+  'apps/server',
+  'apps/web',
+];
 let failed = 0;
 for (const project of projects) {
   const started = Date.now();

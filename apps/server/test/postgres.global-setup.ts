@@ -26,15 +26,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.connect();
   } catch (error) {
     const message = `PostgreSQL is not reachable at ${adminUrl.replace(/\/\/[^@]*@/, '//***@')}: ${String(error)}`;
-    if (process.env.CI === 'true') throw new Error(`${message}. CI must run the PostgreSQL suites.`, { cause: error });
-    console.warn(`\n\n!!! ${message}\n!!! SKIPPING every int-postgres test. Start PostgreSQL to run them.\n\n`);
+    if (process.env.CI === 'true')
+      throw new Error(`${message}. CI must run the PostgreSQL suites.`, { cause: error });
+    console.warn(
+      `\n\n!!! ${message}\n!!! SKIPPING every int-postgres test. Start PostgreSQL to run them.\n\n`,
+    );
     project.provide('pgTemplate', '');
     return () => Promise.resolve();
   }
   const template = `coro_tpl_${process.pid}_${Date.now().toString(36)}`;
   await admin.query(`CREATE DATABASE ${template}`);
   const templateUrl = withDatabase(adminUrl, template);
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: templateUrl, max: 1 }) }) });
+  const db = new Kysely<unknown>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: templateUrl, max: 1 }) }),
+  });
   try {
     await migrateToLatest(db, 'postgres');
   } finally {

@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestDatabase, isDatabaseUnavailable, testDialect, type TestDatabase } from '../../test/test-database.js';
+import {
+  createTestDatabase,
+  isDatabaseUnavailable,
+  testDialect,
+  type TestDatabase,
+} from '../../test/test-database.js';
 import { createMigrator } from './migrator.js';
 
 describe.skipIf(isDatabaseUnavailable())(`database (${testDialect()})`, () => {

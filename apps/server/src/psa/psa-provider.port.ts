@@ -43,7 +43,8 @@ export interface PsaError {
   readonly isAmbiguous?: boolean;
 }
 
-export type PsaResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PsaError };
+export type PsaResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PsaError };
 
 export const ok = <T>(value: T): PsaResult<T> => ({ ok: true, value });
 export const err = <T = never>(error: PsaError): PsaResult<T> => ({ ok: false, error });
