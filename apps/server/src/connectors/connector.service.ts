@@ -1,9 +1,11 @@
 import type { Connector } from '@coro/contracts';
 
 import { recordAudit, type AuditActor } from '../audit/audit.repository.js';
+import { defaultBillingPolicy } from '../domain/billing-policy.js';
 import type { AppContext } from '../http/app-context.js';
 import { AppError, appErrorFromPsa } from '../http/app-error.js';
 import { newId } from '../db/ids.js';
+import { nextRunAt } from '../jobs/schedule/daily-schedule.js';
 import type {
   PsaConnection,
   PsaCredentials,
@@ -14,6 +16,7 @@ import type {
   PsaVerification,
 } from '../psa/psa-provider.port.js';
 import { psaKinds } from '../psa/psa-provider.port.js';
+import { createSyncSettingsRepository, defaultScheduleTime } from '../sync/sync-settings.repository.js';
 import {
   countMappings,
   deleteConnector as deleteConnectorRow,
@@ -55,7 +58,36 @@ export function providerFor(ctx: AppContext, kind: string): PsaProvider {
   return provider;
 }
 
-function toConnectorView(row: ConnectorRecord, counts: ConnectorMappingCounts | undefined): Connector {
+type ScheduleSettings = Awaited<
+  ReturnType<ReturnType<typeof createSyncSettingsRepository>['schedules']>
+>[number];
+
+/** Each connector's schedule settings, as the daily fan-out reads them (absent: the defaults). */
+async function scheduleSettings(ctx: AppContext): Promise<Map<string, ScheduleSettings>> {
+  const rows = await createSyncSettingsRepository(ctx.database.db).schedules();
+  return new Map(rows.map((s) => [s.connectorId, s]));
+}
+
+/** The next automatic sync, as the daily fan-out will run it; null when disconnected or off. */
+function nextSyncAt(row: ConnectorRecord, settings: ScheduleSettings | undefined, now: Date): string | null {
+  if (row.status === 'disconnected') return null;
+  const next = nextRunAt(
+    {
+      connectorId: row.id,
+      isEnabled: settings?.isScheduleEnabled ?? true,
+      localTime: settings?.scheduleTime ?? defaultScheduleTime,
+      timeZone: settings?.timeZone ?? defaultBillingPolicy.timeZone,
+    },
+    now,
+  );
+  return next?.toISOString() ?? null;
+}
+
+function toConnectorView(
+  row: ConnectorRecord,
+  counts: ConnectorMappingCounts | undefined,
+  nextSync: string | null,
+): Connector {
   const c = counts ?? {
     mappedWorkspaces: 0,
     totalWorkspaces: 0,
@@ -77,7 +109,7 @@ function toConnectorView(row: ConnectorRecord, counts: ConnectorMappingCounts | 
     zoneName: row.zone_name,
     lastVerifiedAt: row.last_verified_at,
     lastSyncAt: row.last_sync_at,
-    nextSyncAt: row.next_sync_at,
+    nextSyncAt: nextSync,
     companiesRefreshedAt: row.companies_refreshed_at,
     servicesRefreshedAt: row.services_refreshed_at,
     workspaceMapping: {
@@ -111,13 +143,18 @@ function auditView(row: ConnectorRecord): Record<string, unknown> {
 
 export async function connectorView(ctx: AppContext, row: ConnectorRecord): Promise<Connector> {
   const counts = await countMappings(ctx.database.db, [row]);
-  return toConnectorView(row, counts.get(row.id));
+  const settings = await scheduleSettings(ctx);
+  return toConnectorView(row, counts.get(row.id), nextSyncAt(row, settings.get(row.id), ctx.clock()));
 }
 
 export async function listConnectorViews(ctx: AppContext, channelId: string): Promise<Connector[]> {
   const rows = await listConnectorRows(ctx.database.db, channelId);
   const counts = await countMappings(ctx.database.db, rows);
-  return rows.map((row) => toConnectorView(row, counts.get(row.id)));
+  const settings = await scheduleSettings(ctx);
+  const now = ctx.clock();
+  return rows.map((row) =>
+    toConnectorView(row, counts.get(row.id), nextSyncAt(row, settings.get(row.id), now)),
+  );
 }
 
 /** The connector of this channel, or 404: ids of other channels' connectors look unknown. */

@@ -134,7 +134,7 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       username: h.sandbox.apiUser.username,
       hasIntegrationCodeOverride: false,
       lastSyncAt: null,
-      nextSyncAt: null,
+      nextSyncAt: expect.any(String) as unknown, // the default daily schedule
       workspaceMapping: { state: 'setup_required', mapped: 0, total: 2, problems: 0 },
       serviceMapping: { state: 'setup_required', mapped: 0, problems: 0 },
     });

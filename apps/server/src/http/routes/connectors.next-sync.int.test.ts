@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
+import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
+import { defaultBillingPolicy } from '../../domain/billing-policy.js';
+import { nextRunAt } from '../../jobs/schedule/daily-schedule.js';
+import { createSyncSettingsRepository } from '../../sync/sync-settings.repository.js';
+
+interface ConnectorBody {
+  id: string;
+  nextSyncAt: string | null;
+  lastSyncAt: string | null;
+}
+
+describe.skipIf(isDatabaseUnavailable())(`connector next sync (${testDialect()})`, () => {
+  let h: ConnectorHarness;
+  let headers: Record<string, string>;
+  let connectorId = '';
+  const base = (): string => `/api/workspaces/${h.seed.channel.id}/connectors`;
+  const detail = async (): Promise<ConnectorBody> =>
+    (await h.app.inject({ method: 'GET', url: `${base()}/${connectorId}`, headers })).json<ConnectorBody>();
+  const listed = async (): Promise<ConnectorBody | undefined> =>
+    (await h.app.inject({ method: 'GET', url: base(), headers }))
+      .json<{ items: ConnectorBody[] }>()
+      .items.find((c) => c.id === connectorId);
+
+  beforeAll(async () => {
+    h = await createConnectorHarness();
+    h.clock.set('2026-11-27T10:00:00.000Z');
+    headers = await h.login('admin');
+    const created = await h.app.inject({
+      method: 'POST',
+      url: base(),
+      headers,
+      payload: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+    });
+    expect(created.statusCode).toBe(201);
+    connectorId = created.json<ConnectorBody>().id;
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('shows the default schedule (06:00 UTC plus jitter) when no settings are saved', async () => {
+    const expected = nextRunAt(
+      { connectorId, isEnabled: true, localTime: '06:00', timeZone: 'UTC' },
+      new Date('2026-11-27T10:00:00.000Z'),
+    )?.toISOString();
+    expect(expected?.startsWith('2026-11-28T06:')).toBe(true);
+    expect((await detail()).nextSyncAt).toBe(expected);
+    expect((await listed())?.nextSyncAt).toBe(expected);
+  });
+
+  it('follows the saved schedule, and is null when the schedule is off', async () => {
+    const settings = createSyncSettingsRepository(h.db);
+    const now = h.clock().toISOString();
+    const policy = { ...defaultBillingPolicy, timeZone: 'Europe/Berlin' };
+    await settings.put(connectorId, { policy, isScheduleEnabled: true, scheduleTime: '23:30' }, null, now);
+    const expected = nextRunAt(
+      { connectorId, isEnabled: true, localTime: '23:30', timeZone: 'Europe/Berlin' },
+      h.clock(),
+    )?.toISOString();
+    expect(expected?.startsWith('2026-11-27T22:')).toBe(true);
+    expect((await detail()).nextSyncAt).toBe(expected);
+
+    await settings.put(connectorId, { policy, isScheduleEnabled: false, scheduleTime: '23:30' }, null, now);
+    expect((await detail()).nextSyncAt).toBeNull();
+    expect((await listed())?.nextSyncAt).toBeNull();
+    await settings.put(connectorId, { policy, isScheduleEnabled: true, scheduleTime: '23:30' }, null, now);
+  });
+
+  it('is null once the connector is disconnected', async () => {
+    expect((await detail()).nextSyncAt).not.toBeNull();
+    const response = await h.app.inject({
+      method: 'POST',
+      url: `${base()}/${connectorId}/disconnect`,
+      headers,
+      payload: { confirm: true },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<ConnectorBody>().nextSyncAt).toBeNull();
+    expect((await listed())?.nextSyncAt).toBeNull();
+  });
+});
