@@ -27,6 +27,23 @@ export const LoginBody = Type.Object(
 );
 export type LoginBody = Static<typeof LoginBody>;
 
+/** Public: what the sign-in page may show before anyone signs in. Demo logins only in demo mode. */
+export const AuthConfig = Type.Object(
+  {
+    isDemo: Type.Boolean(),
+    demoLogins: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { email: Type.String(), password: Type.String(), role: RoleSchema },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AuthConfig = Static<typeof AuthConfig>;
+
 export const UserSummary = Type.Object(
   { id: Id, email: Type.String(), displayName: Type.String() },
   { $id: 'UserSummary' },

@@ -1,4 +1,5 @@
 import {
+  AuthConfig,
   ChannelParams,
   CreateMachineTokenBody,
   CreatedMachineToken,
@@ -19,11 +20,28 @@ import {
   revokeMachineToken,
 } from '../../auth/session.repository.js';
 import { recordAudit } from '../../audit/audit.repository.js';
+import { demoUsers } from '../../demo/demo-data.js';
 import { AppError } from '../app-error.js';
 import { clearSessionCookies, setSessionCookies } from '../plugins/auth.plugin.js';
 import type { RoutePlugin } from './route-plugin.js';
 
 export const authRoutes: RoutePlugin = (app, ctx) => {
+  // The demo's well-known logins, for the sign-in page's hint; never outside demo mode.
+  app.get(
+    '/api/auth/config',
+    { schema: { tags: ['auth'], response: { 200: AuthConfig } }, config: { auth: 'public' } },
+    (): AuthConfig =>
+      ctx.config.mode === 'demo'
+        ? {
+            isDemo: true,
+            demoLogins: [
+              { email: demoUsers.admin.email, password: demoUsers.admin.password, role: 'msp_super_admin' },
+              { email: demoUsers.viewer.email, password: demoUsers.viewer.password, role: 'msp_viewer' },
+            ],
+          }
+        : { isDemo: false },
+  );
+
   app.post(
     '/api/auth/login',
     {
