@@ -1,9 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api, ApiError } from './client.js';
-import type { Me } from './types.js';
+import type { AuthConfig, Me } from './types.js';
 
 export const meKey = ['me'] as const;
+
+/** Public sign-in settings (the demo's logins in demo mode); never changes while the page lives. */
+export function useAuthConfig() {
+  return useQuery({
+    queryKey: ['auth-config'] as const,
+    queryFn: ({ signal }) => api.get<AuthConfig>('/auth/config', undefined, signal),
+    staleTime: Infinity,
+    retry: false,
+  });
+}
 
 /** The signed-in user, or null when there is no session. */
 export function useMe() {

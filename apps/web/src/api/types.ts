@@ -3,7 +3,7 @@
  * types only so that TypeBox stays out of the browser bundle.
  */
 
-export type { ChannelAccess, Me, Role } from '@coro/contracts';
+export type { AuthConfig, ChannelAccess, Me, Role } from '@coro/contracts';
 import type { Role } from '@coro/contracts';
 
 export function canEdit(role: Role | undefined): boolean {

@@ -13,7 +13,7 @@ import Typography from '@mui/material/Typography';
 import { useState, type SyntheticEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 
-import { useLogin, useMe } from '../../api/auth.api.js';
+import { useAuthConfig, useLogin, useMe } from '../../api/auth.api.js';
 import { roleLabels, type Me } from '../../api/types.js';
 import { paths } from '../../app/paths.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -24,6 +24,7 @@ function safeNext(next: string | null): string | null {
 
 export function LoginPage() {
   const me = useMe();
+  const authConfig = useAuthConfig();
   const login = useLogin();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -99,6 +100,19 @@ export function LoginPage() {
               <Typography variant="body2" color="text.secondary" sx={{ mb: 3 }}>
                 Sign in to the Coro console to manage your channel&apos;s PSA connectors.
               </Typography>
+              {authConfig.data?.isDemo ? (
+                <Box
+                  role="note"
+                  aria-label="Demo logins"
+                  sx={{ mb: 3, p: 1.5, borderRadius: 1, bgcolor: '#eef2ff' }}
+                >
+                  {(authConfig.data.demoLogins ?? []).map((l) => (
+                    <Typography key={l.email} variant="body2">
+                      Demo{l.role === 'msp_viewer' ? ' (viewer)' : ''}: {l.email} / {l.password}
+                    </Typography>
+                  ))}
+                </Box>
+              ) : null}
               <Stack spacing={2}>
                 {login.isError ? <ErrorAlert error={login.error} /> : null}
                 <TextField
