@@ -12,52 +12,12 @@ import type {
 } from '@coro/contracts';
 
 import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
+import { demoChildren } from '../../demo/demo-data.js';
 import type { TestRole } from '../../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
 
-// The demo story (docs/demo-data.md), Coro side.
-const demoWorkspaces = [
-  'Acme Corporation',
-  'Blue Harbor Logistics',
-  'Cedar Ridge Dental',
-  'Delta Freight Partners',
-  'Evergreen Law Group',
-  'Falcon Aerospace',
-  'Granite Peak Construction',
-  'Harborview Medical',
-  'Ironclad Security Services',
-  'Juniper Financial',
-  'Keystone Realty',
-  'Lakeside Veterinary',
-  'Maple Street Bakery',
-  'Northstar Engineering',
-  'Oakwood Academy',
-  'Pinecrest Hotels',
-  'Quantum Analytics',
-  'Redwood Insurance',
-  'Silverline Media',
-  'Summit Accounting',
-  'Trident Marine',
-  'Union Square Dental',
-  'Vantage Point Consulting',
-  'Westbrook Manufacturing',
-  'Yellowstone Outfitters',
-  'Zenith Pharmaceuticals',
-  'Aurora Charter School',
-  'Brightside Pediatrics',
-  'Coastal Credit Union',
-  'Dunmore Architects',
-  'Elm Grove Library',
-  'Foxtrot Distribution',
-  'Glacier Bay Fisheries',
-  'Hollow Creek Farms',
-  'Indigo Design Studio',
-  'Jasper Legal',
-  'Kestrel Robotics',
-  'Lighthouse Counseling',
-  'Meridian Travel',
-  'Nimbus Cloud Services',
-];
+// The demo story (docs/demo-data.md), Coro side: the same names the demo seed creates.
+const demoWorkspaces = demoChildren.map((child) => child.name);
 const mappedServices = [
   ['endpoint_security', 'Coro Endpoint Security', 'devices'],
   ['edr', 'Coro EDR', 'devices'],
