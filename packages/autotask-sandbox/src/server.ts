@@ -191,12 +191,14 @@ export class SandboxServer {
     const state = this.state;
     const entityName = route.kind === 'api' ? route.entity.name : 'ThresholdInformation';
     state.countRequest(entityName);
-    const fault = state.faults.take(entityName, method);
     const auth = authenticate(req.headers, route.zone, state.tenantZone, (u) => state.findUser(u));
     if (!auth.ok) {
       send(res, auth.status, auth.errors === null ? undefined : { errors: auth.errors });
       return;
     }
+    // Taken only once the request is authenticated: a request refused at the door (e.g. a 401 from
+    // a zone the tenant left) must not use up a count-limited fault meant for a real call.
+    const fault = state.faults.take(entityName, method);
     if (fault && fault.kind !== 'commit-then-drop') {
       this.applyFault(fault, req, res);
       return;
