@@ -83,12 +83,11 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync under Autotask failures (
     expect(h.duplicates()).toStrictEqual([]);
   });
 
-  // SKIPPED (known, under investigation): since the latest adapter/sandbox changes the injected
-  // Contracts 500 no longer reaches the executor inside a full run (a direct readContracts still
-  // fails as expected), so this test cannot currently provoke the failure it checks.
-  it.skip("one chunk's read failure becomes autotask_error lines and the others are applied", async () => {
+  it("one chunk's read failure becomes autotask_error lines and the others are applied", async () => {
     await newTargets();
-    h.sb.admin.setFaults([{ entity: 'Contracts', kind: '500', count: 1 }]);
+    // POST only: the adapter's GET of the Contracts picklists must not take the fault (it falls
+    // back to the documented values), or the read under test would never fail.
+    h.sb.admin.setFaults([{ entity: 'Contracts', method: 'POST', kind: '500', count: 1 }]);
     const run = await h.run({ tuning: { companiesPerChunk: 3 } });
     h.sb.admin.clearFaults();
     expect(run.status).toBe('partial');
