@@ -43,32 +43,46 @@ export function isContractUsableOn(contract: PsaContract, day: string): boolean 
   );
 }
 
-export function resolveContractService(input: ResolutionInput): Resolution {
-  const { companyName, psaServiceId, psaServiceName: service, effectiveDate: day } = input;
-  const linesOf = (contractId: string): PsaContractService[] =>
-    (input.contractServicesByContract.get(contractId) ?? []).filter((cs) => cs.serviceId === psaServiceId);
+/** The contract's lines for the service: how many, and the first (loops: runs once per sync line). */
+function linesOf(
+  input: ResolutionInput,
+  contractId: string,
+): { readonly count: number; readonly first: PsaContractService | undefined } {
+  let count = 0;
+  let first: PsaContractService | undefined;
+  for (const cs of input.contractServicesByContract.get(contractId) ?? []) {
+    if (cs.serviceId !== input.psaServiceId) continue;
+    count++;
+    first ??= cs;
+  }
+  return { count, first };
+}
 
-  const onContract = (contract: PsaContract): Resolution => {
-    const lines = linesOf(contract.id);
-    if (lines.length === 1 && lines[0]) return { kind: 'resolved', contract, contractServiceId: lines[0].id };
-    if (lines.length > 1) {
-      return {
-        kind: 'problem',
-        problem: 'ambiguous_contract',
-        contractId: contract.id,
-        message: `Contract "${contract.name}" holds ${service} ${lines.length} times; the sync will not guess which line to adjust.`,
-        advice: `In Autotask, open Contracts → "${contract.name}" → Services and keep only one ${service} line.`,
-      };
-    }
-    if (input.allowCreateContractService) return { kind: 'resolved', contract, contractServiceId: null };
+function onContract(input: ResolutionInput, contract: PsaContract): Resolution {
+  const { count, first } = linesOf(input, contract.id);
+  const service = input.psaServiceName;
+  if (count === 1 && first) return { kind: 'resolved', contract, contractServiceId: first.id };
+  if (count > 1) {
     return {
       kind: 'problem',
-      problem: 'service_not_on_contract',
+      problem: 'ambiguous_contract',
       contractId: contract.id,
-      message: `Contract "${contract.name}" of ${companyName} does not hold ${service}.`,
-      advice: `In Autotask, open Contracts → "${contract.name}" → Services → Add and add ${service}, or allow the sync to add missing services in the billing policy.`,
+      message: `Contract "${contract.name}" holds ${service} ${count} times; the sync will not guess which line to adjust.`,
+      advice: `In Autotask, open Contracts → "${contract.name}" → Services and keep only one ${service} line.`,
     };
+  }
+  if (input.allowCreateContractService) return { kind: 'resolved', contract, contractServiceId: null };
+  return {
+    kind: 'problem',
+    problem: 'service_not_on_contract',
+    contractId: contract.id,
+    message: `Contract "${contract.name}" of ${input.companyName} does not hold ${service}.`,
+    advice: `In Autotask, open Contracts → "${contract.name}" → Services → Add and add ${service}, or allow the sync to add missing services in the billing policy.`,
   };
+}
+
+export function resolveContractService(input: ResolutionInput): Resolution {
+  const { companyName, psaServiceName: service, effectiveDate: day } = input;
 
   if (input.pinnedContractId !== null) {
     const pinned = input.contracts.find((c) => c.id === input.pinnedContractId);
@@ -83,11 +97,24 @@ export function resolveContractService(input: ResolutionInput): Resolution {
         advice: `Pin another contract for ${companyName}, remove the pin, or reactivate or extend the contract in Autotask.`,
       };
     }
-    return onContract(pinned);
+    return onContract(input, pinned);
   }
 
-  const usable = input.contracts.filter((c) => isContractUsableOn(c, day));
-  if (usable.length === 0) {
+  // The common case (one usable contract, holding the service) allocates nothing but the answer.
+  let usableCount = 0;
+  let onlyUsable: PsaContract | undefined;
+  let holdingCount = 0;
+  let onlyHolding: PsaContract | undefined;
+  for (const c of input.contracts) {
+    if (!isContractUsableOn(c, day)) continue;
+    usableCount++;
+    onlyUsable ??= c;
+    if (linesOf(input, c.id).count > 0) {
+      holdingCount++;
+      onlyHolding ??= c;
+    }
+  }
+  if (usableCount === 0) {
     const ended = input.contracts
       .filter((c) => c.isRecurringService && c.endDate < day)
       .sort((a, b) => b.endDate.localeCompare(a.endDate))[0];
@@ -103,9 +130,11 @@ export function resolveContractService(input: ResolutionInput): Resolution {
         : `In Autotask, create a Recurring Service contract for ${companyName} with ${service}.`,
     };
   }
-  const holding = usable.filter((c) => linesOf(c.id).length > 0);
-  if (holding.length === 1 && holding[0]) return onContract(holding[0]);
-  if (holding.length > 1) {
+  if (holdingCount === 1 && onlyHolding) return onContract(input, onlyHolding);
+  if (holdingCount > 1) {
+    const holding = input.contracts.filter(
+      (c) => isContractUsableOn(c, day) && linesOf(input, c.id).count > 0,
+    );
     return {
       kind: 'problem',
       problem: 'ambiguous_contract',
@@ -114,12 +143,12 @@ export function resolveContractService(input: ResolutionInput): Resolution {
       advice: `Pin the contract to bill for ${companyName}, or in Autotask remove ${service} from the contracts that should not bill it.`,
     };
   }
-  if (usable.length === 1 && usable[0]) return onContract(usable[0]);
+  if (usableCount === 1 && onlyUsable) return onContract(input, onlyUsable);
   return {
     kind: 'problem',
     problem: input.allowCreateContractService ? 'ambiguous_contract' : 'service_not_on_contract',
     contractId: null,
-    message: `None of the ${usable.length} active recurring-service contracts of ${companyName} holds ${service}.`,
+    message: `None of the ${usableCount} active recurring-service contracts of ${companyName} holds ${service}.`,
     advice: `In Autotask, add ${service} to the contract that should bill it, or pin that contract for ${companyName}.`,
   };
 }
