@@ -43,6 +43,37 @@ export interface ConfirmInput extends ConfirmedUnits {
   readonly runId: string;
 }
 
+const confirmedColumns = [
+  'workspace_id',
+  'workspace_name',
+  'service_key',
+  'service_name',
+  'company_id',
+  'contract_id',
+  'psa_service_id',
+  'units',
+] as const;
+
+const toConfirmed = (r: {
+  workspace_id: string;
+  workspace_name: string;
+  service_key: string;
+  service_name: string;
+  company_id: string;
+  contract_id: string;
+  psa_service_id: string;
+  units: number;
+}): ConfirmedUnits => ({
+  workspaceId: r.workspace_id,
+  workspaceName: r.workspace_name,
+  serviceKey: r.service_key,
+  serviceName: r.service_name,
+  companyId: r.company_id,
+  contractId: r.contract_id,
+  psaServiceId: r.psa_service_id,
+  units: r.units,
+});
+
 export function createLedgerRepository(db: Kysely<DB>) {
   return {
     async get(key: string): Promise<LedgerRow | undefined> {
@@ -156,31 +187,38 @@ export function createLedgerRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    async confirmed(connectorId: string): Promise<ConfirmedUnits[]> {
+    /** What the sync last confirmed for these workspaces (one chunk of a run). */
+    async confirmedFor(connectorId: string, workspaceIds: readonly string[]): Promise<ConfirmedUnits[]> {
+      if (workspaceIds.length === 0) return [];
       const rows = await db
         .selectFrom('sync_confirmed_units')
-        .select([
-          'workspace_id',
-          'workspace_name',
-          'service_key',
-          'service_name',
-          'company_id',
-          'contract_id',
-          'psa_service_id',
-          'units',
-        ])
+        .select(confirmedColumns)
         .where('connector_id', '=', connectorId)
+        .where('workspace_id', 'in', workspaceIds)
         .execute();
-      return rows.map((r) => ({
-        workspaceId: r.workspace_id,
-        workspaceName: r.workspace_name,
-        serviceKey: r.service_key,
-        serviceName: r.service_name,
-        companyId: r.company_id,
-        contractId: r.contract_id,
-        psaServiceId: r.psa_service_id,
-        units: r.units,
-      }));
+      return rows.map(toConfirmed);
+    },
+
+    /** Confirmed units of workspaces that are no longer children of the channel (deleted, moved). */
+    async confirmedOrphans(connectorId: string, channelId: string): Promise<ConfirmedUnits[]> {
+      const rows = await db
+        .selectFrom('sync_confirmed_units')
+        .select(confirmedColumns)
+        .where('connector_id', '=', connectorId)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('workspaces as w')
+                .select('w.id')
+                .whereRef('w.id', '=', 'sync_confirmed_units.workspace_id')
+                .where('w.parent_id', '=', channelId)
+                .where('w.kind', '=', 'child'),
+            ),
+          ),
+        )
+        .execute();
+      return rows.map(toConfirmed);
     },
 
     async confirm(input: ConfirmInput, now: string): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * The Coro side of a sync, read from our database: the channel's child workspaces with their
- * mappings, the mapped services, and each workspace's latest counts on or before the effective day.
+ * mappings and the mapped services (once per run), and each workspace's latest counts on or before
+ * the effective day (per chunk of workspaces, so a run's memory does not grow with the channel).
  */
 import type { Kysely } from 'kysely';
 
@@ -16,7 +17,6 @@ export interface SyncSource {
   readonly channelId: string;
   readonly workspaces: PlanWorkspace[];
   readonly services: PlanService[];
-  readonly usage: Map<string, Map<string, UsageCount>>;
 }
 
 export async function loadConnector(
@@ -35,7 +35,6 @@ export async function loadSyncSource(
   db: Kysely<DB>,
   connectorId: string,
   channelId: string,
-  effectiveDate: string,
 ): Promise<SyncSource> {
   const children = await db
     .selectFrom('workspaces as w')
@@ -93,6 +92,17 @@ export async function loadSyncSource(
       basis: (r.billing_basis === 'users' ? 'users' : 'devices') satisfies BillingBasis,
     }));
 
+  return { connectorId, channelId, workspaces, services };
+}
+
+/** Counts of these workspaces (≤ 500 per call: one chunk of a run). */
+export async function loadUsage(
+  db: Kysely<DB>,
+  workspaceIds: readonly string[],
+  effectiveDate: string,
+): Promise<Map<string, Map<string, UsageCount>>> {
+  const usage = new Map<string, Map<string, UsageCount>>();
+  if (workspaceIds.length === 0) return usage;
   // Latest day with data per workspace, within the freshness window: one grouped query, then the
   // rows of exactly that day (never a sum across days).
   const oldest = addDays(effectiveDate, -usageMaxAgeDays);
@@ -102,9 +112,8 @@ export async function loadSyncSource(
       (eb) =>
         eb
           .selectFrom('usage_daily as u2')
-          .innerJoin('workspaces as w', 'w.id', 'u2.workspace_id')
           .select(['u2.workspace_id', (e) => e.fn.max('u2.day').as('day')])
-          .where('w.parent_id', '=', channelId)
+          .where('u2.workspace_id', 'in', workspaceIds)
           .where('u2.day', '<=', effectiveDate)
           .where('u2.day', '>=', oldest)
           .groupBy('u2.workspace_id')
@@ -113,7 +122,6 @@ export async function loadSyncSource(
     )
     .select(['u.workspace_id', 'u.service_key', 'u.devices', 'u.users'])
     .execute();
-  const usage = new Map<string, Map<string, UsageCount>>();
   for (const r of rows) {
     let byService = usage.get(r.workspace_id);
     if (!byService) {
@@ -122,5 +130,5 @@ export async function loadSyncSource(
     }
     byService.set(r.service_key, { devices: r.devices, users: r.users });
   }
-  return { connectorId, channelId, workspaces, services, usage };
+  return usage;
 }

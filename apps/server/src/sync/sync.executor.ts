@@ -34,7 +34,7 @@ import {
   type LedgerRepository,
   type LedgerRow,
 } from './ledger.repository.js';
-import { loadSyncSource } from './sync-source.js';
+import { loadSyncSource, loadUsage } from './sync-source.js';
 import { syncProgressHub, type SyncPhase, type SyncProgressEvent } from './sync-progress.js';
 import {
   createSyncRunRepository,
@@ -619,23 +619,15 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
         env.logger?.info({ runId, ...tally }, 'reconciled pending adjustments');
     }
 
-    const source = await loadSyncSource(
-      db,
-      connectorId,
-      (await connectorChannel(db, connectorId)) ?? '',
-      today,
-    );
-    const confirmed = await ledger.confirmed(connectorId);
+    const channelId = (await connectorChannel(db, connectorId)) ?? '';
+    // Workspaces and services once; counts and confirmed units per chunk below, so a run's memory
+    // stays flat however many customers the channel has.
+    const source = await loadSyncSource(db, connectorId, channelId);
+    const orphans = await ledger.confirmedOrphans(connectorId, channelId);
     const appliedDates = await ledger.appliedDatesFrom(connectorId, today);
-    const childIds = new Set(source.workspaces.map((w) => w.id));
-    const confirmedByWorkspace = new Map<string, ConfirmedUnits[]>();
-    const orphans: ConfirmedUnits[] = [];
-    for (const c of confirmed) {
-      if (childIds.has(c.workspaceId))
-        confirmedByWorkspace.set(c.workspaceId, [...(confirmedByWorkspace.get(c.workspaceId) ?? []), c]);
-      else orphans.push(c);
-    }
-    total = source.workspaces.length * source.services.length + confirmed.length;
+    // One line per (workspace, service) and per orphan; a chunk that also plans lines for contract
+    // services no longer mapped here adds them to the total when it finds them.
+    total = source.workspaces.length * source.services.length + orphans.length;
     setPhase('reading');
 
     const writers = new PQueue({ concurrency: tuning.writeConcurrency });
@@ -649,7 +641,13 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     const processChunk = async (
       workspaces: PlanWorkspace[],
       chunkConfirmed: ConfirmedUnits[],
+      expectedLines: number,
     ): Promise<void> => {
+      const usage = await loadUsage(
+        db,
+        workspaces.map((w) => w.id),
+        today,
+      );
       const companyIds = [...new Set(workspaces.filter(needsReading).map((w) => w.companyId ?? ''))];
       const view = await readPsaView(conn, companyIds, chunkConfirmed, policy, today, appliedDates);
       const lines = planSync({
@@ -657,11 +655,12 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
         policy,
         workspaces,
         services: source.services,
-        usage: source.usage,
+        usage,
         psa: view,
         confirmed: chunkConfirmed,
         appliedDates,
       });
+      total += Math.max(0, lines.length - expectedLines);
       const now = env.clock().toISOString();
       const works = lines.map((line) => ({ id: newId(), line, status: initialLineStatus(line, mode) }));
       await runs.insertLines(runId, seq, works, now);
@@ -754,13 +753,16 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     };
 
     for (const chunk of chunkByCompany(source.workspaces, tuning.companiesPerChunk)) {
-      const chunkConfirmed = chunk.flatMap((w) => confirmedByWorkspace.get(w.id) ?? []);
-      await processChunk(chunk, chunkConfirmed);
+      const chunkConfirmed = await ledger.confirmedFor(
+        connectorId,
+        chunk.map((w) => w.id),
+      );
+      await processChunk(chunk, chunkConfirmed, chunk.length * source.services.length);
       // Keep reads at most one chunk ahead of the writers: bounded memory for very large channels.
       if (writers.size > tuning.companiesPerChunk * source.services.length)
         await writers.onSizeLessThan(tuning.companiesPerChunk);
     }
-    if (orphans.length > 0) await processChunk([], orphans);
+    if (orphans.length > 0) await processChunk([], orphans, orphans.length);
     setPhase(mode === 'apply' ? 'applying' : 'finished');
     await writers.onIdle();
   };
