@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { addDays } from '../domain/billing-policy.js';
+import { insertWorkspace } from '../workspaces/workspace.repository.js';
 import { approveHeldLines } from './index.js';
 import { createSyncHarness, demoCounts, demoWorkspaces, type SyncHarness } from './sync.test-support.js';
 import type { SyncLineRow } from './sync-run.repository.js';
@@ -269,5 +270,51 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${te
     });
     await h.expectConverged(run.runId);
     await h.setPolicy({ onManualEdit: 'hold' });
+  });
+
+  it('sets units to 0 for an unmapped workspace and for one that left the channel (onUnmap zero)', async () => {
+    h.clock.advance(day);
+    await h.setPolicy({ onUnmap: 'zero' });
+    const before = await h.lines((await h.run()).runId);
+    const unmapped = byName(before, 'Blue Harbor Logistics', 'edr');
+    const leaving = byName(before, 'Evergreen Law Group', 'endpoint_security');
+    expect(unmapped.kind).toBe('unchanged');
+    expect(leaving.kind).toBe('unchanged');
+    await h.t.db
+      .deleteFrom('workspace_mappings')
+      .where('workspace_id', '=', h.workspaceIds.get('Blue Harbor Logistics') ?? '')
+      .execute();
+    const otherChannel = await insertWorkspace(
+      h.t.db,
+      { kind: 'channel', parentId: null, displayName: 'Another MSP' },
+      h.clock().toISOString(),
+    );
+    await h.t.db
+      .updateTable('workspaces')
+      .set({ parent_id: otherChannel.id })
+      .where('id', '=', h.workspaceIds.get('Evergreen Law Group') ?? '')
+      .execute();
+
+    const run = await h.run();
+    const lines = await h.lines(run.runId);
+    for (const [workspace, line] of [
+      ['Blue Harbor Logistics', unmapped],
+      ['Evergreen Law Group', leaving],
+    ] as const) {
+      // (The unmapped workspace also gets its `unmapped_company` line; this is the other one.)
+      const zeroed = lines.find(
+        (l) => l.workspace_name === workspace && l.service_key === line.service_key && l.is_unmapped === 1,
+      );
+      expect(zeroed).toMatchObject({ kind: 'adjust', is_unmapped: 1, status: 'applied', target_units: 0 });
+      expect(h.sb.admin.unitsOn(Number(line.contract_id), Number(line.psa_service_id), h.today())).toBe(0);
+    }
+    expect(run.counters.failed).toBe(0);
+    // Done with them: the next run neither writes nor lists the workspace that left.
+    const again = await h.run();
+    expect(again.counters.psa_writes).toBe(0);
+    const next = await h.lines(again.runId);
+    expect(next.filter((l) => l.workspace_name === 'Evergreen Law Group')).toStrictEqual([]);
+    expect(next.filter((l) => l.is_unmapped === 1 && l.kind !== 'skipped')).toStrictEqual([]);
+    expect(h.duplicates()).toStrictEqual([]);
   });
 });
