@@ -67,6 +67,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
       try {
+        // The pool's `end()` resolves before its sockets are closed; terminating a connection that
+        // is still closing makes pg emit an error nobody listens to. Wait for them to go first.
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await cleanup.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if ((rows[0]?.n ?? 0) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await cleanup.end();
