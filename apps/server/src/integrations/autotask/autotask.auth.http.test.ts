@@ -1,36 +1,10 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PsaError } from '../../psa/psa-provider.port.js';
-import {
-  allCompanies,
-  connect,
-  startSandbox,
-  tenantToday,
-  type Harness,
-  type Sandbox,
-} from './autotask.test-support.js';
+import { allCompanies, connect, tenantToday, useSandbox, type Harness } from './autotask.test-support.js';
 
-let sb: Sandbox;
-const open: Harness[] = [];
-const use = (h: Harness): Harness => {
-  open.push(h);
-  return h;
-};
-
-beforeAll(async () => {
-  sb = await startSandbox({ port: 0, seed: 'demo' });
-});
-afterAll(async () => {
-  await sb.close();
-});
-beforeEach(() => {
-  sb.admin.reset('demo');
-  sb.admin.clearFaults();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
-});
+const { sb, use, open } = useSandbox('demo', { isResetBeforeEach: true });
 
 describe('verify', () => {
   it('discovers the zone and proves the credentials with one ThresholdInformation call', async () => {

@@ -1,36 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from './autotask.limits.js';
-import {
-  allCompanies,
-  connect,
-  startSandbox,
-  tenantToday,
-  type Harness,
-  type Sandbox,
-} from './autotask.test-support.js';
+import { allCompanies, connect, tenantToday, useSandbox, type Harness } from './autotask.test-support.js';
 
-let sb: Sandbox;
-const open: Harness[] = [];
-const use = (h: Harness): Harness => {
-  open.push(h);
-  return h;
-};
-
-beforeAll(async () => {
-  sb = await startSandbox({ port: 0, seed: 'demo' });
-});
-afterAll(async () => {
-  await sb.close();
-});
+const { sb, use } = useSandbox('demo', { isResetBeforeEach: true });
 beforeEach(() => {
-  sb.admin.reset('demo');
-  sb.admin.clearFaults();
   sb.admin.setLatency(0);
   sb.admin.setLimits({ hourlyThreshold: 10_000, threadLimit: 3, latencyTierScale: 1 });
   sb.admin.setClock(null);
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
 });
 
 const outcomes = (h: Harness, endpoint: string): [number | null, string][] =>

@@ -1,33 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PsaContract, PsaContractService } from '../../psa/psa-provider.port.js';
 import {
   addDays,
   allCompanies,
   connect,
-  startSandbox,
   tenantToday,
+  useSandbox,
   type Harness,
-  type Sandbox,
 } from './autotask.test-support.js';
-
-const open: Harness[] = [];
-const use = (h: Harness): Harness => {
-  open.push(h);
-  return h;
-};
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.close()));
-});
 
 // Generous timeout: the in-process sandbox filters ~170,000 unit rows per page on a shared CPU.
 describe('at scale (1,200 companies, one 6-service recurring contract each)', { timeout: 90_000 }, () => {
-  let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ port: 0, seed: 'scale:1200' });
-  });
-  afterAll(async () => {
-    await sb.close();
-  });
+  const { sb, use } = useSandbox('scale:1200');
 
   it('pages companies past 500 by re-POSTing nextPageUrl', async () => {
     const h = use(connect(sb));
@@ -85,13 +69,7 @@ describe('at scale (1,200 companies, one 6-service recurring contract each)', { 
 });
 
 describe('demo tenant: units and adjustments', () => {
-  let sb: Sandbox;
-  beforeAll(async () => {
-    sb = await startSandbox({ port: 0, seed: 'demo' });
-  });
-  afterAll(async () => {
-    await sb.close();
-  });
+  const { sb, use } = useSandbox('demo');
 
   async function acmeEndpointSecurity(
     h: Harness,

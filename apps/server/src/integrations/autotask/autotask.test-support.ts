@@ -2,7 +2,8 @@
  * Shared set-up for the `*.http.test.ts` files: a real sandbox over loopback and a provider
  * pointed at it. Test-only (imports the sandbox, which production code never does).
  */
-import { startSandbox } from 'autotask-sandbox';
+import { startSandbox, type SandboxOptions } from 'autotask-sandbox';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type {
   PsaCallEvent,
   PsaCompany,
@@ -18,7 +19,72 @@ import {
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
-export { startSandbox };
+export interface SandboxFixture {
+  /** Stands for the sandbox the hooks start; read it inside tests and hooks only. */
+  readonly sb: Sandbox;
+  /** Registers a harness to be closed after the current test. */
+  readonly use: (h: Harness) => Harness;
+  /** The current test's harnesses passed to `use`, not yet closed. */
+  readonly open: readonly Harness[];
+}
+
+/**
+ * Registers, in the calling scope (file or `describe`), the hooks that start a sandbox on a free
+ * loopback port before its tests, close every harness passed to `use` after each test, and close
+ * the sandbox after the last one. With `isResetBeforeEach`, each test starts from the seed with no
+ * faults; scope-specific resets go in a `beforeEach` registered after this call (they run after).
+ */
+export function useSandbox(
+  seed: NonNullable<SandboxOptions['seed']>,
+  options: { isResetBeforeEach?: boolean } = {},
+): SandboxFixture {
+  let current: Sandbox | undefined;
+  const running = (): Sandbox => {
+    if (current === undefined) throw new Error('the sandbox runs only inside tests and hooks');
+    return current;
+  };
+  const open: Harness[] = [];
+
+  beforeAll(async () => {
+    current = await startSandbox({ port: 0, seed });
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  if (options.isResetBeforeEach === true) {
+    beforeEach(() => {
+      running().admin.reset(seed);
+      running().admin.clearFaults();
+    });
+  }
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.close()));
+  });
+
+  const sb: Sandbox = {
+    get url() {
+      return running().url;
+    },
+    get zoneUrl() {
+      return running().zoneUrl;
+    },
+    get apiUser() {
+      return running().apiUser;
+    },
+    get admin() {
+      return running().admin;
+    },
+    close: () => running().close(),
+  };
+  return {
+    sb,
+    open,
+    use: (h) => {
+      open.push(h);
+      return h;
+    },
+  };
+}
 
 /** Fast retries so fault tests do not sleep for real-world backoffs. */
 export const fastRetries = { backoffBaseMs: 5, backoffMaxMs: 40, maxRetryAfterMs: 1_000 } as const;
