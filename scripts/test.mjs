@@ -10,6 +10,11 @@ mkdirSync(outDir, { recursive: true });
 const jsonFile = join(outDir, 'vitest-results.json');
 rmSync(jsonFile, { force: true });
 
+// The CLI tests spawn bin/coro-psa.mjs, which runs the server bundle when it is current: build it
+// (~0.1 s) so they test what production runs. A later edit makes the bin fall back to the sources.
+const bundle = spawnSync(process.execPath, ['apps/server/scripts/build.mjs'], { stdio: 'inherit' });
+if (bundle.status !== 0) console.error('The server bundle did not build: the CLI tests run the sources.');
+
 const args = [
   'vitest',
   'run',

@@ -2,7 +2,8 @@ import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { databaseConfigFromUrl, type DatabaseConfig } from '../db/database.js';
 import { parseKeyRing, type KeySpec } from '../crypto/secret-box.js';
@@ -120,10 +121,24 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       lockoutMs: parsed.LOCKOUT_MINUTES * 60_000,
     },
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
-    webDistDir: resolve(parsed.WEB_DIST_DIR ?? new URL('../../../web/dist', import.meta.url).pathname),
+    webDistDir: resolve(parsed.WEB_DIST_DIR ?? defaultWebDistDir()),
     trustProxy: parsed.TRUST_PROXY,
     metricsToken: parsed.METRICS_TOKEN ?? null,
   };
+}
+
+/**
+ * apps/web/dist, found from this module whether it runs from src/config/ (tsx) or from the bundle
+ * in dist/ (bin/coro-psa.mjs): the nearest ancestor holding web/package.json.
+ */
+function defaultWebDistDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'web', 'package.json'))) return join(dir, 'web', 'dist');
+    const parent = dirname(dir);
+    if (parent === dir) return resolve('apps/web/dist');
+    dir = parent;
+  }
 }
 
 function resolveMode(env: Env): AppMode {
