@@ -3,6 +3,8 @@
  * runs the real executor; `naive` is the per-line baseline (3 reads per line + a write when
  * changed, 3 in flight) over a sample of workspaces. Prints one JSON line.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import PQueue from 'p-queue';
 
@@ -21,15 +23,31 @@ interface Args {
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
-let peakRss = process.memoryUsage().rss;
+// RSS before the sync: the runtime itself (Node + our modules, + tsx's loader when not bundled).
+const startRss = process.memoryUsage().rss;
+let peakRss = startRss;
+let peakHeap = process.memoryUsage().heapUsed;
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
 }, 20);
 const provider = createAutotaskProvider({ discoveryBaseUrl: args.discoveryBaseUrl, budgetShare: 1 });
 let calls = 0;
 const count = (e: { endpoint: string }): void => {
   if (e.endpoint !== 'zoneInformation') calls++;
 };
+// BENCH_HEAP_PROFILE=<path>: a sampling profile of the objects that outlived a scavenge and died
+// later (what makes the old generation, and so RSS, grow), written to <path>.<pid>.json.
+const session = new Session();
+if (process.env.BENCH_HEAP_PROFILE) {
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: false,
+  } as never);
+}
 const started = performance.now();
 let detail: unknown;
 if (args.mode === 'batched') {
@@ -85,7 +103,14 @@ if (args.mode === 'batched') {
   await conn.close();
 }
 const wallMs = performance.now() - started;
+if (process.env.BENCH_HEAP_PROFILE) {
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: unknown };
+  writeFileSync(`${process.env.BENCH_HEAP_PROFILE}.${process.pid}.json`, JSON.stringify(profile));
+}
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 await provider.close();
-process.stdout.write(`${JSON.stringify({ calls, wallMs, peakRssMb: peakRss / 1024 / 1024, detail })}\n`);
+const mib = (n: number): number => n / 1024 / 1024;
+process.stdout.write(
+  `${JSON.stringify({ calls, wallMs, startRssMb: mib(startRss), peakRssMb: mib(peakRss), peakHeapMb: mib(peakHeap), detail })}\n`,
+);

@@ -3,9 +3,12 @@
  * W workspaces × S services with 10 % of the lines changed, on the sandbox with 150 ms per call,
  * beside the lower bound ceil(W/500) + 2·ceil(W·S/500) reads + one write per changed line, and
  * beside a naive per-line sync measured in the same run (on a sample, extrapolated). Then peak RSS
- * for W = 10,000. Each sync runs in its own process so RSS is the sync's alone.
+ * for W = 10,000 (first sync and re-sync). Each sync runs in its own process so RSS is the sync's
+ * alone, bundled the way bin/coro-psa.mjs runs the product; the W = 10,000 runs are repeated from
+ * the TypeScript sources through tsx, the development runtime, for comparison.
  *
  *   npx tsx bench/sync.bench.ts            BENCH_W=2000 BENCH_BIG_W=10000 BENCH_NAIVE_W=100
+ *                                          BENCH_PARTS=timed,big (default both)
  *
  * Targets: calls ≤ 1.1 × lower bound; wall ≤ 1.2 × calls × 0.15 s / 3; RSS ≤ 250 MB. Printed, not asserted.
  */
@@ -15,6 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from 'autotask-sandbox';
+import { build, type BuildOptions } from 'esbuild';
+
+import { serverBundleOptions } from '../apps/server/scripts/build.mjs';
 
 import { createDatabase } from '../apps/server/src/db/database.js';
 import { newId } from '../apps/server/src/db/ids.js';
@@ -25,6 +31,7 @@ import { createSyncSettingsRepository } from '../apps/server/src/sync/sync-setti
 const W = Number(process.env.BENCH_W ?? 2000);
 const bigW = Number(process.env.BENCH_BIG_W ?? 10_000);
 const naiveW = Number(process.env.BENCH_NAIVE_W ?? 100);
+const parts = new Set((process.env.BENCH_PARTS ?? 'timed,big').split(','));
 const S = 6;
 const latencyMs = 150;
 const changedShare = 0.1;
@@ -52,17 +59,49 @@ type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 interface ChildResult {
   calls: number;
   wallMs: number;
+  startRssMb: number;
   peakRssMb: number;
+  peakHeapMb: number;
   detail: unknown;
 }
 
-function runChild(args: object): Promise<ChildResult> {
+type Runtime = 'bundle' | 'tsx';
+
+/**
+ * The measured child runs as the product runs: bundled like bin/coro-psa.mjs runs the CLI (plain
+ * Node, no loader thread), or from the TypeScript sources through tsx (the development runtime).
+ */
+let bundledChild: Promise<string> | undefined;
+function childEntry(runtime: Runtime): Promise<string> {
+  if (runtime === 'tsx') return Promise.resolve(childPath);
+  bundledChild ??= (async () => {
+    // Inside the repository (bench/results/ is git-ignored): its imports resolve from node_modules.
+    const outfile = fileURLToPath(new URL('./results/sync-bench.child.mjs', import.meta.url));
+    await build(serverBundleOptions(childPath, outfile) as BuildOptions);
+    return outfile;
+  })();
+  return bundledChild;
+}
+
+async function runChild(args: object, runtime: Runtime = 'bundle'): Promise<ChildResult> {
+  const entry = await childEntry(runtime);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', childPath, JSON.stringify(args)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        // e.g. BENCH_CHILD_FLAGS=--trace-gc (with BENCH_CHILD_ECHO=1 to see its output)
+        ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean),
+        ...(runtime === 'tsx' ? ['--import', 'tsx'] : []),
+        entry,
+        JSON.stringify(args),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (process.env.BENCH_CHILD_ECHO) process.stderr.write(d);
+    });
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
       if (code !== 0) reject(new Error(`bench child exited ${code}: ${out}`));
@@ -271,8 +310,15 @@ async function main(): Promise<void> {
   const lowerBound = (w: number): number =>
     Math.ceil(w / 500) + 2 * Math.ceil((w * S) / 500) + Math.round(w * S * changedShare);
   const rows: string[][] = [];
-  const mb = (n: number): string => n.toFixed(0);
 
+  if (parts.has('timed')) await timedRuns(rows, lowerBound);
+  if (parts.has('big')) await bigRun(rows, lowerBound);
+  printTable(rows);
+}
+
+const mb = (n: number): string => n.toFixed(0);
+
+async function timedRuns(rows: string[][], lowerBound: (w: number) => number): Promise<void> {
   // ── batched (ours), W workspaces, 150 ms per call ──
   const sb = await startSandbox(sandboxOptions(W, latencyMs));
   const setup = await prepare(sb, W);
@@ -297,6 +343,8 @@ async function main(): Promise<void> {
     (batched.wallMs / 1000).toFixed(1),
     (targetWall(batched.calls) / 1000).toFixed(1),
     mb(batched.peakRssMb),
+    mb(batched.startRssMb),
+    mb(batched.peakHeapMb),
     JSON.stringify(batched.detail),
   ]);
 
@@ -332,6 +380,8 @@ async function main(): Promise<void> {
     (naive.wallMs / 1000).toFixed(1),
     (targetWall(naive.calls) / 1000).toFixed(1),
     mb(naive.peakRssMb),
+    mb(naive.startRssMb),
+    mb(naive.peakHeapMb),
     JSON.stringify(naive.detail),
   ]);
   rows.push([
@@ -344,36 +394,55 @@ async function main(): Promise<void> {
     '',
     '',
     '',
+    '',
+    '',
   ]);
   await sbNaive.close();
   await sb.close();
   rmSync(setup.dir, { recursive: true, force: true });
+}
 
-  // ── RSS at W = 10,000 (no latency: memory, not time) ──
-  const sbBig = await startSandbox(sandboxOptions(bigW, 0));
-  const big = await prepare(sbBig, bigW);
-  const bigRun = await runChild({
-    mode: 'batched',
-    dbFile: big.dbFile,
-    discoveryBaseUrl: `${sbBig.url}/ATServicesRest/`,
-    credentials: sbBig.apiUser,
-    connectorId: big.connectorId,
-    today,
-  });
-  rows.push([
-    `ours (W=${bigW}, 0 ms latency)`,
-    String(bigRun.calls),
-    '',
-    String(lowerBound(bigW)),
-    (bigRun.calls / lowerBound(bigW)).toFixed(3),
-    (bigRun.wallMs / 1000).toFixed(1),
-    '',
-    mb(bigRun.peakRssMb),
-    JSON.stringify(bigRun.detail),
-  ]);
-  await sbBig.close();
-  rmSync(big.dir, { recursive: true, force: true });
+async function bigRun(rows: string[][], lowerBound: (w: number) => number): Promise<void> {
+  // ── RSS at W = 10,000 (no latency: memory, not time): a first sync (60,000 lines, 6,000 writes),
+  // then the steady state (everything confirmed, nothing to change); bundled as in production, and
+  // from the sources through tsx as the baseline ──
+  const readsOnly = lowerBound(bigW) - Math.round(bigW * S * changedShare);
+  for (const runtime of ['bundle', 'tsx'] as const) {
+    const sbBig = await startSandbox(sandboxOptions(bigW, 0));
+    const big = await prepare(sbBig, bigW);
+    const args = {
+      mode: 'batched',
+      dbFile: big.dbFile,
+      discoveryBaseUrl: `${sbBig.url}/ATServicesRest/`,
+      credentials: sbBig.apiUser,
+      connectorId: big.connectorId,
+      today,
+    };
+    for (const [label, bound] of [
+      ['first sync', lowerBound(bigW)],
+      ['re-sync', readsOnly],
+    ] as const) {
+      const r = await runChild(args, runtime);
+      rows.push([
+        `ours (W=${bigW}, ${label}, 0 ms, ${runtime})`,
+        String(r.calls),
+        '',
+        String(bound),
+        (r.calls / bound).toFixed(3),
+        (r.wallMs / 1000).toFixed(1),
+        '',
+        mb(r.peakRssMb),
+        mb(r.startRssMb),
+        mb(r.peakHeapMb),
+        JSON.stringify(r.detail),
+      ]);
+    }
+    await sbBig.close();
+    rmSync(big.dir, { recursive: true, force: true });
+  }
+}
 
+function printTable(rows: string[][]): void {
   const header = [
     'run',
     'calls',
@@ -383,6 +452,8 @@ async function main(): Promise<void> {
     'wall s',
     'target wall s',
     'peak RSS MB',
+    'RSS before MB',
+    'peak heap MB',
     'detail',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
