@@ -3,6 +3,7 @@
  * bar on stderr and prints the plan (current → new, delta per line) on stdout.
  */
 import type { AppConfig } from '../config/config.js';
+import { findConnector } from '../connectors/connector.repository.js';
 import { createAppContext, openDatabase, shouldAutoMigrate } from '../main.js';
 import { runSync, renderProgressBar } from './index.js';
 import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
@@ -29,6 +30,14 @@ export async function syncCommand(
   const isTty = process.stderr.isTTY;
   let lastLine = '';
   try {
+    // Checked here, before a run is recorded: otherwise an unknown id leaves a failed run row of a
+    // connector that does not exist, an empty plan and a logged stack trace.
+    if (!(await findConnector(ctx.database.db, options.connectorId))) {
+      console.error(
+        `coro-psa: No connector with id "${options.connectorId}". Copy the id from the console (Connectors).`,
+      );
+      return 1;
+    }
     const summary = await runSync(ctx, {
       connectorId: options.connectorId,
       mode: options.isDryRun ? 'dry-run' : 'apply',
