@@ -43,6 +43,12 @@ export function parseKeyRing(value: string): BoxResult<KeySpec[]> {
   return { ok: true, value: specs };
 }
 
+/** The key id an envelope names (not a secret), or null when the value is not a v1 envelope. */
+export function envelopeKeyId(envelope: string): string | null {
+  const parts = envelope.split(':');
+  return parts.length === 5 && parts[0] === VERSION && parts[1] !== '' ? (parts[1] ?? null) : null;
+}
+
 export class SecretBox {
   private readonly keys: ReadonlyMap<string, Buffer>;
   private readonly primary: KeySpec;
@@ -56,6 +62,10 @@ export class SecretBox {
 
   get primaryKeyId(): string {
     return this.primary.id;
+  }
+
+  hasKey(keyId: string): boolean {
+    return this.keys.has(keyId);
   }
 
   seal(plaintext: string, aad: string): string {
@@ -96,8 +106,7 @@ export class SecretBox {
 
   /** True when the envelope was not sealed with the current primary key (or is not an envelope). */
   needsRotation(envelope: string): boolean {
-    const parts = envelope.split(':');
-    return parts.length !== 5 || parts[0] !== VERSION || parts[1] !== this.primary.id;
+    return envelopeKeyId(envelope) !== this.primary.id;
   }
 
   /** Re-seals under the primary key; unchanged envelopes are returned as is. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
-import { SecretBox, parseKeyRing } from './secret-box.js';
+import { SecretBox, envelopeKeyId, parseKeyRing } from './secret-box.js';
 
 const k1 = { id: 'k1', key: randomBytes(32) };
 const k2 = { id: 'k2', key: randomBytes(32) };
@@ -61,6 +61,16 @@ describe('SecretBox', () => {
     expect(resealed.value.startsWith('v1:k2:')).toBe(true);
     expect(rotated.needsRotation(resealed.value)).toBe(false);
     expect(new SecretBox([k2]).open(resealed.value, aad)).toStrictEqual({ ok: true, value: 's3cr3t' });
+  });
+
+  it('names the key of an envelope without opening it, and knows its own key ids', () => {
+    expect(envelopeKeyId(new SecretBox([k2, k1]).seal('x', aad))).toBe('k2');
+    expect(envelopeKeyId('v1:k9:a:b:c')).toBe('k9');
+    expect(envelopeKeyId('plaintext')).toBeNull();
+    expect(envelopeKeyId('v2:k1:a:b:c')).toBeNull();
+    expect(envelopeKeyId('v1::a:b:c')).toBeNull();
+    const box = new SecretBox([k2, k1]);
+    expect([box.hasKey('k1'), box.hasKey('k2'), box.hasKey('k3')]).toStrictEqual([true, true, false]);
   });
 
   it('seals JSON credential objects', () => {
