@@ -13,6 +13,7 @@ import { seedDemo } from './demo/demo-seed.js';
 import { AppError } from './http/app-error.js';
 import { JobsUnsupportedError } from './jobs/index.js';
 import { openDatabase, startServer, startWorker } from './main.js';
+import { keysRotateCommand, keysStatusCommand } from './secrets/keys.cli.js';
 import { syncCommand } from './sync/sync.cli.js';
 import { parseUsageFile } from './usage/usage-file.js';
 import { ingestUsage, validateUsage } from './usage/usage.repository.js';
@@ -252,6 +253,29 @@ program
       connectorId: options.connector,
       isDryRun: options.dryRun === true,
     });
+  });
+
+// ── secrets at rest (ADR 0006) ──
+const keys = program
+  .command('keys')
+  .description('Encryption keys of the secrets stored in the database (ENCRYPTION_KEYS, ADR 0006)');
+keys
+  .command('status')
+  .description('How many stored secrets are sealed under each key id (reads key ids only, never a secret)')
+  .action(async () => {
+    process.exitCode = await keysStatusCommand(config());
+  });
+keys
+  .command('rotate')
+  .description(
+    'Re-seal every stored secret under the first (primary) key of ENCRYPTION_KEYS; safe to interrupt and to repeat',
+  )
+  .option('--batch-size <n>', 'rows per transaction', '100')
+  .action(async (options) => {
+    const batchSize = /^\d+$/.test(options.batchSize) ? Number(options.batchSize) : Number.NaN;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new CliError('--batch-size must be a whole number of at least 1.');
+    process.exitCode = await keysRotateCommand(config(), { batchSize }, progressBar);
   });
 
 class CliError extends Error {}
