@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CSRF_COOKIE, SESSION_COOKIE } from '@coro/contracts';
+import { scaleCompanyName } from 'autotask-sandbox';
 
 import { hashPassword } from '../apps/server/src/auth/password.js';
 import { grantRole, insertUser } from '../apps/server/src/auth/user.repository.js';
@@ -35,83 +36,13 @@ import {
   upsertCompanies,
 } from '../apps/server/src/lookups/lookup.repository.js';
 import { insertWorkspace } from '../apps/server/src/workspaces/workspace.repository.js';
+import { dropDatabaseWhenIdle } from '../apps/server/test/pg-scratch.js';
 
 const companyCount = Number(process.env.BENCH_COMPANIES ?? 50_000);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
-const queries = ['', 'a', 'acme', 'harbor', 'medical center', 'northw', 'zzzz-none'] as const;
-
-const first = [
-  'Acme',
-  'Blue',
-  'Cedar',
-  'Delta',
-  'Evergreen',
-  'Falcon',
-  'Granite',
-  'Harbor',
-  'Iron',
-  'Juniper',
-  'Key',
-  'Lake',
-  'Maple',
-  'North',
-  'Oak',
-  'Pine',
-  'Quantum',
-  'Red',
-  'Silver',
-  'Summit',
-  'Trident',
-  'Union',
-  'Vantage',
-  'West',
-  'Yellow',
-  'Zenith',
-];
-const second = [
-  'view',
-  'stone',
-  'ridge',
-  'field',
-  'wood',
-  'brook',
-  'point',
-  'gate',
-  'side',
-  'crest',
-  'line',
-  'peak',
-  'bay',
-  'creek',
-];
-const third = [
-  'Medical Center',
-  'Dental',
-  'Logistics',
-  'Law Group',
-  'Construction',
-  'Financial',
-  'Realty',
-  'Bakery',
-  'Engineering',
-  'Academy',
-  'Hotels',
-  'Analytics',
-  'Insurance',
-  'Media',
-  'Accounting',
-  'Marine',
-  'Consulting',
-  'Manufacturing',
-  'Outfitters',
-  'Pharmaceuticals',
-];
-const suffix = ['', '', '', ' Inc.', ' LLC', ' Ltd', ' Corp'];
-
-function companyName(i: number): string {
-  const pick = <T>(list: readonly T[], n: number): T => list[n % list.length]!;
-  return `${pick(first, i)}${pick(second, Math.floor(i / 26))} ${pick(third, Math.floor(i / 364))}${pick(suffix, i)} ${i}`;
-}
+// Against the sandbox's scale-seed names ("Acmeridge Logistics", "Auroraside Dental LLC", …):
+// empty, very broad, prefix, contains-only multi-word, narrow prefix, no match.
+const queries = ['', 'a', 'acme', 'harbor', 'dental llc', 'northw', 'zzzz-none'] as const;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -170,7 +101,7 @@ async function bench(label: string, database: Database): Promise<void> {
   const started = performance.now();
   const companies = Array.from({ length: companyCount }, (_, i) => ({
     id: String(i + 1),
-    name: companyName(i),
+    name: scaleCompanyName(i),
     isActive: i % 50 !== 0,
     modifiedAt: now,
   }));
@@ -188,7 +119,7 @@ async function bench(label: string, database: Database): Promise<void> {
         id: newId(),
         connector_id: connectorId,
         workspace_id: child.id,
-        psa_company_id: String(i * 97 + 1),
+        psa_company_id: String(((i * 97) % companyCount) + 1),
         pinned_contract_id: null,
         check_status: null,
         check_json: null,
@@ -303,7 +234,7 @@ async function main(): Promise<void> {
     await bench('postgres', postgres);
   } finally {
     await postgres.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropDatabaseWhenIdle(admin, name);
     await admin.end();
   }
 }

@@ -27,6 +27,7 @@ import { buildApp } from '../apps/server/src/http/app.js';
 import { createLogger } from '../apps/server/src/observability/logger.js';
 import { ingestUsage } from '../apps/server/src/usage/usage.repository.js';
 import { insertWorkspace } from '../apps/server/src/workspaces/workspace.repository.js';
+import { dropDatabaseWhenIdle } from '../apps/server/test/pg-scratch.js';
 
 const WORKSPACES = 200;
 const SERVICES = ['endpoint_security', 'edr', 'email_security', 'secure_messages'] as const;
@@ -68,7 +69,7 @@ function postgresTarget(adminUrl: string): Target {
         database,
         dispose: async () => {
           await database.close();
-          await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await dropDatabaseWhenIdle(admin, name);
           await admin.end();
         },
       };

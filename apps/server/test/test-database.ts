@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { createDatabase, type Database, type DbDialect } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
+import { dropDatabaseWhenIdle } from './pg-scratch.js';
 
 export interface TestDatabase extends Database {
   /** The URL or file, for code under test that opens its own connection (workers, CLI). */
@@ -67,17 +68,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
       try {
-        // The pool's `end()` resolves before its sockets are closed; terminating a connection that
-        // is still closing makes pg emit an error nobody listens to. Wait for them to go first.
-        for (let i = 0; i < 100; i++) {
-          const { rows } = await cleanup.query<{ n: number }>(
-            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
-            [name],
-          );
-          if ((rows[0]?.n ?? 0) === 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropDatabaseWhenIdle(cleanup, name);
       } finally {
         await cleanup.end();
       }

@@ -1,6 +1,9 @@
 import { Admin } from './admin.js';
 import { defaultApiUser } from './seeds/catalog.js';
 import { invalidSeed } from './seeds/index.js';
+
+/** The company names of the `scale:N` seed, by index (benchmarks build matching data with it). */
+export { scaleCompanyName } from './seeds/scale.js';
 import { SandboxServer } from './server.js';
 import { SandboxState } from './state.js';
 import type { Sandbox, SandboxOptions } from './types.js';
