@@ -1,7 +1,7 @@
 /**
  * The port through which the product talks to a PSA (Autotask today; ConnectWise or HaloPSA
  * later) in its own words. Nothing outside `integrations/<psa>/` knows a PSA's field names, URLs,
- * headers or quirks; it sees these types only.
+ * headers, quirks or screens; it sees these types only (screens: `PsaGuide`).
  *
  * Expected failures are values (`PsaResult`), never exceptions: an exception from an adapter is a
  * bug. Identifiers are opaque strings so that a PSA with non-numeric ids fits without change.
@@ -168,6 +168,8 @@ export interface PsaConnectionOptions {
  * chunks and pages as the PSA requires, so callers never think about page sizes or filter limits.
  */
 export interface PsaConnection {
+  /** The guide of the provider that opened this connection. */
+  readonly guide: PsaGuide;
   verify(): Promise<PsaResult<PsaVerification>>;
   /** All companies, page by page (or only those changed since `modifiedSince`). */
   listCompanies(options?: { modifiedSince?: string }): AsyncIterable<PsaResult<readonly PsaCompany[]>>;
@@ -184,5 +186,71 @@ export interface PsaConnection {
 
 export interface PsaProvider {
   readonly kind: PsaKind;
+  /** How to name this PSA and what to do in its screens; needs no connection. */
+  readonly guide: PsaGuide;
   connect(credentials: PsaCredentials, options: PsaConnectionOptions): PsaConnection;
+}
+
+/**
+ * The PSA's words for the admin: its name, and what to do in its screens when the domain finds a
+ * situation it cannot fix by itself. The domain states the situation and its facts (names, as the
+ * admin sees them in the PSA); the guide returns the whole advice, one or more sentences, including
+ * what can be done in the connector instead (pin a contract, unmap, billing policy), so that each
+ * PSA can phrase it naturally. Pure: no I/O, same facts → same text.
+ */
+export interface PsaGuide {
+  /** The PSA's name as its users know it ("Autotask"), for messages that only name it. */
+  readonly psaName: string;
+  /** The contract check: one company and all its mapped services, today. */
+  readonly contractCheck: PsaContractCheckGuide;
+  /** One sync line: one company and one service, on the line's effective date. */
+  readonly syncLine: PsaSyncLineGuide;
+}
+
+export interface PsaContractCheckGuide {
+  /** The company is inactive (or gone) in the PSA. */
+  inactiveCompany(facts: { readonly companyName: string }): string;
+  /** The pinned contract is gone, inactive, not recurring-service or outside its dates. */
+  pinnedContractUnusable(facts: { readonly companyName: string }): string;
+  /**
+   * No active recurring-service contract covers today. `endedContractName`: the latest one that
+   * ended, when there is one; `serviceNames`: the mapped services, in mapping order.
+   */
+  noUsableContract(facts: {
+    readonly companyName: string;
+    readonly endedContractName: string | null;
+    readonly serviceNames: readonly string[];
+  }): string;
+  /** Several usable contracts and nothing tells them apart. */
+  severalContracts(facts: { readonly companyName: string }): string;
+  /** The contract holds these services on more than one line each. */
+  duplicateServiceLines(facts: {
+    readonly contractName: string;
+    readonly serviceNames: readonly string[];
+  }): string;
+  /** The contract does not hold these mapped services. */
+  servicesMissing(facts: {
+    readonly companyName: string;
+    readonly contractName: string;
+    readonly serviceNames: readonly string[];
+  }): string;
+}
+
+export interface PsaSyncLineGuide {
+  /** The pinned contract is gone, inactive, not recurring-service or outside its dates. */
+  pinnedContractUnusable(facts: { readonly companyName: string }): string;
+  /** No active recurring-service contract covers the date (`endedContractName`: the latest ended). */
+  noUsableContract(facts: {
+    readonly companyName: string;
+    readonly endedContractName: string | null;
+    readonly serviceName: string;
+  }): string;
+  /** Several usable contracts hold the service. */
+  severalContractsHoldService(facts: { readonly companyName: string; readonly serviceName: string }): string;
+  /** The contract holds the service on more than one line. */
+  duplicateServiceLines(facts: { readonly contractName: string; readonly serviceName: string }): string;
+  /** The only usable (or pinned) contract lacks the service and the policy does not let the sync add it. */
+  serviceNotOnContract(facts: { readonly contractName: string; readonly serviceName: string }): string;
+  /** Several usable contracts and none holds the service. */
+  serviceOnNoContract(facts: { readonly companyName: string; readonly serviceName: string }): string;
 }

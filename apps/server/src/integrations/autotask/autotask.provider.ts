@@ -34,6 +34,7 @@ import {
   type AutotaskLogger,
 } from './autotask.client.js';
 import { classifyFailure } from './autotask.errors.js';
+import { autotaskGuide } from './autotask.guide.js';
 import {
   autotaskThreadLimit,
   BudgetPacer,
@@ -198,6 +199,7 @@ export function createAutotaskProvider(config: AutotaskProviderConfig = {}): Aut
 
   return {
     kind: 'autotask',
+    guide: autotaskGuide,
     connect(credentials: PsaCredentials, options: PsaConnectionOptions): PsaConnection {
       const { queues, pacer } = limitsFor(options.connectorId);
       const client = new AutotaskClient({
@@ -267,6 +269,7 @@ function addDays(date: string, days: number): string {
 const calendarDate = (wire: string): string => wire.slice(0, 10);
 
 export class AutotaskConnection implements PsaConnection {
+  readonly guide = autotaskGuide;
   readonly #client: AutotaskClient;
   #contractPicklists: Promise<ContractPicklists> | null = null;
 
