@@ -11,6 +11,7 @@ import type {
   PsaCredentials,
   PsaError,
   PsaErrorCode,
+  PsaGuide,
   PsaKind,
   PsaProvider,
   PsaVerification,
@@ -355,6 +356,16 @@ export async function openConnection(
     ...(options.onCall ? { onCall: options.onCall } : {}),
   });
   return { connection, connector };
+}
+
+/**
+ * The guide of a connector's PSA: its name and what to do in its screens, for messages and advice.
+ * Needs no credentials. Throws `AppError` (not_found; unavailable when the kind has no provider).
+ */
+export async function psaGuideOf(ctx: AppContext, connectorId: string): Promise<PsaGuide> {
+  const connector = await findConnector(ctx.database.db, connectorId);
+  if (!connector) throw new AppError('not_found', 'No such connector.');
+  return providerFor(ctx, connector.kind).guide;
 }
 
 /** Records a PSA credential failure seen by any caller (refresh, check, sync) on the connector. */

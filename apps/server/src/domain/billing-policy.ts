@@ -1,5 +1,5 @@
 /**
- * Billing policy of one connector: which Coro workspaces bill, what happens to Autotask when a
+ * Billing policy of one connector: which Coro workspaces bill, what happens in the PSA when a
  * mapping goes away, and how careful the sync is with large or surprising changes. Pure data plus
  * the few decisions derived from it; stored per connector (sync settings) and passed to the planner.
  */
@@ -7,7 +7,7 @@
 export const childStatuses = ['New', 'Trial', 'Subscription', 'Inactive'] as const;
 export type ChildStatus = (typeof childStatuses)[number];
 
-/** `bill`: push the counted units; `skip`: leave Autotask untouched; `zero`: push 0 units. */
+/** `bill`: push the counted units; `skip`: leave the PSA untouched; `zero`: push 0 units. */
 export const statusBillingModes = ['bill', 'skip', 'zero'] as const;
 export type StatusBillingMode = (typeof statusBillingModes)[number];
 
@@ -15,7 +15,7 @@ export type StatusBillingMode = (typeof statusBillingModes)[number];
 export const unmapActions = ['leave', 'zero'] as const;
 export type UnmapAction = (typeof unmapActions)[number];
 
-/** What the sync does when Autotask's units differ from what it last confirmed (a hand edit). */
+/** What the sync does when the PSA's units differ from what it last confirmed (a hand edit). */
 export const manualEditActions = ['hold', 'overwrite'] as const;
 export type ManualEditAction = (typeof manualEditActions)[number];
 

@@ -1,12 +1,13 @@
 /**
- * Contract check: for one mapped company, which Autotask contract the sync would adjust and whether
+ * Contract check: for one mapped company, which PSA contract the sync would adjust and whether
  * each mapped service sits on it exactly once. Pure: the caller reads contracts through the PSA port
- * and stores the result.
+ * and stores the result; what to do in the PSA's screens comes from the PSA's guide.
  *
  * Resolution rules (peers §4.1): a pin wins; otherwise only active recurring-service contracts whose
  * date window covers `today` count; several of those narrow to the ones holding a mapped service;
  * anything still not unique is `ambiguous` and never guessed.
  */
+import type { PsaGuide } from '../psa/psa-provider.port.js';
 
 export const contractCheckStatuses = [
   'ok',
@@ -49,7 +50,7 @@ export interface CheckMappedService {
   /** Coro's name, for messages. */
   readonly serviceName: string;
   readonly psaServiceId: string;
-  /** The PSA's name, for advice the admin follows in Autotask. */
+  /** The PSA's name, for advice the admin follows in the PSA. */
   readonly psaServiceName: string;
 }
 
@@ -63,6 +64,8 @@ export interface ContractCheckInput {
   readonly pinnedContractId: string | null;
   /** YYYY-MM-DD */
   readonly today: string;
+  /** The connector's PSA: its name and its advice. */
+  readonly guide: PsaGuide;
 }
 
 export interface ServiceCheck {
@@ -84,7 +87,7 @@ export interface ContractCheckResult {
   readonly services: readonly ServiceCheck[];
   /** One sentence: what is wrong (or "Ready to sync"). */
   readonly message: string;
-  /** What to do in Autotask (or here) to fix it; null when nothing is needed. */
+  /** What to do in the PSA (or here) to fix it; null when nothing is needed. */
   readonly advice: string | null;
 }
 
@@ -103,7 +106,8 @@ const listNames = (names: readonly string[]): string =>
     : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 
 export function evaluateContractCheck(input: ContractCheckInput): ContractCheckResult {
-  const { company, contracts, contractServices, mappedServices, pinnedContractId, today } = input;
+  const { company, contracts, contractServices, mappedServices, pinnedContractId, today, guide } = input;
+  const advise = guide.contractCheck;
   const base = { isPinned: pinnedContractId !== null, services: [] as ServiceCheck[] };
 
   if (!company.isActive) {
@@ -113,8 +117,8 @@ export function evaluateContractCheck(input: ContractCheckInput): ContractCheckR
       contractId: null,
       contractName: null,
       candidateContractIds: [],
-      message: `${company.name} is inactive in Autotask, so nothing will be billed to it.`,
-      advice: `In Autotask, open Companies → ${company.name} and set it Active, or unmap this workspace if the customer has left.`,
+      message: `${company.name} is inactive in ${guide.psaName}, so nothing will be billed to it.`,
+      advice: advise.inactiveCompany({ companyName: company.name }),
     };
   }
 
@@ -136,7 +140,7 @@ export function evaluateContractCheck(input: ContractCheckInput): ContractCheckR
         message: pinned
           ? `The pinned contract "${pinned.name}" is not an active recurring-service contract today (${pinned.startDate} to ${pinned.endDate}).`
           : `The pinned contract ${pinnedContractId} no longer exists for ${company.name}.`,
-        advice: `Pin another contract for ${company.name}, remove the pin, or in Autotask reactivate or extend the contract.`,
+        advice: advise.pinnedContractUnusable({ companyName: company.name }),
       };
     }
     chosen = pinned;
@@ -155,9 +159,11 @@ export function evaluateContractCheck(input: ContractCheckInput): ContractCheckR
         message: ended
           ? `${company.name} has no active recurring-service contract: "${ended.name}" ended on ${ended.endDate}.`
           : `${company.name} has no active recurring-service contract.`,
-        advice: ended
-          ? `In Autotask, open Contracts → "${ended.name}" and extend its end date, or create Contracts → New Contract → Recurring Service for ${company.name}.`
-          : `In Autotask, open Contracts → New Contract → Recurring Service for ${company.name}${mappedServices.length > 0 ? ` and add ${listNames(mappedServices.map((m) => m.psaServiceName))}` : ''}.`,
+        advice: advise.noUsableContract({
+          companyName: company.name,
+          endedContractName: ended?.name ?? null,
+          serviceNames: mappedServices.map((m) => m.psaServiceName),
+        }),
       };
     }
     const narrowed = usable.length > 1 ? usable.filter((c) => holdsMappedService(c.id)) : usable;
@@ -171,7 +177,7 @@ export function evaluateContractCheck(input: ContractCheckInput): ContractCheckR
         contractName: null,
         candidateContractIds: competing.map((c) => c.id),
         message: `${company.name} has ${competing.length} active recurring-service contracts (${listNames(competing.map((c) => `"${c.name}"`))}); the sync will not guess which one to adjust.`,
-        advice: `Pin the contract to use for ${company.name} here, or in Autotask end the contracts that should no longer be billed.`,
+        advice: advise.severalContracts({ companyName: company.name }),
       };
     }
     chosen = only;
@@ -205,7 +211,7 @@ export function evaluateContractCheck(input: ContractCheckInput): ContractCheckR
       ...common,
       status: 'ambiguous',
       message: `Contract "${chosen.name}" holds ${listNames(duplicates)} more than once; the sync will not guess which line to adjust.`,
-      advice: `In Autotask, open Contracts → "${chosen.name}" → Services and keep only one line for ${listNames(duplicates)}.`,
+      advice: advise.duplicateServiceLines({ contractName: chosen.name, serviceNames: duplicates }),
     };
   }
   if (missing.length > 0) {
@@ -214,7 +220,11 @@ export function evaluateContractCheck(input: ContractCheckInput): ContractCheckR
       ...common,
       status: 'service_missing',
       message: `Contract "${chosen.name}" does not hold ${listNames(missing)}.`,
-      advice: `In Autotask, open Contracts → "${chosen.name}" → Services → Add and add ${listNames(missing)} for ${company.name}.`,
+      advice: advise.servicesMissing({
+        companyName: company.name,
+        contractName: chosen.name,
+        serviceNames: missing,
+      }),
     };
   }
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { testGuide } from '../psa/psa-guide.test-support.js';
 import { evaluateContractCheck, type CheckContract, type ContractCheckInput } from './contract-check.js';
 
 const today = '2026-11-27';
@@ -35,39 +36,69 @@ const input = (over: Partial<ContractCheckInput>): ContractCheckInput => ({
   mappedServices: [endpoint, email],
   pinnedContractId: null,
   today,
+  guide: testGuide,
   ...over,
 });
+const bothServices = 'Coro Endpoint Security + Coro Email Security';
 
 describe('evaluateContractCheck', () => {
-  it.each<[string, Partial<ContractCheckInput>, string, string | null]>([
-    ['one contract with every service', {}, 'ok', 'k1'],
-    ['inactive company', { company: { ...company, isActive: false } }, 'inactive_company', null],
-    ['no contract at all', { contracts: [], contractServices: [] }, 'no_contract', null],
+  it.each<[string, Partial<ContractCheckInput>, string, string | null, string | null]>([
+    ['one contract with every service', {}, 'ok', 'k1', null],
+    [
+      'inactive company',
+      { company: { ...company, isActive: false } },
+      'inactive_company',
+      null,
+      'check.inactiveCompany(Acme Corporation)',
+    ],
+    [
+      'no contract at all',
+      { contracts: [], contractServices: [] },
+      'no_contract',
+      null,
+      `check.noUsableContract(Acme Corporation; ended -; ${bothServices})`,
+    ],
     [
       'only an expired contract',
       { contracts: [contract('k1', { endDate: '2025-12-31' })] },
       'no_contract',
       null,
+      `check.noUsableContract(Acme Corporation; ended Contract k1; ${bothServices})`,
     ],
     [
       'contract not started yet',
       { contracts: [contract('k1', { startDate: '2027-01-01' })] },
       'no_contract',
       null,
+      `check.noUsableContract(Acme Corporation; ended -; ${bothServices})`,
     ],
-    ['inactive contract', { contracts: [contract('k1', { isActive: false })] }, 'no_contract', null],
+    [
+      'inactive contract',
+      { contracts: [contract('k1', { isActive: false })] },
+      'no_contract',
+      null,
+      `check.noUsableContract(Acme Corporation; ended -; ${bothServices})`,
+    ],
     [
       'not recurring-service',
       { contracts: [contract('k1', { isRecurringService: false })] },
       'no_contract',
       null,
+      `check.noUsableContract(Acme Corporation; ended -; ${bothServices})`,
     ],
-    ['contract ends today still counts', { contracts: [contract('k1', { endDate: today })] }, 'ok', 'k1'],
+    [
+      'contract ends today still counts',
+      { contracts: [contract('k1', { endDate: today })] },
+      'ok',
+      'k1',
+      null,
+    ],
     [
       'a mapped service missing',
       { contractServices: [{ id: 'cs1', contractId: 'k1', serviceId: 's1' }] },
       'service_missing',
       'k1',
+      'check.servicesMissing(Acme Corporation; Contract k1; Coro Email Security)',
     ],
     [
       'a mapped service twice on the contract',
@@ -80,6 +111,7 @@ describe('evaluateContractCheck', () => {
       },
       'ambiguous',
       'k1',
+      'check.duplicateServiceLines(Contract k1; Coro Endpoint Security)',
     ],
     [
       'two active contracts both holding a mapped service',
@@ -92,18 +124,21 @@ describe('evaluateContractCheck', () => {
       },
       'ambiguous',
       null,
+      'check.severalContracts(Acme Corporation)',
     ],
     [
       'two active contracts, only one holds mapped services',
       { contracts: [contract('k1'), contract('k2')] },
       'ok',
       'k1',
+      null,
     ],
     [
       'two active contracts, neither holds mapped services',
       { contracts: [contract('k1'), contract('k2')], contractServices: [] },
       'ambiguous',
       null,
+      'check.severalContracts(Acme Corporation)',
     ],
     [
       'pin resolves two competing contracts',
@@ -118,21 +153,29 @@ describe('evaluateContractCheck', () => {
       },
       'service_missing',
       'k2',
+      'check.servicesMissing(Acme Corporation; Contract k2; Coro Email Security)',
     ],
     [
       'pin on an expired contract',
       { contracts: [contract('k1', { endDate: '2025-01-01' })], pinnedContractId: 'k1' },
       'no_contract',
       null,
+      'check.pinnedContractUnusable(Acme Corporation)',
     ],
-    ['pin on a contract that no longer exists', { pinnedContractId: 'gone' }, 'no_contract', null],
-    ['no mapped services yet', { mappedServices: [] }, 'ok', 'k1'],
-  ])('%s → %s', (_label, over, status, contractId) => {
+    [
+      'pin on a contract that no longer exists',
+      { pinnedContractId: 'gone' },
+      'no_contract',
+      null,
+      'check.pinnedContractUnusable(Acme Corporation)',
+    ],
+    ['no mapped services yet', { mappedServices: [] }, 'ok', 'k1', null],
+  ])('%s → %s', (_label, over, status, contractId, advice) => {
     const result = evaluateContractCheck(input(over));
     expect(result.status).toBe(status);
     expect(result.contractId).toBe(contractId);
     expect(result.message.length).toBeGreaterThan(0);
-    expect(result.advice === null).toBe(status === 'ok');
+    expect(result.advice).toBe(advice);
   });
 
   it('lists per-service results with the contract-service id', () => {
@@ -143,16 +186,26 @@ describe('evaluateContractCheck', () => {
       { serviceKey: 'endpoint_security', psaServiceId: 's1', status: 'ok', contractServiceId: 'cs1' },
       { serviceKey: 'email_security', psaServiceId: 's2', status: 'missing', contractServiceId: null },
     ]);
-    expect(result.advice).toBe(
-      'In Autotask, open Contracts → "Contract k1" → Services → Add and add Coro Email Security for Acme Corporation.',
-    );
+    expect(result.advice).toBe('check.servicesMissing(Acme Corporation; Contract k1; Coro Email Security)');
   });
 
-  it('advises creating a recurring-service contract naming the services', () => {
-    const result = evaluateContractCheck(input({ contracts: [], contractServices: [] }));
-    expect(result.advice).toBe(
-      'In Autotask, open Contracts → New Contract → Recurring Service for Acme Corporation and add Coro Endpoint Security and Coro Email Security.',
+  it('names the PSA by the guide in its own messages', () => {
+    const result = evaluateContractCheck(input({ company: { ...company, isActive: false } }));
+    expect(result.message).toBe('Acme Corporation is inactive in TestPSA, so nothing will be billed to it.');
+  });
+
+  it('lists every duplicated service, in mapping order, in one piece of advice', () => {
+    const result = evaluateContractCheck(
+      input({
+        contractServices: [
+          { id: 'cs1', contractId: 'k1', serviceId: 's1' },
+          { id: 'cs1b', contractId: 'k1', serviceId: 's1' },
+          { id: 'cs2', contractId: 'k1', serviceId: 's2' },
+          { id: 'cs2b', contractId: 'k1', serviceId: 's2' },
+        ],
+      }),
     );
+    expect(result.advice).toBe(`check.duplicateServiceLines(Contract k1; ${bothServices})`);
   });
 
   it('names the expired contract and its end date', () => {

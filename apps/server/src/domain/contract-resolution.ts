@@ -6,8 +6,9 @@
  *
  * Rules: a pinned contract wins (and must itself be usable); otherwise the one active
  * recurring-service contract whose window covers the date and holds the service exactly once.
+ * What to do in the PSA's screens about a problem comes from the PSA's guide.
  */
-import type { PsaContract, PsaContractService } from '../psa/psa-provider.port.js';
+import type { PsaContract, PsaContractService, PsaGuide } from '../psa/psa-provider.port.js';
 
 export type Resolution =
   | {
@@ -35,6 +36,8 @@ export interface ResolutionInput {
   readonly pinnedContractId: string | null;
   readonly effectiveDate: string;
   readonly allowCreateContractService: boolean;
+  /** The connector's PSA: its advice for a problem. */
+  readonly guide: PsaGuide;
 }
 
 export function isContractUsableOn(contract: PsaContract, day: string): boolean {
@@ -68,7 +71,10 @@ function onContract(input: ResolutionInput, contract: PsaContract): Resolution {
       problem: 'ambiguous_contract',
       contractId: contract.id,
       message: `Contract "${contract.name}" holds ${service} ${count} times; the sync will not guess which line to adjust.`,
-      advice: `In Autotask, open Contracts → "${contract.name}" → Services and keep only one ${service} line.`,
+      advice: input.guide.syncLine.duplicateServiceLines({
+        contractName: contract.name,
+        serviceName: service,
+      }),
     };
   }
   if (input.allowCreateContractService) return { kind: 'resolved', contract, contractServiceId: null };
@@ -77,12 +83,13 @@ function onContract(input: ResolutionInput, contract: PsaContract): Resolution {
     problem: 'service_not_on_contract',
     contractId: contract.id,
     message: `Contract "${contract.name}" of ${input.companyName} does not hold ${service}.`,
-    advice: `In Autotask, open Contracts → "${contract.name}" → Services → Add and add ${service}, or allow the sync to add missing services in the billing policy.`,
+    advice: input.guide.syncLine.serviceNotOnContract({ contractName: contract.name, serviceName: service }),
   };
 }
 
 export function resolveContractService(input: ResolutionInput): Resolution {
   const { companyName, psaServiceName: service, effectiveDate: day } = input;
+  const advise = input.guide.syncLine;
 
   if (input.pinnedContractId !== null) {
     const pinned = input.contracts.find((c) => c.id === input.pinnedContractId);
@@ -94,7 +101,7 @@ export function resolveContractService(input: ResolutionInput): Resolution {
         message: pinned
           ? `The pinned contract "${pinned.name}" is not an active recurring-service contract on ${day}.`
           : `The pinned contract ${input.pinnedContractId} no longer exists for ${companyName}.`,
-        advice: `Pin another contract for ${companyName}, remove the pin, or reactivate or extend the contract in Autotask.`,
+        advice: advise.pinnedContractUnusable({ companyName }),
       };
     }
     return onContract(input, pinned);
@@ -125,9 +132,11 @@ export function resolveContractService(input: ResolutionInput): Resolution {
       message: ended
         ? `${companyName} has no active recurring-service contract on ${day}: "${ended.name}" ended on ${ended.endDate}.`
         : `${companyName} has no active recurring-service contract on ${day}.`,
-      advice: ended
-        ? `In Autotask, extend "${ended.name}" or create a Recurring Service contract for ${companyName} with ${service}.`
-        : `In Autotask, create a Recurring Service contract for ${companyName} with ${service}.`,
+      advice: advise.noUsableContract({
+        companyName,
+        endedContractName: ended?.name ?? null,
+        serviceName: service,
+      }),
     };
   }
   if (holdingCount === 1 && onlyHolding) return onContract(input, onlyHolding);
@@ -140,7 +149,7 @@ export function resolveContractService(input: ResolutionInput): Resolution {
       problem: 'ambiguous_contract',
       contractId: null,
       message: `${companyName} has ${holding.length} active recurring-service contracts holding ${service} (${holding.map((c) => `"${c.name}"`).join(', ')}).`,
-      advice: `Pin the contract to bill for ${companyName}, or in Autotask remove ${service} from the contracts that should not bill it.`,
+      advice: advise.severalContractsHoldService({ companyName, serviceName: service }),
     };
   }
   if (usableCount === 1 && onlyUsable) return onContract(input, onlyUsable);
@@ -149,6 +158,6 @@ export function resolveContractService(input: ResolutionInput): Resolution {
     problem: input.allowCreateContractService ? 'ambiguous_contract' : 'service_not_on_contract',
     contractId: null,
     message: `None of the ${usableCount} active recurring-service contracts of ${companyName} holds ${service}.`,
-    advice: `In Autotask, add ${service} to the contract that should bill it, or pin that contract for ${companyName}.`,
+    advice: advise.serviceOnNoContract({ companyName, serviceName: service }),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PsaContract, PsaContractService } from '../psa/psa-provider.port.js';
+import { testGuide } from '../psa/psa-guide.test-support.js';
 import { resolveContractService, type ResolutionInput } from './contract-resolution.js';
 
 const day = '2026-11-27';
@@ -30,18 +31,26 @@ const input = (over: Partial<ResolutionInput>): ResolutionInput => ({
   pinnedContractId: null,
   effectiveDate: day,
   allowCreateContractService: false,
+  guide: testGuide,
   ...over,
 });
 
 describe('resolveContractService', () => {
-  const cases: [string, Partial<ResolutionInput>, string, string | null][] = [
+  const cases: [string, Partial<ResolutionInput>, string, string | null, string | null][] = [
     [
       'one contract holding the service',
       { contracts: [contract('c1')], contractServicesByContract: lines([['c1', 's1']]) },
       'resolved',
       'c1',
+      null,
     ],
-    ['no contract at all', {}, 'no_contract', null],
+    [
+      'no contract at all',
+      {},
+      'no_contract',
+      null,
+      'line.noUsableContract(Acme; ended -; Coro Endpoint Security)',
+    ],
     [
       'only an expired contract',
       {
@@ -50,14 +59,22 @@ describe('resolveContractService', () => {
       },
       'no_contract',
       null,
+      'line.noUsableContract(Acme; ended Contract c1; Coro Endpoint Security)',
     ],
     [
       'a contract starting tomorrow',
       { contracts: [contract('c1', { startDate: '2026-11-28' })] },
       'no_contract',
       null,
+      'line.noUsableContract(Acme; ended -; Coro Endpoint Security)',
     ],
-    ['an inactive contract', { contracts: [contract('c1', { isActive: false })] }, 'no_contract', null],
+    [
+      'an inactive contract',
+      { contracts: [contract('c1', { isActive: false })] },
+      'no_contract',
+      null,
+      'line.noUsableContract(Acme; ended -; Coro Endpoint Security)',
+    ],
     [
       'a non-recurring contract',
       {
@@ -66,18 +83,21 @@ describe('resolveContractService', () => {
       },
       'no_contract',
       null,
+      'line.noUsableContract(Acme; ended -; Coro Endpoint Security)',
     ],
     [
       'the service missing',
       { contracts: [contract('c1')], contractServicesByContract: lines([['c1', 's2']]) },
       'service_not_on_contract',
       'c1',
+      'line.serviceNotOnContract(Contract c1; Coro Endpoint Security)',
     ],
     [
       'the service missing, creation allowed',
       { contracts: [contract('c1')], allowCreateContractService: true },
       'resolved',
       'c1',
+      null,
     ],
     [
       'the service twice on one contract',
@@ -90,6 +110,7 @@ describe('resolveContractService', () => {
       },
       'ambiguous_contract',
       'c1',
+      'line.duplicateServiceLines(Contract c1; Coro Endpoint Security)',
     ],
     [
       'two contracts holding it',
@@ -102,6 +123,7 @@ describe('resolveContractService', () => {
       },
       'ambiguous_contract',
       null,
+      'line.severalContractsHoldService(Acme; Coro Endpoint Security)',
     ],
     [
       'two contracts, one holding it',
@@ -114,18 +136,21 @@ describe('resolveContractService', () => {
       },
       'resolved',
       'c2',
+      null,
     ],
     [
       'two contracts, none holding it',
       { contracts: [contract('c1'), contract('c2')] },
       'service_not_on_contract',
       null,
+      'line.serviceOnNoContract(Acme; Coro Endpoint Security)',
     ],
     [
       'two contracts, none holding it, creation allowed',
       { contracts: [contract('c1'), contract('c2')], allowCreateContractService: true },
       'ambiguous_contract',
       null,
+      'line.serviceOnNoContract(Acme; Coro Endpoint Security)',
     ],
     [
       'ambiguity settled by a pin',
@@ -139,6 +164,7 @@ describe('resolveContractService', () => {
       },
       'resolved',
       'c1',
+      null,
     ],
     [
       'a pin to an expired contract',
@@ -149,12 +175,14 @@ describe('resolveContractService', () => {
       },
       'pinned_contract_unusable',
       'c1',
+      'line.pinnedContractUnusable(Acme)',
     ],
     [
       'a pin to a vanished contract',
       { contracts: [contract('c2')], pinnedContractId: 'c9' },
       'pinned_contract_unusable',
       'c9',
+      'line.pinnedContractUnusable(Acme)',
     ],
     [
       'a pin to a contract without the service',
@@ -165,17 +193,19 @@ describe('resolveContractService', () => {
       },
       'service_not_on_contract',
       'c1',
+      'line.serviceNotOnContract(Contract c1; Coro Endpoint Security)',
     ],
   ];
-  it.each(cases)('%s → %s', (_name, over, expected, contractId) => {
+  it.each(cases)('%s → %s', (_name, over, expected, contractId, advice) => {
     const result = resolveContractService(input(over));
     if (result.kind === 'resolved') {
       expect('resolved').toBe(expected);
       expect(result.contract.id).toBe(contractId);
+      expect(advice).toBeNull();
     } else {
       expect(result.problem).toBe(expected);
       expect(result.contractId).toBe(contractId);
-      expect(result.advice.length).toBeGreaterThan(10);
+      expect(result.advice).toBe(advice);
     }
   });
 

@@ -1,13 +1,14 @@
 /**
  * The billing-sync planner: what each (workspace, service) line should do today. Pure: the
- * executor reads Coro's counts, the mappings, the ledger and Autotask's state, and this decides.
+ * executor reads Coro's counts, the mappings, the ledger and the PSA's state, and this decides.
  * Dry runs print exactly this; apply runs execute the `adjust` lines of it.
  *
- * Per line, in order: billing policy by workspace status → mapping → usage → Autotask read errors
+ * Per line, in order: billing policy by workspace status → mapping → usage → PSA read errors
  * → contract resolution → current units → drift from what we last confirmed (manual edit) →
- * delta → guardrails. The first rule that stops a line names why, with advice.
+ * delta → guardrails. The first rule that stops a line names why, with advice (the PSA's guide
+ * names the PSA and says what to do in its screens).
  */
-import type { PsaContract, PsaContractService, PsaError } from '../psa/psa-provider.port.js';
+import type { PsaContract, PsaContractService, PsaError, PsaGuide } from '../psa/psa-provider.port.js';
 import { addDays, decideTarget, type BillingPolicy } from './billing-policy.js';
 import { resolveContractService } from './contract-resolution.js';
 import { checkGuardrails } from './guardrails.js';
@@ -40,7 +41,7 @@ export interface PlanWorkspace {
   readonly name: string;
   /** Coro child status ('New' | 'Trial' | 'Subscription' | 'Inactive'); anything else is skipped. */
   readonly status: string | null;
-  /** Mapped Autotask company, or null when the workspace is not mapped. */
+  /** Mapped PSA company, or null when the workspace is not mapped. */
   readonly companyId: string | null;
   readonly companyName: string | null;
   readonly pinnedContractId: string | null;
@@ -59,7 +60,7 @@ export interface UsageCount {
   readonly users: number;
 }
 
-/** What we last saw Autotask hold for a contract service after our own write or check. */
+/** What we last saw the PSA hold for a contract service after our own write or check. */
 export interface ConfirmedUnits {
   readonly workspaceId: string;
   readonly workspaceName: string;
@@ -99,10 +100,12 @@ export interface PlanInput {
   readonly confirmed: readonly ConfirmedUnits[];
   /**
    * Latest effective date of an adjustment our ledger knows as applied, by unitsKey, when it is on
-   * or after `effectiveDate`. Autotask refuses a second adjustment for the same service and date,
+   * or after `effectiveDate`. The PSA refuses a second adjustment for the same service and date,
    * so a further change goes to the next free day (ADR 0005).
    */
   readonly appliedDates: ReadonlyMap<string, string>;
+  /** The connector's PSA: its name and its advice. */
+  readonly guide: PsaGuide;
 }
 
 export interface PlannedLine {
@@ -144,6 +147,9 @@ type Located = Pick<
 
 type LineFields = Pick<PlannedLine, 'kind' | 'message'> &
   Partial<Omit<PlannedLine, keyof LineBase | 'kind' | 'message'>>;
+
+/** "an Autotask", "a ConnectWise": by the first letter, which is right for PSA names. */
+const withArticle = (name: string): string => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 
 const either = <T>(own: T | undefined, from: T | undefined): T | null =>
   own !== undefined ? own : (from ?? null);
@@ -200,6 +206,7 @@ function problemLine(
 }
 
 function psaErrorLine(
+  psaName: string,
   base: LineBase,
   located: Partial<Located>,
   error: PsaError,
@@ -209,14 +216,15 @@ function psaErrorLine(
     base,
     located,
     'autotask_error',
-    `Autotask could not be read: ${error.message}`,
+    `${psaName} could not be read: ${error.message}`,
     error.advice,
     extra,
   );
 }
 
 export function planSync(input: PlanInput): PlannedLine[] {
-  const { policy, effectiveDate, psa } = input;
+  const { policy, effectiveDate, psa, guide } = input;
+  const { psaName } = guide;
   const lines: PlannedLine[] = [];
   const confirmedByLine = new Map(input.confirmed.map((c) => [`${c.workspaceId}|${c.serviceKey}`, c]));
   const claimed = new Set<string>();
@@ -236,7 +244,8 @@ export function planSync(input: PlanInput): PlannedLine[] {
     const contractId = located.contractId ?? '';
     const key = unitsKey(contractId, located.psaServiceId ?? '');
     const contractError = psa.contractErrors.get(contractId);
-    if (contractError) return psaErrorLine(base, located, contractError, { targetUnits: target, isUnmapped });
+    if (contractError)
+      return psaErrorLine(psaName, base, located, contractError, { targetUnits: target, isUnmapped });
     const read = psa.unitsByKey.get(key);
     if (read === undefined && isUnmapped) {
       return makeLine(base, located, {
@@ -252,8 +261,8 @@ export function planSync(input: PlanInput): PlannedLine[] {
         base,
         located,
         'autotask_error',
-        `Autotask has no units period covering ${effectiveDate} for this contract service.`,
-        'Check the contract dates and billing periods in Autotask; the sync tries again on its next run.',
+        `${psaName} has no units period covering ${effectiveDate} for this contract service.`,
+        `Check the contract dates and billing periods in ${psaName}; the sync tries again on its next run.`,
         { targetUnits: target, isUnmapped },
       );
     }
@@ -281,7 +290,7 @@ export function planSync(input: PlanInput): PlannedLine[] {
         isUnmapped,
         kind: 'unchanged',
         effectiveDate: asOf,
-        message: `${message} Autotask already holds ${target} on ${asOf}.`,
+        message: `${message} ${psaName} already holds ${target} on ${asOf}.`,
       });
     }
     const deferredNote = isDeferred
@@ -301,7 +310,7 @@ export function planSync(input: PlanInput): PlannedLine[] {
         kind: 'held',
         problem: 'manual_edit_detected',
         holdReason: 'manual_edit',
-        message: `Autotask holds ${current} units but the sync last confirmed ${lastConfirmed}: someone changed them by hand.`,
+        message: `${psaName} holds ${current} units but the sync last confirmed ${lastConfirmed}: someone changed them by hand.`,
         advice: `Approve to set ${target} units (${signed(target - current)}), or leave it held and check the change with whoever edited the contract.`,
       });
     }
@@ -382,8 +391,8 @@ export function planSync(input: PlanInput): PlannedLine[] {
             base,
             { psaServiceId: service.psaServiceId },
             'unmapped_company',
-            `${workspace.name} is not mapped to an Autotask company.`,
-            `Map ${workspace.name} to its Autotask company on the workspace mapping page.`,
+            `${workspace.name} is not mapped to ${withArticle(psaName)} company.`,
+            `Map ${workspace.name} to its ${psaName} company on the workspace mapping page.`,
           ),
         );
         continue;
@@ -403,7 +412,7 @@ export function planSync(input: PlanInput): PlannedLine[] {
       }
       const companyError = psa.companyErrors.get(workspace.companyId);
       if (companyError) {
-        lines.push(psaErrorLine(base, located0, companyError));
+        lines.push(psaErrorLine(psaName, base, located0, companyError));
         continue;
       }
       const resolution = resolveContractService({
@@ -415,6 +424,7 @@ export function planSync(input: PlanInput): PlannedLine[] {
         pinnedContractId: workspace.pinnedContractId,
         effectiveDate,
         allowCreateContractService: policy.allowCreateContractService,
+        guide,
       });
       if (resolution.kind === 'problem') {
         lines.push(
@@ -471,21 +481,21 @@ export function planSync(input: PlanInput): PlannedLine[] {
           skipReason: 'unmapped_left',
           isUnmapped: true,
           lastConfirmedUnits: c.units,
-          message: `No longer mapped here; its Autotask units (last ${c.units}) are left as they are (billing policy).`,
+          message: `No longer mapped here; its ${psaName} units (last ${c.units}) are left as they are (billing policy).`,
         }),
       );
       continue;
     }
     lines.push(decideChange(base, located, 0, c, true, 'No longer mapped here: set to 0 (billing policy).'));
   }
-  return refuseSharedContractServices(lines);
+  return refuseSharedContractServices(lines, psaName);
 }
 
 /**
  * Two lines that would write the same contract service (two workspaces mapped to one company, or a
  * remap racing an unmap) would fight each other; neither is applied.
  */
-function refuseSharedContractServices(lines: PlannedLine[]): PlannedLine[] {
+function refuseSharedContractServices(lines: PlannedLine[], psaName: string): PlannedLine[] {
   const writers = new Map<string, number>();
   const writes = (l: PlannedLine): boolean =>
     (l.kind === 'adjust' || l.kind === 'held' || l.kind === 'unchanged') && l.contractId !== null;
@@ -502,7 +512,7 @@ function refuseSharedContractServices(lines: PlannedLine[]): PlannedLine[] {
       problem: 'ambiguous_contract',
       holdReason: null,
       message: `Several workspaces lead to the same ${l.serviceName} line of contract ${l.contractName ?? l.contractId ?? ''}; none of them is applied.`,
-      advice: 'Map each Autotask company to one Coro workspace only (or pin different contracts).',
+      advice: `Map each ${psaName} company to one Coro workspace only (or pin different contracts).`,
     });
   });
 }

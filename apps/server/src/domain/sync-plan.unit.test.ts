@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { testGuide } from '../psa/psa-guide.test-support.js';
 import type { PsaContract, PsaContractService } from '../psa/psa-provider.port.js';
 import { defaultBillingPolicy, type BillingPolicy } from './billing-policy.js';
 import {
@@ -60,12 +61,12 @@ interface Scenario {
   contractError?: boolean;
 }
 
-function plan(s: Scenario): PlannedLine[] {
+function planInputOf(s: Scenario): PlanInput {
   const usage = s.usage === null ? undefined : (s.usage ?? { devices: 12, users: 30 });
   const current = s.current === undefined ? 10 : s.current;
   const error = {
     code: 'unavailable' as const,
-    message: 'Autotask is unavailable.',
+    message: 'The PSA is unavailable.',
     advice: 'Try again later.',
   };
   const contractServices = s.contractServices ?? [contractService];
@@ -97,9 +98,12 @@ function plan(s: Scenario): PlannedLine[] {
     },
     confirmed: s.confirmed === null ? [] : [{ ...confirmed, ...s.confirmed }],
     appliedDates: new Map(s.appliedDate ? [[unitsKey('c1', 's1'), s.appliedDate]] : []),
+    guide: testGuide,
   };
-  return planSync(input);
+  return input;
 }
+
+const plan = (s: Scenario): PlannedLine[] => planSync(planInputOf(s));
 
 type Expect = Partial<
   Pick<
@@ -124,7 +128,7 @@ const cases: [string, Scenario, Expect][] = [
     { kind: 'adjust', currentUnits: 10, targetUnits: 12, delta: 2, effectiveDate: day, problem: null },
   ],
   [
-    'counts already in Autotask',
+    'counts already in the PSA',
     { usage: { devices: 10, users: 1 } },
     { kind: 'unchanged', delta: 0, effectiveDate: day },
   ],
@@ -258,8 +262,91 @@ describe('planSync: one line', () => {
   });
 });
 
+describe('planSync: the PSA named and advised by its guide', () => {
+  const service = 'Coro Endpoint Security';
+  it.each<[string, Scenario, Pick<PlannedLine, 'message' | 'advice'>]>([
+    [
+      'unmapped company',
+      { workspace: { companyId: null }, confirmed: null },
+      {
+        message: 'Acme is not mapped to a TestPSA company.',
+        advice: 'Map Acme to its TestPSA company on the workspace mapping page.',
+      },
+    ],
+    [
+      'company read failed',
+      { companyError: true },
+      { message: 'TestPSA could not be read: The PSA is unavailable.', advice: 'Try again later.' },
+    ],
+    [
+      'no units period on the date',
+      { current: null },
+      {
+        message: 'TestPSA has no units period covering 2026-11-27 for this contract service.',
+        advice:
+          'Check the contract dates and billing periods in TestPSA; the sync tries again on its next run.',
+      },
+    ],
+    [
+      'counts already there',
+      { usage: { devices: 10, users: 1 } },
+      { message: '10 devices counted. TestPSA already holds 10 on 2026-11-27.', advice: null },
+    ],
+    [
+      'manual edit held',
+      { current: 15, confirmed: { units: 10 } },
+      {
+        message: 'TestPSA holds 15 units but the sync last confirmed 10: someone changed them by hand.',
+        advice:
+          'Approve to set 12 units (-3), or leave it held and check the change with whoever edited the contract.',
+      },
+    ],
+    [
+      'no contract',
+      { contracts: [] },
+      {
+        message: 'Acme Corp has no active recurring-service contract on 2026-11-27.',
+        advice: `line.noUsableContract(Acme Corp; ended -; ${service})`,
+      },
+    ],
+    [
+      'service not on the contract',
+      { contractServices: [], current: null, confirmed: null },
+      {
+        message: `Contract "Managed Security" of Acme Corp does not hold ${service}.`,
+        advice: `line.serviceNotOnContract(Managed Security; ${service})`,
+      },
+    ],
+    [
+      'a pin to a contract that is gone',
+      { workspace: { pinnedContractId: 'c9' } },
+      {
+        message: 'The pinned contract c9 no longer exists for Acme Corp.',
+        advice: 'line.pinnedContractUnusable(Acme Corp)',
+      },
+    ],
+  ])('%s', (_name, scenario, expected) => {
+    expect(plan(scenario)[0]).toMatchObject(expected);
+  });
+
+  it('names the PSA for units left alone after an unmap', () => {
+    const lines = plan({ workspace: { companyId: null } });
+    expect(lines[1]?.message).toBe(
+      'No longer mapped here; its TestPSA units (last 10) are left as they are (billing policy).',
+    );
+  });
+
+  it('puts "an" before a PSA name that starts with a vowel', () => {
+    const lines = planSync({
+      ...planInputOf({ workspace: { companyId: null }, confirmed: null }),
+      guide: { ...testGuide, psaName: 'AnyPSA' },
+    });
+    expect(lines[0]?.message).toBe('Acme is not mapped to an AnyPSA company.');
+  });
+});
+
 describe('planSync: mapping removed', () => {
-  it('leaves Autotask alone by default', () => {
+  it('leaves the PSA alone by default', () => {
     const lines = plan({ workspace: { companyId: null } });
     expect(lines.map((l) => [l.kind, l.problem ?? l.skipReason])).toStrictEqual([
       ['problem', 'unmapped_company'],
@@ -322,8 +409,13 @@ describe('planSync: several workspaces', () => {
       },
       confirmed: [],
       appliedDates: new Map(),
+      guide: testGuide,
     };
-    expect(planSync(input).map((l) => l.problem)).toStrictEqual(['ambiguous_contract', 'ambiguous_contract']);
+    const lines = planSync(input);
+    expect(lines.map((l) => l.problem)).toStrictEqual(['ambiguous_contract', 'ambiguous_contract']);
+    expect(lines[0]?.advice).toBe(
+      'Map each TestPSA company to one Coro workspace only (or pin different contracts).',
+    );
   });
 
   it('counts a plan', () => {

@@ -10,6 +10,7 @@ import { seedChannel, seedConnectorRow } from '../../test/connector.fixtures.js'
 import { newId } from '../db/ids.js';
 import { evaluateContractCheck } from '../domain/contract-check.js';
 import { upsertCompanies, upsertServices } from '../lookups/lookup.repository.js';
+import { testGuide } from '../psa/psa-guide.test-support.js';
 import {
   findCompanyHolder,
   insertWorkspaceMapping,
@@ -165,6 +166,7 @@ describe.skipIf(isDatabaseUnavailable())(`mapping repository (${testDialect()})`
       ],
       pinnedContractId: null,
       today: '2026-11-27',
+      guide: testGuide,
     });
     await saveCheckResult(database.db, mapping.id, check, at);
     const sync = await loadSyncMappings(database.db, connectorId);

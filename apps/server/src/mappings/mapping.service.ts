@@ -14,6 +14,7 @@ import {
   isCredentialFailure,
   markConnectorError,
   openConnection,
+  psaGuideOf,
   requireConnector,
 } from '../connectors/connector.service.js';
 import type { ConnectorRecord } from '../connectors/connector.repository.js';
@@ -666,6 +667,7 @@ export async function runContractCheckFor(
     }
   }
 
+  const guide = await psaGuideOf(ctx, connectorId);
   const day = today(ctx);
   await db.transaction().execute(async (trx) => {
     for (const m of mappings) {
@@ -678,6 +680,7 @@ export async function runContractCheckFor(
         mappedServices,
         pinnedContractId: m.pinnedContractId,
         today: day,
+        guide,
       });
       byStatus[result.status] += 1;
       await saveCheckResult(trx, m.mappingId, result, checkedAt);

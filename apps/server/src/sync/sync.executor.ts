@@ -659,6 +659,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
         psa: view,
         confirmed: chunkConfirmed,
         appliedDates,
+        guide: conn.guide,
       });
       total += Math.max(0, lines.length - expectedLines);
       const now = env.clock().toISOString();
