@@ -1,6 +1,6 @@
 /**
  * Approving held lines: the human gate in front of big changes and manual-edit overwrites. Each
- * approved line is re-read first; if Autotask changed since the plan, the line is `stale` (never
+ * approved line is re-read first; if the PSA changed since the plan, the line is `stale` (never
  * applied on an outdated delta). Otherwise it goes through the same ledger path as a run.
  */
 import { localDay } from '../domain/billing-policy.js';
@@ -98,14 +98,14 @@ export async function approveLines(
           out.push({
             lineId: row.id,
             status: 'failed',
-            message: `Autotask could not be read: ${read.error.message}`,
+            message: `${ctx.psaName} could not be read: ${read.error.message}`,
           });
           continue;
         }
         const window = read.map.get(unitsKey(row.contract_id ?? '', row.psa_service_id ?? ''));
         const current = window?.units ?? (row.contract_service_id === null ? 0 : undefined);
         if (current === undefined || current !== row.current_units) {
-          const message = `Autotask now holds ${current ?? 'no units'} (the plan saw ${row.current_units ?? 0}); run the sync again to plan from the new value.`;
+          const message = `${ctx.psaName} now holds ${current ?? 'no units'} (the plan saw ${row.current_units ?? 0}); run the sync again to plan from the new value.`;
           await runs.updateLine(row.id, { status: 'stale', detail: message, updated_at: now });
           out.push({ lineId: row.id, status: 'stale', message });
           continue;

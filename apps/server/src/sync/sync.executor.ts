@@ -242,6 +242,7 @@ async function applyThroughLedger(args: {
 }): Promise<{ status: 'applied' | 'failed'; message?: string }> {
   const { env, connection, ledger, runs, connectorId, runId, tuning } = args;
   const { lineId, line } = args.work;
+  const { psaName } = connection.guide;
   const now = (): string => env.clock().toISOString();
   const contractId = line.contractId ?? '';
   const psaServiceId = line.psaServiceId ?? '';
@@ -329,7 +330,7 @@ async function applyThroughLedger(args: {
     return fail(
       `Not sent: an adjustment for this service dated ${date} is already recorded (applied or awaiting confirmation).`,
       null,
-      'The next run re-reads Autotask and settles it; nothing was sent twice.',
+      `The next run re-reads ${psaName} and settles it; nothing was sent twice.`,
     );
   }
 
@@ -363,11 +364,11 @@ async function applyThroughLedger(args: {
       // the date because an earlier attempt of ours did land. Either way, look before deciding.
       const outcome = await reconcile();
       if (outcome === 'applied')
-        return succeed(null, `Confirmed by re-reading Autotask after: ${error.message}`);
+        return succeed(null, `Confirmed by re-reading ${psaName} after: ${error.message}`);
       if (outcome === 'unknown') {
         // Stays `pending` in the ledger: the next run reconciles it before anything is retried.
         return fail(
-          'Outcome unknown: Autotask could not be re-read after an ambiguous failure.',
+          `Outcome unknown: ${psaName} could not be re-read after an ambiguous failure.`,
           error.message,
           'The next run re-reads and settles this line; nothing is sent again before that.',
         );
@@ -375,7 +376,7 @@ async function applyThroughLedger(args: {
       if (outcome === 'conflict') {
         await ledger.markFailed(key, `units changed concurrently: ${error.message}`, now());
         return fail(
-          'Not applied: the units changed in Autotask while the sync was writing.',
+          `Not applied: the units changed in ${psaName} while the sync was writing.`,
           error.message,
           'The next run compares again (and reports a manual edit if there was one).',
         );
@@ -390,12 +391,16 @@ async function applyThroughLedger(args: {
           ...args,
           isMoved: true,
           work: { lineId, line: { ...line, effectiveDate: next, isDeferred: true } },
-          movedNote: `Autotask refused ${date} (${error.message}); dated ${next} instead.`,
+          movedNote: `${psaName} refused ${date} (${error.message}); dated ${next} instead.`,
         });
       }
       if (error.code === 'validation_failed' || attempt >= tuning.writeRetry.maxAttempts) {
         await ledger.markFailed(key, error.message, now());
-        return fail(`Autotask refused the adjustment: ${error.message}`, error.detail ?? null, error.advice);
+        return fail(
+          `${psaName} refused the adjustment: ${error.message}`,
+          error.detail ?? null,
+          error.advice,
+        );
       }
       continue; // not applied: safe to send again (and Autotask refuses a same-date duplicate anyway)
     }
@@ -406,7 +411,7 @@ async function applyThroughLedger(args: {
     }
     await ledger.markFailed(key, error.message, now());
     if (credentialCodes.has(error.code)) await env.onCredentialFailure?.(connectorId, error);
-    return fail(`Autotask refused the adjustment: ${error.message}`, error.detail ?? null, error.advice);
+    return fail(`${psaName} refused the adjustment: ${error.message}`, error.detail ?? null, error.advice);
   }
 }
 
@@ -439,7 +444,7 @@ async function reconcilePending(
           row.key,
           row.psa_adjustment_id,
           now,
-          `reconciled by run ${runId}: Autotask holds ${row.to_units}`,
+          `reconciled by run ${runId}: ${connection.guide.psaName} holds ${row.to_units}`,
         );
         if (line && line.is_unmapped === 1)
           await ledger.forget(connectorId, line.workspace_id, line.service_key);
@@ -822,6 +827,8 @@ export async function applyHeld<T>(
   runId: string,
   tuningOverrides: Partial<SyncTuning>,
   work: (ctx: {
+    /** The PSA's name, for the approval's own messages. */
+    readonly psaName: string;
     readUnits(contractIds: readonly string[], onDate: string): ReturnType<typeof readUnitsMap>;
     apply(
       lineId: string,
@@ -837,6 +844,7 @@ export async function applyHeld<T>(
     const connection = await env.openConnection(connectorId, () => undefined);
     try {
       return await work({
+        psaName: connection.guide.psaName,
         readUnits: (contractIds, onDate) => readUnitsMap(connection, contractIds, onDate),
         apply: (lineId, line, approval) =>
           applyThroughLedger({
