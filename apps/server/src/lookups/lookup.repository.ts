@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 
 import type { DB } from '../db/schema.js';
 import { fromFlag, toFlag } from '../db/ids.js';
@@ -45,8 +45,75 @@ export interface SearchOptions {
   readonly activeOnly?: boolean;
 }
 
+/** The PSA records cached per connector, keyed by (connector_id, psa_id). */
+type LookupTable = 'psa_companies' | 'psa_services';
+
+/** What every cached record is read from; each table adds columns of its own. */
+interface LookupItem {
+  readonly id: string;
+  readonly name: string;
+  readonly isActive: boolean;
+  readonly modifiedAt: string | null;
+}
+
+/** The columns one table has beyond those every cached record has. */
+type OwnColumns<T extends LookupTable> = Omit<Insertable<DB[T]>, keyof Insertable<DB[LookupTable]>>;
+
 /** Writes in chunks small enough for SQLite's bound-parameter limit (9 columns × 100 rows). */
 const upsertChunk = 100;
+
+/** Inserts new records; a record already cached takes every new value (and so is present again). */
+async function upsertLookupRows<T extends LookupTable, TItem extends LookupItem>(
+  db: Kysely<DB>,
+  table: T,
+  connectorId: string,
+  items: readonly TItem[],
+  refreshedAt: string,
+  ownColumns: (item: TItem) => OwnColumns<T>,
+): Promise<void> {
+  const rows = items.map((item) => ({
+    connector_id: connectorId,
+    psa_id: item.id,
+    name: item.name,
+    search_name: toSearchKey(item.name),
+    is_active: toFlag(item.isActive),
+    is_present: 1,
+    modified_at: item.modifiedAt,
+    refreshed_at: refreshedAt,
+    ...ownColumns(item),
+  }));
+  const [first] = rows;
+  if (!first) return;
+  const updated = Object.fromEntries(
+    Object.keys(first)
+      .filter((column) => column !== 'connector_id' && column !== 'psa_id')
+      .map((column) => [column, sql.ref(`excluded.${column}`)]),
+  );
+  for (let i = 0; i < rows.length; i += upsertChunk) {
+    await db
+      .insertInto<LookupTable>(table)
+      .values(rows.slice(i, i + upsertChunk))
+      .onConflict((oc) => oc.columns(['connector_id', 'psa_id']).doUpdateSet(updated))
+      .execute();
+  }
+}
+
+/** After a full read: every row not refreshed by it has disappeared from the PSA. */
+async function markLookupRowsMissing(
+  db: Kysely<DB>,
+  table: LookupTable,
+  connectorId: string,
+  refreshedAt: string,
+): Promise<number> {
+  const result = await db
+    .updateTable(table)
+    .set({ is_present: 0, is_active: 0 })
+    .where('connector_id', '=', connectorId)
+    .where('refreshed_at', '<', refreshedAt)
+    .where('is_present', '=', 1)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
 
 export async function upsertCompanies(
   db: Kysely<DB>,
@@ -54,34 +121,9 @@ export async function upsertCompanies(
   companies: readonly PsaCompany[],
   refreshedAt: string,
 ): Promise<void> {
-  for (let i = 0; i < companies.length; i += upsertChunk) {
-    const rows = companies.slice(i, i + upsertChunk).map((c) => ({
-      connector_id: connectorId,
-      psa_id: c.id,
-      name: c.name,
-      search_name: toSearchKey(c.name),
-      match_name: normalizeCompanyName(c.name),
-      is_active: toFlag(c.isActive),
-      is_present: 1,
-      modified_at: c.modifiedAt,
-      refreshed_at: refreshedAt,
-    }));
-    await db
-      .insertInto('psa_companies')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['connector_id', 'psa_id']).doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          search_name: eb.ref('excluded.search_name'),
-          match_name: eb.ref('excluded.match_name'),
-          is_active: eb.ref('excluded.is_active'),
-          is_present: 1,
-          modified_at: eb.ref('excluded.modified_at'),
-          refreshed_at: eb.ref('excluded.refreshed_at'),
-        })),
-      )
-      .execute();
-  }
+  await upsertLookupRows(db, 'psa_companies', connectorId, companies, refreshedAt, (c) => ({
+    match_name: normalizeCompanyName(c.name),
+  }));
 }
 
 /** After a full refresh: every company not seen in it has disappeared from the PSA. */
@@ -90,14 +132,7 @@ export async function markCompaniesMissing(
   connectorId: string,
   refreshedAt: string,
 ): Promise<number> {
-  const result = await db
-    .updateTable('psa_companies')
-    .set({ is_present: 0, is_active: 0 })
-    .where('connector_id', '=', connectorId)
-    .where('refreshed_at', '<', refreshedAt)
-    .where('is_present', '=', 1)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return markLookupRowsMissing(db, 'psa_companies', connectorId, refreshedAt);
 }
 
 export async function upsertServices(
@@ -106,36 +141,10 @@ export async function upsertServices(
   services: readonly PsaService[],
   refreshedAt: string,
 ): Promise<void> {
-  for (let i = 0; i < services.length; i += upsertChunk) {
-    const rows = services.slice(i, i + upsertChunk).map((s) => ({
-      connector_id: connectorId,
-      psa_id: s.id,
-      name: s.name,
-      search_name: toSearchKey(s.name),
-      description: s.description,
-      is_active: toFlag(s.isActive),
-      is_present: 1,
-      unit_price: s.unitPrice,
-      modified_at: s.modifiedAt,
-      refreshed_at: refreshedAt,
-    }));
-    await db
-      .insertInto('psa_services')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['connector_id', 'psa_id']).doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          search_name: eb.ref('excluded.search_name'),
-          description: eb.ref('excluded.description'),
-          is_active: eb.ref('excluded.is_active'),
-          is_present: 1,
-          unit_price: eb.ref('excluded.unit_price'),
-          modified_at: eb.ref('excluded.modified_at'),
-          refreshed_at: eb.ref('excluded.refreshed_at'),
-        })),
-      )
-      .execute();
-  }
+  await upsertLookupRows(db, 'psa_services', connectorId, services, refreshedAt, (s) => ({
+    description: s.description,
+    unit_price: s.unitPrice,
+  }));
 }
 
 export async function markServicesMissing(
@@ -143,14 +152,7 @@ export async function markServicesMissing(
   connectorId: string,
   refreshedAt: string,
 ): Promise<number> {
-  const result = await db
-    .updateTable('psa_services')
-    .set({ is_present: 0, is_active: 0 })
-    .where('connector_id', '=', connectorId)
-    .where('refreshed_at', '<', refreshedAt)
-    .where('is_present', '=', 1)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return markLookupRowsMissing(db, 'psa_services', connectorId, refreshedAt);
 }
 
 /** `like` pattern matching `text` literally (the admin may type % or _). */
@@ -199,6 +201,28 @@ export function prefixUpperBound(prefix: string): string {
   return chars.join('') + String.fromCodePoint(last + 1);
 }
 
+/** The query as a search key, and the decoded cursor; throws on a cursor we did not issue. */
+function readSearchOptions(options: SearchOptions): { q: string; cursor: Cursor | undefined } {
+  const q = toSearchKey(options.q ?? '');
+  const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
+  if (options.cursor && !cursor) throw new InvalidCursorError();
+  return { q, cursor };
+}
+
+/** The first `limit` rows; a cursor after the last of them when the search read one row more. */
+function toSearchPage<TRow extends { rank: number; search_name: string; psa_id: string }, TItem>(
+  rows: readonly TRow[],
+  limit: number,
+  toItem: (row: TRow) => TItem,
+): SearchPage<TItem> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.rank, last.search_name, last.psa_id]) : null,
+  };
+}
+
 /**
  * Server-side company search: case- and accent-insensitive "contains" on the stored search key,
  * names that start with the query first, then alphabetical; keyset paging so page N costs the same
@@ -216,9 +240,7 @@ export async function searchCompanies(
   connectorId: string,
   options: SearchOptions,
 ): Promise<SearchPage<CompanySearchHit>> {
-  const q = toSearchKey(options.q ?? '');
-  const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
-  if (options.cursor && !cursor) throw new InvalidCursorError();
+  const { q, cursor } = readSearchOptions(options);
 
   const pass = async (rank: 0 | 1, after: readonly [string, string] | undefined, limit: number) => {
     let query = db
@@ -267,19 +289,13 @@ export async function searchCompanies(
       ...(await pass(1, startRank === 1 && cursor ? [cursor[1], cursor[2]] : undefined, want - rows.length)),
     );
 
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => ({
-      id: r.psa_id,
-      name: r.name,
-      isActive: fromFlag(r.is_active),
-      isPresent: fromFlag(r.is_present),
-      mappedWorkspace: r.workspace_id ? { id: r.workspace_id, name: r.workspace_name ?? '' } : null,
-    })),
-    nextCursor:
-      rows.length > options.limit && last ? encodeCursor([last.rank, last.search_name, last.psa_id]) : null,
-  };
+  return toSearchPage(rows, options.limit, (r) => ({
+    id: r.psa_id,
+    name: r.name,
+    isActive: fromFlag(r.is_active),
+    isPresent: fromFlag(r.is_present),
+    mappedWorkspace: r.workspace_id ? { id: r.workspace_id, name: r.workspace_name ?? '' } : null,
+  }));
 }
 
 export async function searchServices(
@@ -287,9 +303,7 @@ export async function searchServices(
   connectorId: string,
   options: SearchOptions,
 ): Promise<SearchPage<ServiceSearchHit>> {
-  const q = toSearchKey(options.q ?? '');
-  const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
-  if (options.cursor && !cursor) throw new InvalidCursorError();
+  const { q, cursor } = readSearchOptions(options);
   const rank = q
     ? sql<number>`(case when s.search_name like ${likePrefix(q)} escape '\\' then 0 else 1 end)`
     : sql<number>`0`;
@@ -325,21 +339,15 @@ export async function searchServices(
     .orderBy('s.psa_id')
     .limit(options.limit + 1)
     .execute();
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => ({
-      id: r.psa_id,
-      name: r.name,
-      description: r.description,
-      isActive: fromFlag(r.is_active),
-      isPresent: fromFlag(r.is_present),
-      unitPrice: r.unit_price,
-      mappedServiceKey: r.service_key,
-    })),
-    nextCursor:
-      rows.length > options.limit && last ? encodeCursor([last.rank, last.search_name, last.psa_id]) : null,
-  };
+  return toSearchPage(rows, options.limit, (r) => ({
+    id: r.psa_id,
+    name: r.name,
+    description: r.description,
+    isActive: fromFlag(r.is_active),
+    isPresent: fromFlag(r.is_present),
+    unitPrice: r.unit_price,
+    mappedServiceKey: r.service_key,
+  }));
 }
 
 export async function findCompanies(

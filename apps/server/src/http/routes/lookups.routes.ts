@@ -7,9 +7,18 @@ import {
   RefreshLookupsBody,
   RefreshLookupsResult,
 } from '@coro/contracts';
+import type { Kysely } from 'kysely';
+import type { Static, TSchema } from 'typebox';
 
 import { requireConnector } from '../../connectors/connector.service.js';
-import { InvalidCursorError, searchCompanies, searchServices } from '../../lookups/lookup.repository.js';
+import type { DB } from '../../db/schema.js';
+import {
+  InvalidCursorError,
+  searchCompanies,
+  searchServices,
+  type SearchOptions,
+  type SearchPage,
+} from '../../lookups/lookup.repository.js';
 import { refreshLookups } from '../../lookups/lookup.service.js';
 import { AppError } from '../app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
@@ -26,65 +35,61 @@ async function withCursor<T>(search: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The repository's search for one lookup; its items carry `isPresent`, which is not sent. */
+type LookupSearch<TItem extends { readonly isPresent: boolean }> = (
+  db: Kysely<DB>,
+  connectorId: string,
+  options: SearchOptions,
+) => Promise<SearchPage<TItem>>;
+
+/** What a search route answers: the search's page without `isPresent`. */
+interface LookupPage<TItem> {
+  items: Omit<TItem, 'isPresent'>[];
+  nextCursor: string | null;
+}
+
+/** `never` (so the call does not compile) unless the `response` schema accepts every page. */
+type DescribesPage<TPage extends TSchema, TItem> = LookupPage<TItem> extends Static<TPage> ? unknown : never;
+
 /** Cached Autotask companies and services: searched here, never in Autotask per keystroke. */
 export const lookupRoutes: RoutePlugin = (app, ctx) => {
-  app.get(
-    '/api/workspaces/:channelId/connectors/:connectorId/lookups/companies',
-    {
-      schema: {
-        tags,
-        params: ConnectorParams,
-        querystring: LookupSearchQuery,
-        response: { 200: PsaCompanyPage, ...errorResponses },
+  const searchRoute = <TPage extends TSchema, TItem extends { readonly isPresent: boolean }>(
+    entity: 'companies' | 'services',
+    response: TPage & DescribesPage<TPage, TItem>,
+    search: LookupSearch<TItem>,
+  ): void => {
+    app.get<{ Params: ConnectorParams; Querystring: LookupSearchQuery; Reply: LookupPage<TItem> }>(
+      `/api/workspaces/:channelId/connectors/:connectorId/lookups/${entity}`,
+      {
+        schema: {
+          tags,
+          params: ConnectorParams,
+          querystring: LookupSearchQuery,
+          response: { 200: response, ...errorResponses },
+        },
       },
-    },
-    async (request) => {
-      await request.requireChannel(request.params.channelId, 'read');
-      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
-      const { q, limit, cursor, activeOnly } = request.query;
-      const page = await withCursor(() =>
-        searchCompanies(ctx.database.db, request.params.connectorId, {
-          q: q ?? '',
-          limit: limit ?? 25,
-          cursor: cursor ?? null,
-          activeOnly: activeOnly ?? false,
-        }),
-      );
-      return {
-        items: page.items.map(({ isPresent: _isPresent, ...item }) => item),
-        nextCursor: page.nextCursor,
-      };
-    },
-  );
+      async (request) => {
+        await request.requireChannel(request.params.channelId, 'read');
+        await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+        const { q, limit, cursor, activeOnly } = request.query;
+        const page = await withCursor(() =>
+          search(ctx.database.db, request.params.connectorId, {
+            q: q ?? '',
+            limit: limit ?? 25,
+            cursor: cursor ?? null,
+            activeOnly: activeOnly ?? false,
+          }),
+        );
+        return {
+          items: page.items.map(({ isPresent: _isPresent, ...item }) => item),
+          nextCursor: page.nextCursor,
+        };
+      },
+    );
+  };
 
-  app.get(
-    '/api/workspaces/:channelId/connectors/:connectorId/lookups/services',
-    {
-      schema: {
-        tags,
-        params: ConnectorParams,
-        querystring: LookupSearchQuery,
-        response: { 200: PsaServicePage, ...errorResponses },
-      },
-    },
-    async (request) => {
-      await request.requireChannel(request.params.channelId, 'read');
-      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
-      const { q, limit, cursor, activeOnly } = request.query;
-      const page = await withCursor(() =>
-        searchServices(ctx.database.db, request.params.connectorId, {
-          q: q ?? '',
-          limit: limit ?? 25,
-          cursor: cursor ?? null,
-          activeOnly: activeOnly ?? false,
-        }),
-      );
-      return {
-        items: page.items.map(({ isPresent: _isPresent, ...item }) => item),
-        nextCursor: page.nextCursor,
-      };
-    },
-  );
+  searchRoute('companies', PsaCompanyPage, searchCompanies);
+  searchRoute('services', PsaServicePage, searchServices);
 
   app.post(
     '/api/workspaces/:channelId/connectors/:connectorId/lookups/refresh',
