@@ -45,8 +45,20 @@ export async function seedChannel(
   return { channelId, children };
 }
 
-export async function seedConnectorRow(db: Kysely<DB>, channelId: string): Promise<string> {
-  const now = new Date().toISOString();
+/** Credentials a connector row holds; the sealed secret is bound to the row's id. */
+export interface ConnectorRowCredentials {
+  readonly username: string;
+  readonly secret_box: string;
+  readonly integration_code: string | null;
+}
+
+/** A connected connector; by default with credentials that reach no PSA, created now. */
+export async function seedConnectorRow(
+  db: Kysely<DB>,
+  channelId: string,
+  options: { now?: string; credentials?: (id: string) => ConnectorRowCredentials } = {},
+): Promise<string> {
+  const now = options.now ?? new Date().toISOString();
   const id = newId();
   await db
     .insertInto('psa_connectors')
@@ -58,9 +70,11 @@ export async function seedConnectorRow(db: Kysely<DB>, channelId: string): Promi
       status_code: null,
       status_message: null,
       status_advice: null,
-      username: 'api@example.com',
-      secret_box: 'not-a-real-envelope',
-      integration_code: null,
+      ...(options.credentials?.(id) ?? {
+        username: 'api@example.com',
+        secret_box: 'not-a-real-envelope',
+        integration_code: null,
+      }),
       zone_name: null,
       tenant_id: null,
       last_verified_at: now,

@@ -1,6 +1,4 @@
-import { afterAll } from 'vitest';
-import { startSandbox } from 'autotask-sandbox';
-
+import { ensureChannelConnector, startRbacAutotask } from '../../../test/rbac-connector.js';
 import {
   adminRoute,
   describeRbacMatrix,
@@ -9,62 +7,17 @@ import {
   type RbacCase,
 } from '../../../test/rbac-matrix.js';
 import type { TestApp, TestSeed } from '../../../test/test-app.js';
-import { connectorSecretAad } from '../../connectors/connector.service.js';
 import { newId } from '../../db/ids.js';
-import { createAutotaskProvider } from '../../integrations/autotask/index.js';
 import { upsertCompanies, upsertServices } from '../../lookups/lookup.repository.js';
 
-// Top-level: the matrix helper takes its providers when the suite is declared.
-const sandbox = await startSandbox({ port: 0, seed: 'demo' });
-const provider = createAutotaskProvider({
-  discoveryBaseUrl: `${sandbox.url}/ATServicesRest/`,
-  maxAttempts: 2,
-  backoffBaseMs: 5,
-  backoffMaxMs: 20,
-});
-afterAll(async () => {
-  await provider.close();
-  await sandbox.close();
-});
+const { sandbox, provider } = await startRbacAutotask();
 
 /** The channel's connector in a usable state (created, connected, lookups cached), whatever an earlier case did. */
 async function ensureConnector(t: TestApp): Promise<string> {
   const now = t.clock().toISOString();
-  const existing = await t.db
-    .selectFrom('psa_connectors')
-    .select('id')
-    .where('channel_id', '=', t.seed.channel.id)
-    .executeTakeFirst();
-  const id = existing?.id ?? newId();
-  if (existing) {
+  const { id, isNew } = await ensureChannelConnector(t, sandbox);
+  if (!isNew) {
     await t.db.updateTable('psa_connectors').set({ status: 'connected' }).where('id', '=', id).execute();
-  } else {
-    await t.db
-      .insertInto('psa_connectors')
-      .values({
-        id,
-        channel_id: t.seed.channel.id,
-        kind: 'autotask',
-        status: 'connected',
-        status_code: null,
-        status_message: null,
-        status_advice: null,
-        username: sandbox.apiUser.username,
-        secret_box: t.ctx.secretBox.sealJson({ secret: sandbox.apiUser.secret }, connectorSecretAad(id)),
-        integration_code: sandbox.apiUser.integrationCode,
-        zone_name: null,
-        tenant_id: null,
-        last_verified_at: now,
-        last_sync_at: null,
-        next_sync_at: null,
-        companies_refreshed_at: null,
-        companies_watermark: null,
-        services_refreshed_at: null,
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
   }
   await upsertCompanies(
     t.db,

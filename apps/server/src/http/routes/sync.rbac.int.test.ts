@@ -1,66 +1,16 @@
-import { afterAll } from 'vitest';
-import { startSandbox } from 'autotask-sandbox';
-
+import { ensureChannelConnector, startRbacAutotask } from '../../../test/rbac-connector.js';
 import { describeRbacMatrix, readRoute, writeRoute, type RbacCase } from '../../../test/rbac-matrix.js';
 import type { TestApp } from '../../../test/test-app.js';
-import { connectorSecretAad } from '../../connectors/connector.service.js';
 import { newId } from '../../db/ids.js';
 import { defaultBillingPolicy } from '../../domain/billing-policy.js';
-import { createAutotaskProvider } from '../../integrations/autotask/index.js';
 import { createSyncRunRepository } from '../../sync/sync-run.repository.js';
 
-const sandbox = await startSandbox({ port: 0, seed: 'demo' });
-const provider = createAutotaskProvider({
-  discoveryBaseUrl: `${sandbox.url}/ATServicesRest/`,
-  maxAttempts: 2,
-  backoffBaseMs: 5,
-  backoffMaxMs: 20,
-});
-afterAll(async () => {
-  await provider.close();
-  await sandbox.close();
-});
+const { sandbox, provider } = await startRbacAutotask();
 
 /** The channel's connector (connected, no mappings: syncs plan nothing) and one finished run. */
 async function ensureConnectorAndRun(t: TestApp): Promise<{ connectorId: string; runId: string }> {
   const now = t.clock().toISOString();
-  const existing = await t.db
-    .selectFrom('psa_connectors')
-    .select('id')
-    .where('channel_id', '=', t.seed.channel.id)
-    .executeTakeFirst();
-  const connectorId = existing?.id ?? newId();
-  if (!existing) {
-    await t.db
-      .insertInto('psa_connectors')
-      .values({
-        id: connectorId,
-        channel_id: t.seed.channel.id,
-        kind: 'autotask',
-        status: 'connected',
-        status_code: null,
-        status_message: null,
-        status_advice: null,
-        username: sandbox.apiUser.username,
-        secret_box: t.ctx.secretBox.sealJson(
-          { secret: sandbox.apiUser.secret },
-          connectorSecretAad(connectorId),
-        ),
-        integration_code: sandbox.apiUser.integrationCode,
-        zone_name: null,
-        tenant_id: null,
-        last_verified_at: now,
-        last_sync_at: null,
-        next_sync_at: null,
-        companies_refreshed_at: null,
-        companies_watermark: null,
-        services_refreshed_at: null,
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-  }
+  const { id: connectorId } = await ensureChannelConnector(t, sandbox);
   const runs = createSyncRunRepository(t.db);
   const runId = newId();
   await runs.create({
