@@ -278,74 +278,69 @@ export function planSync(input: PlanInput): PlannedLine[] {
     const date = isDeferred ? addDays(appliedDate, 1) : effectiveDate;
     const contractServiceId = read?.contractServiceId ?? located.contractServiceId;
     const delta = target - current;
-    if (current === target) {
-      // The date the units were compared on: today, or the later date an earlier adjustment took.
-      const asOf = isDeferred ? appliedDate : effectiveDate;
-      return makeLine(base, located, {
+    /** A line on the resolved contract service; only what differs between outcomes is passed. */
+    const resolved = (
+      kind: 'unchanged' | 'held' | 'adjust',
+      onDate: string,
+      message: string,
+      extra: Partial<Pick<PlannedLine, 'problem' | 'holdReason' | 'advice'>> | null = null,
+    ): PlannedLine =>
+      makeLine(base, located, {
         contractServiceId,
         currentUnits: current,
         targetUnits: target,
         delta,
         lastConfirmedUnits: lastConfirmed,
         isUnmapped,
-        kind: 'unchanged',
-        effectiveDate: asOf,
-        message: `${message} ${psaName} already holds ${target} on ${asOf}.`,
+        effectiveDate: onDate,
+        isDeferred: kind !== 'unchanged' && isDeferred,
+        kind,
+        message,
+        problem: extra?.problem ?? null,
+        holdReason: extra?.holdReason ?? null,
+        advice: extra?.advice ?? null,
       });
+    if (current === target) {
+      // The date the units were compared on: today, or the later date an earlier adjustment took.
+      const asOf = isDeferred ? appliedDate : effectiveDate;
+      return resolved('unchanged', asOf, `${message} ${psaName} already holds ${target} on ${asOf}.`);
     }
     const deferredNote = isDeferred
       ? ` Today's adjustment for this service already exists, so this one takes effect on ${date}.`
       : '';
     const isManualEdit = lastConfirmed !== null && lastConfirmed !== current;
     if (isManualEdit && policy.onManualEdit === 'hold') {
-      return makeLine(base, located, {
-        contractServiceId,
-        currentUnits: current,
-        targetUnits: target,
-        delta,
-        lastConfirmedUnits: lastConfirmed,
-        isUnmapped,
-        effectiveDate: date,
-        isDeferred,
-        kind: 'held',
-        problem: 'manual_edit_detected',
-        holdReason: 'manual_edit',
-        message: `${psaName} holds ${current} units but the sync last confirmed ${lastConfirmed}: someone changed them by hand.`,
-        advice: `Approve to set ${target} units (${signed(target - current)}), or leave it held and check the change with whoever edited the contract.`,
-      });
+      return resolved(
+        'held',
+        date,
+        `${psaName} holds ${current} units but the sync last confirmed ${lastConfirmed}: someone changed them by hand.`,
+        {
+          problem: 'manual_edit_detected',
+          holdReason: 'manual_edit',
+          advice: `Approve to set ${target} units (${signed(delta)}), or leave it held and check the change with whoever edited the contract.`,
+        },
+      );
     }
     const editNote = isManualEdit ? ` Overwriting a manual edit (last confirmed ${lastConfirmed}).` : '';
     const guard = checkGuardrails(policy.guardrails, current, target);
     if (guard.isHeld) {
-      return makeLine(base, located, {
-        contractServiceId,
-        currentUnits: current,
-        targetUnits: target,
-        delta,
-        lastConfirmedUnits: lastConfirmed,
-        isUnmapped,
-        effectiveDate: date,
-        isDeferred,
-        kind: 'held',
-        problem: isManualEdit ? 'manual_edit_detected' : null,
-        holdReason: 'guardrail',
-        message: `${current} → ${target} (${signed(target - current)}) waits for approval. ${guard.message}${editNote}`,
-        advice: 'Check the counts in Coro, then approve the line to apply it.',
-      });
+      return resolved(
+        'held',
+        date,
+        `${current} → ${target} (${signed(delta)}) waits for approval. ${guard.message}${editNote}`,
+        {
+          problem: isManualEdit ? 'manual_edit_detected' : null,
+          holdReason: 'guardrail',
+          advice: 'Check the counts in Coro, then approve the line to apply it.',
+        },
+      );
     }
-    return makeLine(base, located, {
-      contractServiceId,
-      currentUnits: current,
-      targetUnits: target,
-      delta,
-      lastConfirmedUnits: lastConfirmed,
-      isUnmapped,
-      effectiveDate: date,
-      isDeferred,
-      kind: 'adjust',
-      problem: isManualEdit ? 'manual_edit_detected' : null,
-      message: `${message} ${current} → ${target} (${signed(target - current)}).${deferredNote}${editNote}`,
-    });
+    return resolved(
+      'adjust',
+      date,
+      `${message} ${current} → ${target} (${signed(delta)}).${deferredNote}${editNote}`,
+      { problem: isManualEdit ? 'manual_edit_detected' : null },
+    );
   };
 
   for (const workspace of input.workspaces) {
