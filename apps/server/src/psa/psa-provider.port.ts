@@ -153,6 +153,8 @@ export interface PsaPaceEvent {
   /** The tenant's usage (all integrations) as we estimate it, and its limit per window. */
   readonly tenantUsed: number;
   readonly tenantLimit: number;
+  /** The PSA's budget window (Autotask: a rolling 60 minutes), for messages that name it. */
+  readonly windowMinutes: number;
 }
 
 export interface PsaConnectionOptions {

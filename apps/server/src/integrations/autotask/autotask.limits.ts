@@ -111,6 +111,7 @@ export interface PaceEvent {
   readonly allowance: number;
   readonly tenantUsed: number;
   readonly tenantLimit: number;
+  readonly windowMinutes: number;
 }
 
 export interface BudgetPacerOptions {
@@ -253,6 +254,7 @@ export class BudgetPacer {
         allowance: decision.allowance,
         tenantUsed,
         tenantLimit: limit,
+        windowMinutes: Math.round(windowMs / 60_000),
       });
       // After a pause the tenant's window has moved on: our estimate is stale, so re-read.
       if (decision.reason !== 'spacing') this.#forceRefresh = true;

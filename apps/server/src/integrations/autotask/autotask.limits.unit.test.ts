@@ -139,7 +139,12 @@ describe('BudgetPacer', () => {
   it('pauses when our share is used, re-reads the threshold, and resumes after the window', async () => {
     const { clock, reads, events, maxInAnyWindow } = await run(0.99, 11);
     expect(events.map((e) => e.reason)).toStrictEqual(['share_used']);
-    expect(events[0]).toMatchObject({ allowance: 10, ourCallsInWindow: 10, tenantLimit: 20 });
+    expect(events[0]).toMatchObject({
+      allowance: 10,
+      ourCallsInWindow: 10,
+      tenantLimit: 20,
+      windowMinutes: 60,
+    });
     expect(reads).toBe(2); // at start, and again after the pause
     expect(clock.now()).toBe(hourMs); // the 11th ran once the first left the rolling hour
     expect(maxInAnyWindow).toBe(10);
