@@ -50,6 +50,39 @@ export const SyncCounters = Type.Object({
 });
 export type SyncCounters = Static<typeof SyncCounters>;
 
+/**
+ * Why a run waits on the PSA's request budget (Autotask: ~10,000 requests per rolling hour per
+ * tenant, shared with every other integration). `share_used`: this connector used the share it
+ * allows itself and pauses until its oldest requests leave the window; `tenant_exhausted`: all
+ * integrations together used the limit, the sync re-checks periodically; `spacing`: requests are
+ * spread out near the limit (shown only for waits of 2 s or more). Nobody has to act: the run
+ * continues by itself.
+ */
+export const syncWaitReasons = ['spacing', 'share_used', 'tenant_exhausted'] as const;
+export type SyncWaitReason = (typeof syncWaitReasons)[number];
+
+export const SyncWait = Type.Object(
+  {
+    reason: Type.Enum(syncWaitReasons),
+    /** When requests are expected to flow again (`tenant_exhausted`: when the sync checks again). */
+    resumesAt: Timestamp,
+    /** This connector's requests in the PSA's current window, and the share it allows itself. */
+    ourCallsInWindow: Type.Integer(),
+    allowance: Type.Integer(),
+    /** The tenant's usage (all integrations) as last estimated, and its limit per window. */
+    tenantUsed: Type.Integer(),
+    tenantLimit: Type.Integer(),
+    /** For the admin, naming the PSA: why the run waits, until about when (UTC), nothing to do. */
+    message: Type.String(),
+  },
+  {
+    $id: 'SyncWait',
+    description:
+      'The run waits on the PSA request budget; present only while waiting, absent once requests flow again.',
+  },
+);
+export type SyncWait = Static<typeof SyncWait>;
+
 export const SyncRun = Type.Object(
   {
     id: Id,
@@ -67,10 +100,50 @@ export const SyncRun = Type.Object(
     createdAt: Timestamp,
     startedAt: nullable(Timestamp),
     finishedAt: nullable(Timestamp),
+    /** Set while the (running) run waits on the PSA's request budget. */
+    wait: Type.Optional(SyncWait),
   },
   { $id: 'SyncRun' },
 );
 export type SyncRun = Static<typeof SyncRun>;
+
+export const syncPhases = ['starting', 'reconciling', 'reading', 'applying', 'finished'] as const;
+
+/**
+ * One `progress` event of `GET …/sync/runs/:runId/events` (server-sent events; the stream ends with
+ * one `done` event carrying the `SyncRun`). Each event is a full snapshot: a missing `wait` means
+ * the run is not waiting (any more).
+ */
+export const SyncProgress = Type.Object(
+  {
+    runId: Id,
+    connectorId: Id,
+    phase: Type.Enum(syncPhases),
+    /** Lines settled out of the lines expected so far. */
+    done: Type.Integer(),
+    total: Type.Integer(),
+    counters: Type.Object({
+      lines: Type.Integer(),
+      unchanged: Type.Integer(),
+      adjusted: Type.Integer(),
+      held: Type.Integer(),
+      skipped: Type.Integer(),
+      problems: Type.Integer(),
+      failed: Type.Integer(),
+      psaReads: Type.Integer(),
+      psaWrites: Type.Integer(),
+      /** Present when the event was read from the run row (a run executed by another process). */
+      unitsAdded: Type.Optional(Type.Integer()),
+      unitsRemoved: Type.Optional(Type.Integer()),
+    }),
+    /** The run's status; final on the last event. */
+    status: Type.Optional(Type.String()),
+    message: Type.Optional(Type.String()),
+    wait: Type.Optional(SyncWait),
+  },
+  { $id: 'SyncProgress' },
+);
+export type SyncProgress = Static<typeof SyncProgress>;
 
 export const SyncLine = Type.Object(
   {
