@@ -74,6 +74,7 @@ const runColumns = [
   'started_at',
   'finished_at',
   'updated_at',
+  'wait_json',
 ] as const;
 
 const lineColumns = [

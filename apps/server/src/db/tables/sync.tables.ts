@@ -47,6 +47,8 @@ export interface SyncRunsTable {
   started_at: string | null;
   finished_at: string | null;
   updated_at: string;
+  /** SyncWait as JSON while the run waits on the PSA's request budget; null otherwise. */
+  wait_json: string | null;
 }
 
 export interface SyncRunLinesTable {
