@@ -338,6 +338,7 @@ export async function openConnection(
   connectorId: string,
   options: {
     readonly onCall?: Parameters<PsaProvider['connect']>[1]['onCall'];
+    readonly onPace?: Parameters<PsaProvider['connect']>[1]['onPace'];
     readonly allowDisconnected?: boolean;
   } = {},
 ): Promise<{ connection: PsaConnection; connector: ConnectorRecord }> {
@@ -354,6 +355,7 @@ export async function openConnection(
   const connection = provider.connect(credentials, {
     connectorId,
     ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(options.onPace ? { onPace: options.onPace } : {}),
   });
   return { connection, connector };
 }

@@ -19,7 +19,13 @@ import {
   type SyncTuning,
 } from './sync.executor.js';
 
-export { syncProgressHub, renderProgressBar, type SyncProgressEvent } from './sync-progress.js';
+export {
+  syncProgressHub,
+  renderProgressBar,
+  renderProgressLine,
+  type SyncProgressEvent,
+} from './sync-progress.js';
+export { parseSyncWait, type SyncWait } from './sync-wait.js';
 export { createSyncRunRepository, type SyncRunStatus, type LineStatus } from './sync-run.repository.js';
 export { createSyncSettingsRepository, type SyncSettings } from './sync-settings.repository.js';
 export {
@@ -38,8 +44,8 @@ export function syncEnvironment(ctx: AppContext): SyncEnvironment {
     db: ctx.database.db,
     clock: ctx.clock,
     logger: ctx.logger,
-    openConnection: async (connectorId, onCall) =>
-      (await openConnection(ctx, connectorId, { onCall })).connection,
+    openConnection: async (connectorId, onCall, onPace) =>
+      (await openConnection(ctx, connectorId, { onCall, ...(onPace ? { onPace } : {}) })).connection,
     onCredentialFailure: (connectorId, error) => markConnectorError(ctx, connectorId, error),
     onFinished: async (summary) => {
       await ctx.database.db

@@ -4,6 +4,8 @@
  */
 import { EventEmitter } from 'node:events';
 
+import { clockTimeUtc, type SyncWait } from './sync-wait.js';
+
 export const syncPhases = ['starting', 'reconciling', 'reading', 'applying', 'finished'] as const;
 export type SyncPhase = (typeof syncPhases)[number];
 
@@ -30,6 +32,11 @@ export interface SyncProgressEvent {
   /** Set on the final event. */
   readonly status?: string;
   readonly message?: string;
+  /**
+   * Set while the run waits on the PSA's request budget (a pause, or spacing of 2 s or more); absent
+   * once requests flow again. Every event is a full snapshot, so "absent" means "not waiting".
+   */
+  readonly wait?: SyncWait;
 }
 
 class ProgressHub {
@@ -64,4 +71,21 @@ export function renderProgressBar(done: number, total: number, width = 30): stri
   const ratio = total > 0 ? Math.min(1, done / total) : 0;
   const filled = Math.round(ratio * width);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${done}/${total} lines`;
+}
+
+const waitLabels: Record<SyncWait['reason'], string> = {
+  share_used: 'paused: our share of the API budget is used',
+  tenant_exhausted: 'paused: the API limit is used up',
+  spacing: 'slowed down',
+};
+
+/**
+ * One CLI progress line: bar, phase, calls, and the wait while there is one
+ * (`… paused: our share of the API budget is used, resumes about 14:05 UTC`).
+ */
+export function renderProgressLine(event: SyncProgressEvent): string {
+  const line = `${renderProgressBar(event.done, event.total)}  ${event.phase}  reads ${event.counters.psaReads} writes ${event.counters.psaWrites}`;
+  if (!event.wait) return line;
+  const verb = event.wait.reason === 'tenant_exhausted' ? 'checks again' : 'resumes';
+  return `${line}  ${waitLabels[event.wait.reason]}, ${verb} about ${clockTimeUtc(new Date(event.wait.resumesAt))}`;
 }

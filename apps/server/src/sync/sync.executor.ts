@@ -27,7 +27,13 @@ import {
   type PsaView,
   type UnitsOnDate,
 } from '../domain/sync-plan.js';
-import type { PsaConnection, PsaContract, PsaContractService, PsaError } from '../psa/psa-provider.port.js';
+import type {
+  PsaConnection,
+  PsaContract,
+  PsaContractService,
+  PsaError,
+  PsaPaceEvent,
+} from '../psa/psa-provider.port.js';
 import {
   createLedgerRepository,
   ledgerKey,
@@ -45,6 +51,7 @@ import {
   type SyncRunStatus,
 } from './sync-run.repository.js';
 import { createSyncSettingsRepository } from './sync-settings.repository.js';
+import { syncWaitOf, type SyncWait } from './sync-wait.js';
 import { decideWriteRetry, defaultWriteRetryPolicy, type WriteRetryPolicy } from './write-retry.js';
 
 export const syncModes = ['apply', 'dry-run'] as const;
@@ -81,10 +88,14 @@ export const defaultSyncTuning: SyncTuning = {
 export interface SyncEnvironment {
   readonly db: Kysely<DB>;
   readonly clock: () => Date;
-  /** Opens a PSA connection for the connector; throws (AppError) when it cannot. */
+  /**
+   * Opens a PSA connection for the connector; throws (AppError) when it cannot. `onPace` hears the
+   * connection's budget waits (slow-downs and pauses), which the run shows as its `wait`.
+   */
   openConnection(
     connectorId: string,
     onCall: (event: { endpoint: string; method: string }) => void,
+    onPace?: (event: PsaPaceEvent) => void,
   ): Promise<PsaConnection>;
   /** Called when a PSA answer says the credentials no longer work. */
   onCredentialFailure?(connectorId: string, error: PsaError): Promise<void>;
@@ -543,6 +554,9 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   let effectiveDate: string | null = null;
   let lastPersist = 0;
   let lastEmit = 0;
+  let persisted: Promise<void> = Promise.resolve();
+  // The budget wait being shown (see onPace below).
+  let wait: SyncWait | null = null;
   const snapshot = (extra: Partial<SyncProgressEvent> = {}): SyncProgressEvent => ({
     runId,
     connectorId,
@@ -560,6 +574,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       psaReads: counters.psa_reads,
       psaWrites: counters.psa_writes,
     },
+    ...(wait === null ? {} : { wait }),
     ...extra,
   });
   const emit = (force = false): void => {
@@ -571,14 +586,19 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     options.onProgress?.(event);
     if (force || t - lastPersist > 1_000) {
       lastPersist = t;
-      void runs
-        .update(runId, {
-          phase,
-          progress_done: done,
-          progress_total: total,
-          ...counters,
-          updated_at: env.clock().toISOString(),
-        })
+      // Chained: two quick updates (a pause and its end) must reach the row in order.
+      persisted = persisted
+        .then(() =>
+          runs.update(runId, {
+            phase,
+            progress_done: done,
+            progress_total: total,
+            ...counters,
+            // Followers in other processes (console, events stream) read the wait from the row.
+            wait_json: wait === null ? null : JSON.stringify(wait),
+            updated_at: env.clock().toISOString(),
+          }),
+        )
         .catch(() => undefined);
     }
   };
@@ -587,17 +607,70 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     emit(true);
   };
 
+  // Budget waits. The connection reports each wait as it begins, not its end, so a wait ends when a
+  // request completes after the earliest resume time (one already in flight when the pause began
+  // says nothing), and only if no new wait follows at once: a budget re-check that finds the limit
+  // still used up pauses again in the same turn, and the console should not blink.
+  let waitSince = 0;
+  let flowsFrom = 0;
+  let paceSeq = 0;
+  let isEndPending = false;
+  const onPace = (event: PsaPaceEvent): void => {
+    const next = syncWaitOf(event, env.clock(), connection?.guide.psaName ?? 'the PSA');
+    if (next === null) return;
+    paceSeq++;
+    const previous = wait;
+    const resumesAtMs = Date.parse(next.resumesAt);
+    const isContinued = previous !== null && env.clock().getTime() < flowsFrom - 1_000;
+    wait = next;
+    flowsFrom = isContinued ? Math.min(flowsFrom, resumesAtMs) : resumesAtMs;
+    const isNews =
+      previous === null ||
+      previous.reason !== next.reason ||
+      Math.abs(resumesAtMs - Date.parse(previous.resumesAt)) >= 60_000;
+    if (!isNews) return;
+    if (previous === null) waitSince = env.clock().getTime();
+    // The connection logs every wait; the run logs when a pause begins or changes its reason
+    // (not each re-check of an exhausted tenant, nor routine spacing).
+    if (next.reason !== 'spacing' && previous?.reason !== next.reason)
+      env.logger?.info({ runId, connectorId, wait: next }, `sync paused (${next.reason})`);
+    emit(true);
+  };
+  const endWaitIfFlowing = (): void => {
+    if (wait === null || isEndPending) return;
+    // 1 s of slack: the connection's clock and ours may disagree by a timer tick.
+    if (env.clock().getTime() < flowsFrom - 1_000) return;
+    isEndPending = true;
+    const seq = paceSeq;
+    setImmediate(() => {
+      isEndPending = false;
+      if (wait === null || paceSeq !== seq) return;
+      if (wait.reason !== 'spacing')
+        env.logger?.info(
+          { runId, connectorId, reason: wait.reason, waitedMs: env.clock().getTime() - waitSince },
+          'sync resumed: requests flow again',
+        );
+      wait = null;
+      emit(true);
+    });
+  };
+
   let status: SyncRunStatus;
   let errorCode: string | null = null;
   let errorMessage: string | null = null;
   let connection: PsaConnection | undefined;
 
   const body = async (isLost: () => boolean): Promise<void> => {
-    connection = await env.openConnection(connectorId, (event) => {
-      if (event.endpoint === 'zoneInformation') return;
-      if (event.method === 'POST' && event.endpoint.includes('Adjustment')) return;
-      counters.psa_reads++;
-    });
+    connection = await env.openConnection(
+      connectorId,
+      (event) => {
+        endWaitIfFlowing();
+        if (event.endpoint === 'zoneInformation') return;
+        if (event.method === 'POST' && event.endpoint.includes('Adjustment')) return;
+        counters.psa_reads++;
+      },
+      onPace,
+    );
     const conn = connection;
     const today = localDay(env.clock(), policy.timeZone);
     effectiveDate = today;
@@ -789,11 +862,14 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   const finishedAt = env.clock().toISOString();
   phase = 'finished';
   done = Math.max(done, total);
+  wait = null;
+  await persisted;
   await runs.update(runId, {
     status,
     phase,
     progress_done: done,
     progress_total: total,
+    wait_json: null,
     ...counters,
     error_code: errorCode,
     error_message: errorMessage,

@@ -11,7 +11,11 @@ import { createConnector } from '../connectors/connector.service.js';
 import { newId } from '../db/ids.js';
 import type { BillingPolicy } from '../domain/billing-policy.js';
 import { localDay } from '../domain/billing-policy.js';
-import { createAutotaskProvider, type AutotaskProvider } from '../integrations/autotask/index.js';
+import {
+  createAutotaskProvider,
+  type AutotaskProvider,
+  type AutotaskProviderConfig,
+} from '../integrations/autotask/index.js';
 import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
 import { createTestApp, type TestApp, type TestClock } from '../../test/test-app.js';
@@ -94,11 +98,20 @@ export interface SyncHarness {
 }
 
 export async function createSyncHarness(
-  options: { seed?: string; policy?: Partial<BillingPolicy> } = {},
+  options: {
+    seed?: string;
+    policy?: Partial<BillingPolicy>;
+    /** Extra provider settings (budget share, a clock shared with the sandbox, …). */
+    provider?: (env: { sb: Sandbox; clock: TestClock }) => AutotaskProviderConfig;
+  } = {},
 ): Promise<SyncHarness> {
   const sb = await startSandbox({ seed: (options.seed ?? 'demo') as 'demo', tenantTimeZone: tenantZone });
-  const provider = createAutotaskProvider({ discoveryBaseUrl: `${sb.url}/ATServicesRest/`, ...fastRetries });
   const clock = movingClock();
+  const provider = createAutotaskProvider({
+    discoveryBaseUrl: `${sb.url}/ATServicesRest/`,
+    ...fastRetries,
+    ...options.provider?.({ sb, clock }),
+  });
   const t = await createTestApp({ psaProviders: { autotask: provider }, clock });
   const now = clock().toISOString();
   const channel = await insertWorkspace(

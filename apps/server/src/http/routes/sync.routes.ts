@@ -12,6 +12,7 @@ import {
   SyncSettings,
   SyncSettingsBody,
   type SyncLine,
+  type SyncProgress,
   type SyncRun,
 } from '@coro/contracts';
 
@@ -25,6 +26,7 @@ import {
   approveHeldLines,
   createSyncRunRepository,
   createSyncSettingsRepository,
+  parseSyncWait,
   runSync,
   syncProgressHub,
   type SyncProgressEvent,
@@ -40,6 +42,8 @@ const tags = ['sync'];
 const base = '/api/workspaces/:channelId/connectors/:connectorId/sync';
 
 export function toSyncRun(row: SyncRunRow): SyncRun {
+  // Only a running run waits; a row left with a wait by a crashed process must not show one.
+  const wait = row.status === 'running' ? parseSyncWait(row.wait_json) : undefined;
   return {
     id: row.id,
     connectorId: row.connector_id,
@@ -68,6 +72,7 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    ...(wait ? { wait } : {}),
   };
 }
 
@@ -373,7 +378,7 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
         'x-accel-buffering': 'no',
       });
       let closed = false;
-      const send = (event: string, data: unknown): void => {
+      const send = (event: string, data: SyncProgress | SyncRun): void => {
         if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       const finish = (run: SyncRun): void => {
@@ -381,17 +386,20 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
         stop();
         raw.end();
       };
-      const fromRow = (
-        row: SyncRunRow,
-      ): Omit<SyncProgressEvent, 'counters'> & { counters: SyncRun['counters'] } => ({
-        runId: row.id,
-        connectorId: row.connector_id,
-        phase: (row.phase ?? 'starting') as SyncProgressEvent['phase'],
-        done: row.progress_done,
-        total: row.progress_total,
-        counters: toSyncRun(row).counters,
-        status: row.status,
-      });
+      // A run executed by another process: its row carries progress and the budget wait.
+      const fromRow = (row: SyncRunRow): SyncProgress => {
+        const run = toSyncRun(row);
+        return {
+          runId: row.id,
+          connectorId: row.connector_id,
+          phase: (row.phase ?? 'starting') as SyncProgressEvent['phase'],
+          done: row.progress_done,
+          total: row.progress_total,
+          counters: run.counters,
+          status: row.status,
+          ...(run.wait ? { wait: run.wait } : {}),
+        };
+      };
       const isFinal = (status: string): boolean =>
         status === 'succeeded' || status === 'partial' || status === 'failed';
       const unsubscribe = syncProgressHub.subscribe(runId, (event) => {
