@@ -1,11 +1,12 @@
 /**
  * `coro-psa sync --connector <id> [--dry-run]`: runs one sync in this process, draws a progress
- * bar on stderr and prints the plan (current → new, delta per line) on stdout.
+ * bar on stderr and prints the plan (current → new, delta per line) on stdout. While the run waits
+ * on the PSA's request budget the bar says so, and the full explanation is printed once per pause.
  */
 import type { AppConfig } from '../config/config.js';
 import { findConnector } from '../connectors/connector.repository.js';
 import { createAppContext, openDatabase, shouldAutoMigrate } from '../main.js';
-import { runSync, renderProgressBar } from './index.js';
+import { runSync, renderProgressLine } from './index.js';
 import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
 
 const pad = (text: string, width: number): string =>
@@ -29,6 +30,9 @@ export async function syncCommand(
   const ctx = createAppContext(config, database);
   const isTty = process.stderr.isTTY;
   let lastLine = '';
+  let lastPauseReason: string | null = null;
+  // On a terminal the bar is redrawn in place; erase the rest of the old line (it may be longer).
+  const clearLine = isTty ? '\r\x1b[K' : '';
   try {
     // Checked here, before a run is recorded: otherwise an unknown id leaves a failed run row of a
     // connector that does not exist, an empty plan and a logged stack trace.
@@ -44,10 +48,16 @@ export async function syncCommand(
       trigger: 'cli',
       requestedBy: 'cli',
       onProgress: (event) => {
-        const line = `${renderProgressBar(event.done, event.total)}  ${event.phase}  reads ${event.counters.psaReads} writes ${event.counters.psaWrites}`;
+        // Pauses get their explanation on a line of their own; spacing only shows in the bar.
+        const pause = event.wait && event.wait.reason !== 'spacing' ? event.wait : null;
+        if (pause && pause.reason !== lastPauseReason) process.stderr.write(`${clearLine}${pause.message}\n`);
+        else if (!pause && lastPauseReason !== null)
+          process.stderr.write(`${clearLine}Resumed: requests flow again.\n`);
+        lastPauseReason = pause?.reason ?? null;
+        const line = renderProgressLine(event);
         if (line === lastLine) return;
         lastLine = line;
-        process.stderr.write(isTty ? `\r${line}` : `${line}\n`);
+        process.stderr.write(isTty ? `${clearLine}${line}` : `${line}\n`);
       },
     });
     if (isTty) process.stderr.write('\n');
