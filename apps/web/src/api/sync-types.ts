@@ -5,12 +5,14 @@ export type {
   ApproveLinesResult,
   BillingPolicyBody as BillingPolicy,
   SyncLine,
+  SyncProgress,
   SyncRun,
   SyncRunDetail,
   SyncRunPage,
   SyncRunStarted,
   SyncSettings,
   SyncSettingsBody,
+  SyncWait,
   UsageSeries,
 } from '@coro/contracts';
 

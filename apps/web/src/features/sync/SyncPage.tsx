@@ -7,7 +7,6 @@ import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
 import CircularProgress from '@mui/material/CircularProgress';
-import LinearProgress from '@mui/material/LinearProgress';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -40,6 +39,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { UnitsChart } from '../../components/UnitsChart.js';
 import { formatDate, formatDateTime, formatDelta, plural } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { RunProgress } from './RunProgress.js';
 
 const isLive = isRunLive;
 const linesPageSize = 50;
@@ -193,8 +193,6 @@ function RunSummary({ run }: { run: SyncRun }) {
   const { channel } = useChannel();
   const { connector } = useConnectorContext();
   const live = isLive(run);
-  const percent =
-    run.progress.total > 0 ? Math.round((run.progress.done / run.progress.total) * 100) : live ? 0 : 100;
   const chip = runStatusChip[run.status];
   return (
     <Paper variant="outlined" sx={{ p: 2.5 }}>
@@ -225,19 +223,7 @@ function RunSummary({ run }: { run: SyncRun }) {
           </Button>
         ) : null}
       </Stack>
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-        <LinearProgress
-          variant="determinate"
-          value={percent}
-          sx={{ flexGrow: 1, height: 10, borderRadius: 5 }}
-          aria-label="Sync progress"
-          color={run.status === 'failed' ? 'error' : run.status === 'partial' ? 'warning' : 'primary'}
-        />
-        <Typography variant="body2" sx={{ minWidth: 120, textAlign: 'right' }} aria-live="polite">
-          {live ? `${run.phase ?? 'starting'} · ` : ''}
-          {run.progress.done}/{run.progress.total} lines
-        </Typography>
-      </Stack>
+      <RunProgress run={run} />
       <Stack direction="row" spacing={3} sx={{ mt: 2, flexWrap: 'wrap', rowGap: 1 }}>
         {[
           ['Changes', run.counters.adjusted],
