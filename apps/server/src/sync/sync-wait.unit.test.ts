@@ -84,6 +84,8 @@ describe('parseSyncWait', () => {
     expect(parseSyncWait('{')).toBeUndefined();
     expect(parseSyncWait('null')).toBeUndefined();
     expect(parseSyncWait(JSON.stringify({ ...wait, reason: 'coffee' }))).toBeUndefined();
+    expect(parseSyncWait(JSON.stringify({ ...wait, resumesAt: 'soon' }))).toBeUndefined();
+    expect(parseSyncWait(JSON.stringify({ ...wait, allowance: '5000' }))).toBeUndefined();
   });
 });
 
