@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from 'autotask-sandbox';
-import { build, type BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
 
 import { serverBundleOptions } from '../apps/server/scripts/build.mjs';
 
@@ -77,7 +77,7 @@ function childEntry(runtime: Runtime): Promise<string> {
   bundledChild ??= (async () => {
     // Inside the repository (bench/results/ is git-ignored): its imports resolve from node_modules.
     const outfile = fileURLToPath(new URL('./results/sync-bench.child.mjs', import.meta.url));
-    await build(serverBundleOptions(childPath, outfile) as BuildOptions);
+    await build(serverBundleOptions(childPath, outfile));
     return outfile;
   })();
   return bundledChild;

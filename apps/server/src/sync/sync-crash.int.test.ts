@@ -10,28 +10,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { createLedgerRepository } from './ledger.repository.js';
 import { createSyncHarness, demoCounts, demoWorkspaces, type SyncHarness } from './sync.test-support.js';
+import { serverBundleOptions } from '../../scripts/build.mjs';
 
 const childSource = fileURLToPath(new URL('./sync-crash.child.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /**
- * The worker is bundled once (esbuild, already installed for tsx) so that each of the many spawns
+ * The worker is bundled once (apps/server/scripts/build.mjs's options) so that each of the many spawns
  * starts in a fraction of a second; `--import tsx` on the source is the fallback.
  */
 async function workerCommand(): Promise<string[]> {
   try {
     const { build } = await import('esbuild');
     const outfile = join(repoRoot, 'node_modules', '.cache', 'coro-sync-crash', `child-${process.pid}.mjs`);
-    await build({
-      entryPoints: [childSource],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      outfile,
-      logLevel: 'error',
-    });
+    // Bundled like the product (bin/coro-psa.mjs): workspace packages inlined, npm packages external.
+    await build(serverBundleOptions(childSource, outfile));
     return [outfile];
   } catch {
     return ['--import', 'tsx', childSource];

@@ -3,6 +3,9 @@
  * paces itself (it waits, it never fails, see `PsaPaceEvent`); without this a long pause looks like
  * a frozen sync in the console, the events stream and the CLI. Pure: same event → same wait.
  */
+import { SyncWait as SyncWaitSchema } from '@coro/contracts';
+import { Value } from 'typebox/value';
+
 import type { PsaPaceEvent } from '../psa/psa-provider.port.js';
 
 export const syncWaitReasons = ['spacing', 'share_used', 'tenant_exhausted'] as const;
@@ -81,38 +84,13 @@ export function syncWaitOf(event: PsaPaceEvent, now: Date, psaName: string): Syn
   };
 }
 
-/**
- * A stored wait (run row JSON), or undefined when absent or unreadable. Checked by hand rather than
- * with the contract's schema: the executor's module graph stays free of workspace packages (the
- * crash test bundles its worker with them external).
- */
+/** A stored wait (run row JSON), or undefined when absent or not a valid `SyncWait`. */
 export function parseSyncWait(json: string | null): SyncWait | undefined {
   if (json === null) return undefined;
-  let value: unknown;
   try {
-    value = JSON.parse(json);
+    const value: unknown = JSON.parse(json);
+    return Value.Check(SyncWaitSchema, value) ? value : undefined;
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  const reason = syncWaitReasons.find((r) => r === v.reason);
-  const integers = [v.ourCallsInWindow, v.allowance, v.tenantUsed, v.tenantLimit];
-  if (
-    reason === undefined ||
-    typeof v.resumesAt !== 'string' ||
-    Number.isNaN(Date.parse(v.resumesAt)) ||
-    typeof v.message !== 'string' ||
-    !integers.every((n) => Number.isInteger(n))
-  )
-    return undefined;
-  return {
-    reason,
-    resumesAt: v.resumesAt,
-    ourCallsInWindow: v.ourCallsInWindow as number,
-    allowance: v.allowance as number,
-    tenantUsed: v.tenantUsed as number,
-    tenantLimit: v.tenantLimit as number,
-    message: v.message,
-  };
 }
