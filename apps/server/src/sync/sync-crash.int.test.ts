@@ -3,6 +3,7 @@
  * new run must bring every contract service to its target with no adjustment sent twice.
  */
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,8 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
   });
   afterAll(async () => {
     await h.close();
+    const bundled = command[0];
+    if (bundled?.endsWith('.mjs')) for (const f of [bundled, `${bundled}.map`]) rmSync(f, { force: true });
   });
 
   it(
