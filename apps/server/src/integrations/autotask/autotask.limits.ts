@@ -222,7 +222,9 @@ export class BudgetPacer {
     refresh: () => Promise<void>,
   ): Promise<void> {
     for (;;) {
-      if (this.needsReading()) await refresh();
+      // While our own share is used up, a reading cannot let us go any sooner, and the read itself
+      // would take the very slot the wait is for: leave it until a request may actually start.
+      if (this.needsReading() && !this.#isShareUsed()) await refresh();
       const now = this.#clock.now();
       this.#prune(now);
       const limit = this.#reading?.limit ?? this.#options.defaultLimit;
@@ -256,10 +258,17 @@ export class BudgetPacer {
         tenantLimit: limit,
         windowMinutes: Math.round(windowMs / 60_000),
       });
-      // After a pause the tenant's window has moved on: our estimate is stale, so re-read.
-      if (decision.reason !== 'spacing') this.#forceRefresh = true;
+      // The tenant was at its limit: only a fresh reading can say it has room again. (After a wait
+      // for our own share, our counter already knows; the periodic refresh covers the tenant.)
+      if (decision.reason === 'tenant_exhausted') this.#forceRefresh = true;
       await this.#clock.sleep(decision.waitMs, signal);
     }
+  }
+
+  #isShareUsed(): boolean {
+    this.#prune(this.#clock.now());
+    const limit = this.#reading?.limit ?? this.#options.defaultLimit;
+    return this.#starts.length >= Math.max(1, Math.floor(limit * this.#options.share));
   }
 
   /** Our requests in the current rolling window. */

@@ -136,7 +136,7 @@ describe('BudgetPacer', () => {
     return { clock, reads, events, maxInAnyWindow };
   };
 
-  it('pauses when our share is used, re-reads the threshold, and resumes after the window', async () => {
+  it('pauses when our share is used and resumes after the window, spending no read on it', async () => {
     const { clock, reads, events, maxInAnyWindow } = await run(0.99, 11);
     expect(events.map((e) => e.reason)).toStrictEqual(['share_used']);
     expect(events[0]).toMatchObject({
@@ -145,7 +145,7 @@ describe('BudgetPacer', () => {
       tenantLimit: 20,
       windowMinutes: 60,
     });
-    expect(reads).toBe(2); // at start, and again after the pause
+    expect(reads).toBe(1); // at start only: our own counter says when the share frees up
     expect(clock.now()).toBe(hourMs); // the 11th ran once the first left the rolling hour
     expect(maxInAnyWindow).toBe(10);
   });
@@ -183,6 +183,36 @@ describe('BudgetPacer', () => {
     ]);
     expect(reads).toBe(3);
     expect(clock.now()).toBe(1_800_000);
+  });
+
+  it('keeps sending as the share frees up: a threshold read never takes the slot a pause freed', async () => {
+    // Like the client: the ThresholdInformation read is itself a request in our window.
+    const clock = virtualClock();
+    const options = { ...defaultBudgetPacerOptions, slowdownFrom: 0.99, refreshEveryMs: 10 * 60_000 };
+    const pacer = new BudgetPacer(options, clock);
+    let reads = 0;
+    const refresh = (): Promise<void> => {
+      reads += 1;
+      pacer.recordUnpacedCall();
+      pacer.recordReading({ limit: 200, windowMs: hourMs, used: 0 });
+      return Promise.resolve();
+    };
+    const signal = new AbortController().signal;
+    const acquire = (): Promise<void> => pacer.acquire(signal, () => undefined, refresh);
+    // Our share (100) used evenly over one hour…
+    for (let i = 0; i < 99; i += 1) {
+      await acquire();
+      await clock.sleep(36_000, signal);
+    }
+    // …then a burst of 100 more: each may start as one of ours leaves the rolling hour.
+    const burstFrom = clock.now();
+    const readsBefore = reads;
+    for (let i = 0; i < 100; i += 1) await acquire();
+    const burstMs = clock.now() - burstFrom;
+    // 100 slots free over one hour; a read every 10 minutes takes at most one slot each.
+    expect(reads - readsBefore).toBeLessThanOrEqual(8);
+    expect(burstMs).toBeLessThanOrEqual(hourMs + 8 * 36_000);
+    expect(pacer.callsInWindow()).toBeLessThanOrEqual(100);
   });
 
   it('counts unpaced calls (the threshold read) towards our window', () => {
