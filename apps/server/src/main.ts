@@ -4,7 +4,6 @@ import type { AppConfig } from './config/config.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { createDatabase, type Database } from './db/database.js';
 import { createMigrator, migrateToLatest } from './db/migrator.js';
-import { buildApp } from './http/app.js';
 import { systemClock, type AppContext } from './http/app-context.js';
 import { createAutotaskProvider } from './integrations/autotask/autotask.provider.js';
 import { JobsUnsupportedError, startJobs, WORKER_NEEDS_POSTGRES } from './jobs/index.js';
@@ -70,6 +69,9 @@ export async function startServer(config: AppConfig): Promise<void> {
   const ctx = createAppContext(config, database);
   // ── jobs (owner: jobs engineer): the embedded queue on SQLite, one more pg-boss worker on PostgreSQL ──
   const jobs = await startJobs(ctx, { role: 'serve' });
+  // Loaded here, not at the top: `worker`, `sync` and the admin commands never need the HTTP stack
+  // (the bundle splits it into its own chunk; ADR 0007).
+  const { buildApp } = await import('./http/app.js');
   const app = await buildApp({ ...ctx, jobs: jobs.queue });
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) ctx.logger.error({ err }, 'shutting down after an error');

@@ -4,14 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { createLedgerRepository } from './ledger.repository.js';
 import { createSyncHarness, demoCounts, demoWorkspaces, type SyncHarness } from './sync.test-support.js';
-import { serverBundleOptions } from '../../scripts/build.mjs';
+import { bundledEntry, serverBundleOptions } from '../../scripts/build.mjs';
 
 const childSource = fileURLToPath(new URL('./sync-crash.child.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -23,9 +23,10 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 async function workerCommand(): Promise<string[]> {
   try {
     const { build } = await import('esbuild');
-    const outfile = join(repoRoot, 'node_modules', '.cache', 'coro-sync-crash', `child-${process.pid}.mjs`);
+    const outdir = join(repoRoot, 'node_modules', '.cache', 'coro-sync-crash', String(process.pid));
     // Bundled like the product (bin/coro-psa.mjs): workspace packages inlined, npm packages external.
-    await build(serverBundleOptions(childSource, outfile));
+    await build(serverBundleOptions(childSource, outdir));
+    const outfile = bundledEntry(childSource, outdir);
     return [outfile];
   } catch {
     return ['--import', 'tsx', childSource];
@@ -59,7 +60,7 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
   afterAll(async () => {
     await h.close();
     const bundled = command[0];
-    if (bundled?.endsWith('.mjs')) for (const f of [bundled, `${bundled}.map`]) rmSync(f, { force: true });
+    if (bundled?.endsWith('.mjs')) rmSync(dirname(bundled), { recursive: true, force: true });
   });
 
   it(
