@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import PQueue from 'p-queue';
 
 import { createDatabase } from '../apps/server/src/db/database.js';
@@ -22,6 +23,8 @@ interface Args {
   naiveLines?: { companyId: string; serviceId: string; target: number }[];
 }
 
+// As bin/coro-psa.mjs does for every command.
+v8.setFlagsFromString('--optimize-for-size');
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 // RSS before the sync: the runtime itself (Node + our modules, + tsx's loader when not bundled).
 const startRss = process.memoryUsage().rss;
