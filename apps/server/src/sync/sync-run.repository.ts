@@ -280,6 +280,18 @@ export function createSyncRunRepository(db: Kysely<DB>) {
       return query.execute();
     },
 
+    /** A page of the run's lines in plan order, after `afterSeq` (keyset: cheap at any depth). */
+    async linesAfter(runId: string, afterSeq: number, limit: number): Promise<SyncLineRow[]> {
+      return db
+        .selectFrom('sync_run_lines')
+        .select(lineColumns)
+        .where('run_id', '=', runId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+    },
+
     async countLines(runId: string, filter: { kind?: string; status?: string } = {}): Promise<number> {
       let query = db
         .selectFrom('sync_run_lines')
