@@ -16,12 +16,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from 'autotask-sandbox';
 import { build } from 'esbuild';
 
-import { serverBundleOptions } from '../apps/server/scripts/build.mjs';
+import { buildServer, bundledEntry, serverBundleOptions } from '../apps/server/scripts/build.mjs';
 
+import { connectorSecretAad } from '../apps/server/src/connectors/connector.service.js';
+import { parseKeyRing, SecretBox } from '../apps/server/src/crypto/secret-box.js';
 import { createDatabase } from '../apps/server/src/db/database.js';
 import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
@@ -53,6 +56,14 @@ const serviceKeys = [
   'mobile_device_management',
 ];
 const childPath = fileURLToPath(new URL('./sync-bench.child.ts', import.meta.url));
+const cliPath = fileURLToPath(new URL('../apps/server/bin/coro-psa.mjs', import.meta.url));
+const maxRssPreload = fileURLToPath(new URL('./max-rss.preload.mjs', import.meta.url));
+const benchKeys = `bench:${Buffer.alloc(32, 7).toString('base64')}`;
+const benchKeyRing = (() => {
+  const ring = parseKeyRing(benchKeys);
+  if (!ring.ok) throw new Error(ring.error);
+  return ring.value;
+})();
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: tenantZone }).format(new Date());
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -76,8 +87,9 @@ function childEntry(runtime: Runtime): Promise<string> {
   if (runtime === 'tsx') return Promise.resolve(childPath);
   bundledChild ??= (async () => {
     // Inside the repository (bench/results/ is git-ignored): its imports resolve from node_modules.
-    const outfile = fileURLToPath(new URL('./results/sync-bench.child.mjs', import.meta.url));
-    await build(serverBundleOptions(childPath, outfile));
+    const outdir = fileURLToPath(new URL('./results/sync-bench-child', import.meta.url));
+    await build(serverBundleOptions(childPath, outdir));
+    const outfile = bundledEntry(childPath, outdir);
     return outfile;
   })();
   return bundledChild;
@@ -110,6 +122,43 @@ async function runChild(args: object, runtime: Runtime = 'bundle'): Promise<Chil
   });
 }
 
+/**
+ * The product's own command, `coro-psa sync --connector <id>`, as an operator runs it (bin →
+ * bundle): its whole-process peak RSS (getrusage maxRSS, printed by a preload at exit).
+ */
+function runCli(
+  dir: string,
+  connectorId: string,
+  discoveryBaseUrl: string,
+): Promise<{ wallMs: number; peakRssMb: number; status: number | null }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      ['--import', maxRssPreload, cliPath, 'sync', '--connector', connectorId],
+      {
+        env: {
+          ...process.env,
+          MODE: 'test',
+          DATA_DIR: dir,
+          ENCRYPTION_KEYS: benchKeys,
+          AUTOTASK_DISCOVERY_URL: discoveryBaseUrl,
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (status) => {
+      const m = /max-rss-mb (\d+)/.exec(err);
+      if (!m) reject(new Error(`coro-psa sync printed no max RSS: ${err.slice(-2000)}`));
+      else resolve({ wallMs: performance.now() - started, peakRssMb: Number(m[1]), status });
+    });
+  });
+}
+
 /** Lines whose target differs from the current units: every 10th (workspace, service). */
 const isChanged = (w: number, s: number): boolean => (w * S + s) % Math.round(1 / changedShare) === 0;
 
@@ -118,7 +167,8 @@ async function prepare(
   workspaces: number,
 ): Promise<{ dir: string; dbFile: string; connectorId: string; serviceIds: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'coro-sync-bench-'));
-  const dbFile = join(dir, 'bench.sqlite');
+  // The file name `coro-psa` uses in DATA_DIR, so the CLI run below opens this database.
+  const dbFile = join(dir, 'coro.sqlite');
   const database = createDatabase({ driver: 'sqlite', file: dbFile });
   await migrateToLatest(database.db, 'sqlite');
   const db = database.db;
@@ -149,8 +199,12 @@ async function prepare(
       status_message: null,
       status_advice: null,
       username: sb.apiUser.username,
-      secret_box: 'bench',
-      integration_code: null,
+      // Sealed as the product seals it, so `coro-psa sync` can open it (benchKeys below).
+      secret_box: new SecretBox(benchKeyRing).sealJson(
+        { secret: sb.apiUser.secret },
+        connectorSecretAad(connectorId),
+      ),
+      integration_code: sb.apiUser.integrationCode,
       zone_name: null,
       tenant_id: null,
       last_verified_at: now,
@@ -440,6 +494,47 @@ async function bigRun(rows: string[][], lowerBound: (w: number) => number): Prom
     await sbBig.close();
     rmSync(big.dir, { recursive: true, force: true });
   }
+
+  // The same first sync and re-sync through the product's command (whole process: every module
+  // the CLI loads, its plan table printed), bundled as bin/coro-psa.mjs runs it.
+  await buildServer();
+  const sbCli = await startSandbox(sandboxOptions(bigW, 0));
+  const cli = await prepare(sbCli, bigW);
+  for (const [label, expected] of [
+    ['first sync', 'changes'],
+    ['re-sync', 'none'],
+  ] as const) {
+    const r = await runCli(cli.dir, cli.connectorId, `${sbCli.url}/ATServicesRest/`);
+    rows.push([
+      `coro-psa sync (W=${bigW}, ${label}, 0 ms)`,
+      '',
+      '',
+      '',
+      '',
+      (r.wallMs / 1000).toFixed(1),
+      '',
+      mb(r.peakRssMb),
+      '',
+      '',
+      JSON.stringify({ exit: r.status, expected }),
+    ]);
+  }
+  const adjustments = sbCli.admin.adjustments().length;
+  rows.push([
+    '  (sandbox adjustments after both CLI runs)',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    String(adjustments),
+  ]);
+  await sbCli.close();
+  rmSync(cli.dir, { recursive: true, force: true });
 }
 
 function printTable(rows: string[][]): void {
