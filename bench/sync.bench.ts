@@ -30,6 +30,7 @@ import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
 import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.js';
 import { createSyncSettingsRepository } from '../apps/server/src/sync/sync-settings.repository.js';
+import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
 
 const W = Number(process.env.BENCH_W ?? 2000);
 const bigW = Number(process.env.BENCH_BIG_W ?? 10_000);
@@ -173,51 +174,16 @@ async function prepare(
   await migrateToLatest(database.db, 'sqlite');
   const db = database.db;
   const now = new Date().toISOString();
-  const channelId = newId();
-  await db
-    .insertInto('workspaces')
-    .values({
-      id: channelId,
-      kind: 'channel',
-      parent_id: null,
-      display_name: 'Bench MSP',
-      company_name: null,
-      status: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  const connectorId = newId();
-  await db
-    .insertInto('psa_connectors')
-    .values({
-      id: connectorId,
-      channel_id: channelId,
-      kind: 'autotask',
-      status: 'connected',
-      status_code: null,
-      status_message: null,
-      status_advice: null,
+  const { channelId } = await seedChannel(db, 'Bench MSP');
+  const connectorId = await seedConnectorRow(db, channelId, {
+    now,
+    // Sealed as the product seals it, so `coro-psa sync` can open it (benchKeys above).
+    credentials: (id) => ({
       username: sb.apiUser.username,
-      // Sealed as the product seals it, so `coro-psa sync` can open it (benchKeys below).
-      secret_box: new SecretBox(benchKeyRing).sealJson(
-        { secret: sb.apiUser.secret },
-        connectorSecretAad(connectorId),
-      ),
+      secret_box: new SecretBox(benchKeyRing).sealJson({ secret: sb.apiUser.secret }, connectorSecretAad(id)),
       integration_code: sb.apiUser.integrationCode,
-      zone_name: null,
-      tenant_id: null,
-      last_verified_at: now,
-      last_sync_at: null,
-      next_sync_at: null,
-      companies_refreshed_at: null,
-      companies_watermark: null,
-      services_refreshed_at: null,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+    }),
+  });
   // The scale seed's service ids, by name.
   const serviceIds: string[] = [];
   const { createAutotaskProvider } = await import('../apps/server/src/integrations/autotask/index.js');
