@@ -35,7 +35,8 @@ export const statusBillingModes = ['bill', 'skip', 'zero'] as const;
 export const SyncRunParams = Type.Object({ channelId: Id, connectorId: Id, runId: Id });
 export type SyncRunParams = Static<typeof SyncRunParams>;
 
-export const SyncCounters = Type.Object({
+/** Line and call counters, shared by runs and progress events (which may lack the units moved). */
+const lineCounters = {
   lines: Type.Integer(),
   unchanged: Type.Integer(),
   adjusted: Type.Integer(),
@@ -43,6 +44,10 @@ export const SyncCounters = Type.Object({
   skipped: Type.Integer(),
   problems: Type.Integer(),
   failed: Type.Integer(),
+};
+
+export const SyncCounters = Type.Object({
+  ...lineCounters,
   unitsAdded: Type.Integer(),
   unitsRemoved: Type.Integer(),
   psaReads: Type.Integer(),
@@ -123,13 +128,7 @@ export const SyncProgress = Type.Object(
     done: Type.Integer(),
     total: Type.Integer(),
     counters: Type.Object({
-      lines: Type.Integer(),
-      unchanged: Type.Integer(),
-      adjusted: Type.Integer(),
-      held: Type.Integer(),
-      skipped: Type.Integer(),
-      problems: Type.Integer(),
-      failed: Type.Integer(),
+      ...lineCounters,
       psaReads: Type.Integer(),
       psaWrites: Type.Integer(),
       /** Present when the event was read from the run row (a run executed by another process). */
