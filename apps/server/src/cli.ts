@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { createDatabase } from './db/database.js';
 import { createMigrator, migrateToLatest } from './db/migrator.js';
 import { seedDemo } from './demo/demo-seed.js';
-import { AppError } from './http/app-error.js';
+import { AppError } from './app/app-error.js';
 import { JobsUnsupportedError } from './jobs/index.js';
 import { openDatabase, startServer, startWorker } from './main.js';
 import { keysRotateCommand, keysStatusCommand } from './secrets/keys.cli.js';

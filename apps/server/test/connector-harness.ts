@@ -12,7 +12,7 @@ import { startSandbox } from 'autotask-sandbox';
 import { SecretBox } from '../src/crypto/secret-box.js';
 import type { DB } from '../src/db/schema.js';
 import { buildApp } from '../src/http/app.js';
-import type { AppContext } from '../src/http/app-context.js';
+import type { AppContext } from '../src/app/app-context.js';
 import type { AppInstance } from '../src/http/routes/route-plugin.js';
 import { createAutotaskProvider, type AutotaskProvider } from '../src/integrations/autotask/index.js';
 import { loggerOptions } from '../src/observability/logger.js';

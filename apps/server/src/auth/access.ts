@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PermissionLevel, Role, Workspace } from '@coro/contracts';
 
 import type { DB } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../app/app-error.js';
 import { workspaceChain } from '../workspaces/workspace.repository.js';
 import type { Principal } from './principal.js';
 import { isRole, roleAllows, strongestRole } from './roles.js';

@@ -1,7 +1,7 @@
 import type { Me, UserSummary } from '@coro/contracts';
 
-import type { AppContext } from '../http/app-context.js';
-import { AppError } from '../http/app-error.js';
+import type { AppContext } from '../app/app-context.js';
+import { AppError } from '../app/app-error.js';
 import { loginAttemptsTotal } from '../observability/metrics.js';
 import { dummyPasswordHash, verifyPassword } from './password.js';
 import { createSession } from './session.repository.js';

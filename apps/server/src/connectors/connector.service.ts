@@ -2,8 +2,8 @@ import type { Connector } from '@coro/contracts';
 
 import { recordAudit, type AuditActor } from '../audit/audit.repository.js';
 import { defaultBillingPolicy } from '../domain/billing-policy.js';
-import type { AppContext } from '../http/app-context.js';
-import { AppError, appErrorFromPsa } from '../http/app-error.js';
+import type { AppContext } from '../app/app-context.js';
+import { AppError, appErrorFromPsa } from '../app/app-error.js';
 import { newId } from '../db/ids.js';
 import { nextRunAt } from '../jobs/schedule/daily-schedule.js';
 import type {

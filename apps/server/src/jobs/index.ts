@@ -15,17 +15,13 @@ export {
   jobCatalog,
   SYNC_TRIGGERS,
   type AppJobCatalog,
+  type AppJobQueue,
   type AppJobName,
   type AppJobPayload,
   type JobCatalog,
   type JobDefinition,
 } from './job-catalog.js';
-export {
-  defaultJobConcurrency,
-  listConnectorSchedules,
-  type AppJobQueue,
-  type JobConcurrency,
-} from './job-handlers.js';
+export { defaultJobConcurrency, listConnectorSchedules, type JobConcurrency } from './job-handlers.js';
 export {
   JOB_STATES,
   JobPayloadError,

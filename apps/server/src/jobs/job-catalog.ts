@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 
-import { JobPayloadError } from './job-queue.port.js';
+import { JobPayloadError, type JobQueue } from './job-queue.port.js';
 import type { BackoffPolicy } from './job-retry.js';
 
 /**
@@ -119,3 +119,6 @@ export function definitionOf(catalog: JobCatalog, name: string): JobDefinition {
   if (!definition) throw new JobPayloadError(name, ['unknown job name']);
   return definition;
 }
+
+/** The queue of this application's jobs, as handlers, routes and the CLI see it. */
+export type AppJobQueue = JobQueue<AppJobCatalog>;

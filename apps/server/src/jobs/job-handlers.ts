@@ -6,19 +6,16 @@
 import { systemActor } from '../audit/audit.repository.js';
 import { verifyConnector } from '../connectors/connector.service.js';
 import { defaultBillingPolicy } from '../domain/billing-policy.js';
-import type { AppContext } from '../http/app-context.js';
-import { isAppError } from '../http/app-error.js';
+import type { AppContext } from '../app/app-context.js';
+import { isAppError } from '../app/app-error.js';
 import { refreshLookups } from '../lookups/lookup.service.js';
 import { createMailer, notifyRunFinished, type Mailer } from '../notifications/index.js';
 import { createSyncSettingsRepository, runSync } from '../sync/index.js';
 import { defaultScheduleTime } from '../sync/sync-settings.repository.js';
-import type { AppJobCatalog } from './job-catalog.js';
-import type { JobQueue } from './job-queue.port.js';
+import type { AppJobQueue } from './job-catalog.js';
 import { PermanentJobError } from './job-retry.js';
 import { runDailyFanout } from './schedule/daily-fanout.js';
 import type { ConnectorSchedule } from './schedule/daily-schedule.js';
-
-export type AppJobQueue = JobQueue<AppJobCatalog>;
 
 export interface JobConcurrency {
   readonly sync: number;

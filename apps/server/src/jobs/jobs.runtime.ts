@@ -1,12 +1,7 @@
-import type { AppContext } from '../http/app-context.js';
+import type { AppContext } from '../app/app-context.js';
 import { jobsTotal } from '../observability/metrics.js';
-import { jobCatalog, type AppJobName } from './job-catalog.js';
-import {
-  defaultJobConcurrency,
-  registerJobHandlers,
-  type AppJobQueue,
-  type JobConcurrency,
-} from './job-handlers.js';
+import { jobCatalog, type AppJobName, type AppJobQueue } from './job-catalog.js';
+import { defaultJobConcurrency, registerJobHandlers, type JobConcurrency } from './job-handlers.js';
 import type { JobFinishedListener, StopOptions } from './job-queue.port.js';
 import { LocalQueue } from './local/local-queue.js';
 import { PgBossQueue } from './pgboss/pg-boss-queue.js';

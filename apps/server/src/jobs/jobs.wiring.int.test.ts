@@ -4,7 +4,7 @@ import { createConnectorHarness, type ConnectorHarness } from '../../test/connec
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { systemActor } from '../audit/audit.repository.js';
 import { createConnector } from '../connectors/connector.service.js';
-import type { AppContext } from '../http/app-context.js';
+import type { AppContext } from '../app/app-context.js';
 import { waitFor } from './job-queue.contract.js';
 import { listConnectorSchedules } from './job-handlers.js';
 import { createJobQueue, startJobs, WORKER_NEEDS_POSTGRES, type JobsRuntime } from './jobs.runtime.js';

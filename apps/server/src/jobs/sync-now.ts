@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 import { newId } from '../db/ids.js';
 import type { DB } from '../db/schema.js';
-import type { AppJobQueue } from './job-handlers.js';
+import type { AppJobQueue } from './job-catalog.js';
 
 export interface SyncNowResult {
   readonly jobId: string;

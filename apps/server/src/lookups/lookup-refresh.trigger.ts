@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/app-context.js';
+import type { AppContext } from '../app/app-context.js';
 import { refreshLookups } from './lookup.service.js';
 
 /**

@@ -2,8 +2,8 @@ import type { RefreshLookupsResult } from '@coro/contracts';
 
 import { markConnectorError, isCredentialFailure, openConnection } from '../connectors/connector.service.js';
 import { updateConnector } from '../connectors/connector.repository.js';
-import type { AppContext } from '../http/app-context.js';
-import { appErrorFromPsa } from '../http/app-error.js';
+import type { AppContext } from '../app/app-context.js';
+import { appErrorFromPsa } from '../app/app-error.js';
 import type { PsaError } from '../psa/psa-provider.port.js';
 import {
   countCompanies,

@@ -25,8 +25,8 @@ import {
   type ContractCheckStatus,
 } from '../domain/contract-check.js';
 import { defaultSuggestOptions, normalizeCompanyName, suggestMatches } from '../domain/name-match.js';
-import type { AppContext } from '../http/app-context.js';
-import { AppError, appErrorFromPsa } from '../http/app-error.js';
+import type { AppContext } from '../app/app-context.js';
+import { AppError, appErrorFromPsa } from '../app/app-error.js';
 import { findCompanies, findServices, listUnmappedCompanies } from '../lookups/lookup.repository.js';
 import type { PsaContract, PsaContractService } from '../psa/psa-provider.port.js';
 import {

@@ -13,7 +13,7 @@ import { connectorSecretAad, createConnector, verifyConnector } from '../connect
 import { envelopeKeyId, SecretBox, type KeySpec } from '../crypto/secret-box.js';
 import { createDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrator.js';
-import type { AppContext } from '../http/app-context.js';
+import type { AppContext } from '../app/app-context.js';
 import { createAutotaskProvider, type AutotaskProvider } from '../integrations/autotask/index.js';
 import {
   createNotificationSettingsRepository,

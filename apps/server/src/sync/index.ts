@@ -8,8 +8,8 @@
  */
 import { recordAudit, type AuditActor } from '../audit/audit.repository.js';
 import { markConnectorError, openConnection } from '../connectors/connector.service.js';
-import type { AppContext } from '../http/app-context.js';
-import { AppError } from '../http/app-error.js';
+import type { AppContext } from '../app/app-context.js';
+import { AppError } from '../app/app-error.js';
 import { approveLines, type ApprovalResult } from './sync-approval.js';
 import {
   executeSync,

@@ -5,7 +5,7 @@ import type { AuditActor } from '../audit/audit.repository.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { newId } from '../db/ids.js';
 import type { DB } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../app/app-error.js';
 import { usageRecordsIngestedTotal } from '../observability/metrics.js';
 import { channelSubtree } from '../workspaces/workspace.repository.js';
 

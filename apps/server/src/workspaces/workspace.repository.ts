@@ -4,7 +4,7 @@ import { childStatuses, type ChildStatus, type Workspace, type WorkspaceKind } f
 import { newId } from '../db/ids.js';
 import type { DB } from '../db/schema.js';
 import type { WorkspacesTable } from '../db/tables/core.tables.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../app/app-error.js';
 
 type Db = Kysely<DB>;
 type WorkspaceRow = Selectable<WorkspacesTable>;

@@ -13,8 +13,8 @@ import type { Principal } from '../../auth/principal.js';
 import { findMachineToken, findSession } from '../../auth/session.repository.js';
 import { csrfTokenFor, safeEqual } from '../../auth/tokens.js';
 import { assertChannel } from '../../workspaces/workspace.repository.js';
-import { AppError } from '../app-error.js';
-import type { AppContext } from '../app-context.js';
+import { AppError } from '../../app/app-error.js';
+import type { AppContext } from '../../app/app-context.js';
 import type { AppInstance } from '../routes/route-plugin.js';
 
 declare module 'fastify' {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
-import { AppError } from '../app-error.js';
+import { AppError } from '../../app/app-error.js';
 
 describe.skipIf(isDatabaseUnavailable())(`error envelope (${testDialect()})`, () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppErrorCode, ErrorEnvelope } from '@coro/contracts';
 
-import { AppError, isAppError } from '../app-error.js';
+import { AppError, isAppError } from '../../app/app-error.js';
 import type { AppInstance } from '../routes/route-plugin.js';
 
 /** The one table from reason code to HTTP status. */

@@ -1,7 +1,7 @@
 import { appErrorCodes } from '@coro/contracts';
 import { describe, expect, it } from 'vitest';
 
-import { AppError, appErrorFromPsa } from '../app-error.js';
+import { AppError, appErrorFromPsa } from '../../app/app-error.js';
 import { httpStatusByCode, toAppError } from './error-handler.js';
 
 describe('toAppError', () => {

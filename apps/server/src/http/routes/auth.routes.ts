@@ -21,7 +21,7 @@ import {
 } from '../../auth/session.repository.js';
 import { recordAudit } from '../../audit/audit.repository.js';
 import { demoUsers } from '../../demo/demo-data.js';
-import { AppError } from '../app-error.js';
+import { AppError } from '../../app/app-error.js';
 import { clearSessionCookies, setSessionCookies } from '../plugins/auth.plugin.js';
 import type { RoutePlugin } from './route-plugin.js';
 

@@ -20,7 +20,7 @@ import {
   type SearchPage,
 } from '../../lookups/lookup.repository.js';
 import { refreshLookups } from '../../lookups/lookup.service.js';
-import { AppError } from '../app-error.js';
+import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
 
 const tags = ['lookups'];

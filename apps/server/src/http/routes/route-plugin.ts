@@ -7,7 +7,7 @@ import type {
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
-import type { AppContext } from '../app-context.js';
+import type { AppContext } from '../../app/app-context.js';
 
 /** The Fastify instance routes are declared on: TypeBox-typed params/query/body/response. */
 export type AppInstance = FastifyInstance<

@@ -35,8 +35,8 @@ import type { SyncLineRow, SyncRunRepository, SyncRunRow } from '../../sync/sync
 import { Type } from 'typebox';
 import { Readable } from 'node:stream';
 
-import type { AppContext } from '../app-context.js';
-import { AppError } from '../app-error.js';
+import type { AppContext } from '../../app/app-context.js';
+import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
 
 const tags = ['sync'];

@@ -12,7 +12,7 @@ import {
 
 import { actorOf } from '../../auth/principal.js';
 import { ingestUsage, latestUsageDay, usageForDay, usageSeries } from '../../usage/usage.repository.js';
-import { AppError } from '../app-error.js';
+import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
 
 const DEFAULT_RANGE_DAYS = 90;

@@ -12,7 +12,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../../auth/principal.js';
 import { recordAudit } from '../../audit/audit.repository.js';
 import { insertWorkspace, listChildren, updateWorkspace } from '../../workspaces/workspace.repository.js';
-import { AppError } from '../app-error.js';
+import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
 
 const ChannelIdParams = Type.Object({ channelId: WorkspaceParams.properties.id });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/database.js';
-import type { AppJobQueue } from '../jobs/job-handlers.js';
+import type { AppJobQueue } from '../jobs/job-catalog.js';
 import type { PsaKind, PsaProvider } from '../psa/psa-provider.port.js';
 
 export type Clock = () => Date;
