@@ -74,7 +74,8 @@ describe.skipIf(isDatabaseUnavailable())(`jobs wired to the app (${testDialect()
       .where('id', '=', firstRun.runId ?? '')
       .executeTakeFirst();
     expect(run).toMatchObject({ connector_id: connectorId, trigger: 'manual' });
-    expect(['succeeded', 'partial', 'failed']).toContain(run?.status);
+    // No workspace is mapped yet: the run has nothing to write, and nothing may fail.
+    expect(run?.status).toBe('succeeded');
   });
 
   it('lookups.refresh caches the Autotask companies and services', async () => {

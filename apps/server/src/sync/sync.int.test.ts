@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { addDays } from '../domain/billing-policy.js';
@@ -14,16 +14,35 @@ const byName = (lines: SyncLineRow[], workspace: string, service: string): SyncL
 };
 const day = 86_400_000;
 
+/**
+ * Each test starts from its own sandbox and database with the same day-0 usage, and reaches the
+ * state it needs through the product (`firstSync`, the clock), so any test runs alone or in any order.
+ */
 describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${testDialect()})`, () => {
   let h: SyncHarness;
-  beforeAll(async () => {
+  beforeEach(async () => {
     h = await createSyncHarness();
     for (const [name] of demoWorkspaces) await h.setUsage(name, demoCounts(20, 15));
     await h.setUsage('Acme Corporation', demoCounts(42, 37));
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await h.close();
   });
+  /** Day 0 applied: Acme at 42 / 42 / 37, every other billed line at 20 / 20 / 15. */
+  const firstSync = async (): Promise<void> => {
+    const run = await h.run();
+    expect(run.counters.failed).toBe(0);
+  };
+  /** Day 1: Acme's endpoint security goes 42 → 50 and EDR 42 → 30, applied. */
+  const nextDaySync = async (): Promise<void> => {
+    h.clock.advance(day);
+    await h.setUsage('Acme Corporation', {
+      endpoint_security: { devices: 50, users: 0 },
+      edr: { devices: 30, users: 0 },
+      email_security: { devices: 0, users: 37 },
+    });
+    await h.run();
+  };
 
   it('previews the first sync without writing, naming every problem', async () => {
     const before = h.sb.admin.adjustments().length;
@@ -82,6 +101,7 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${te
   });
 
   it('a re-sync with nothing changed writes nothing', async () => {
+    await firstSync();
     const before = h.sb.admin.adjustments().length;
     const run = await h.run();
     expect(run.counters.psa_writes).toBe(0);
@@ -93,6 +113,7 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${te
   });
 
   it('next day: increases and decreases are applied on that day', async () => {
+    await firstSync();
     h.clock.advance(day);
     // Coro reports every service of a workspace each day; a service missing from the day counts 0.
     await h.setUsage('Acme Corporation', {
@@ -125,6 +146,8 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${te
   });
 
   it('a second change on the same day is dated the next day, honestly', async () => {
+    await firstSync();
+    await nextDaySync();
     await h.setUsage('Acme Corporation', { endpoint_security: { devices: 55, users: 0 } }, h.today());
     const run = await h.run();
     const line = byName(await h.lines(run.runId), 'Acme Corporation', 'endpoint_security');
@@ -170,12 +193,12 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${te
     });
     expect(byName(lines, 'Jasper Legal', 'edr')).toMatchObject({ kind: 'skipped' });
     await h.expectConverged(run.runId);
-    await h.setPolicy({
-      statusBilling: { Subscription: 'bill', Trial: 'skip', New: 'skip', Inactive: 'zero' },
-    });
   });
 
   it('holds a change above the guardrail until approved, then applies it', async () => {
+    await firstSync();
+    // A fresh day: the first sync already took today's adjustment slot on every line.
+    h.clock.advance(day);
     await h.setPolicy({ guardrails: { maxUnitChange: 10, maxPercentChange: null } });
     await h.setUsage('Cedar Ridge Dental', { endpoint_security: { devices: 80, users: 0 } });
     const run = await h.run();
@@ -208,10 +231,10 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${te
     expect(twice.results[0]?.status).toBe('not_held');
     const next = await h.run();
     expect(next.counters.psa_writes).toBe(0);
-    await h.setPolicy({ guardrails: { maxUnitChange: null, maxPercentChange: null } });
   });
 
   it('detects a manual edit in Autotask and holds it; approval overwrites it', async () => {
+    await firstSync();
     h.clock.advance(day);
     const first = await h.run();
     const line = byName(await h.lines(first.runId), 'Delta Freight Partners', 'edr');
@@ -249,6 +272,9 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${te
   });
 
   it('overwrites a manual edit when the policy says so', async () => {
+    await firstSync();
+    // Two days on, so yesterday (where the hand edit goes) holds no adjustment of ours.
+    h.clock.advance(day);
     h.clock.advance(day);
     await h.setPolicy({ onManualEdit: 'overwrite' });
     const line = byName(await h.lines((await h.run()).runId), 'Delta Freight Partners', 'email_security');
@@ -269,10 +295,10 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${te
       target_units: 15,
     });
     await h.expectConverged(run.runId);
-    await h.setPolicy({ onManualEdit: 'hold' });
   });
 
   it('sets units to 0 for an unmapped workspace and for one that left the channel (onUnmap zero)', async () => {
+    await firstSync();
     h.clock.advance(day);
     await h.setPolicy({ onUnmap: 'zero' });
     const before = await h.lines((await h.run()).runId);
