@@ -215,10 +215,7 @@ function checkTypes(condition: Condition, types: FieldTypes): void {
   for (const literal of condition.values) {
     if (literal.kind === 'null') continue;
     const ok = type === literal.kind;
-    if (!ok)
-      throw badConditions(
-        `Expected ${expectedNames[type]}, not ${literalNames[literal.kind].replace(/^an? /, '')}.`,
-      );
+    if (!ok) throw badConditions(`Expected ${expectedNames[type]}, not ${literalNames[literal.kind]}.`);
   }
   if ((condition.op === 'contains' || condition.op === 'like') && type !== 'string')
     throw badConditions(`'${condition.op}' applies to string fields only ('${condition.path}').`);
