@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,9 @@ describe('connectwise-sandbox CLI', () => {
     expect(api.status).toBe(200);
     // Without the CA the certificate is not trusted: the sandbox is not a silently trusted origin.
     await expect(fetch(`${info.url}/login/companyinfo/x`)).rejects.toThrow();
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    expect(existsSync(info.caFile ?? ''), 'the generated certificate is removed on shutdown').toBe(false);
   });
 
   it('--help prints usage; a bad option exits 2', async () => {

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Admin } from './admin.js';
 import { invalidSeed } from './seeds/index.js';
 import { defaultApiMember, defaultClientId, defaultCompanyId } from './seeds/lookups.js';
@@ -62,6 +64,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       codebase: state.codebase,
     },
     admin,
-    close: () => running.close(),
+    close: async () => {
+      await running.close();
+      // A certificate in a directory we made is ours to remove; one in --tls-dir is the caller's.
+      if (certificate && options.tlsDir === undefined)
+        rmSync(dirname(certificate.caFile), { recursive: true, force: true });
+    },
   };
 }
