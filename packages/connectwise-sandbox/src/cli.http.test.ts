@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicAuth } from './testing/api-client.js';
+import { hasOpenssl } from './testing/openssl.js';
 
 const bin = fileURLToPath(new URL('../bin/connectwise-sandbox.mjs', import.meta.url));
 let child: ChildProcessWithoutNullStreams | undefined;
@@ -78,32 +79,35 @@ describe('connectwise-sandbox CLI', () => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
   });
 
-  it('--tls serves HTTPS with a self-signed certificate written to caFile', async () => {
-    child = spawn(process.execPath, [bin, '--port', '0', '--tls', '--codebase', 'v2025_1'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const info = JSON.parse(await firstLine(child)) as Record<string, string>;
-    expect(Object.keys(info)).toEqual(keys);
-    expect(info.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const ca = readFileSync(info.caFile ?? '', 'utf8');
-    expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    const discovery = await httpsGet(`${info.url}/login/companyinfo/${info.companyId}`, ca, {});
-    expect(JSON.parse(discovery.body)).toMatchObject({ Codebase: 'v2025_1/' });
-    const api = await httpsGet(`${info.url}/v2025_1/apis/3.0/company/companies/count`, ca, {
-      Authorization: basicAuth({
-        companyId: info.companyId ?? '',
-        publicKey: info.publicKey ?? '',
-        privateKey: info.privateKey ?? '',
-      }),
-      clientId: info.clientId ?? '',
-    });
-    expect(api.status).toBe(200);
-    // Without the CA the certificate is not trusted: the sandbox is not a silently trusted origin.
-    await expect(fetch(`${info.url}/login/companyinfo/x`)).rejects.toThrow();
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-    expect(existsSync(info.caFile ?? ''), 'the generated certificate is removed on shutdown').toBe(false);
-  });
+  it.skipIf(!hasOpenssl())(
+    '--tls serves HTTPS with a self-signed certificate written to caFile',
+    async () => {
+      child = spawn(process.execPath, [bin, '--port', '0', '--tls', '--codebase', 'v2025_1'], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const info = JSON.parse(await firstLine(child)) as Record<string, string>;
+      expect(Object.keys(info)).toEqual(keys);
+      expect(info.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const ca = readFileSync(info.caFile ?? '', 'utf8');
+      expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      const discovery = await httpsGet(`${info.url}/login/companyinfo/${info.companyId}`, ca, {});
+      expect(JSON.parse(discovery.body)).toMatchObject({ Codebase: 'v2025_1/' });
+      const api = await httpsGet(`${info.url}/v2025_1/apis/3.0/company/companies/count`, ca, {
+        Authorization: basicAuth({
+          companyId: info.companyId ?? '',
+          publicKey: info.publicKey ?? '',
+          privateKey: info.privateKey ?? '',
+        }),
+        clientId: info.clientId ?? '',
+      });
+      expect(api.status).toBe(200);
+      // Without the CA the certificate is not trusted: the sandbox is not a silently trusted origin.
+      await expect(fetch(`${info.url}/login/companyinfo/x`)).rejects.toThrow();
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      expect(existsSync(info.caFile ?? ''), 'the generated certificate is removed on shutdown').toBe(false);
+    },
+  );
 
   it('--help prints usage; a bad option exits 2', async () => {
     child = spawn(process.execPath, [bin, '--help']);
