@@ -74,6 +74,19 @@ describe('fault injection', () => {
     expect(sandbox.admin.writes()).toHaveLength(1);
   });
 
+  it('delay answers normally, late', async () => {
+    sandbox.admin.setFaults([{ kind: 'delay', delayMs: 200, count: 2 }]);
+    let started = Date.now();
+    expect((await api.get('company/companies/count')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    started = Date.now();
+    expect((await api.call('GET', `${sandbox.url}/login/companyinfo/northwind`, undefined, {})).status).toBe(
+      200,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect((await api.admin('PUT', 'faults', { rules: [{ kind: 'delay' }] })).status).toBe(400);
+  });
+
   it('faults can target discovery and one company only', async () => {
     sandbox.admin.addTenant({ companyId: 'contoso' });
     sandbox.admin.setFaults([{ kind: '500', path: 'login/companyinfo', companyId: 'contoso' }]);

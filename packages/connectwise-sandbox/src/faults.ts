@@ -9,6 +9,7 @@ export const faultKinds = [
   'timeout',
   'reset',
   'commit-then-drop',
+  'delay',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 export const faultMethods = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
@@ -29,6 +30,8 @@ export interface FaultRule {
   /** probability per matching request, 0..1 (default 1), from a seeded PRNG */
   rate?: number;
   retryAfterSeconds?: number;
+  /** `delay`: answer normally after this many ms (a slow but successful call), at most 60,000 */
+  delayMs?: number;
 }
 
 export function invalidFaultRule(value: unknown): string | null {
@@ -48,6 +51,8 @@ export function invalidFaultRule(value: unknown): string | null {
     (typeof r.retryAfterSeconds !== 'number' || r.retryAfterSeconds < 0)
   )
     return 'retryAfterSeconds must be a non-negative number';
+  if (r.kind === 'delay' && (typeof r.delayMs !== 'number' || r.delayMs < 0 || r.delayMs > 60_000))
+    return 'delay needs delayMs between 0 and 60000';
   return null;
 }
 

@@ -129,6 +129,9 @@ export class SandboxServer {
       case 'commit-then-drop':
         req.socket.destroy();
         return;
+      case 'delay':
+        // Handled by the callers: they sleep, then answer normally.
+        return;
     }
   }
 
@@ -147,7 +150,7 @@ export class SandboxServer {
     }
     const discovery = /^\/login\/companyinfo\/([^/]+)\/?$/i.exec(url.pathname);
     if (discovery) {
-      this.companyInfo(req, res, method, decodeURIComponent(discovery[1] ?? ''));
+      await this.companyInfo(req, res, method, decodeURIComponent(discovery[1] ?? ''));
       return;
     }
     const api = apiPrefix.exec(url.pathname);
@@ -163,10 +166,16 @@ export class SandboxServer {
   }
 
   /** Codebase discovery: no auth; an unknown company answers 200 with `null`. */
-  private companyInfo(req: IncomingMessage, res: ServerResponse, method: string, companyId: string): void {
+  private async companyInfo(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    companyId: string,
+  ): Promise<void> {
     const tenant = this.state.tenant(companyId);
     const fault = this.state.faults.take('login/companyinfo', method, companyId);
-    if (fault) {
+    if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 0);
+    else if (fault) {
       this.applyFault(fault, req, res, tenant);
       return;
     }
@@ -222,7 +231,7 @@ export class SandboxServer {
       const key = `${method} ${pathTemplate(path)}`;
       tenant.stats.byPath[key] = (tenant.stats.byPath[key] ?? 0) + 1;
       const fault = state.faults.take(path, method, tenant.companyId);
-      if (fault && fault.kind !== 'commit-then-drop') {
+      if (fault && fault.kind !== 'commit-then-drop' && fault.kind !== 'delay') {
         this.applyFault(fault, req, res, tenant);
         return;
       }
@@ -234,7 +243,7 @@ export class SandboxServer {
         return;
       }
       tenant.recent.push(nowMs);
-      await sleep(state.limits.latencyMs);
+      await sleep(state.limits.latencyMs + (fault?.kind === 'delay' ? (fault.delayMs ?? 0) : 0));
       const reply: ApiReply = handleApi({
         tenant,
         member,
