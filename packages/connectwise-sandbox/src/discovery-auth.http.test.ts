@@ -35,6 +35,9 @@ describe('codebase discovery', () => {
     const reply = await api.call('GET', `${sandbox.url}/login/companyinfo/nobody-here`, undefined, {});
     expect(reply.status).toBe(200);
     expect(reply.text).toBe('null');
+    const garbled = await api.call('GET', `${sandbox.url}/login/companyinfo/%E0%A4%A`, undefined, {});
+    expect(garbled.status).toBe(200);
+    expect(garbled.text).toBe('null');
   });
 
   it('serves the API under any codebase, as cloud sites keep answering old ones', async () => {

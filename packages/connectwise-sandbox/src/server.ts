@@ -150,7 +150,13 @@ export class SandboxServer {
     }
     const discovery = /^\/login\/companyinfo\/([^/]+)\/?$/i.exec(url.pathname);
     if (discovery) {
-      await this.companyInfo(req, res, method, decodeURIComponent(discovery[1] ?? ''));
+      let companyId: string;
+      try {
+        companyId = decodeURIComponent(discovery[1] ?? '');
+      } catch {
+        companyId = discovery[1] ?? '';
+      }
+      await this.companyInfo(req, res, method, companyId);
       return;
     }
     const api = apiPrefix.exec(url.pathname);

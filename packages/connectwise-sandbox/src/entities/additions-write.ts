@@ -218,9 +218,11 @@ export function applyPatch(row: AdditionRow, body: unknown): Input {
       throw new CwError(400, 'InvalidObject', `Operation ${index}: path is required.`);
     const segments = op.path.replace(/^\//, '').split('/');
     const field = segments[0] as WritableField;
+    const isProductRef =
+      field === 'product' && segments.length === 2 && ['id', 'identifier'].includes(segments[1] ?? '');
     if (
       !(writableAdditionFields as readonly string[]).includes(field) ||
-      (segments.length > 1 && field !== 'product')
+      (segments.length > 1 && !isProductRef)
     )
       throw invalidObject(
         resource,

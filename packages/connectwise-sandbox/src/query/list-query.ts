@@ -18,7 +18,7 @@ export interface ListQuery {
 }
 
 function positiveInt(params: URLSearchParams, name: string, fallback: number): number {
-  const raw = params.get(name);
+  const raw = params.get(name.toLowerCase());
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0)
@@ -58,7 +58,7 @@ export function parseListQuery(search: URLSearchParams, headers: Headers, types:
     fieldsText === null || fieldsText.trim() === ''
       ? null
       : fieldsText.split(',').map((f) => checkPath(f.trim(), types, 'fields'));
-  const pageSize = positiveInt(params, 'pagesize', defaultPageSize);
+  const pageSize = positiveInt(params, 'pageSize', defaultPageSize);
   if (pageSize > maxPageSize)
     throw new CwError(400, 'InvalidObject', `pageSize must be between 1 and ${maxPageSize}.`);
   return {
@@ -70,7 +70,7 @@ export function parseListQuery(search: URLSearchParams, headers: Headers, types:
     page: Math.max(1, positiveInt(params, 'page', 1)),
     pageSize: pageSize === 0 ? defaultPageSize : pageSize,
     forwardOnly,
-    pageId: positiveInt(params, 'pageid', 0),
+    pageId: positiveInt(params, 'pageId', 0),
   };
 }
 
