@@ -2,6 +2,13 @@ import { checkRole, type ApiMember } from './auth.js';
 import { CwError, notFound } from './cw-error.js';
 import { applyPatch, buildAddition, objectBody } from './entities/additions-write.js';
 import { collections, stripAlias, type Collection } from './entities/collections.js';
+import {
+  agreementPatch,
+  catalogPatch,
+  companyPatch,
+  patchRecord,
+  type PatchSpec,
+} from './entities/record-patch.js';
 import type { WireContext } from './entities/serialize.js';
 import { additionWire } from './entities/serialize.js';
 import {
@@ -33,6 +40,12 @@ export interface ApiRequest {
   apiBase: string;
   nowMs: number;
 }
+
+const patchSpecs: Record<string, PatchSpec | undefined> = {
+  'company/companies': companyPatch,
+  'procurement/catalog': catalogPatch,
+  'finance/agreements': agreementPatch,
+};
 
 type Target = { collection: Collection; parentId: number | null; tail: 'list' | 'count' | number };
 
@@ -197,6 +210,20 @@ export function handleApi(request: ApiRequest): ApiReply {
   checkRole(request.member, target.collection.area, request.method);
   if (target.collection.path.endsWith('/additions') && request.method !== 'GET')
     return writeAddition(request, ctx, target);
+  const patchSpec = patchSpecs[target.collection.path];
+  if (request.method === 'PATCH' && patchSpec && typeof target.tail === 'number') {
+    const body = parseJson(request.bodyText);
+    patchRecord(
+      patchSpec,
+      request.tenant.db,
+      target.tail,
+      body,
+      request.member.memberIdentifier,
+      request.nowMs,
+    );
+    const updated = target.collection.get(ctx, target.tail, null);
+    return { status: 200, body: updated === null ? null : stripAlias(updated) };
+  }
   if (request.method !== 'GET') return methodNotAllowed(request.method);
   if (target.tail === 'list') return list(request, ctx, target);
   if (target.tail === 'count') {

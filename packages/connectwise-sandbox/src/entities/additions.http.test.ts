@@ -243,3 +243,58 @@ describe('billing semantics of the demo data', () => {
     expect(flat.proratePrice).toBe(0);
   });
 });
+
+describe('PATCH companies, catalog items and agreements', () => {
+  it('renames a company, retires a product and cancels an agreement; lastUpdated moves', async () => {
+    const company = await api.call('PATCH', 'company/companies/251', [
+      { op: 'replace', path: 'name', value: 'Blue Harbor Logistics LLC' },
+      { op: 'replace', path: 'status/id', value: 2 },
+    ]);
+    expect(company.status).toBe(200);
+    expect(company.json).toMatchObject({
+      name: 'Blue Harbor Logistics LLC',
+      status: { id: 2, name: 'Inactive' },
+    });
+    const [agreementRow] = await api.rows('finance/agreements', { conditions: 'company/id = 251' });
+    expect((agreementRow?.company as Row).name).toBe('Blue Harbor Logistics LLC');
+
+    const item = await api.call('PATCH', 'procurement/catalog/214', [
+      { op: 'replace', path: 'inactiveFlag', value: true },
+    ]);
+    expect(item.json).toMatchObject({ inactiveFlag: true });
+    const onRetired = await api.call('POST', agreement, { product: { id: 214 }, billCustomer: 'Billable' });
+    expect(onRetired.status).toBe(400);
+
+    const cancelled = await api.call('PATCH', 'finance/agreements/3002', [
+      { op: 'replace', path: 'cancelledFlag', value: true },
+      { op: 'replace', path: 'dateCancelled', value: '2026-06-15T00:00:00Z' },
+    ]);
+    expect(cancelled.json).toMatchObject({ cancelledFlag: true, agreementStatus: 'Cancelled' });
+    const additionsOf3002 = await api.rows(agreement);
+    expect(new Set(additionsOf3002.map((a) => a.agreementStatus))).toEqual(new Set(['Cancelled']));
+
+    const changed = await api.rows('company/companies', {
+      conditions: 'lastUpdated > [2026-06-01T00:00:00Z]',
+    });
+    expect(changed.map((c) => c.id)).toEqual([251]);
+  });
+
+  it('refuses unknown paths, bad values and unknown references; 404 for a missing record', async () => {
+    for (const [path, body] of [
+      ['company/companies/251', [{ op: 'replace', path: 'types', value: [] }]],
+      ['company/companies/251', [{ op: 'replace', path: 'name', value: '' }]],
+      ['company/companies/251', [{ op: 'replace', path: 'status/id', value: 99 }]],
+      ['finance/agreements/3002', [{ op: 'replace', path: 'agreementStatus', value: 'Expired' }]],
+      ['finance/agreements/3002', [{ op: 'replace', path: 'endDate', value: '2026-12-31' }]],
+      ['procurement/catalog/201', { op: 'replace', path: 'price', value: 1 }],
+    ] as const) {
+      const reply = await api.call('PATCH', path, body);
+      expect(reply.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+    }
+    expect(
+      (await api.call('PATCH', 'company/companies/999999', [{ op: 'replace', path: 'name', value: 'x' }]))
+        .status,
+    ).toBe(404);
+    expect((await api.get('company/companies/251')).json).toMatchObject({ name: 'Blue Harbor Logistics' });
+  });
+});
