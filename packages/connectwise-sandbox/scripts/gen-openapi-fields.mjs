@@ -30,6 +30,11 @@ const models = {
   ErrorResponseMessage: 'error_response_message',
   ValidationError: 'validation_error',
   Count: 'count',
+  Info: 'info',
+  AgreementType: 'agreement_type',
+  BillingCycle: 'billing_cycle',
+  CompanyStatus: 'company_status',
+  CompanyType: 'company_type',
 };
 const git = (args) => execFileSync('git', ['--git-dir', repo, ...args], { encoding: 'utf8' });
 const resolved = git(['rev-parse', commit]).trim();

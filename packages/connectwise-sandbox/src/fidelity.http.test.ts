@@ -75,6 +75,10 @@ const cases: [string, string, Record<string, string>][] = [
     },
   ],
   ['finance/agreements/3001/additions', 'Addition', { product: 'IvItemReference' }],
+  ['finance/agreements/types', 'AgreementType', {}],
+  ['finance/billingCycles', 'BillingCycle', {}],
+  ['company/companies/statuses', 'CompanyStatus', {}],
+  ['company/companies/types', 'CompanyType', {}],
 ];
 
 describe(`fidelity against the OpenAPI models (${openapi.source})`, () => {
@@ -111,13 +115,15 @@ describe(`fidelity against the OpenAPI models (${openapi.source})`, () => {
       expect(agreement, field).toHaveProperty(field);
   });
 
-  it('errors use ErrorResponseMessage and ValidationError; /count uses Count', async () => {
+  it('errors use ErrorResponseMessage and ValidationError; /count uses Count; system/info uses Info', async () => {
     const invalid = await api.call('POST', 'finance/agreements/3001/additions', { product: { id: 201 } });
     const body = invalid.json as Row & { errors: Row[] };
     expect(Object.keys(body).filter((k) => !model('ErrorResponseMessage').has(k))).toEqual([]);
     expect(
       body.errors.flatMap((e) => Object.keys(e)).filter((k) => !model('ValidationError').has(k)),
     ).toEqual([]);
+    const info = await api.get('system/info');
+    expect(Object.keys(info.json as object).filter((k) => !model('Info').has(k))).toEqual([]);
     const count = await api.get('finance/agreements/count');
     expect(Object.keys(count.json as object)).toEqual([...model('Count')]);
   });
