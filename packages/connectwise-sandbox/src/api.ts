@@ -150,7 +150,7 @@ function writeAddition(request: ApiRequest, ctx: WireContext, target: Target): A
       actor,
       nowMs: request.nowMs,
     });
-    db.additions.set(row.id, row);
+    db.putAddition(row);
     log(row.id, body);
     return { status: 201, body: additionWire(ctx, row) };
   }
@@ -160,7 +160,7 @@ function writeAddition(request: ApiRequest, ctx: WireContext, target: Target): A
   const identity = { id: existing.id, agreementId, actor, nowMs: request.nowMs, entered: existing };
   switch (request.method) {
     case 'DELETE':
-      db.additions.delete(existing.id);
+      db.deleteAddition(existing.id);
       log(existing.id, null);
       return { status: 204, body: undefined };
     case 'PUT':
@@ -168,7 +168,7 @@ function writeAddition(request: ApiRequest, ctx: WireContext, target: Target): A
       const body = parseJson(request.bodyText);
       const input = request.method === 'PUT' ? objectBody(body) : applyPatch(existing, body);
       const row = buildAddition(db, input, identity);
-      db.additions.set(row.id, row);
+      db.putAddition(row);
       log(row.id, body);
       return { status: 200, body: additionWire(ctx, row) };
     }

@@ -220,7 +220,11 @@ export const collections: readonly Collection[] = (
   ] satisfies Collection[]
 ).map((c): Collection => ({
   ...c,
-  list: (ctx: WireContext, parentId: number | null) => c.list(ctx, parentId)?.map(withLastUpdated) ?? null,
+  // Callers never mutate the records (they filter, sort and project copies), so lists are cached.
+  list: (ctx: WireContext, parentId: number | null) =>
+    ctx.db.cachedList(`${c.path}|${String(parentId)}`, ctx.apiBase, ctx.nowMs, () => [
+      c.list(ctx, parentId)?.map(withLastUpdated) ?? null,
+    ])[0] ?? null,
   get: (ctx: WireContext, id: number, parentId: number | null) => {
     const r = c.get(ctx, id, parentId);
     return r === null ? null : withLastUpdated(r);

@@ -153,5 +153,6 @@ export function patchRecord(
     updatedBy: actor,
   };
   table.set(id, updated);
+  db.touch();
   return updated;
 }

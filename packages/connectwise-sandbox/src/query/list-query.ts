@@ -97,18 +97,25 @@ function sortKey(value: unknown): number | string | null {
 }
 
 export function sortRecords<T>(records: T[], orderBy: ListQuery['orderBy']): T[] {
-  const clauses = [...orderBy, { path: 'id', descending: false }];
-  return records.sort((a, b) => {
-    for (const { path, descending } of clauses) {
-      const x = sortKey(valuesAt(a, path)[0]);
-      const y = sortKey(valuesAt(b, path)[0]);
+  // Collections list in id order already, which is also the tie-breaker.
+  if (orderBy.length === 0) return records;
+  const keyed = records.map((record, index) => ({
+    record,
+    index,
+    keys: orderBy.map(({ path }) => sortKey(valuesAt(record, path)[0])),
+  }));
+  keyed.sort((a, b) => {
+    for (const [i, { descending }] of orderBy.entries()) {
+      const x = a.keys[i] ?? null;
+      const y = b.keys[i] ?? null;
       if (x === y) continue;
       // Nulls first ascending, as SQL Server orders them.
       const cmp = x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
       return descending ? -cmp : cmp;
     }
-    return 0;
+    return a.index - b.index;
   });
+  return keyed.map((k) => k.record);
 }
 
 /** Keeps only the requested paths (`company/id` keeps `company.id`), in the record's own key order. */

@@ -43,8 +43,15 @@ export class Database {
   readonly companies: Map<number, CompanyRow>;
   readonly catalog: Map<number, CatalogItemRow>;
   readonly agreements: Map<number, AgreementRow>;
-  readonly additions: Map<number, AdditionRow>;
+  /** read freely; write through putAddition / deleteAddition so the per-agreement index stays right */
+  readonly additions: ReadonlyMap<number, AdditionRow>;
+  private readonly additionRows: Map<number, AdditionRow>;
+  /** agreement id → its additions' ids: a scale seed has W × S additions and lists are per agreement */
+  private readonly additionIdsByAgreement = new Map<number, Set<number>>();
   readonly writes: WriteRecord[] = [];
+  /** bumped by every write: serialized lists are cached per version (see cachedList) */
+  private version = 0;
+  private readonly listCache = new Map<string, { key: string; records: unknown[] }>();
   private nextAdditionId: number;
 
   constructor(seed: SeedData) {
@@ -59,7 +66,9 @@ export class Database {
     this.companies = byId(seed.companies);
     this.catalog = byId(seed.catalog);
     this.agreements = byId(seed.agreements);
-    this.additions = byId(seed.additions);
+    this.additionRows = byId(seed.additions);
+    this.additions = this.additionRows;
+    for (const row of this.additionRows.values()) this.index(row);
     this.nextAdditionId = Math.max(0, ...seed.additions.map((a) => a.id)) + 1;
   }
 
@@ -67,7 +76,51 @@ export class Database {
     return this.nextAdditionId++;
   }
 
+  private index(row: AdditionRow): void {
+    const ids = this.additionIdsByAgreement.get(row.agreementId) ?? new Set<number>();
+    ids.add(row.id);
+    this.additionIdsByAgreement.set(row.agreementId, ids);
+  }
+
+  /** Call after any change to a stored row. */
+  touch(): void {
+    this.version += 1;
+  }
+
+  /**
+   * A serialized list, rebuilt only when the data, the base URL or the second changed. Stored
+   * datetimes have whole seconds, so every status computed from "now" is the same within a second.
+   */
+  cachedList<T>(name: string, apiBase: string, nowMs: number, build: () => T[]): T[] {
+    const key = `${this.version}|${apiBase}|${Math.floor(nowMs / 1000)}`;
+    const hit = this.listCache.get(name);
+    if (hit?.key === key) return hit.records as T[];
+    const records = build();
+    this.listCache.set(name, { key, records });
+    return records;
+  }
+
+  putAddition(row: AdditionRow): void {
+    this.touch();
+    const previous = this.additionRows.get(row.id);
+    if (previous) this.additionIdsByAgreement.get(previous.agreementId)?.delete(row.id);
+    this.additionRows.set(row.id, row);
+    this.index(row);
+  }
+
+  deleteAddition(id: number): void {
+    const row = this.additionRows.get(id);
+    if (!row) return;
+    this.touch();
+    this.additionRows.delete(id);
+    this.additionIdsByAgreement.get(row.agreementId)?.delete(id);
+  }
+
   additionsOf(agreementId: number): AdditionRow[] {
-    return [...this.additions.values()].filter((a) => a.agreementId === agreementId);
+    const ids = this.additionIdsByAgreement.get(agreementId) ?? new Set<number>();
+    return [...ids].flatMap((id) => {
+      const row = this.additionRows.get(id);
+      return row ? [row] : [];
+    });
   }
 }
