@@ -6,6 +6,7 @@ const projects = [
   'tsconfig.json',
   'packages/contracts',
   'packages/autotask-sandbox',
+  'packages/connectwise-sandbox',
   'apps/server',
   'apps/web',
 ];
