@@ -5,7 +5,7 @@ import { SecretBox } from './crypto/secret-box.js';
 import { createDatabase, type Database } from './db/database.js';
 import { createMigrator, migrateToLatest } from './db/migrator.js';
 import { systemClock, type AppContext } from './app/app-context.js';
-import { createAutotaskProvider } from './integrations/autotask/autotask.provider.js';
+import { createAutotaskProvider } from './integrations/autotask/index.js';
 import { JobsUnsupportedError, startJobs, WORKER_NEEDS_POSTGRES } from './jobs/index.js';
 import { createLogger } from './observability/logger.js';
 

@@ -9,15 +9,6 @@ import {
 import type { DbDialect } from './database.js';
 import { migrations } from './migrations/index.js';
 
-/**
- * Migrations receive the dialect so the few DDL differences (none so far, by design: ISO-text
- * timestamps, 0/1 flags, app-generated ids) stay inside the migration that needs them.
- */
-export interface DialectMigration {
-  readonly up: (db: Kysely<unknown>, dialect: DbDialect) => Promise<void>;
-  readonly down?: (db: Kysely<unknown>, dialect: DbDialect) => Promise<void>;
-}
-
 class DialectMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: DbDialect) {}
 

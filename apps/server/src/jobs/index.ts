@@ -18,13 +18,11 @@ export {
   type AppJobQueue,
   type AppJobName,
   type AppJobPayload,
-  type JobCatalog,
-  type JobDefinition,
 } from './job-catalog.js';
+export { JobPayloadError, type JobCatalog, type JobDefinition } from './job-definition.js';
 export { defaultJobConcurrency, listConnectorSchedules, type JobConcurrency } from './job-handlers.js';
 export {
   JOB_STATES,
-  JobPayloadError,
   isTerminalJobState,
   type JobInfo,
   type JobQueue,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { jobCatalog, prepareJob } from './job-catalog.js';
-import { JobPayloadError } from './job-queue.port.js';
+import { jobCatalog } from './job-catalog.js';
+import { JobPayloadError, prepareJob } from './job-definition.js';
 
 /** Every property name anywhere in a JSON schema (TypeBox schemas are plain JSON schema). */
 function propertyNames(schema: unknown): string[] {
@@ -26,6 +26,7 @@ describe('job catalog', () => {
     expect(Object.keys(jobCatalog).sort()).toStrictEqual([
       'connection.check',
       'lookups.refresh',
+      'sessions.cleanup',
       'sync.connector',
       'sync.daily-fanout',
     ]);

@@ -4,6 +4,7 @@
  * hold ids only; everything else (credentials included) is looked up here, inside the worker.
  */
 import { systemActor } from '../audit/audit.repository.js';
+import { deleteExpiredSessions } from '../auth/session.repository.js';
 import { verifyConnector } from '../connectors/connector.service.js';
 import { defaultBillingPolicy } from '../domain/billing-policy.js';
 import type { AppContext } from '../app/app-context.js';
@@ -98,6 +99,11 @@ export async function registerJobHandlers(
     },
     { concurrency: concurrency.checks },
   );
+
+  await queue.work('sessions.cleanup', async () => {
+    const deleted = await deleteExpiredSessions(ctx.database.db, ctx.clock().toISOString());
+    if (deleted > 0) logger.info({ deleted }, 'expired sessions deleted');
+  });
 
   await queue.work('sync.daily-fanout', async () => {
     await runDailyFanout({

@@ -1,13 +1,8 @@
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { JobCatalog, JobDefinition } from './job-catalog.js';
-import {
-  JobPayloadError,
-  type JobFinishedListener,
-  type JobOutcome,
-  type JobQueue,
-} from './job-queue.port.js';
+import { JobPayloadError, type JobCatalog, type JobDefinition } from './job-definition.js';
+import type { JobFinishedListener, JobOutcome, JobQueue } from './job-queue.port.js';
 
 /**
  * The behaviour every JobQueue adapter must show, run by `job-queue.int.test.ts` against LocalQueue

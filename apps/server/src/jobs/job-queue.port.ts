@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 
-import type { JobCatalog } from './job-catalog.js';
+import type { JobCatalog } from './job-definition.js';
 
 /**
  * The queue as the rest of the app sees it. Two adapters implement it: `LocalQueue` (a `jobs` table,
@@ -117,14 +117,3 @@ export interface JobInfo {
 export const JOB_OUTCOMES = ['completed', 'retried', 'failed'] as const;
 export type JobOutcome = (typeof JOB_OUTCOMES)[number];
 export type JobFinishedListener = (event: { readonly job: string; readonly outcome: JobOutcome }) => void;
-
-/** Thrown by `enqueue` for a payload that fails the catalog schema: a bug at the call site. */
-export class JobPayloadError extends Error {
-  constructor(
-    readonly jobName: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`Invalid payload for job ${jobName}: ${problems.join('; ')}`);
-    this.name = 'JobPayloadError';
-  }
-}

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorHarness, type ConnectorHarness } from '../../test/connector-harness.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { systemActor } from '../audit/audit.repository.js';
+import { createSession } from '../auth/session.repository.js';
 import { createConnector } from '../connectors/connector.service.js';
 import type { AppContext } from '../app/app-context.js';
 import { waitFor } from './job-queue.contract.js';
@@ -76,6 +77,30 @@ describe.skipIf(isDatabaseUnavailable())(`jobs wired to the app (${testDialect()
     expect(run).toMatchObject({ connector_id: connectorId, trigger: 'manual' });
     // No workspace is mapped yet: the run has nothing to write, and nothing may fail.
     expect(run?.status).toBe('succeeded');
+  });
+
+  it('sessions.cleanup deletes expired sessions and keeps live ones', async () => {
+    const queue = jobs!.queue;
+    const userId = (
+      await h.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', h.seed.users.admin.email)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const now = h.ctx.clock();
+    const expired = await createSession(h.db, { userId, ip: null, userAgent: null, ttlMs: -60_000 }, now);
+    const live = await createSession(h.db, { userId, ip: null, userAgent: null, ttlMs: 3_600_000 }, now);
+    const id = await queue.enqueue('sessions.cleanup', {});
+    await waitFor(async () => (await queue.getJob(id ?? ''))?.state === 'completed', 30_000, 'cleanup job');
+    const left = (
+      await h.db
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', 'in', [expired.session.id, live.session.id])
+        .execute()
+    ).map((r) => r.id);
+    expect(left).toStrictEqual([live.session.id]);
   });
 
   it('lookups.refresh caches the Autotask companies and services', async () => {

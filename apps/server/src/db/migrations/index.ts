@@ -1,4 +1,4 @@
-import type { DialectMigration } from '../migrator.js';
+import type { DialectMigration } from '../migration.js';
 import * as m0001 from './202611270001_core.js';
 import * as m0002 from './202611270002_connectors.js';
 import * as m0003 from './202611270003_sync.js';

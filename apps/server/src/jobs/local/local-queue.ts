@@ -6,7 +6,7 @@ import type { Database } from '../../db/database.js';
 import { newId } from '../../db/ids.js';
 import type { DB } from '../../db/schema.js';
 import type { JobsTable } from '../../db/tables/sync.tables.js';
-import { definitionOf, prepareJob, type JobCatalog } from '../job-catalog.js';
+import { definitionOf, prepareJob, type JobCatalog } from '../job-definition.js';
 import type {
   EnqueueOptions,
   JobFinishedListener,

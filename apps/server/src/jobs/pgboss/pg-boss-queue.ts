@@ -1,7 +1,7 @@
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 
-import { definitionOf, prepareJob, type JobCatalog, type JobDefinition } from '../job-catalog.js';
+import { definitionOf, prepareJob, type JobCatalog, type JobDefinition } from '../job-definition.js';
 import type {
   EnqueueOptions,
   JobFinishedListener,
