@@ -14,6 +14,7 @@ export default defineConfig(
       'coverage/**',
       '**/*.mjs',
       '**/*.js',
+      '**/*.cjs',
     ],
   },
   js.configs.recommended,
