@@ -134,7 +134,7 @@ function classifyHttp(input: Extract<FailureInput, { kind: 'http' }>): PsaError 
       code: 'bad_username',
       message: 'Autotask does not know this API username.',
       advice:
-        'Check the username of the API-only user (it is an e-mail address) in Autotask › Resources/Users.',
+        'Check the User name: it is the API user’s Username (Key) from Autotask › Resources/Users (Generate Key), not a person’s e-mail address.',
       ...detail,
     };
   }
@@ -151,7 +151,7 @@ function classifyHttp(input: Extract<FailureInput, { kind: 'http' }>): PsaError 
       code: 'bad_integration_code',
       message: 'Autotask rejected the API tracking identifier.',
       advice:
-        'Copy the tracking identifier from the API user (API Tracking Identifier › Custom (Internal Integration)) exactly.',
+        'In Autotask, edit the API user › API Tracking Identifier: select Integration Vendor “Coro Cybersecurity - REST API Integration”.',
       ...detail,
     };
   }

@@ -150,6 +150,22 @@ describe('classifyFailure', () => {
   });
 });
 
+describe('credential advice follows the setup guide', () => {
+  // The spec's API-user setup: the username is the generated Username (Key), and the tracking
+  // identifier comes from picking our Integration Vendor, not a custom one.
+  it('names the Username (Key) for an unknown user', () => {
+    const { advice } = classifyFailure(http(500, ['Zone information could not be determined']));
+    expect(advice).toContain('Username (Key)');
+    expect(advice).not.toMatch(/it is an e-mail/i);
+  });
+
+  it('names the integration vendor for a rejected tracking identifier', () => {
+    const { advice } = classifyFailure(http(500, ['IntegrationCode is invalid.']));
+    expect(advice).toContain('Integration Vendor “Coro Cybersecurity - REST API Integration”');
+    expect(advice).not.toContain('Custom (Internal Integration)');
+  });
+});
+
 describe('isHourlyThresholdRejection', () => {
   it.each([
     [
