@@ -16,7 +16,7 @@ import { safeEqual } from '../auth/tokens.js';
 import { AppError } from '../app/app-error.js';
 import type { AppContext } from '../app/app-context.js';
 import { registerAuth } from './plugins/auth.plugin.js';
-import { registerErrorHandler, sendError } from './plugins/error-handler.js';
+import { handleFrameworkError, registerErrorHandler, sendError } from './plugins/error-handler.js';
 import { routePlugins } from './routes/index.js';
 import type { AppInstance } from './routes/route-plugin.js';
 
@@ -42,6 +42,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: ctx.config.trustProxy,
     genReqId: () => randomUUID(),
+    frameworkErrors: handleFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.decorate('ctx', ctx);
