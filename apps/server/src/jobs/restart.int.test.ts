@@ -205,12 +205,12 @@ describe.skipIf(isDatabaseUnavailable())(
         const received = h.sb.admin.adjustments().length;
         expect(received).toBeGreaterThan(landedBefore);
         expect(resumed.adjusted).toBe(received);
+        expect(resumed.psa_writes).toBeGreaterThanOrEqual(received);
         expect(lines.filter((l) => l.kind === 'adjust' && l.status === 'applied')).toHaveLength(received);
         expect(
           lines.filter((l) => l.detail?.includes('before the interruption')).length,
         ).toBeGreaterThanOrEqual(landedBefore);
 
-        // The API and the history say it resumed.
         next.child.kill('SIGTERM');
         expect(await next.exited).toStrictEqual({ code: 0, signal: null });
         const again = await h.run();

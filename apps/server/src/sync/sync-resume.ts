@@ -53,7 +53,13 @@ export interface ResumePoint {
  * `applied` or not): drops every other line of the run, and returns what the resumed attempt
  * starts from.
  */
-export async function prepareResume(db: Kysely<DB>, runId: string, resumedAt: string): Promise<ResumePoint> {
+export async function prepareResume(
+  db: Kysely<DB>,
+  runId: string,
+  resumedAt: string,
+  /** The PSA calls the interrupted attempt(s) made, as the run row held them before this one began. */
+  spent: { readonly psa_reads: number; readonly psa_writes: number },
+): Promise<ResumePoint> {
   await db
     .deleteFrom('sync_run_lines')
     .where('run_id', '=', runId)
@@ -64,11 +70,6 @@ export async function prepareResume(db: Kysely<DB>, runId: string, resumedAt: st
     .select(['workspace_id', 'service_key', 'delta', 'seq'])
     .where('run_id', '=', runId)
     .execute();
-  const run = await db
-    .selectFrom('sync_runs')
-    .select(['psa_reads', 'psa_writes'])
-    .where('id', '=', runId)
-    .executeTakeFirstOrThrow();
   await db
     .updateTable('sync_run_lines')
     .set({
@@ -79,8 +80,8 @@ export async function prepareResume(db: Kysely<DB>, runId: string, resumedAt: st
     .where('detail', 'is', null)
     .execute();
   const counters = emptyCounters();
-  counters.psa_reads = run.psa_reads;
-  counters.psa_writes = run.psa_writes;
+  counters.psa_reads = spent.psa_reads;
+  counters.psa_writes = spent.psa_writes;
   for (const line of kept) {
     counters.lines_total++;
     counters.adjusted++;

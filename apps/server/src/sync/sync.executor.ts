@@ -83,6 +83,8 @@ export interface SyncTuning {
   readonly lockWaitMs: number;
   readonly writeRetry: WriteRetryPolicy;
   readonly sleep: (ms: number) => Promise<void>;
+  /** After a stop request, how long a run may wait (budget pause, slow call) before its connection closes. */
+  readonly stopWaitMs: number;
 }
 
 export const defaultSyncTuning: SyncTuning = {
@@ -92,6 +94,7 @@ export const defaultSyncTuning: SyncTuning = {
   lockWaitMs: 70_000,
   writeRetry: defaultWriteRetryPolicy,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  stopWaitMs: 5_000,
 };
 
 /** What the executor needs from the application; built from AppContext in index.ts. */
@@ -686,6 +689,14 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   let resumePoint: ResumePoint | null = null;
   const stopSignal = options.stopSignal;
   const isStopping = (): boolean => stopSignal?.aborted === true;
+  // A run waiting (the PSA's hourly budget, a slow read) reaches no safe point by itself: after a
+  // few seconds its connection closes, which ends the wait; the ledger settles any cut write.
+  let stopTimer: NodeJS.Timeout | undefined;
+  const onStop = (): void => {
+    stopTimer = setTimeout(() => void connection?.close().catch(() => undefined), tuning.stopWaitMs);
+  };
+  if (stopSignal?.aborted) onStop();
+  else stopSignal?.addEventListener('abort', onStop, { once: true });
 
   const body = async (isLost: () => boolean): Promise<void> => {
     connection = await env.openConnection(
@@ -723,7 +734,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       if (tally.applied + tally.notApplied + tally.unresolved > 0)
         env.logger?.info({ runId, ...tally }, 'reconciled pending adjustments');
       if (isResume) {
-        resumePoint = await prepareResume(db, runId, startedAt);
+        resumePoint = await prepareResume(db, runId, startedAt, existing);
         for (const column of runCounterColumns) counters[column] += resumePoint.counters[column];
         env.logger?.info({ runId, kept: resumePoint.kept.size }, 'sync run resumed after an interruption');
       }
@@ -911,6 +922,8 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       env.logger?.error({ runId, connectorId, err: error }, 'sync run failed');
     }
   } finally {
+    clearTimeout(stopTimer);
+    stopSignal?.removeEventListener('abort', onStop);
     await connection?.close().catch(() => undefined);
   }
   const finishedAt = env.clock().toISOString();
