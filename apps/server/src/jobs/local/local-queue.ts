@@ -403,7 +403,10 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
         });
         abandoned.catch(() => undefined);
         await Promise.race([handling, abandoned]);
-        if (controller.signal.aborted) failure = controller.signal.reason;
+        // A handler that finished its work despite a stop request completed: handing it back
+        // would run it twice. Other aborts (timeout, forced stop) still fail it.
+        if (controller.signal.aborted && !(controller.signal.reason instanceof JobStopRequested))
+          failure = controller.signal.reason;
       } catch (error) {
         failure = error;
       } finally {

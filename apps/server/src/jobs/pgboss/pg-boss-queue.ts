@@ -351,7 +351,9 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
     abandoned.catch(() => undefined);
     try {
       await Promise.race([handling, abandoned]);
-      if (controller.signal.aborted) throw controller.signal.reason;
+      // Finished despite a stop request: completed (handing it back would run it twice).
+      if (controller.signal.aborted && !(controller.signal.reason instanceof JobStopRequested))
+        throw controller.signal.reason;
       this.logger.info({ jobId: job.id, job: job.name, attempt }, 'job completed');
       this.options.onJobFinished?.({ job: job.name, outcome: 'completed' });
     } catch (error) {
