@@ -63,7 +63,15 @@ export function createAppContext(
   };
 }
 
-/** `coro-psa serve`: listen, and drain on SIGTERM/SIGINT. */
+/**
+ * Grace periods after SIGTERM/SIGINT (ADR 0010). Jobs get half: a sync reaches its next safe point
+ * within seconds (a write in flight), and a handler that ignores the stop is abandoned 10 s later
+ * and its job handed back, still inside the grace; the rest is for closing HTTP and the database.
+ */
+export const SERVE_GRACE_MS = 30_000;
+export const WORKER_GRACE_MS = 30_000;
+
+/** `coro-psa serve`: listen, and shut down on SIGTERM/SIGINT (ADR 0010). */
 export async function startServer(config: AppConfig): Promise<void> {
   const database = await openDatabase(config, { migrate: shouldAutoMigrate(config) });
   const ctx = createAppContext(config, database);
@@ -73,12 +81,17 @@ export async function startServer(config: AppConfig): Promise<void> {
   // (the bundle splits it into its own chunk; ADR 0007).
   const { buildApp } = await import('./http/app.js');
   const app = await buildApp({ ...ctx, jobs: jobs.queue });
-  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+  // ADR 0010: streams end and HTTP stops while running jobs reach a safe point and are handed
+  // back; the database closes last; exit 0 well inside the grace period.
+  closeWithGrace({ delay: SERVE_GRACE_MS }, async ({ err, signal }) => {
     if (err) ctx.logger.error({ err }, 'shutting down after an error');
     else ctx.logger.info({ signal }, 'shutting down');
-    await app.close();
-    await jobs.stop({ graceful: true, timeoutMs: 8_000 });
+    await Promise.all([
+      app.close(),
+      jobs.stop({ graceful: true, interrupt: true, timeoutMs: SERVE_GRACE_MS / 2 }),
+    ]);
     await ctx.close();
+    ctx.logger.info('shut down cleanly');
   });
   const address = await app.listen({ port: config.port, host: config.host });
   ctx.logger.info(
@@ -95,11 +108,12 @@ export async function startWorker(config: AppConfig): Promise<void> {
   const ctx = createAppContext(config, database);
   const jobs = await startJobs(ctx, { role: 'worker' });
   // A sync may need minutes; give running jobs most of the grace period before they are released.
-  closeWithGrace({ delay: 60_000 }, async ({ err, signal }) => {
+  closeWithGrace({ delay: WORKER_GRACE_MS }, async ({ err, signal }) => {
     if (err) ctx.logger.error({ err }, 'worker shutting down after an error');
     else ctx.logger.info({ signal }, 'worker shutting down');
-    await jobs.stop({ graceful: true, timeoutMs: 55_000 });
+    await jobs.stop({ graceful: true, interrupt: true, timeoutMs: WORKER_GRACE_MS / 2 });
     await ctx.close();
+    ctx.logger.info('worker shut down cleanly');
   });
   ctx.logger.info({ mode: config.mode }, 'Coro PSA worker running');
 }

@@ -39,7 +39,7 @@ import type { AppInstance } from '../src/http/routes/route-plugin.js';
 import { createLogger } from '../src/observability/logger.js';
 import type { PsaKind, PsaProvider } from '../src/psa/psa-provider.port.js';
 import type { AppJobQueue } from '../src/jobs/job-catalog.js';
-import { hashPassword } from '../src/auth/password.js';
+import { hashPassword, testScrypt } from '../src/auth/password.js';
 import { grantRole, insertUser } from '../src/auth/user.repository.js';
 import { insertWorkspace } from '../src/workspaces/workspace.repository.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -161,7 +161,7 @@ export async function seedTenants(db: Kysely<DB>, now: string): Promise<TestSeed
     displayName: 'Other Co',
     status: 'Subscription',
   });
-  cachedHash ??= hashPassword(TEST_PASSWORD);
+  cachedHash ??= hashPassword(TEST_PASSWORD, testScrypt);
   const passwordHash = await cachedHash;
   const target: Record<Exclude<TestRole, 'anonymous'>, string> = {
     super_admin: channel.id,

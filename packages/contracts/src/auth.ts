@@ -17,6 +17,11 @@ export type PermissionLevel = (typeof permissionLevels)[number];
 export const SESSION_COOKIE = 'coro_session';
 export const CSRF_COOKIE = 'coro_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
+/**
+ * Over https both cookies carry this prefix (`__Host-coro_session`): the browser then only accepts
+ * them Secure, for path /, without Domain, so a sibling subdomain cannot plant or shadow them.
+ */
+export const SECURE_COOKIE_PREFIX = '__Host-';
 
 export const LoginBody = Type.Object(
   {

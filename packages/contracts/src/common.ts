@@ -66,10 +66,16 @@ export type Timestamp = Static<typeof Timestamp>;
 export const IdParams = Type.Object({ id: Id });
 export type IdParams = Static<typeof IdParams>;
 
+/**
+ * The largest offset a page query accepts: far beyond any list here, and inside a 32-bit integer
+ * so no database driver ever sees a number it cannot bind (SQLite answered 2^63 with a 500).
+ */
+export const MAX_PAGE_OFFSET = 2_147_483_647;
+
 /** Spread into a querystring schema: `Type.Object({ ...pageQueryProperties, search: … })`. */
 export const pageQueryProperties = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE_OFFSET, default: 0 })),
 };
 export const PageQuery = Type.Object(pageQueryProperties);
 export type PageQuery = Static<typeof PageQuery>;

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 
-import { Id, Timestamp } from './common.js';
+import { Id, MAX_PAGE_OFFSET, Timestamp } from './common.js';
 
 export const contractCheckStatusValues = [
   'ok',
@@ -64,7 +64,7 @@ export const WorkspaceMappingQuery = Type.Object(
     sort: Type.Optional(Type.Enum(workspaceMappingSortValues, { default: 'workspace' })),
     order: Type.Optional(Type.Enum(['asc', 'desc'] as const, { default: 'asc' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE_OFFSET, default: 0 })),
   },
   { additionalProperties: false },
 );

@@ -107,6 +107,11 @@ export const SyncRun = Type.Object(
     finishedAt: nullable(Timestamp),
     /** Set while the (running) run waits on the PSA's request budget. */
     wait: Type.Optional(SyncWait),
+    /**
+     * When a run interrupted by a shutdown resumed (in another process or after the restart). Its
+     * lines and counters still cover the whole run, each (workspace, service) once.
+     */
+    resumedAt: Type.Optional(Timestamp),
   },
   { $id: 'SyncRun' },
 );

@@ -3,13 +3,15 @@ import type { Me, UserSummary } from '@coro/contracts';
 import type { AppContext } from '../app/app-context.js';
 import { AppError } from '../app/app-error.js';
 import { loginAttemptsTotal } from '../observability/metrics.js';
-import { dummyPasswordHash, verifyPassword } from './password.js';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { createSession } from './session.repository.js';
 import {
   accessibleChannels,
+  countFailedLogin,
   findUserByEmail,
+  lockAccount,
+  lockedUntilOf,
   membershipsOf,
-  recordFailedLogin,
   recordSuccessfulLogin,
 } from './user.repository.js';
 
@@ -29,8 +31,13 @@ const lockedOut = (lockedUntil: string): AppError =>
 
 /**
  * Password sign-in with per-account lockout: after `lockoutThreshold` consecutive failures the
- * account refuses sign-in (even with the right password) until `lockedUntil`, which the user is told.
- * Per-IP throttling is the login route's rate limit.
+ * account refuses sign-in until `lockedUntil`. Per-IP throttling is the login route's rate limit.
+ *
+ * Enumeration: an unknown e-mail, a wrong password and a wrong password on a locked account all
+ * answer the same 401 after the same scrypt work. Only the right password on a locked account
+ * hears "locked" (423), which tells nothing to someone who does not know the password.
+ * Races: the failure count is incremented in SQL, and success is conditional on "not locked now",
+ * so parallel guesses cannot slip past the threshold (issue 11).
  */
 export async function login(
   ctx: AppContext,
@@ -39,30 +46,37 @@ export async function login(
   const db = ctx.database.db;
   const now = ctx.clock();
   const nowIso = now.toISOString();
+  const hashing = ctx.config.passwordHashing;
   const user = await findUserByEmail(db, input.email);
   if (!user) {
-    await verifyPassword(input.password, dummyPasswordHash);
+    await verifyPassword(input.password, dummyPasswordHash(hashing));
     loginAttemptsTotal.inc({ outcome: 'unknown_user' });
     throw badCredentials();
   }
-  if (user.lockedUntil !== null && user.lockedUntil > nowIso) {
-    loginAttemptsTotal.inc({ outcome: 'locked' });
-    throw lockedOut(user.lockedUntil);
-  }
   if (!(await verifyPassword(input.password, user.passwordHash))) {
-    const failures = user.failedLoginCount + 1;
     const { lockoutThreshold, lockoutMs } = ctx.config.login;
-    if (failures >= lockoutThreshold) {
-      const lockedUntil = new Date(now.getTime() + lockoutMs).toISOString();
-      await recordFailedLogin(db, user.id, 0, lockedUntil, nowIso);
+    const failures = await countFailedLogin(db, user.id, nowIso);
+    if (failures !== null && failures >= lockoutThreshold) {
+      await lockAccount(
+        db,
+        user.id,
+        lockoutThreshold,
+        new Date(now.getTime() + lockoutMs).toISOString(),
+        nowIso,
+      );
       loginAttemptsTotal.inc({ outcome: 'locked' });
-      throw lockedOut(lockedUntil);
+    } else {
+      loginAttemptsTotal.inc({ outcome: failures === null ? 'locked' : 'bad_password' });
     }
-    await recordFailedLogin(db, user.id, failures, null, nowIso);
-    loginAttemptsTotal.inc({ outcome: 'bad_password' });
     throw badCredentials();
   }
-  await recordSuccessfulLogin(db, user.id, nowIso);
+  const rehash = needsRehash(user.passwordHash, hashing)
+    ? await hashPassword(input.password, hashing)
+    : undefined;
+  if (!(await recordSuccessfulLogin(db, user.id, nowIso, rehash))) {
+    loginAttemptsTotal.inc({ outcome: 'locked' });
+    throw lockedOut((await lockedUntilOf(db, user.id)) ?? nowIso);
+  }
   const { token, session } = await createSession(
     db,
     { userId: user.id, ip: input.ip, userAgent: input.userAgent, ttlMs: ctx.config.sessionTtlMs },

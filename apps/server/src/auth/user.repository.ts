@@ -121,24 +121,69 @@ export async function accessibleChannels(
   return result;
 }
 
-export async function recordFailedLogin(
+/**
+ * One failed sign-in, counted atomically: `n = n + 1` in the UPDATE itself, so parallel wrong
+ * passwords cannot all read 0 and write 1. While the account is locked nothing is counted.
+ * Returns the new count (or null when the account is locked or gone).
+ */
+export async function countFailedLogin(db: Db, userId: string, now: string): Promise<number | null> {
+  const row = await db
+    .updateTable('users')
+    .set((eb) => ({ failed_login_count: eb('failed_login_count', '+', 1), updated_at: now }))
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning('failed_login_count')
+    .executeTakeFirst();
+  return row?.failed_login_count ?? null;
+}
+
+/**
+ * Locks the account once the count reached the threshold. Conditional on the count, so among
+ * parallel failures only the one that still sees it wins; the count restarts for after the lock.
+ */
+export async function lockAccount(
   db: Db,
   userId: string,
-  count: number,
-  lockedUntil: string | null,
+  threshold: number,
+  lockedUntil: string,
   now: string,
 ): Promise<void> {
   await db
     .updateTable('users')
-    .set({ failed_login_count: count, locked_until: lockedUntil, updated_at: now })
+    .set({ failed_login_count: 0, locked_until: lockedUntil, updated_at: now })
     .where('id', '=', userId)
+    .where('failed_login_count', '>=', threshold)
     .execute();
 }
 
-export async function recordSuccessfulLogin(db: Db, userId: string, now: string): Promise<void> {
-  await db
+/**
+ * A successful sign-in, only if the account is not locked at this instant: a right password that
+ * raced a burst of wrong ones must not clear a lock they just set. Optionally stores a re-hash.
+ * Returns false when the account is locked.
+ */
+export async function recordSuccessfulLogin(
+  db: Db,
+  userId: string,
+  now: string,
+  rehash?: string,
+): Promise<boolean> {
+  const row = await db
     .updateTable('users')
-    .set({ failed_login_count: 0, locked_until: null, last_login_at: now, updated_at: now })
+    .set({
+      failed_login_count: 0,
+      locked_until: null,
+      last_login_at: now,
+      updated_at: now,
+      ...(rehash === undefined ? {} : { password_hash: rehash }),
+    })
     .where('id', '=', userId)
-    .execute();
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function lockedUntilOf(db: Db, userId: string): Promise<string | null> {
+  const row = await db.selectFrom('users').select('locked_until').where('id', '=', userId).executeTakeFirst();
+  return row?.locked_until ?? null;
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 import { databaseConfigFromUrl, type DatabaseConfig } from '../db/database.js';
 import { parseKeyRing, type KeySpec } from '../crypto/secret-box.js';
+import { recommendedScrypt, testScrypt, type ScryptParams } from '../auth/password.js';
 
 export const appModes = ['production', 'development', 'demo', 'test'] as const;
 export type AppMode = (typeof appModes)[number];
@@ -61,6 +62,8 @@ export interface AppConfig {
     readonly lockoutThreshold: number;
     readonly lockoutMs: number;
   };
+  /** Cost of new password hashes; weaker stored hashes are re-hashed at the next sign-in. */
+  readonly passwordHashing: ScryptParams;
   readonly bodyLimitBytes: number;
   /** The built console (apps/web/dist); served when the folder exists. */
   readonly webDistDir: string;
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       lockoutThreshold: parsed.LOCKOUT_THRESHOLD,
       lockoutMs: parsed.LOCKOUT_MINUTES * 60_000,
     },
+    passwordHashing: mode === 'test' ? testScrypt : recommendedScrypt,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     webDistDir: resolve(parsed.WEB_DIST_DIR ?? defaultWebDistDir()),
     trustProxy: parsed.TRUST_PROXY,

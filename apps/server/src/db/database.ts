@@ -40,6 +40,10 @@ export function createDatabase(config: DatabaseConfig): Database {
 
 export function databaseConfigFromUrl(databaseUrl: string | undefined, sqliteFile: string): DatabaseConfig {
   if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) return { driver: 'postgres', url: databaseUrl };
+  // `sqlite:/path/to/file.sqlite`: a SQLite file elsewhere than DATA_DIR (tests run a server on
+  // the test's own database file).
+  if (databaseUrl?.startsWith('sqlite:'))
+    return { driver: 'sqlite', file: databaseUrl.slice('sqlite:'.length) };
   return { driver: 'sqlite', file: sqliteFile };
 }
 

@@ -16,11 +16,25 @@ describe.skipIf(isDatabaseUnavailable())(`app (${testDialect()})`, () => {
     await t.close();
   });
 
-  it('answers health, readiness and metrics', async () => {
+  it('answers health and readiness to anyone, metrics only to a super admin without a token', async () => {
     expect((await t.app.inject('/healthz')).json()).toStrictEqual({ status: 'ok' });
     expect((await t.app.inject('/readyz')).json()).toStrictEqual({ status: 'ready' });
-    const metrics = await t.app.inject('/metrics');
+    const anonymous = await t.app.inject('/metrics');
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json<ErrorEnvelope>().error.message).toContain('METRICS_TOKEN');
+    for (const role of ['admin', 'viewer', 'child_viewer'] as const) {
+      const { cookie } = await t.login(role);
+      expect((await t.app.inject({ url: '/metrics', headers: { cookie } })).statusCode).toBe(401);
+    }
+    const unset = await t.app.inject({
+      url: '/metrics',
+      headers: { authorization: 'Bearer anything-at-all-1234' },
+    });
+    expect(unset.statusCode).toBe(401);
+    const { cookie } = await t.login('super_admin');
+    const metrics = await t.app.inject({ url: '/metrics', headers: { cookie } });
     expect(metrics.statusCode).toBe(200);
+    expect(metrics.headers['cache-control']).toBe('no-store');
     expect(metrics.body).toContain('http_requests_total');
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
   });

@@ -1,6 +1,5 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -11,12 +10,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ping } from '../db/database.js';
-import { httpRequestDurationSeconds, httpRequestsTotal, metricsRegistry } from '../observability/metrics.js';
-import { safeEqual } from '../auth/tokens.js';
+import { httpRequestDurationSeconds, httpRequestsTotal } from '../observability/metrics.js';
 import { AppError } from '../app/app-error.js';
 import type { AppContext } from '../app/app-context.js';
 import { registerAuth } from './plugins/auth.plugin.js';
-import { registerErrorHandler, sendError } from './plugins/error-handler.js';
+import { registerMetricsRoute } from './plugins/metrics.route.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { handleFrameworkError, registerErrorHandler, sendError } from './plugins/error-handler.js';
 import { routePlugins } from './routes/index.js';
 import type { AppInstance } from './routes/route-plugin.js';
 
@@ -42,24 +42,13 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: ctx.config.trustProxy,
     genReqId: () => randomUUID(),
+    frameworkErrors: handleFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.decorate('ctx', ctx);
   registerErrorHandler(app);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        // MUI/emotion injects <style> tags.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  await registerSecurityHeaders(app, ctx);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -94,19 +83,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     if (await ping(ctx.database)) return { status: 'ready' };
     return sendError(request, reply, new AppError('unavailable', 'The database does not answer.'));
   });
-  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    const expected = ctx.config.metricsToken;
-    if (expected !== null) {
-      const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
-      if (!safeEqual(given, expected))
-        return sendError(
-          request,
-          reply,
-          new AppError('unauthenticated', 'Send the metrics token as Bearer.'),
-        );
-    }
-    return reply.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
-  });
+  registerMetricsRoute(app, ctx);
 
   for (const plugin of routePlugins) await plugin(app, ctx);
 

@@ -14,7 +14,7 @@ import { createMailer, notifyRunFinished, type Mailer } from '../notifications/i
 import { createSyncSettingsRepository, runSync } from '../sync/index.js';
 import { defaultScheduleTime } from '../sync/sync-settings.repository.js';
 import type { AppJobQueue } from './job-catalog.js';
-import { PermanentJobError } from './job-retry.js';
+import { JobReleasedError, JobStopRequested, PermanentJobError } from './job-retry.js';
 import { runDailyFanout } from './schedule/daily-fanout.js';
 import type { ConnectorSchedule } from './schedule/daily-schedule.js';
 
@@ -56,14 +56,25 @@ export async function registerJobHandlers(
     'sync.connector',
     async (job) => {
       const { connectorId, trigger, runId } = job.payload;
+      // Only a shutdown stops a sync early (at a safe point, ADR 0010); a timeout lets it finish
+      // its writes through the ledger as before.
+      const stop = new AbortController();
+      const onAbort = (): void => {
+        if (job.signal.reason instanceof JobStopRequested) stop.abort(job.signal.reason);
+      };
+      if (job.signal.aborted) onAbort();
+      else job.signal.addEventListener('abort', onAbort, { once: true });
       // A failed run is a recorded outcome, not a job failure: retrying would start a second run.
       // runSync throws only when it cannot record the run at all; then the job retries.
       const summary = await runSync(ctx, {
         connectorId,
         mode: 'apply',
         trigger,
+        stopSignal: stop.signal,
         ...(runId === undefined ? {} : { runId }),
       });
+      if (summary.status === 'queued')
+        throw new JobReleasedError(`sync run ${summary.runId} stopped for a shutdown`);
       await notifyRunFinished(
         { db: ctx.database.db, secretBox: ctx.secretBox, publicUrl: ctx.config.publicUrl, mailer, logger },
         summary,

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { JobPayloadError, type JobCatalog, type JobDefinition } from './job-definition.js';
 import type { JobFinishedListener, JobOutcome, JobQueue } from './job-queue.port.js';
+import { JobReleasedError, JobStopRequested } from './job-retry.js';
 
 /**
  * The behaviour every JobQueue adapter must show, run by `job-queue.int.test.ts` against LocalQueue
@@ -266,6 +267,45 @@ export function describeJobQueueContract(label: string, harness: QueueHarness): 
         5000,
         'completed after stop',
       );
+    });
+
+    it('an interrupting stop hands back a job stopped at a safe point, without spending an attempt', async () => {
+      const queue = await create();
+      let isRunning = false;
+      await queue.work('test.flaky', async (job) => {
+        isRunning = true;
+        await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve()));
+        if (job.signal.reason instanceof JobStopRequested) throw new JobReleasedError();
+      });
+      await queue.start();
+      const id = jobId(await queue.enqueue('test.flaky', { token: 'r' }));
+      await waitFor(() => isRunning, 10_000, 'handler start');
+      const stoppedAt = Date.now();
+      await queue.stop({ graceful: true, interrupt: true, timeoutMs: 10_000 });
+      expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+      // The next process runs it at once, as its first attempt.
+      const next = track(await harness.attach());
+      const attempts: number[] = [];
+      await next.work('test.flaky', (job) => Promise.resolve(void attempts.push(job.attempt)));
+      await next.start();
+      await waitFor(async () => (await next.getJob(id))?.state === 'completed', 10_000, 'resumed job');
+      expect(attempts).toStrictEqual([1]);
+    });
+
+    it('an interrupting stop completes a job whose handler finished anyway (never run twice)', async () => {
+      const queue = await create();
+      let runs = 0;
+      await queue.work('test.echo', async () => {
+        runs += 1;
+        await new Promise((r) => setTimeout(r, 500));
+      });
+      await queue.start();
+      const id = jobId(await queue.enqueue('test.echo', { value: 3 }));
+      await waitFor(() => runs === 1, 10_000, 'handler start');
+      await queue.stop({ graceful: true, interrupt: true, timeoutMs: 10_000 });
+      const observer = track(await harness.attach());
+      await waitFor(async () => (await observer.getJob(id))?.state === 'completed', 5000, 'completed');
+      expect(runs).toBe(1);
     });
 
     harness.extra?.(track);

@@ -79,6 +79,12 @@ export interface StopOptions {
   readonly graceful?: boolean;
   /** Upper bound of that wait (default 30 s). Handlers still running are then aborted. */
   readonly timeoutMs?: number;
+  /**
+   * Shutdown: abort running handlers' signals at once with `JobStopRequested`, so long handlers
+   * stop at their next safe point and throw `JobReleasedError`; their jobs are handed back
+   * (queued again now, the attempt not counted). Default false: let them finish.
+   */
+  readonly interrupt?: boolean;
 }
 
 export interface JobRun<P> {

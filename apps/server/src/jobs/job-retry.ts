@@ -14,6 +14,32 @@ export interface JobRetryDecision {
 }
 
 /**
+ * The reason a queue aborts its handlers' signals when the process shuts down (`stop({ interrupt:
+ * true })`): "reach a safe point and return". Unlike a timeout, it is not the job's fault.
+ */
+export class JobStopRequested extends Error {
+  constructor() {
+    super('the process is shutting down');
+    this.name = 'JobStopRequested';
+  }
+}
+
+/**
+ * Throw from a handler that stopped at a safe point because of `JobStopRequested`: the queue hands
+ * the job back at once (another worker or the restarted process resumes it) without spending one
+ * of its attempts.
+ */
+export class JobReleasedError extends Error {
+  constructor(message = 'stopped at a safe point for a shutdown; handed back') {
+    super(message);
+    this.name = 'JobReleasedError';
+  }
+}
+
+export const isJobRelease = (error: unknown): boolean =>
+  error instanceof JobReleasedError || error instanceof JobStopRequested;
+
+/**
  * Throw from a handler when retrying cannot help (connector deleted, credentials rejected): the
  * job fails now instead of burning its remaining attempts.
  */

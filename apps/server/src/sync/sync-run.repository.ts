@@ -75,6 +75,7 @@ const runColumns = [
   'finished_at',
   'updated_at',
   'wait_json',
+  'resumed_at',
 ] as const;
 
 const lineColumns = [

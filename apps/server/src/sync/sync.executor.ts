@@ -46,10 +46,20 @@ import {
   createSyncRunRepository,
   emptyCounters,
   initialLineStatus,
+  runCounterColumns,
   type RunCounters,
   type SyncRunRepository,
   type SyncRunStatus,
 } from './sync-run.repository.js';
+import {
+  findInterruptedRun,
+  INTERRUPTED_BY_SHUTDOWN,
+  interruptedMessage,
+  lineKey,
+  prepareResume,
+  RunInterrupted,
+  type ResumePoint,
+} from './sync-resume.js';
 import { createSyncSettingsRepository } from './sync-settings.repository.js';
 import { syncWaitOf, type SyncWait } from './sync-wait.js';
 import { decideWriteRetry, defaultWriteRetryPolicy, type WriteRetryPolicy } from './write-retry.js';
@@ -73,6 +83,8 @@ export interface SyncTuning {
   readonly lockWaitMs: number;
   readonly writeRetry: WriteRetryPolicy;
   readonly sleep: (ms: number) => Promise<void>;
+  /** After a stop request, how long a run may wait (budget pause, slow call) before its connection closes. */
+  readonly stopWaitMs: number;
 }
 
 export const defaultSyncTuning: SyncTuning = {
@@ -82,6 +94,7 @@ export const defaultSyncTuning: SyncTuning = {
   lockWaitMs: 70_000,
   writeRetry: defaultWriteRetryPolicy,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  stopWaitMs: 5_000,
 };
 
 /** What the executor needs from the application; built from AppContext in index.ts. */
@@ -117,6 +130,11 @@ export interface RunSyncOptions {
   readonly requestedBy?: string | null;
   readonly onProgress?: (event: SyncProgressEvent) => void;
   readonly tuning?: Partial<SyncTuning>;
+  /**
+   * Shutdown (ADR 0010): when it fires, the run stops at the next safe point (writes in flight
+   * finish, nothing new starts), goes back to `queued` and resumes later as the same run.
+   */
+  readonly stopSignal?: AbortSignal;
 }
 
 export interface SyncRunSummary {
@@ -533,9 +551,18 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   const settings = await createSyncSettingsRepository(db).get(connectorId);
   const policy: BillingPolicy = settings.policy;
   const startedAt = env.clock().toISOString();
-  const runId = options.runId ?? newId();
-  const existing = options.runId ? await runs.get(options.runId) : undefined;
-  if (existing) await runs.update(runId, { status: 'running', started_at: startedAt, updated_at: startedAt });
+  // A scheduled job carries no run id: after a shutdown it resumes the connector's interrupted run.
+  const givenId = options.runId ?? (mode === 'apply' ? await findInterruptedRun(db, connectorId) : undefined);
+  const runId = givenId ?? newId();
+  const existing = givenId ? await runs.get(givenId) : undefined;
+  const isResume = existing?.error_code === INTERRUPTED_BY_SHUTDOWN;
+  if (existing)
+    await runs.update(runId, {
+      status: 'running',
+      started_at: isResume ? (existing.started_at ?? startedAt) : startedAt,
+      ...(isResume ? { resumed_at: startedAt, error_code: null, error_message: null } : {}),
+      updated_at: startedAt,
+    });
   else
     await runs.create({
       id: runId,
@@ -659,6 +686,17 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   let errorCode: string | null = null;
   let errorMessage: string | null = null;
   let connection: PsaConnection | undefined;
+  let resumePoint: ResumePoint | null = null;
+  const stopSignal = options.stopSignal;
+  const isStopping = (): boolean => stopSignal?.aborted === true;
+  // A run waiting (the PSA's hourly budget, a slow read) reaches no safe point by itself: after a
+  // few seconds its connection closes, which ends the wait; the ledger settles any cut write.
+  let stopTimer: NodeJS.Timeout | undefined;
+  const onStop = (): void => {
+    stopTimer = setTimeout(() => void connection?.close().catch(() => undefined), tuning.stopWaitMs);
+  };
+  if (stopSignal?.aborted) onStop();
+  else stopSignal?.addEventListener('abort', onStop, { once: true });
 
   const body = async (isLost: () => boolean): Promise<void> => {
     connection = await env.openConnection(
@@ -695,6 +733,11 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       const tally = await reconcilePending(env, conn, ledger, runs, connectorId, runId, () => undefined);
       if (tally.applied + tally.notApplied + tally.unresolved > 0)
         env.logger?.info({ runId, ...tally }, 'reconciled pending adjustments');
+      if (isResume) {
+        resumePoint = await prepareResume(db, runId, startedAt, existing);
+        for (const column of runCounterColumns) counters[column] += resumePoint.counters[column];
+        env.logger?.info({ runId, kept: resumePoint.kept.size }, 'sync run resumed after an interruption');
+      }
     }
 
     const channelId = (await connectorChannel(db, connectorId)) ?? '';
@@ -709,7 +752,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     setPhase('reading');
 
     const writers = new PQueue({ concurrency: tuning.writeConcurrency });
-    let seq = 0;
+    let seq = resumePoint?.nextSeq ?? 0;
     const needsReading = (w: PlanWorkspace): boolean => {
       if (w.companyId === null) return false;
       const mode = policy.statusBilling[w.status as keyof typeof policy.statusBilling] as string | undefined;
@@ -741,10 +784,14 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       });
       total += Math.max(0, lines.length - expectedLines);
       const now = env.clock().toISOString();
-      const works = lines.map((line) => ({ id: newId(), line, status: initialLineStatus(line, mode) }));
+      // Resumed run: what the interrupted attempt already applied keeps its line.
+      const kept = resumePoint?.kept;
+      const fresh = kept ? lines.filter((l) => !kept.has(lineKey(l.workspaceId, l.serviceKey))) : lines;
+      done += lines.length - fresh.length;
+      const works = fresh.map((line) => ({ id: newId(), line, status: initialLineStatus(line, mode) }));
       await runs.insertLines(runId, seq, works, now);
       seq += works.length;
-      counters.lines_total += lines.length;
+      counters.lines_total += fresh.length;
       if (view.companyErrors.size > 0) {
         const first = [...view.companyErrors.values()][0];
         if (first && credentialCodes.has(first.code)) await env.onCredentialFailure?.(connectorId, first);
@@ -795,6 +842,8 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
               break;
             }
             void writers.add(async () => {
+              // Not started before the stop: stays `planned`; the resumed run plans it again.
+              if (isStopping()) return;
               const outcome = await applyThroughLedger({
                 env,
                 connection: conn,
@@ -831,7 +880,13 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       emit();
     };
 
+    const stopSafely = async (): Promise<never> => {
+      writers.clear();
+      await writers.onIdle();
+      throw new RunInterrupted();
+    };
     for (const chunk of chunkByCompany(source.workspaces, tuning.companiesPerChunk)) {
+      if (isStopping()) await stopSafely();
       const chunkConfirmed = await ledger.confirmedFor(
         connectorId,
         chunk.map((w) => w.id),
@@ -844,6 +899,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     if (orphans.length > 0) await processChunk([], orphans, orphans.length);
     setPhase(mode === 'apply' ? 'applying' : 'finished');
     await writers.onIdle();
+    if (isStopping()) await stopSafely();
   };
 
   try {
@@ -852,11 +908,22 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     const hadReadErrors = counters.failed > 0;
     status = hadReadErrors ? 'partial' : 'succeeded';
   } catch (error) {
-    status = 'failed';
-    errorCode = errorCodeOf(error);
-    errorMessage = errorMessageOf(error);
-    env.logger?.error({ runId, connectorId, err: error }, 'sync run failed');
+    if (isStopping() && mode === 'apply') {
+      // Whatever stopped it (RunInterrupted, or a PSA call cut by the closing connection), every
+      // write went through the ledger: the run is safe to resume.
+      status = 'queued';
+      errorCode = INTERRUPTED_BY_SHUTDOWN;
+      errorMessage = interruptedMessage(env.clock().toISOString());
+      env.logger?.info({ runId, connectorId }, 'sync run stopped at a safe point for a shutdown');
+    } else {
+      status = 'failed';
+      errorCode = errorCodeOf(error);
+      errorMessage = errorMessageOf(error);
+      env.logger?.error({ runId, connectorId, err: error }, 'sync run failed');
+    }
   } finally {
+    clearTimeout(stopTimer);
+    stopSignal?.removeEventListener('abort', onStop);
     await connection?.close().catch(() => undefined);
   }
   const finishedAt = env.clock().toISOString();
@@ -873,7 +940,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     ...counters,
     error_code: errorCode,
     error_message: errorMessage,
-    finished_at: finishedAt,
+    finished_at: status === 'queued' ? null : finishedAt,
     updated_at: finishedAt,
   });
   const summary: SyncRunSummary = {
@@ -892,7 +959,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   const last = snapshot({ status, ...(errorMessage ? { message: errorMessage } : {}) });
   syncProgressHub.publish(last);
   options.onProgress?.(last);
-  if (mode === 'apply') await env.onFinished?.(summary).catch(() => undefined);
+  if (mode === 'apply' && status !== 'queued') await env.onFinished?.(summary).catch(() => undefined);
   return summary;
 }
 

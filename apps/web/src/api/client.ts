@@ -81,7 +81,8 @@ export async function request<T>(method: string, path: string, options: RequestO
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
-    const token = readCookie(csrfCookieName);
+    // Served over https the server prefixes its cookies with __Host- (see SECURE_COOKIE_PREFIX).
+    const token = readCookie(`__Host-${csrfCookieName}`) ?? readCookie(csrfCookieName);
     if (token) headers[csrfHeaderName] = token;
   }
   let response: Response;

@@ -49,6 +49,8 @@ export interface SyncRunsTable {
   updated_at: string;
   /** SyncWait as JSON while the run waits on the PSA's request budget; null otherwise. */
   wait_json: string | null;
+  /** Set when a run interrupted by a shutdown resumed (migration 202612030160). */
+  resumed_at: string | null;
 }
 
 export interface SyncRunLinesTable {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CSRF_COOKIE,
   CSRF_HEADER,
+  SECURE_COOKIE_PREFIX,
   SESSION_COOKIE,
   type MachineTokenScope,
   type PermissionLevel,
@@ -42,6 +43,12 @@ declare module 'fastify' {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The cookie names this server uses: `__Host-` prefixed whenever PUBLIC_URL is https. */
+export function cookieNames(ctx: AppContext): { session: string; csrf: string } {
+  const prefix = ctx.config.isSecureCookies ? SECURE_COOKIE_PREFIX : '';
+  return { session: `${prefix}${SESSION_COOKIE}`, csrf: `${prefix}${CSRF_COOKIE}` };
+}
+
 export function cookieOptions(ctx: AppContext, isHttpOnly: boolean, maxAgeMs: number) {
   return {
     path: '/',
@@ -60,14 +67,17 @@ export function setSessionCookies(
 ): string {
   const maxAgeMs = Math.max(0, new Date(expiresAt).getTime() - ctx.clock().getTime());
   const csrf = csrfTokenFor(sessionToken);
-  void reply.setCookie(SESSION_COOKIE, sessionToken, cookieOptions(ctx, true, maxAgeMs));
-  void reply.setCookie(CSRF_COOKIE, csrf, cookieOptions(ctx, false, maxAgeMs));
+  const names = cookieNames(ctx);
+  void reply.setCookie(names.session, sessionToken, cookieOptions(ctx, true, maxAgeMs));
+  void reply.setCookie(names.csrf, csrf, cookieOptions(ctx, false, maxAgeMs));
   return csrf;
 }
 
 export function clearSessionCookies(ctx: AppContext, reply: FastifyReply): void {
-  void reply.clearCookie(SESSION_COOKIE, { path: '/', secure: ctx.config.isSecureCookies, sameSite: 'lax' });
-  void reply.clearCookie(CSRF_COOKIE, { path: '/', secure: ctx.config.isSecureCookies, sameSite: 'lax' });
+  const names = cookieNames(ctx);
+  const options = { path: '/', secure: ctx.config.isSecureCookies, sameSite: 'lax' } as const;
+  void reply.clearCookie(names.session, options);
+  void reply.clearCookie(names.csrf, options);
 }
 
 async function resolvePrincipal(ctx: AppContext, request: FastifyRequest): Promise<void> {
@@ -87,7 +97,7 @@ async function resolvePrincipal(ctx: AppContext, request: FastifyRequest): Promi
     };
     return;
   }
-  const sessionToken = request.cookies[SESSION_COOKIE];
+  const sessionToken = request.cookies[cookieNames(ctx).session];
   if (sessionToken === undefined || sessionToken === '') return;
   const session = await findSession(ctx.database.db, sessionToken, now);
   if (!session) return;
@@ -150,7 +160,7 @@ export function registerAuth(app: AppInstance, ctx: AppContext): void {
     }
     if (UNSAFE_METHODS.has(request.method)) {
       const header = request.headers[CSRF_HEADER];
-      const cookie = request.cookies[CSRF_COOKIE];
+      const cookie = request.cookies[cookieNames(ctx).csrf];
       const isValid =
         typeof header === 'string' &&
         cookie !== undefined &&

@@ -60,6 +60,9 @@ const frameworkErrors: Readonly<Record<string, readonly [AppErrorCode, string]>>
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the body as application/json.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['bad_request', 'The JSON body is empty.'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['bad_request', 'The body is not valid JSON.'],
+  // Raised by the router before any route runs (see `frameworkErrors` in app.ts).
+  FST_ERR_BAD_URL: ['bad_request', 'The URL is not valid (a path segment is not percent-encoded UTF-8).'],
+  FST_ERR_MAX_PARAM_LENGTH: ['bad_request', 'A path segment of the URL is too long.'],
 };
 
 interface ValidationIssue {
@@ -111,6 +114,16 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, appError
     reqId: request.id,
   };
   return reply.status(httpStatusByCode[appError.code]).type('application/json').send(body);
+}
+
+/**
+ * Fastify's `frameworkErrors` option: router failures (bad percent-encoding, over-long path
+ * segments) would otherwise answer Fastify's own body, without our envelope.
+ */
+export function handleFrameworkError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { appError } = toAppError(error);
+  request.log.info({ code: appError.code }, appError.message);
+  void sendError(request, reply, appError);
 }
 
 export function registerErrorHandler(app: AppInstance): void {

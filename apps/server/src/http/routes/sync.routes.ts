@@ -74,6 +74,7 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     ...(wait ? { wait } : {}),
+    ...(row.resumed_at ? { resumedAt: row.resumed_at } : {}),
   };
 }
 
@@ -377,6 +378,13 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
 
   // Server-sent events: `progress` while the run works, one `done` at the end. Events come from
   // this process's hub; a run executed by another worker process is followed by polling its row.
+  // On shutdown the open streams end first (preClose), or closing the server would wait on them
+  // for the whole grace period; the console's EventSource reconnects to the next process.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of openStreams) end();
+    done();
+  });
   app.get(
     `${base}/runs/:runId/events`,
     { schema: { tags, params: SyncRunParams } },
@@ -436,7 +444,13 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
         closed = true;
         unsubscribe();
         clearInterval(poll);
+        openStreams.delete(endStream);
       };
+      const endStream = (): void => {
+        stop();
+        raw.end();
+      };
+      openStreams.add(endStream);
       request.raw.on('close', stop);
       if (isFinal(first.status)) finish(toSyncRun(first));
       else send('progress', syncProgressHub.last(runId) ?? fromRow(first));

@@ -17,6 +17,7 @@ import {
   type PsaError,
   type PsaResult,
 } from '../../psa/psa-provider.port.js';
+import { credentialsProblem } from './autotask.credentials.js';
 import { classifyFailure, isHourlyThresholdRejection, type FailurePhase } from './autotask.errors.js';
 import type { BudgetPacer, Clock, EntityQueues, PaceEvent } from './autotask.limits.js';
 import type { QueryBody } from './autotask.query.js';
@@ -158,6 +159,9 @@ export class AutotaskClient {
 
   /** The account's zone, from cache unless `force` (verify, or after a 401). Concurrent callers share one lookup. */
   zone(force = false): Promise<PsaResult<ZoneInformation>> {
+    // Every call starts here: credentials that cannot travel in a header never reach undici.
+    const refusal = credentialsProblem(this.#deps.credentials);
+    if (refusal !== null) return Promise.resolve(err(refusal));
     if (!force) {
       const cached = this.#deps.zoneCache.get(this.#zoneKey(), this.#deps.clock.now());
       if (cached !== null) return Promise.resolve(ok(cached));

@@ -20,7 +20,13 @@ import type {
   StopOptions,
   WorkOptions,
 } from '../job-queue.port.js';
-import { describeJobError, jobRetryDecision, PermanentJobError } from '../job-retry.js';
+import {
+  describeJobError,
+  isJobRelease,
+  jobRetryDecision,
+  JobStopRequested,
+  PermanentJobError,
+} from '../job-retry.js';
 import { silentJobLogger, type JobLogger } from '../job-logger.js';
 
 /** States of a `jobs` row. A retry waits as `queued` with attempts > 0 (shown as `retry`). */
@@ -233,6 +239,8 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
     for (const cron of this.crons) cron.pause();
     const isGraceful = options.graceful ?? true;
     const waitMs = isGraceful ? (options.timeoutMs ?? 30_000) : 0;
+    if (options.interrupt === true)
+      for (const run of this.running.values()) run.controller.abort(new JobStopRequested());
     const pending = [...this.running.values()];
     if (pending.length > 0) {
       const allDone = Promise.allSettled(pending.map((r) => r.done));
@@ -395,13 +403,18 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
         });
         abandoned.catch(() => undefined);
         await Promise.race([handling, abandoned]);
-        if (controller.signal.aborted) failure = controller.signal.reason;
+        // A handler that finished its work despite a stop request completed: handing it back
+        // would run it twice. Other aborts (timeout, forced stop) still fail it.
+        if (controller.signal.aborted && !(controller.signal.reason instanceof JobStopRequested))
+          failure = controller.signal.reason;
       } catch (error) {
         failure = error;
       } finally {
         clearTimeout(timeout);
       }
-      if (failure === null) {
+      if (failure !== null && isJobRelease(failure)) {
+        await this.release(row);
+      } else if (failure === null) {
         await this.complete(row.id);
         this.logger.info(log, 'job completed');
         this.options.onJobFinished?.({ job: row.name, outcome: 'completed' });
@@ -419,6 +432,29 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
         this.requestPoll();
       });
     this.running.set(row.id, { id: row.id, controller, done });
+  }
+
+  /** Hands a job back after a shutdown at a safe point: queued now, this attempt not counted. */
+  private async release(row: JobRow): Promise<void> {
+    const now = this.nowIso();
+    await this.db
+      .updateTable('jobs')
+      .set({
+        state: 'queued',
+        attempts: sql<number>`attempts - 1`,
+        run_after: now,
+        lease_until: null,
+        lease_owner: null,
+        updated_at: now,
+      })
+      .where('id', '=', row.id)
+      .where('state', '=', 'active')
+      .where('lease_owner', '=', this.owner)
+      .execute();
+    this.logger.info(
+      { jobId: row.id, job: row.name, attempt: row.attempts },
+      'job handed back at a safe point',
+    );
   }
 
   private async complete(id: string): Promise<void> {

@@ -16,7 +16,7 @@ import type {
   WorkOptions,
 } from '../job-queue.port.js';
 import { silentJobLogger, type JobLogger } from '../job-logger.js';
-import { describeJobError, PermanentJobError } from '../job-retry.js';
+import { describeJobError, isJobRelease, JobStopRequested, PermanentJobError } from '../job-retry.js';
 
 export interface PgBossQueueOptions<C extends JobCatalog> {
   readonly connectionString: string;
@@ -242,6 +242,8 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
     if (this.ready) {
       await this.ready.catch(() => undefined);
       if (!isGraceful) for (const run of this.running) run.controller.abort(new Error('queue stopping'));
+      if (options.interrupt === true)
+        for (const run of this.running) run.controller.abort(new JobStopRequested());
       // Aborts what outlives the graceful wait, so handlers see the stop before pg-boss fails their jobs.
       const abortLate = setTimeout(
         () => {
@@ -349,10 +351,23 @@ export class PgBossQueue<C extends JobCatalog> implements JobQueue<C> {
     abandoned.catch(() => undefined);
     try {
       await Promise.race([handling, abandoned]);
-      if (controller.signal.aborted) throw controller.signal.reason;
+      // Finished despite a stop request: completed (handing it back would run it twice).
+      if (controller.signal.aborted && !(controller.signal.reason instanceof JobStopRequested))
+        throw controller.signal.reason;
       this.logger.info({ jobId: job.id, job: job.name, attempt }, 'job completed');
       this.options.onJobFinished?.({ job: job.name, outcome: 'completed' });
     } catch (error) {
+      if (isJobRelease(error)) {
+        // Handed back: 'retry' now, started_on cleared so the next fetch does not count an attempt.
+        // pg-boss then finds the job no longer active and its own completion changes nothing.
+        await this.pool.query(
+          `UPDATE ${this.schema}.job SET state = 'retry', start_after = now(), started_on = NULL
+            WHERE name = $1 AND id = $2 AND state = 'active'`,
+          [job.name, job.id],
+        );
+        this.logger.info({ jobId: job.id, job: job.name, attempt }, 'job handed back at a safe point');
+        return;
+      }
       if (error instanceof PermanentJobError) {
         // pg-boss 10 has no "fail without retry": spend the remaining attempts so this failure is final.
         await this.pool.query(

@@ -245,8 +245,15 @@ function RunSummary({ run }: { run: SyncRun }) {
           </Box>
         ))}
       </Stack>
+      {run.resumedAt ? (
+        <Alert severity="info" sx={{ mt: 2 }}>
+          Resumed after a restart at {formatDateTime(run.resumedAt)}; the lines and counts cover the whole
+          run.
+        </Alert>
+      ) : null}
       {run.error ? (
-        <Alert severity="error" sx={{ mt: 2 }}>
+        // A run interrupted by a shutdown waits (queued) to resume: that is news, not a failure.
+        <Alert severity={run.status === 'queued' ? 'info' : 'error'} sx={{ mt: 2 }}>
           {run.error.message}
         </Alert>
       ) : null}
