@@ -9,3 +9,4 @@ export * from './connectors.js';
 export * from './lookups.js';
 export * from './mappings.js';
 export * from './sync.js';
+export * from './members.js';

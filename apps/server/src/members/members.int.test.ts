@@ -1,4 +1,4 @@
-import type { ErrorEnvelope, UsageRecord } from '@coro/contracts';
+import type { ErrorEnvelope, LineMembers, UsageRecord } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../../test/test-app.js';
@@ -174,5 +174,38 @@ describe.skipIf(isDatabaseUnavailable())(`usage members as intervals (${testDial
       { id: 'u1', label: 'ann@example.com' },
       { id: 'u2', label: 'bo@example.com' },
     ]);
+  });
+
+  it('drills down over HTTP: members on a day and the changes since another day', async () => {
+    const get = async (query: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/workspaces/${t.seed.childA.id}/usage/members?${query}`,
+        headers: await t.login('viewer'),
+      });
+    const response = await get('serviceKey=endpoint_security&day=2026-11-03&since=2026-11-01');
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json<LineMembers>()).toStrictEqual({
+      workspaceId: t.seed.childA.id,
+      serviceKey: 'endpoint_security',
+      kind: 'device',
+      day: '2026-11-03',
+      count: 2,
+      members: [
+        { id: 'a', label: 'PC-a' },
+        { id: 'c', label: 'PC-c' },
+      ],
+      since: '2026-11-01',
+      changes: [
+        { id: 'c', label: 'PC-c', change: 'added', day: '2026-11-02' },
+        { id: 'b', label: 'PC-b', change: 'removed', day: '2026-11-03' },
+      ],
+    });
+    const backwards = await get('serviceKey=endpoint_security&day=2026-11-01&since=2026-11-03');
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json<ErrorEnvelope>().error.message).toBe('`since` must not be after `day`.');
+    const unknown = await get('serviceKey=no_such_service&day=2026-11-01');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json<ErrorEnvelope>().error.message).toBe('Unknown service "no_such_service".');
   });
 });
