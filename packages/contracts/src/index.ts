@@ -10,3 +10,4 @@ export * from './lookups.js';
 export * from './mappings.js';
 export * from './sync.js';
 export * from './members.js';
+export * from './reconciliation.js';

@@ -5,6 +5,7 @@ import { connectorRoutes } from './connectors.routes.js';
 import { lookupRoutes } from './lookups.routes.js';
 import { mappingRoutes } from './mappings.routes.js';
 import { memberRoutes } from './members.routes.js';
+import { reconciliationRoutes } from './reconciliation.routes.js';
 import type { RoutePlugin } from './route-plugin.js';
 import { syncRoutes } from './sync.routes.js';
 import { usageRoutes } from './usage.routes.js';
@@ -22,4 +23,5 @@ export const routePlugins: readonly RoutePlugin[] = [
   lookupRoutes,
   mappingRoutes,
   syncRoutes,
+  reconciliationRoutes,
 ];
