@@ -79,9 +79,9 @@ export interface ReconciliationRow {
   readonly coroMin: number | null;
   readonly coroMax: number | null;
   readonly unitsAtBillingDate: number | null;
-  readonly periods: readonly PeriodEstimate[];
-  readonly adjustments: readonly WrittenAdjustment[];
-  readonly manualChanges: readonly ManualChange[];
+  readonly periods: PeriodEstimate[];
+  readonly adjustments: WrittenAdjustment[];
+  readonly manualChanges: ManualChange[];
   readonly estimate: number | null;
   readonly isAgreeing: boolean;
   /** Why Coro and the PSA disagree, in words; null when they agree. */
@@ -207,8 +207,8 @@ export interface CompanyTotal {
 
 export interface MonthComparison {
   readonly previousMonth: string;
-  readonly companiesAdded: readonly string[];
-  readonly companiesLost: readonly string[];
+  readonly companiesAdded: string[];
+  readonly companiesLost: string[];
   readonly unitsChange: number;
   readonly estimateChange: number;
 }
@@ -217,8 +217,8 @@ export interface Reconciliation {
   readonly month: string;
   readonly billingDate: string;
   readonly rule: string;
-  readonly rows: readonly ReconciliationRow[];
-  readonly companies: readonly CompanyTotal[];
+  readonly rows: ReconciliationRow[];
+  readonly companies: CompanyTotal[];
   readonly total: { readonly units: number; readonly estimate: number; readonly disagreeing: number };
 }
 

@@ -71,7 +71,7 @@ export interface ContractServiceUnitWire {
   readonly endDate: string;
   readonly units: number;
   /** Per-unit price of the window; absent when the API user may not see prices. */
-  readonly price: number | null;
+  readonly price?: number | null;
 }
 
 /** Body of `POST ContractServiceAdjustments`. Dates are sent at T12:00:00 (see docs/autotask.md, day-shift). */
