@@ -154,6 +154,8 @@ function reasonFor(
     return `Units edited by hand in the PSA on ${lastManual.day} (${lastManual.fromUnits} → ${lastManual.toUnits})`;
   if (line.state === 'held') return `Held for approval${detail}`;
   if (line.state === 'problem') return `Sync problem${detail}`;
+  if (units === null && line.state === 'not_synced' && line.periods.length === 0)
+    return 'Not synced yet: no sync has found this line’s contract';
   if (coro === null) return 'No Coro count on the billing date';
   if (units === null) return 'No units in force in the PSA on the billing date';
   if (line.state === 'not_synced') return `Not synced this month: Coro counts ${coro}, the PSA has ${units}`;

@@ -127,6 +127,13 @@ describe('reconcileLine', () => {
       estimate: null,
     },
     {
+      name: 'never synced: no contract known',
+      over: { periods: [], adjustments: [], state: 'not_synced' as const },
+      agrees: false,
+      reason: 'Not synced yet: no sync has found this line’s contract',
+      estimate: null,
+    },
+    {
       name: 'not synced yet',
       over: { counts: [{ day: BILLING, count: 13 }], state: 'not_synced' as const },
       agrees: false,
