@@ -1,6 +1,6 @@
 /**
- * RBAC matrix: one table row per route, one test per (route, role). Add your routes to a matrix
- * in your own `*.int.test.ts` — the helper builds its own TestApp (both dialects).
+ * RBAC matrix: one table row per route, one test per (route, role; billing = msp_billing). Add
+ * your routes to a matrix in your own `*.int.test.ts` — the helper builds its own TestApp (both dialects).
  *
  * @example
  * describeRbacMatrix('connectors', [
@@ -11,7 +11,7 @@
  *
  * Conventions encoded by readRoute/writeRoute/adminRoute, for a route on `seed.channel`:
  *   anonymous → 401; other_admin (another channel) → 404 (existence not revealed);
- *   child_viewer (role on one child only) → 404 on the channel; viewer → 403 on writes.
+ *   child_viewer (role on one child only) → 404 on the channel; viewer and billing → 403 on writes.
  * Cases whose request must be unique per call (e.g. revoke a fresh token) use `prepare`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,7 @@ export const readRoute = (ok = 200): Expectation => ({
   super_admin: ok,
   admin: ok,
   viewer: ok,
+  billing: ok,
   other_admin: 404,
   child_viewer: 404,
   anonymous: 401,
@@ -55,6 +56,7 @@ export const writeRoute = (ok = 200): Expectation => ({
   super_admin: ok,
   admin: ok,
   viewer: 403,
+  billing: 403,
   other_admin: 404,
   child_viewer: 404,
   anonymous: 401,
@@ -65,6 +67,7 @@ export const adminRoute = (ok = 200): Expectation => ({
   super_admin: ok,
   admin: 403,
   viewer: 403,
+  billing: 403,
   other_admin: 404,
   child_viewer: 404,
   anonymous: 401,
@@ -75,6 +78,7 @@ export const anyUserRoute = (ok = 200): Expectation => ({
   super_admin: ok,
   admin: ok,
   viewer: ok,
+  billing: ok,
   other_admin: ok,
   child_viewer: ok,
   anonymous: 401,

@@ -14,7 +14,7 @@
  * });
  *
  * Seed (ids in `t.seed`):
- *   channel "Test Channel"                     ← super_admin (msp_super_admin), admin (msp_admin), viewer (msp_viewer)
+ *   channel "Test Channel"                     ← super_admin (msp_super_admin), admin (msp_admin), viewer (msp_viewer), billing (msp_billing)
  *   ├─ childA "Alpha Co" (Subscription)        ← child_viewer (msp_viewer on this child only)
  *   ├─ childB "Beta Co" (Trial)
  *   └─ nestedChannel "Nested Channel"          (roles on `channel` apply here too)
@@ -48,6 +48,7 @@ export const testRoles = [
   'super_admin',
   'admin',
   'viewer',
+  'billing',
   'other_admin',
   'child_viewer',
   'anonymous',
@@ -132,6 +133,7 @@ const roleOf: Readonly<Record<Exclude<TestRole, 'anonymous'>, Role>> = {
   super_admin: 'msp_super_admin',
   admin: 'msp_admin',
   viewer: 'msp_viewer',
+  billing: 'msp_billing',
   other_admin: 'msp_admin',
   child_viewer: 'msp_viewer',
 };
@@ -167,6 +169,7 @@ export async function seedTenants(db: Kysely<DB>, now: string): Promise<TestSeed
     super_admin: channel.id,
     admin: channel.id,
     viewer: channel.id,
+    billing: channel.id,
     other_admin: otherChannel.id,
     child_viewer: childA.id,
   };

@@ -6,7 +6,12 @@ import { Id, Timestamp } from './common.js';
  * Roles a user holds on a workspace. A role on a channel applies to its child workspaces and to
  * nested channels below it. Permission levels: read (every role), write (admins), admin (super admin).
  */
-export const roles = ['msp_super_admin', 'msp_admin', 'msp_viewer'] as const;
+/**
+ * `msp_billing`: a billing clerk. Reads what a viewer reads (connectors, sync history, the
+ * reconciliation, member drill-down) and changes nothing: the same permission level as a viewer,
+ * named for the job so a channel can hand it out without implying more.
+ */
+export const roles = ['msp_super_admin', 'msp_admin', 'msp_viewer', 'msp_billing'] as const;
 export type Role = (typeof roles)[number];
 export const RoleSchema = Type.Enum(roles);
 

@@ -9,3 +9,5 @@ export * from './connectors.js';
 export * from './lookups.js';
 export * from './mappings.js';
 export * from './sync.js';
+export * from './members.js';
+export * from './reconciliation.js';

@@ -24,6 +24,31 @@ export type CatalogServiceList = Static<typeof CatalogServiceList>;
 
 export const ServiceKey = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9_]+$' });
 
+const MemberId = Type.String({ minLength: 1, maxLength: 200 });
+
+/** A protected device behind a device count. */
+export const DeviceMember = Type.Object(
+  { id: MemberId, name: Type.String({ maxLength: 300 }) },
+  { additionalProperties: false },
+);
+export type DeviceMember = Static<typeof DeviceMember>;
+
+/** A protected user behind a user count. */
+export const UserMember = Type.Object(
+  { id: MemberId, email: Type.String({ maxLength: 320 }) },
+  { additionalProperties: false },
+);
+export type UserMember = Static<typeof UserMember>;
+
+export const UsageMembers = Type.Object(
+  {
+    devices: Type.Optional(Type.Array(DeviceMember, { maxItems: 100_000 })),
+    users: Type.Optional(Type.Array(UserMember, { maxItems: 100_000 })),
+  },
+  { additionalProperties: false },
+);
+export type UsageMembers = Static<typeof UsageMembers>;
+
 /** Protected devices and users of one child workspace for one service on one UTC day. */
 export const UsageRecord = Type.Object(
   {
@@ -32,6 +57,11 @@ export const UsageRecord = Type.Object(
     day: Day,
     devices: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
     users: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+    /**
+     * Optional: who made the counts. When a list is given its length must equal the count it
+     * explains (`devices` or `users`), else the whole batch is refused. Absent: counts only.
+     */
+    members: Type.Optional(UsageMembers),
   },
   { additionalProperties: false },
 );

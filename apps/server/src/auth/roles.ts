@@ -1,9 +1,14 @@
 import type { PermissionLevel, Role } from '@coro/contracts';
 
-const roleRank: Readonly<Record<Role, number>> = { msp_viewer: 1, msp_admin: 2, msp_super_admin: 3 };
+const roleRank: Readonly<Record<Role, number>> = {
+  msp_billing: 1,
+  msp_viewer: 1,
+  msp_admin: 2,
+  msp_super_admin: 3,
+};
 const levelRank: Readonly<Record<PermissionLevel, number>> = { read: 1, write: 2, admin: 3 };
 
-/** read: every role; write: msp_admin and up; admin: msp_super_admin only. */
+/** read: every role (msp_billing included); write: msp_admin and up; admin: msp_super_admin only. */
 export const roleAllows = (role: Role, level: PermissionLevel): boolean => roleRank[role] >= levelRank[level];
 
 export const strongestRole = (roles: readonly Role[]): Role | null =>

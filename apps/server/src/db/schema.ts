@@ -1,5 +1,6 @@
 import type { ConnectorTables } from './tables/connector.tables.js';
 import type { CoreTables } from './tables/core.tables.js';
+import type { MemberTables } from './tables/members.tables.js';
 import type { SyncTables } from './tables/sync.tables.js';
 
 /**
@@ -7,4 +8,4 @@ import type { SyncTables } from './tables/sync.tables.js';
  * and PostgreSQL): ids are app-generated UUIDv7 text, timestamps ISO-8601 UTC text, flags 0/1
  * integers, JSON as text.
  */
-export interface DB extends CoreTables, ConnectorTables, SyncTables {}
+export interface DB extends CoreTables, ConnectorTables, SyncTables, MemberTables {}

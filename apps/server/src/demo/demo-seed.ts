@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/password.js';
 import { findUserByEmail, grantRole, insertUser } from '../auth/user.repository.js';
 import type { DB } from '../db/schema.js';
 import { ingestUsage } from '../usage/usage.repository.js';
+import { withDemoMembers } from './demo-members.js';
 import { insertWorkspace, type NewWorkspace } from '../workspaces/workspace.repository.js';
 import {
   DEMO_HISTORY_DAYS,
@@ -118,7 +119,7 @@ export async function seedDemo(
     [southpointChannelId, southpointChildren],
   ] as const) {
     for (const child of list) {
-      const records = demoUsageFor(child.id, child.name, child.status, today);
+      const records = withDemoMembers(demoUsageFor(child.id, child.name, child.status, today), child.name);
       const result = await ingestUsage(db, {
         channelId: channel,
         records,

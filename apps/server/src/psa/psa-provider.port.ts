@@ -107,6 +107,8 @@ export interface PsaUnitsWindow {
   readonly startDate: string;
   readonly endDate: string;
   readonly units: number;
+  /** Per-unit price in force over the window, when the PSA reports it (for billing estimates). */
+  readonly unitPrice?: number | null;
 }
 
 export interface PsaUnitAdjustment {

@@ -1,9 +1,10 @@
-import type { UsageRecord } from '@coro/contracts';
+import type { UsageMembers, UsageRecord } from '@coro/contracts';
 
 /**
- * Parses a usage export: JSON (`[{workspaceId, serviceKey, day, devices, users}]` or
- * `{records: [...]}`) or CSV with a header naming those columns (any order). Shape problems are
- * reported per line; the repository validates ownership and catalog keys.
+ * Parses a usage export: JSON (`[{workspaceId, serviceKey, day, devices, users, members?}]` or
+ * `{records: [...]}`) or CSV with a header naming those columns (any order; CSV carries counts
+ * only). Shape problems are reported per line; the repository validates ownership, catalog keys
+ * and that members add up to the counts.
  */
 export function parseUsageFile(
   fileName: string,
@@ -28,11 +29,40 @@ function toRecord(raw: Record<string, unknown>, where: string, problems: string[
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) issues.push(`day "${day}" is not YYYY-MM-DD`);
   if (!Number.isInteger(devices) || devices < 0) issues.push('devices must be a whole number ≥ 0');
   if (!Number.isInteger(users) || users < 0) issues.push('users must be a whole number ≥ 0');
+  const members = toMembers(raw.members, issues);
   if (issues.length > 0) {
     problems.push(`${where}: ${issues.join('; ')}`);
     return null;
   }
-  return { workspaceId, serviceKey, day, devices, users };
+  return { workspaceId, serviceKey, day, devices, users, ...(members ? { members } : {}) };
+}
+
+function toMembers(value: unknown, issues: string[]): UsageMembers | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    issues.push('members must be an object {devices?: [...], users?: [...]}');
+    return undefined;
+  }
+  const raw = value as Record<string, unknown>;
+  const list = <T>(name: string, field: string, make: (id: string, other: string) => T): T[] | undefined => {
+    const items = raw[name];
+    if (items === undefined) return undefined;
+    if (!Array.isArray(items)) {
+      issues.push(`members.${name} must be an array`);
+      return undefined;
+    }
+    const out: T[] = [];
+    items.forEach((item: unknown, i) => {
+      const entry = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+      const id = text(entry.id);
+      if (id === '') issues.push(`members.${name}[${i}].id is empty`);
+      else out.push(make(id, text(entry[field])));
+    });
+    return out;
+  };
+  const devices = list('devices', 'name', (id, name) => ({ id, name }));
+  const users = list('users', 'email', (id, email) => ({ id, email }));
+  return { ...(devices ? { devices } : {}), ...(users ? { users } : {}) };
 }
 
 function parseJson(text: string): { records: UsageRecord[]; problems: string[] } {

@@ -8,6 +8,7 @@ import type { DB } from '../db/schema.js';
 import { AppError } from '../app/app-error.js';
 import { usageRecordsIngestedTotal } from '../observability/metrics.js';
 import { channelSubtree } from '../workspaces/workspace.repository.js';
+import { dayReports, memberProblem, storeMemberReports } from '../members/member.repository.js';
 
 type Db = Kysely<DB>;
 
@@ -110,20 +111,33 @@ export async function ingestUsage(db: Db, input: IngestInput): Promise<UsageInge
         .execute();
     }
     for (const part of chunks(revisions)) await trx.insertInto('usage_revisions').values(part).execute();
+    const changed = new Set(revisions.map((r) => keyOf(r.workspace_id, r.service_key, r.day)));
+    const members = await storeMemberReports(
+      trx,
+      dayReports(input.records, (r) => changed.has(keyOf(r.workspaceId, r.serviceKey, r.day))),
+      nowIso,
+    );
     const counts = {
       received: input.records.length,
       inserted,
       updated,
       unchanged: input.records.length - inserted - updated,
     };
-    if (inserted + updated > 0) {
+    const isMembersChanged = members.intervalsAdded + members.intervalsRemoved > 0;
+    if (inserted + updated > 0 || isMembersChanged) {
       const days = input.records.map((r) => r.day).sort();
       await recordAudit(trx, {
         actor: input.actor,
         workspaceId: input.channelId,
         action: 'usage.ingested',
         entity: 'usage',
-        after: { ...counts, source: input.source, fromDay: days[0], toDay: days[days.length - 1] },
+        after: {
+          ...counts,
+          ...(isMembersChanged ? { members } : {}),
+          source: input.source,
+          fromDay: days[0],
+          toDay: days[days.length - 1],
+        },
         at: nowIso,
       });
     }
@@ -163,13 +177,14 @@ export async function validateUsage(
   const rejected: UsageRejectedRow[] = [];
   input.records.forEach((record, index) => {
     const key = keyOf(record.workspaceId, record.serviceKey, record.day);
-    let reason: string | null = null;
+    let reason: string | null;
     if (!owned.has(record.workspaceId))
       reason = `workspace ${record.workspaceId} is not a child workspace of this channel`;
     else if (!services.has(record.serviceKey)) reason = `unknown service "${record.serviceKey}"`;
     else if (!isRealDay(record.day)) reason = `day ${record.day} is not a calendar date`;
     else if (record.day > latestDay) reason = `day ${record.day} is in the future`;
     else if (seen.has(key)) reason = 'duplicate of an earlier row for the same workspace, service and day';
+    else reason = memberProblem(record);
     seen.add(key);
     if (reason !== null) rejected.push({ index, reason });
   });

@@ -14,6 +14,7 @@ export const roleLabels: Record<Role, string> = {
   msp_super_admin: 'MSP Super admin',
   msp_admin: 'MSP Administrator',
   msp_viewer: 'MSP Viewer',
+  msp_billing: 'MSP Billing (read-only)',
 };
 
 export type {

@@ -8,5 +8,7 @@ export const paths = {
   serviceMapping: (channelId: string, connectorId: string) =>
     `${paths.connector(channelId, connectorId)}/service-mapping`,
   sync: (channelId: string, connectorId: string) => `${paths.connector(channelId, connectorId)}/sync`,
+  reconciliation: (channelId: string, connectorId: string) =>
+    `${paths.connector(channelId, connectorId)}/reconciliation`,
   settings: (channelId: string, connectorId: string) => `${paths.connector(channelId, connectorId)}/settings`,
 };

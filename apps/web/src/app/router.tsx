@@ -55,6 +55,13 @@ export const routes: RouteObject[] = [
             lazy: async () => ({ Component: (await import('../features/sync/SyncPage.js')).SyncPage }),
           },
           {
+            path: 'reconciliation',
+            lazy: async () => ({
+              Component: (await import('../features/reconciliation/ReconciliationPage.js'))
+                .ReconciliationPage,
+            }),
+          },
+          {
             path: 'settings',
             lazy: async () => ({
               Component: (await import('../features/settings/SettingsPage.js')).SettingsPage,

@@ -4,6 +4,7 @@ import * as m0002 from './202611270002_connectors.js';
 import * as m0003 from './202611270003_sync.js';
 import * as m0004 from './202611270004_sync_wait.js';
 import * as m0160 from './202612030160_sync_run_resumed.js';
+import * as m0190 from './202612030190_usage_members.js';
 
 // Static barrel (no filesystem scan): order is the key order, names never change once released.
 export const migrations: Record<string, DialectMigration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, DialectMigration> = {
   '202611270003_sync': m0003,
   '202611270004_sync_wait': m0004,
   '202612030160_sync_run_resumed': m0160,
+  '202612030190_usage_members': m0190,
 };

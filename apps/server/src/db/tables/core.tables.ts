@@ -33,7 +33,7 @@ export interface MembershipsTable {
   id: string;
   user_id: string;
   workspace_id: string;
-  /** 'msp_super_admin' | 'msp_admin' | 'msp_viewer' */
+  /** 'msp_super_admin' | 'msp_admin' | 'msp_viewer' | 'msp_billing' */
   role: string;
   created_at: string;
 }

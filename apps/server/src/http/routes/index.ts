@@ -4,6 +4,8 @@ import { catalogRoutes } from './catalog.routes.js';
 import { connectorRoutes } from './connectors.routes.js';
 import { lookupRoutes } from './lookups.routes.js';
 import { mappingRoutes } from './mappings.routes.js';
+import { memberRoutes } from './members.routes.js';
+import { reconciliationRoutes } from './reconciliation.routes.js';
 import type { RoutePlugin } from './route-plugin.js';
 import { syncRoutes } from './sync.routes.js';
 import { usageRoutes } from './usage.routes.js';
@@ -15,9 +17,11 @@ export const routePlugins: readonly RoutePlugin[] = [
   workspaceRoutes,
   catalogRoutes,
   usageRoutes,
+  memberRoutes,
   auditRoutes,
   connectorRoutes,
   lookupRoutes,
   mappingRoutes,
   syncRoutes,
+  reconciliationRoutes,
 ];

@@ -446,6 +446,7 @@ export class AutotaskConnection implements PsaConnection {
         startDate: calendarDate(u.startDate),
         endDate: calendarDate(u.endDate),
         units: u.units,
+        unitPrice: u.price ?? null,
       })),
     );
   }

@@ -70,6 +70,8 @@ export interface ContractServiceUnitWire {
   readonly startDate: string;
   readonly endDate: string;
   readonly units: number;
+  /** Per-unit price of the window; absent when the API user may not see prices. */
+  readonly price?: number | null;
 }
 
 /** Body of `POST ContractServiceAdjustments`. Dates are sent at T12:00:00 (see docs/autotask.md, day-shift). */
@@ -95,6 +97,7 @@ export const includeFields = {
     'startDate',
     'endDate',
     'units',
+    'price',
   ],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -241,7 +244,8 @@ export function parseContractServiceUnit(o: Json): ContractServiceUnitWire | nul
   ) {
     return null;
   }
-  return { id, contractID, serviceID, contractServiceID, startDate, endDate, units };
+  const price = num(o, 'price') ?? null;
+  return { id, contractID, serviceID, contractServiceID, startDate, endDate, units, price };
 }
 
 export interface PicklistValue {

@@ -30,6 +30,7 @@ const sections = [
   { key: 'workspace-mapping', label: 'Workspace mapping', path: paths.workspaceMapping },
   { key: 'service-mapping', label: 'Service mapping', path: paths.serviceMapping },
   { key: 'sync', label: 'Sync', path: paths.sync },
+  { key: 'reconciliation', label: 'Reconciliation', path: paths.reconciliation },
   { key: 'settings', label: 'Settings', path: paths.settings },
 ] as const;
 

@@ -39,6 +39,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { UnitsChart } from '../../components/UnitsChart.js';
 import { formatDate, formatDateTime, formatDelta, plural } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { MembersDialog, type MembersLine } from '../reconciliation/MembersDialog.js';
 import { RunProgress } from './RunProgress.js';
 
 const isLive = isRunLive;
@@ -171,6 +172,7 @@ export function SyncPage() {
       {current ? (
         <RunLines
           run={current}
+          since={previousApplyDate(runs.data?.items ?? [], current)}
           lines={detail.data?.lines.items ?? []}
           total={detail.data?.lines.total ?? 0}
           isLoading={detail.isPending}
@@ -261,8 +263,20 @@ function RunSummary({ run }: { run: SyncRun }) {
   );
 }
 
+/** The effective date of the apply run before `run`: the members that changed since explain a delta. */
+function previousApplyDate(runs: readonly SyncRun[], run: SyncRun): string | null {
+  const day = run.effectiveDate;
+  if (!day) return null;
+  const earlier = runs
+    .filter((r) => r.id !== run.id && r.mode === 'apply' && r.effectiveDate !== null && r.effectiveDate < day)
+    .map((r) => r.effectiveDate ?? '')
+    .sort();
+  return earlier[earlier.length - 1] ?? null;
+}
+
 function RunLines({
   run,
+  since,
   lines,
   total,
   isLoading,
@@ -272,6 +286,7 @@ function RunLines({
   onPageChange,
 }: {
   run: SyncRun;
+  since: string | null;
   lines: readonly SyncLine[];
   total: number;
   isLoading: boolean;
@@ -283,6 +298,7 @@ function RunLines({
   const { channel, canEdit } = useChannel();
   const { connector } = useConnectorContext();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [members, setMembers] = useState<MembersLine | null>(null);
   const approve = useApproveLines(channel.id, connector.id);
   const items = lines;
   const approvable = items.filter((l) => l.kind === 'held' && l.status === 'held');
@@ -400,6 +416,28 @@ function RunLines({
                         color={chip.color}
                         variant="outlined"
                       />
+                      {line.kind === 'adjust' || line.kind === 'held' ? (
+                        <Button
+                          size="small"
+                          sx={{ p: 0, minWidth: 0 }}
+                          aria-label={`Members behind ${line.workspaceName} ${line.serviceName}`}
+                          onClick={() =>
+                            setMembers({
+                              workspaceId: line.workspaceId,
+                              workspaceName: line.workspaceName,
+                              serviceKey: line.serviceKey,
+                              serviceName: line.serviceName,
+                              day:
+                                line.effectiveDate ??
+                                run.effectiveDate ??
+                                new Date().toISOString().slice(0, 10),
+                              since,
+                            })
+                          }
+                        >
+                          Who changed?
+                        </Button>
+                      ) : null}
                       {line.kind !== 'unchanged' && line.message ? (
                         <Typography variant="caption" color="text.secondary">
                           {line.message}
@@ -426,6 +464,7 @@ function RunLines({
         rowsPerPageOptions={[linesPageSize]}
         onPageChange={(_e, p) => onPageChange(p)}
       />
+      <MembersDialog line={members} onClose={() => setMembers(null)} />
     </Paper>
   );
 }
