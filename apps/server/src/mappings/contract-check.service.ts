@@ -29,7 +29,7 @@ const emptyByStatus = (): Record<ContractCheckStatus, number> => ({
 
 /**
  * Runs the contract check for a connector's mapped companies (all, or the given ones): two batched
- * reads from Autotask (contracts of all companies, then services of those contracts), a pure
+ * reads from the PSA (contracts of all companies, then services of those contracts), a pure
  * evaluation per company, and one stored result per mapping. Inactive companies are not read.
  */
 export async function runContractCheckFor(

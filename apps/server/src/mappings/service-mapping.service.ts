@@ -6,6 +6,7 @@ import { newId } from '../db/ids.js';
 import type { AppContext } from '../app/app-context.js';
 import { AppError } from '../app/app-error.js';
 import { findServices } from '../lookups/lookup.repository.js';
+import { psaDisplayName } from '../psa/psa-provider.port.js';
 import {
   deleteServiceMapping,
   findCatalogService,
@@ -40,14 +41,15 @@ export async function mapService(
   serviceKey: string,
   input: { psaServiceId: string; billingBasis?: 'devices' | 'users' | undefined },
 ): Promise<ServiceMappingItem> {
-  await requireConnector(ctx, channelId, connectorId);
+  const connector = await requireConnector(ctx, channelId, connectorId);
+  const psaName = psaDisplayName(connector.kind);
   const catalog = await findCatalogService(ctx.database.db, serviceKey);
   if (!catalog) throw new AppError('not_found', `No Coro service "${serviceKey}".`);
   const [service] = await findServices(ctx.database.db, connectorId, [input.psaServiceId]);
   if (!service?.isPresent) {
     throw new AppError(
       'not_found',
-      `Autotask service ${input.psaServiceId} is not in this connector's service list. Refresh the lookups if it is new.`,
+      `${psaName} service ${input.psaServiceId} is not in this connector's service list. Refresh the lookups if it is new.`,
     );
   }
   const billingBasis = input.billingBasis ?? (catalog.billingBasis === 'users' ? 'users' : 'devices');
@@ -55,7 +57,7 @@ export async function mapService(
   const conflict = (holderName: string): AppError =>
     new AppError(
       'conflict',
-      `Autotask service "${service.name}" is already mapped to Coro service "${holderName}". Unmap it there first.`,
+      `${psaName} service "${service.name}" is already mapped to Coro service "${holderName}". Unmap it there first.`,
     );
   try {
     await ctx.database.db.transaction().execute(async (trx) => {

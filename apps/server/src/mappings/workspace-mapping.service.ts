@@ -13,6 +13,7 @@ import type { ContractCheckResult } from '../domain/contract-check.js';
 import type { AppContext } from '../app/app-context.js';
 import { AppError, appErrorFromPsa } from '../app/app-error.js';
 import { findCompanies } from '../lookups/lookup.repository.js';
+import { psaDisplayName } from '../psa/psa-provider.port.js';
 import { checkAfterChange } from './contract-check.service.js';
 import {
   changeMappedCompany,
@@ -130,10 +131,15 @@ async function requireWorkspace(
   return workspace;
 }
 
-const holderConflict = (companyName: string, workspaceName: string, workspaceId: string): AppError =>
+const holderConflict = (
+  psaName: string,
+  companyName: string,
+  workspaceName: string,
+  workspaceId: string,
+): AppError =>
   new AppError(
     'conflict',
-    `Autotask company "${companyName}" is already mapped to workspace "${workspaceName}". Unmap it there first.`,
+    `${psaName} company "${companyName}" is already mapped to workspace "${workspaceName}". Unmap it there first.`,
     {
       workspaceId,
       workspaceName,
@@ -141,8 +147,8 @@ const holderConflict = (companyName: string, workspaceName: string, workspaceId:
   );
 
 /**
- * Maps (or re-maps) a child workspace to a cached Autotask company, strictly one-to-one, then runs
- * the contract check for it. The check needs Autotask; if Autotask is unreachable the mapping
+ * Maps (or re-maps) a child workspace to a cached PSA company, strictly one-to-one, then runs
+ * the contract check for it. The check needs the PSA; if the PSA is unreachable the mapping
  * still stands and the row shows no check yet.
  */
 export async function mapWorkspace(
@@ -155,11 +161,12 @@ export async function mapWorkspace(
 ): Promise<WorkspaceMappingItem> {
   const connector = await requireConnector(ctx, channelId, connectorId);
   const workspace = await requireWorkspace(ctx, connector, workspaceId);
+  const psaName = psaDisplayName(connector.kind);
   const [company] = await findCompanies(ctx.database.db, connectorId, [companyId]);
   if (!company?.isPresent) {
     throw new AppError(
       'not_found',
-      `Autotask company ${companyId} is not in this connector's company list. Refresh the lookups if it is new.`,
+      `${psaName} company ${companyId} is not in this connector's company list. Refresh the lookups if it is new.`,
     );
   }
   const now = ctx.clock().toISOString();
@@ -168,7 +175,7 @@ export async function mapWorkspace(
     changed = await ctx.database.db.transaction().execute(async (trx) => {
       const holder = await findCompanyHolder(trx, connectorId, companyId);
       if (holder && holder.workspaceId !== workspaceId)
-        throw holderConflict(company.name, holder.workspaceName, holder.workspaceId);
+        throw holderConflict(psaName, company.name, holder.workspaceName, holder.workspaceId);
       const existing = await findWorkspaceMapping(trx, connectorId, workspaceId);
       if (existing?.psa_company_id === companyId) return false;
       if (existing) {
@@ -236,7 +243,7 @@ export async function mapWorkspace(
     // Lost a race against another admin: the unique constraints decided; name the winner.
     const holder = await findCompanyHolder(ctx.database.db, connectorId, companyId);
     if (holder && holder.workspaceId !== workspaceId)
-      throw holderConflict(company.name, holder.workspaceName, holder.workspaceId);
+      throw holderConflict(psaName, company.name, holder.workspaceName, holder.workspaceId);
     throw error;
   }
   if (changed) await checkAfterChange(ctx, connectorId, [companyId]);
@@ -280,7 +287,7 @@ export async function unmapWorkspace(
 
 /**
  * Pins the contract the sync must use for a company (or removes the pin). The contract must be one
- * of the company's contracts in Autotask; the check is re-run at once with the pin.
+ * of the company's contracts in the PSA; the check is re-run at once with the pin.
  */
 export async function pinContract(
   ctx: AppContext,
@@ -306,7 +313,7 @@ export async function pinContract(
       if (!contracts.value.some((c) => c.id === contractId && c.companyId === existing.psa_company_id)) {
         throw new AppError(
           'bad_request',
-          `Contract ${contractId} does not belong to the Autotask company mapped to "${workspace.name}".`,
+          `Contract ${contractId} does not belong to the ${psaDisplayName(connector.kind)} company mapped to "${workspace.name}".`,
         );
       }
     } finally {
