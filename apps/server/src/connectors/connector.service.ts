@@ -16,7 +16,7 @@ import type {
   PsaProvider,
   PsaVerification,
 } from '../psa/psa-provider.port.js';
-import { psaKinds } from '../psa/psa-provider.port.js';
+import { psaDisplayName, psaKinds } from '../psa/psa-provider.port.js';
 import { createSyncSettingsRepository, defaultScheduleTime } from '../sync/sync-settings.repository.js';
 import {
   countMappings,
@@ -219,7 +219,7 @@ export async function createConnector(
   const conflict = (): AppError =>
     new AppError(
       'conflict',
-      'This channel already has an Autotask connector; update its credentials or delete it instead.',
+      `This channel already has an ${psaDisplayName(input.kind)} connector; update its credentials or delete it instead.`,
     );
   if (await findConnectorByKind(ctx.database.db, channelId, input.kind)) throw conflict();
 

@@ -11,6 +11,19 @@
 export const psaKinds = ['autotask'] as const;
 export type PsaKind = (typeof psaKinds)[number];
 
+/**
+ * What users read for each PSA kind, so shared messages name the admin's PSA. Keyed by string
+ * (not `PsaKind`) because stored connector rows carry the kind as text; an unknown kind reads "PSA".
+ */
+const psaDisplayNames: Readonly<Record<string, string>> = {
+  autotask: 'Autotask',
+  connectwise: 'ConnectWise PSA',
+};
+
+export function psaDisplayName(kind: string): string {
+  return psaDisplayNames[kind] ?? 'PSA';
+}
+
 export const psaErrorCodes = [
   'bad_username',
   'bad_secret',

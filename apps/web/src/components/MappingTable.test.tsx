@@ -6,12 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { ApiError } from '../api/client.js';
 import type { PickerPage } from './AsyncEntityPicker.js';
-import {
-  defaultMappingQuery,
-  MappingTable,
-  type MappingQuery,
-  type MappingTableRow,
-} from './MappingTable.js';
+import { MappingTable } from './MappingTable.js';
+import { defaultMappingQuery, type MappingQuery, type MappingTableRow } from './mapping-table.model.js';
 
 afterEach(cleanup);
 

@@ -20,18 +20,16 @@ import {
 } from '@coro/contracts';
 
 import { actorOf } from '../../auth/principal.js';
+import { autoMap } from '../../mappings/auto-map.service.js';
+import { runContractCheck } from '../../mappings/contract-check.service.js';
+import { suggestMappings } from '../../mappings/mapping-suggestion.service.js';
+import { listServiceMappings, mapService, unmapService } from '../../mappings/service-mapping.service.js';
 import {
-  autoMap,
-  listServiceMappings,
   listWorkspaceMappings,
-  mapService,
   mapWorkspace,
   pinContract,
-  runContractCheck,
-  suggestMappings,
-  unmapService,
   unmapWorkspace,
-} from '../../mappings/mapping.service.js';
+} from '../../mappings/workspace-mapping.service.js';
 import type { RoutePlugin } from './route-plugin.js';
 
 const tags = ['mappings'];

@@ -13,12 +13,12 @@ import { useMapService, useServiceMappings, useUnmapService } from '../../api/ma
 import type { BillingBasis, ServiceMappingItem } from '../../api/types.js';
 import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { MappingTable } from '../../components/MappingTable.js';
 import {
   defaultMappingQuery,
-  MappingTable,
   type MappingRowStatus,
   type MappingTableRow,
-} from '../../components/MappingTable.js';
+} from '../../components/mapping-table.model.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
 
 function serviceStatus(item: ServiceMappingItem): MappingRowStatus {

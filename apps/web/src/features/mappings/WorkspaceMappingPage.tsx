@@ -23,13 +23,13 @@ import {
 import type { WorkspaceMappingItem, WorkspaceMappingQuery } from '../../api/types.js';
 import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { MappingTable } from '../../components/MappingTable.js';
 import {
   defaultMappingQuery,
-  MappingTable,
   type MappingQuery,
   type MappingRowStatus,
   type MappingTableRow,
-} from '../../components/MappingTable.js';
+} from '../../components/mapping-table.model.js';
 import { plural } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
 

@@ -1,0 +1,257 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+
+import type { DB } from '../db/schema.js';
+import type { WorkspaceMappingsTable } from '../db/tables/connector.tables.js';
+import { fromFlag } from '../db/ids.js';
+import type { ContractCheckResult, ContractCheckStatus } from '../domain/contract-check.js';
+import { toSearchKey } from '../domain/name-match.js';
+import { likeContains } from '../lookups/lookup.repository.js';
+import { parseCheckJson } from './contract-check.repository.js';
+
+export type WorkspaceMappingRow = Selectable<WorkspaceMappingsTable>;
+
+export const workspaceMappingFilters = ['all', 'mapped', 'unmapped', 'problems'] as const;
+export type WorkspaceMappingFilter = (typeof workspaceMappingFilters)[number];
+export const workspaceMappingSorts = ['workspace', 'company', 'status'] as const;
+export type WorkspaceMappingSort = (typeof workspaceMappingSorts)[number];
+
+export interface WorkspaceMappingListOptions {
+  readonly filter: WorkspaceMappingFilter;
+  readonly q?: string;
+  readonly sort: WorkspaceMappingSort;
+  readonly order: 'asc' | 'desc';
+  readonly limit: number;
+  readonly offset: number;
+  /** Only this workspace (to return one row after a change). */
+  readonly workspaceId?: string;
+}
+
+export interface WorkspaceMappingListItem {
+  readonly workspaceId: string;
+  readonly workspaceName: string;
+  readonly workspaceStatus: string | null;
+  readonly mapping: {
+    readonly id: string;
+    readonly companyId: string;
+    readonly companyName: string;
+    readonly isCompanyActive: boolean;
+    readonly isCompanyPresent: boolean;
+    readonly pinnedContractId: string | null;
+    readonly checkStatus: ContractCheckStatus | null;
+    readonly check: ContractCheckResult | null;
+    readonly checkedAt: string | null;
+    readonly updatedAt: string;
+  } | null;
+}
+
+/** Every child workspace of the channel with its mapping on this connector (if any). */
+export async function listWorkspaceMappings(
+  db: Kysely<DB>,
+  connectorId: string,
+  channelId: string,
+  options: WorkspaceMappingListOptions,
+): Promise<{ items: WorkspaceMappingListItem[]; total: number }> {
+  let base = db
+    .selectFrom('workspaces as w')
+    .leftJoin('workspace_mappings as m', (join) =>
+      join.onRef('m.workspace_id', '=', 'w.id').on('m.connector_id', '=', connectorId),
+    )
+    .leftJoin('psa_companies as c', (join) =>
+      join.onRef('c.connector_id', '=', 'm.connector_id').onRef('c.psa_id', '=', 'm.psa_company_id'),
+    )
+    .where('w.parent_id', '=', channelId)
+    .where('w.kind', '=', 'child');
+  if (options.workspaceId !== undefined) base = base.where('w.id', '=', options.workspaceId);
+  switch (options.filter) {
+    case 'all':
+      break;
+    case 'mapped':
+      base = base.where('m.id', 'is not', null);
+      break;
+    case 'unmapped':
+      base = base.where('m.id', 'is', null);
+      break;
+    case 'problems':
+      base = base
+        .where('m.id', 'is not', null)
+        .where((eb) =>
+          eb.or([eb('m.check_status', '!=', 'ok'), eb('c.is_active', '=', 0), eb('c.is_present', '=', 0)]),
+        );
+      break;
+  }
+  const q = toSearchKey(options.q ?? '');
+  if (q) {
+    const pattern = likeContains(q);
+    base = base.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(w.display_name) like ${pattern} escape '\\'`,
+        sql<boolean>`c.search_name like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+
+  const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const sortColumn =
+    options.sort === 'workspace'
+      ? sql`lower(w.display_name)`
+      : options.sort === 'company'
+        ? sql`c.search_name`
+        : sql`m.check_status`;
+  // Unmapped rows (nulls) last whatever the direction, so the list never opens on blanks.
+  const rows = await base
+    .select([
+      'w.id as workspace_id',
+      'w.display_name',
+      'w.status as workspace_status',
+      'm.id as mapping_id',
+      'm.psa_company_id',
+      'm.pinned_contract_id',
+      'm.check_status',
+      'm.check_json',
+      'm.checked_at',
+      'm.updated_at',
+      'c.name as company_name',
+      'c.is_active',
+      'c.is_present',
+    ])
+    .orderBy(sql`case when ${sortColumn} is null then 1 else 0 end`)
+    .orderBy(sortColumn, options.order)
+    .orderBy(sql`lower(w.display_name)`)
+    .orderBy('w.id')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+
+  return {
+    total: totalRow.total,
+    items: rows.map((r) => ({
+      workspaceId: r.workspace_id,
+      workspaceName: r.display_name,
+      workspaceStatus: r.workspace_status,
+      mapping:
+        r.mapping_id && r.psa_company_id && r.updated_at
+          ? {
+              id: r.mapping_id,
+              companyId: r.psa_company_id,
+              companyName: r.company_name ?? '',
+              isCompanyActive: fromFlag(r.is_active),
+              isCompanyPresent: fromFlag(r.is_present),
+              pinnedContractId: r.pinned_contract_id ?? null,
+              checkStatus: (r.check_status ?? null) as ContractCheckStatus | null,
+              check: parseCheckJson(r.check_json ?? null),
+              checkedAt: r.checked_at ?? null,
+              updatedAt: r.updated_at,
+            }
+          : null,
+    })),
+  };
+}
+
+export async function findWorkspaceMapping(
+  db: Kysely<DB>,
+  connectorId: string,
+  workspaceId: string,
+): Promise<WorkspaceMappingRow | undefined> {
+  return db
+    .selectFrom('workspace_mappings')
+    .selectAll()
+    .where('connector_id', '=', connectorId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+}
+
+/** Who already holds a company on this connector (for the 409 that names the other workspace). */
+export async function findCompanyHolder(
+  db: Kysely<DB>,
+  connectorId: string,
+  companyId: string,
+): Promise<{ mappingId: string; workspaceId: string; workspaceName: string } | undefined> {
+  const row = await db
+    .selectFrom('workspace_mappings as m')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select(['m.id', 'm.workspace_id', 'w.display_name'])
+    .where('m.connector_id', '=', connectorId)
+    .where('m.psa_company_id', '=', companyId)
+    .executeTakeFirst();
+  return row
+    ? { mappingId: row.id, workspaceId: row.workspace_id, workspaceName: row.display_name }
+    : undefined;
+}
+
+export async function insertWorkspaceMapping(db: Kysely<DB>, row: WorkspaceMappingRow): Promise<void> {
+  await db.insertInto('workspace_mappings').values(row).execute();
+}
+
+/** A new company invalidates the pin and the last check: both were about the old company. */
+export async function changeMappedCompany(
+  db: Kysely<DB>,
+  mappingId: string,
+  companyId: string,
+  updatedAt: string,
+): Promise<void> {
+  await db
+    .updateTable('workspace_mappings')
+    .set({
+      psa_company_id: companyId,
+      pinned_contract_id: null,
+      check_status: null,
+      check_json: null,
+      checked_at: null,
+      updated_at: updatedAt,
+    })
+    .where('id', '=', mappingId)
+    .execute();
+}
+
+export async function setPinnedContract(
+  db: Kysely<DB>,
+  mappingId: string,
+  contractId: string | null,
+  updatedAt: string,
+): Promise<void> {
+  await db
+    .updateTable('workspace_mappings')
+    .set({ pinned_contract_id: contractId, updated_at: updatedAt })
+    .where('id', '=', mappingId)
+    .execute();
+}
+
+export async function deleteWorkspaceMapping(db: Kysely<DB>, mappingId: string): Promise<void> {
+  await db.deleteFrom('workspace_mappings').where('id', '=', mappingId).execute();
+}
+
+/** Child workspaces of the channel with no mapping on this connector (auto-map, suggestions). */
+export async function listUnmappedWorkspaces(
+  db: Kysely<DB>,
+  connectorId: string,
+  channelId: string,
+): Promise<{ id: string; name: string }[]> {
+  const rows = await db
+    .selectFrom('workspaces as w')
+    .leftJoin('workspace_mappings as m', (join) =>
+      join.onRef('m.workspace_id', '=', 'w.id').on('m.connector_id', '=', connectorId),
+    )
+    .select(['w.id', 'w.display_name'])
+    .where('w.parent_id', '=', channelId)
+    .where('w.kind', '=', 'child')
+    .where('m.id', 'is', null)
+    .orderBy('w.display_name')
+    .orderBy('w.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.display_name }));
+}
+
+export async function findChildWorkspace(
+  db: Kysely<DB>,
+  channelId: string,
+  workspaceId: string,
+): Promise<{ id: string; name: string; status: string | null } | undefined> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select(['id', 'display_name', 'status'])
+    .where('id', '=', workspaceId)
+    .where('parent_id', '=', channelId)
+    .where('kind', '=', 'child')
+    .executeTakeFirst();
+  return row ? { id: row.id, name: row.display_name, status: row.status } : undefined;
+}
