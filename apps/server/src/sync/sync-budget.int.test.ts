@@ -10,7 +10,7 @@ import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
-import { toSyncRun } from '../http/routes/sync.routes.js';
+import { toSyncRun } from './sync-run.view.js';
 import { syncEnvironment, type SyncProgressEvent, type SyncRunSummary } from './index.js';
 import { executeSync } from './sync.executor.js';
 import { createSyncRunRepository } from './sync-run.repository.js';

@@ -6,7 +6,7 @@ import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.
 import { newId } from '../../db/ids.js';
 import type { PlannedLine } from '../../domain/sync-plan.js';
 import { createSyncRunRepository } from '../../sync/sync-run.repository.js';
-import { syncCsvColumns } from './sync.routes.js';
+import { syncCsvColumns } from '../../sync/sync-run.csv.js';
 
 const { sandbox, provider } = await startRbacAutotask();
 

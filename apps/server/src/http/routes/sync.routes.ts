@@ -11,7 +11,6 @@ import {
   SyncRunStarted,
   SyncSettings,
   SyncSettingsBody,
-  type SyncLine,
   type SyncProgress,
   type SyncRun,
 } from '@coro/contracts';
@@ -26,12 +25,12 @@ import {
   approveHeldLines,
   createSyncRunRepository,
   createSyncSettingsRepository,
-  parseSyncWait,
   runSync,
   syncProgressHub,
-  type SyncProgressEvent,
 } from '../../sync/index.js';
-import type { SyncLineRow, SyncRunRepository, SyncRunRow } from '../../sync/sync-run.repository.js';
+import type { SyncRunRow } from '../../sync/sync-run.repository.js';
+import { syncLinesCsvPages } from '../../sync/sync-run.csv.js';
+import { toSyncLine, toSyncProgress, toSyncRun } from '../../sync/sync-run.view.js';
 import { Type } from 'typebox';
 import { Readable } from 'node:stream';
 
@@ -42,143 +41,13 @@ import type { RoutePlugin } from './route-plugin.js';
 const tags = ['sync'];
 const base = '/api/workspaces/:channelId/connectors/:connectorId/sync';
 
-export function toSyncRun(row: SyncRunRow): SyncRun {
-  // Only a running run waits; a row left with a wait by a crashed process must not show one.
-  const wait = row.status === 'running' ? parseSyncWait(row.wait_json) : undefined;
-  return {
-    id: row.id,
-    connectorId: row.connector_id,
-    mode: row.mode === 'dry-run' ? 'dry-run' : 'apply',
-    trigger: row.trigger,
-    status: row.status as SyncRun['status'],
-    effectiveDate: row.effective_date,
-    timeZone: row.time_zone,
-    phase: row.phase,
-    progress: { done: row.progress_done, total: row.progress_total },
-    counters: {
-      lines: row.lines_total,
-      unchanged: row.unchanged,
-      adjusted: row.adjusted,
-      held: row.held,
-      skipped: row.skipped,
-      problems: row.problems,
-      failed: row.failed,
-      unitsAdded: row.units_added,
-      unitsRemoved: row.units_removed,
-      psaReads: row.psa_reads,
-      psaWrites: row.psa_writes,
-    },
-    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
-    requestedBy: row.requested_by,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    ...(wait ? { wait } : {}),
-    ...(row.resumed_at ? { resumedAt: row.resumed_at } : {}),
-  };
-}
-
-export function toSyncLine(row: SyncLineRow): SyncLine {
-  return {
-    id: row.id,
-    seq: row.seq,
-    workspaceId: row.workspace_id,
-    workspaceName: row.workspace_name,
-    serviceKey: row.service_key,
-    serviceName: row.service_name,
-    companyId: row.company_id,
-    contractId: row.contract_id,
-    contractName: row.contract_name,
-    kind: row.kind as SyncLine['kind'],
-    problem: row.problem as SyncLine['problem'],
-    holdReason: row.hold_reason,
-    skipReason: row.skip_reason,
-    currentUnits: row.current_units,
-    targetUnits: row.target_units,
-    delta: row.delta,
-    lastConfirmedUnits: row.last_confirmed_units,
-    effectiveDate: row.effective_date,
-    isDeferred: row.is_deferred === 1,
-    status: row.status as SyncLine['status'],
-    message: row.message,
-    advice: row.advice,
-    detail: row.detail,
-    approvedBy: row.approved_by,
-    approvedAt: row.approved_at,
-  };
-}
-
-const csvCell = (value: unknown): string => {
-  const text =
-    value === null || value === undefined
-      ? ''
-      : typeof value === 'number'
-        ? String(value)
-        : (value as string);
-  // Leading =+-@ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d+$/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
-export const syncCsvColumns = [
-  'workspace',
-  'service',
-  'company_id',
-  'contract',
-  'kind',
-  'problem',
-  'current',
-  'target',
-  'delta',
-  'effective_date',
-  'status',
-  'message',
-  'advice',
-] as const;
-
-function csvRow(l: SyncLineRow): string {
-  return [
-    l.workspace_name,
-    l.service_name,
-    l.company_id,
-    l.contract_name ?? l.contract_id,
-    l.kind,
-    l.problem,
-    l.current_units,
-    l.target_units,
-    l.delta,
-    l.effective_date,
-    l.status,
-    l.message,
-    l.advice,
-  ]
-    .map(csvCell)
-    .join(',');
-}
-
-/**
- * The CSV of a run, streamed a page of lines at a time: a big channel's run has tens of thousands
- * of lines, which must not all sit in the server's memory (and a string) for one download.
- */
-async function* syncLinesCsvPages(runs: SyncRunRepository, runId: string): AsyncGenerator<string> {
-  yield `${syncCsvColumns.join(',')}\r\n`;
-  let afterSeq = -1;
-  for (;;) {
-    const page = await runs.linesAfter(runId, afterSeq, 1_000);
-    if (page.length === 0) return;
-    yield `${page.map(csvRow).join('\r\n')}\r\n`;
-    afterSeq = page[page.length - 1]?.seq ?? afterSeq;
-    if (page.length < 1_000) return;
-  }
-}
-
 async function requireRun(ctx: AppContext, connectorId: string, runId: string): Promise<SyncRunRow> {
   const run = await createSyncRunRepository(ctx.database.db).get(runId);
   if (!run || run.connector_id !== connectorId) throw new AppError('not_found', 'No such sync run.');
   return run;
 }
 
-/** Sync of one connector: settings, preview, run now, history, live progress, approvals, export. */
+/** Sync of one connector (HTTP wiring only; views and CSV live in sync/): settings, preview, run now, history, live progress, approvals, export. */
 export const syncRoutes: RoutePlugin = (app, ctx) => {
   const settings = createSyncSettingsRepository(ctx.database.db);
   const runs = createSyncRunRepository(ctx.database.db);
@@ -410,20 +279,6 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
         stop();
         raw.end();
       };
-      // A run executed by another process: its row carries progress and the budget wait.
-      const fromRow = (row: SyncRunRow): SyncProgress => {
-        const run = toSyncRun(row);
-        return {
-          runId: row.id,
-          connectorId: row.connector_id,
-          phase: (row.phase ?? 'starting') as SyncProgressEvent['phase'],
-          done: row.progress_done,
-          total: row.progress_total,
-          counters: run.counters,
-          status: row.status,
-          ...(run.wait ? { wait: run.wait } : {}),
-        };
-      };
       const isFinal = (status: string): boolean =>
         status === 'succeeded' || status === 'partial' || status === 'failed';
       const unsubscribe = syncProgressHub.subscribe(runId, (event) => {
@@ -436,7 +291,7 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
         void runs.get(runId).then((row) => {
           if (!row) return;
           if (isFinal(row.status)) finish(toSyncRun(row));
-          else if (!syncProgressHub.last(runId)) send('progress', fromRow(row));
+          else if (!syncProgressHub.last(runId)) send('progress', toSyncProgress(row));
         });
       }, 1_000);
       const stop = (): void => {
@@ -453,7 +308,7 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
       openStreams.add(endStream);
       request.raw.on('close', stop);
       if (isFinal(first.status)) finish(toSyncRun(first));
-      else send('progress', syncProgressHub.last(runId) ?? fromRow(first));
+      else send('progress', syncProgressHub.last(runId) ?? toSyncProgress(first));
     },
   );
 };

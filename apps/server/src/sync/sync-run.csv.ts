@@ -1,0 +1,66 @@
+import type { SyncLineRow, SyncRunRepository } from './sync-run.repository.js';
+
+/** The CSV export of a run's lines (column order and cell escaping are part of the contract). */
+const csvCell = (value: unknown): string => {
+  const text =
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'number'
+        ? String(value)
+        : (value as string);
+  // Leading =+-@ would run as a formula in a spreadsheet.
+  const safe = /^[=+\-@]/.test(text) && !/^-?\d+$/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+export const syncCsvColumns = [
+  'workspace',
+  'service',
+  'company_id',
+  'contract',
+  'kind',
+  'problem',
+  'current',
+  'target',
+  'delta',
+  'effective_date',
+  'status',
+  'message',
+  'advice',
+] as const;
+
+function csvRow(l: SyncLineRow): string {
+  return [
+    l.workspace_name,
+    l.service_name,
+    l.company_id,
+    l.contract_name ?? l.contract_id,
+    l.kind,
+    l.problem,
+    l.current_units,
+    l.target_units,
+    l.delta,
+    l.effective_date,
+    l.status,
+    l.message,
+    l.advice,
+  ]
+    .map(csvCell)
+    .join(',');
+}
+
+/**
+ * The CSV of a run, streamed a page of lines at a time: a big channel's run has tens of thousands
+ * of lines, which must not all sit in the server's memory (and a string) for one download.
+ */
+export async function* syncLinesCsvPages(runs: SyncRunRepository, runId: string): AsyncGenerator<string> {
+  yield `${syncCsvColumns.join(',')}\r\n`;
+  let afterSeq = -1;
+  for (;;) {
+    const page = await runs.linesAfter(runId, afterSeq, 1_000);
+    if (page.length === 0) return;
+    yield `${page.map(csvRow).join('\r\n')}\r\n`;
+    afterSeq = page[page.length - 1]?.seq ?? afterSeq;
+    if (page.length < 1_000) return;
+  }
+}
