@@ -14,6 +14,7 @@ import { httpRequestDurationSeconds, httpRequestsTotal } from '../observability/
 import { AppError } from '../app/app-error.js';
 import type { AppContext } from '../app/app-context.js';
 import { registerAuth } from './plugins/auth.plugin.js';
+import { registerInputGuard } from './plugins/input-guard.js';
 import { registerMetricsRoute } from './plugins/metrics.route.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { handleFrameworkError, registerErrorHandler, sendError } from './plugins/error-handler.js';
@@ -76,6 +77,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerAuth(app, ctx);
+  registerInputGuard(app);
   registerHttpMetrics(app);
 
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));

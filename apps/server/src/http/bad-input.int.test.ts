@@ -47,7 +47,7 @@ describe.skipIf(isDatabaseUnavailable())(`inputs that once answered 5xx (${testD
 
   const badCredentials: [string, Record<string, string>, string][] = [
     ['a CR/LF in the secret', { secret: 'abc\r\nX-Injected: 1' }, 'psa_bad_secret'],
-    ['a NUL in the secret', { secret: 'a\u0000b' }, 'psa_bad_secret'],
+    ['a control character in the secret', { secret: 'a\u0007b' }, 'psa_bad_secret'],
     ['non-Latin-1 in the secret', { secret: 'pässwörd-€' }, 'psa_bad_secret'],
     ['a newline in the integration code', { integrationCode: 'CODE\nX' }, 'psa_bad_integration_code'],
     ['a lone surrogate in the username', { username: '\ud800' }, 'psa_bad_username'],
@@ -96,6 +96,24 @@ describe.skipIf(isDatabaseUnavailable())(`inputs that once answered 5xx (${testD
       expect(await read()).toEqual(before);
     },
   );
+
+  it.each([
+    ['a search', (a: TestApp) => `/api/workspaces/${a.seed.channel.id}/children?search=a%00b`, undefined],
+    ['an audit filter', (a: TestApp) => `/api/workspaces/${a.seed.channel.id}/audit?action=%00`, undefined],
+    ['a workspace name', (a: TestApp) => `/api/workspaces/${a.seed.childA.id}`, { displayName: 'a\u0000b' }],
+  ])('refuses a NUL character in %s with 400 (PostgreSQL answered 500)', async (_what, url, payload) => {
+    const before = await t.db.selectFrom('workspaces').selectAll().orderBy('id').execute();
+    const response = await t.app.inject({
+      method: payload === undefined ? 'GET' : 'PATCH',
+      url: url(t),
+      headers: await t.login('super_admin'),
+      ...(payload === undefined ? {} : { payload }),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('validation_failed');
+    expect(response.json().error.message).toContain('NUL');
+    expect(await t.db.selectFrom('workspaces').selectAll().orderBy('id').execute()).toEqual(before);
+  });
 
   it.each([
     ['a percent-encoded lone surrogate', '%ED%A0%80'],

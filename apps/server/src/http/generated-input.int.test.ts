@@ -148,7 +148,7 @@ describe.skipIf(isDatabaseUnavailable())(
               return `${label}: error body lacks code and message`;
             if (isUnsafe && (await fingerprint()) !== before) return `${label}: refused but changed data`;
           }
-          await restoreAfter(planned, status);
+          await restoreAfter(planned, status, response.body);
           return null;
         }
         // ~4 ms a case on SQLite, more on PostgreSQL (fingerprints), on a shared 2-core machine.
@@ -157,8 +157,23 @@ describe.skipIf(isDatabaseUnavailable())(
     );
 
     /** Keep the fixtures usable: a successful logout or connector delete would blind later cases. */
-    async function restoreAfter(planned: PlannedCase, status: number): Promise<void> {
+    async function restoreAfter(planned: PlannedCase, status: number, body: string): Promise<void> {
       if (status >= 300) return;
+      // Without a queue "Sync now" runs in the background: let it finish, or its writes would be
+      // blamed on the next refused request.
+      if (planned.operation.endsWith('/sync/runs') && planned.method === 'POST') {
+        const { runId } = JSON.parse(body) as { runId: string };
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline) {
+          const run = await t.db
+            .selectFrom('sync_runs')
+            .select('finished_at')
+            .where('id', '=', runId)
+            .executeTakeFirst();
+          if (run?.finished_at) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
       if (planned.operation === 'POST /api/auth/logout')
         await t.login(planned.role as (typeof testRoles)[number], { fresh: true });
       if (
