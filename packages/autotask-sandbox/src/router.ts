@@ -57,10 +57,6 @@ const childRoutes: Record<string, Record<string, ChildRoute>> = {
   },
 };
 
-export function childRoute(parent: EntityDef, child: EntityDef): ChildRoute | undefined {
-  return Object.values(childRoutes[parent.name.toLowerCase()] ?? {}).find((c) => c.entity === child.name);
-}
-
 export function parentFieldOf(child: EntityDef): string | undefined {
   for (const children of Object.values(childRoutes)) {
     for (const c of Object.values(children)) if (c.entity === child.name) return c.parentField;

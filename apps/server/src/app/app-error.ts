@@ -1,8 +1,8 @@
-import { appErrorCodes, type AppErrorCode } from '@coro/contracts';
+import type { AppErrorCode } from '@coro/contracts';
 
 import type { PsaError, PsaErrorCode } from '../psa/psa-provider.port.js';
 
-export { appErrorCodes, type AppErrorCode };
+export type { AppErrorCode };
 
 /**
  * An expected failure with a reason code. Throw it from a handler (or return it from a service

@@ -1,59 +1,12 @@
 /**
- * Jobs: the catalog, the JobQueue port and its two adapters, the daily schedule.
+ * Jobs, as the entry points (main.ts, cli.ts) see them. Inside the server, modules import the file
+ * that owns what they need (job-catalog, sync-now, schedule/…); this barrel re-exports only what the
+ * entry points use, so knip can tell a dead export from a public one.
  *
  * @example
  * // serve (SQLite or PostgreSQL) and worker (PostgreSQL only):
  * const jobs = await startJobs(ctx, { role: 'serve' });
- * // "Sync now":
+ * // "Sync now" (routes use sync-now.ts directly):
  * const { runId, isExisting } = await requestSyncNow(ctx.database.db, jobs.queue, connectorId);
- * // connector list, "next sync" column:
- * nextRunAt(connectorSchedule(settings), new Date());
  */
-import type { ConnectorSchedule } from './schedule/daily-schedule.js';
-
-export {
-  jobCatalog,
-  SYNC_TRIGGERS,
-  type AppJobCatalog,
-  type AppJobQueue,
-  type AppJobName,
-  type AppJobPayload,
-} from './job-catalog.js';
-export { JobPayloadError, type JobCatalog, type JobDefinition } from './job-definition.js';
-export { defaultJobConcurrency, listConnectorSchedules, type JobConcurrency } from './job-handlers.js';
-export {
-  JOB_STATES,
-  isTerminalJobState,
-  type JobInfo,
-  type JobQueue,
-  type JobState,
-} from './job-queue.port.js';
-export { PermanentJobError } from './job-retry.js';
-export {
-  createJobQueue,
-  JobsUnsupportedError,
-  startJobs,
-  WORKER_NEEDS_POSTGRES,
-  type JobsRole,
-  type JobsRuntime,
-} from './jobs.runtime.js';
-export {
-  DEFAULT_JITTER_WINDOW_MS,
-  nextRunAt,
-  scheduleJitterMs,
-  type ConnectorSchedule,
-} from './schedule/daily-schedule.js';
-export { requestSyncNow, type SyncNowResult } from './sync-now.js';
-
-/** The sync settings' schedule fields as the scheduler reads them. */
-export const connectorSchedule = (settings: {
-  readonly connectorId: string;
-  readonly isScheduleEnabled: boolean;
-  readonly scheduleTime: string;
-  readonly policy: { readonly timeZone: string };
-}): ConnectorSchedule => ({
-  connectorId: settings.connectorId,
-  isEnabled: settings.isScheduleEnabled,
-  localTime: settings.scheduleTime,
-  timeZone: settings.policy.timeZone,
-});
+export { JobsUnsupportedError, startJobs, WORKER_NEEDS_POSTGRES } from './jobs.runtime.js';

@@ -54,9 +54,6 @@ export type JobPayloadOf<C extends JobCatalog, N extends JobNameOf<C>> = Static<
 export const JOB_STATES = ['queued', 'retry', 'active', 'completed', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-export const isTerminalJobState = (state: JobState): boolean =>
-  state === 'completed' || state === 'failed' || state === 'cancelled';
-
 export interface EnqueueOptions {
   /** Overrides the catalog's key. Jobs with a key are deduplicated while queued or running. */
   readonly singletonKey?: string;

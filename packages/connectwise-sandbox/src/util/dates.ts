@@ -22,10 +22,6 @@ export function dayWire(day: string): string {
   return `${day}T00:00:00Z`;
 }
 
-export function startOfUtcDay(ms: number): number {
-  return Math.floor(ms / 86_400_000) * 86_400_000;
-}
-
 export function roundMoney(n: number): number {
   return Math.round(n * 100) / 100;
 }

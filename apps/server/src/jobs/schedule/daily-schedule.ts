@@ -16,8 +16,6 @@ export const DEFAULT_JITTER_WINDOW_MS = 30 * 60_000;
 
 const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-export const isValidLocalTime = (value: string): boolean => LOCAL_TIME.test(value);
-
 /**
  * Deterministic per-connector offset in whole seconds within `windowMs`: the same connector always
  * runs at the same minute, and connectors sharing a time spread out (trigger.dev's distributed
