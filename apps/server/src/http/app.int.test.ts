@@ -39,6 +39,31 @@ describe.skipIf(isDatabaseUnavailable())(`app (${testDialect()})`, () => {
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
   });
 
+  it('exports the event-loop delay of the scrape interval, and resets it after each scrape', async () => {
+    const { cookie } = await t.login('super_admin');
+    const scrape = async (): Promise<string> => {
+      const response = await t.app.inject({ url: '/metrics', headers: { cookie } });
+      expect(response.statusCode).toBe(200);
+      return response.body;
+    };
+    await scrape();
+    // After a reset Node's monitor drops its first sample, so let one 10 ms tick pass first.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const busyUntil = Date.now() + 150;
+    while (Date.now() < busyUntil) {
+      // Block the loop on purpose: the monitor must see a delay of about 150 ms.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const gauge = (body: string, name: string): number =>
+      Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1]);
+    const blocked = await scrape();
+    expect(gauge(blocked, 'event_loop_delay_max_seconds')).toBeGreaterThanOrEqual(0.1);
+    expect(gauge(blocked, 'event_loop_delay_p99_seconds')).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const calm = await scrape();
+    expect(gauge(calm, 'event_loop_delay_max_seconds')).toBeLessThan(0.1);
+  });
+
   it('logs in and reads me', async () => {
     const headers = await t.login('admin');
     const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers });

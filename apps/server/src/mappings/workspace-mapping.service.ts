@@ -22,6 +22,7 @@ import {
   findCompanyHolder,
   findWorkspaceMapping,
   insertWorkspaceMapping,
+  countWorkspaceMappings,
   listWorkspaceMappings as listWorkspaceMappingRows,
   setPinnedContract,
   type WorkspaceMappingListItem,
@@ -77,22 +78,13 @@ export async function listWorkspaceMappings(
     limit: query.limit ?? 50,
     offset: query.offset ?? 0,
   } as const;
-  const countOf = async (filter: 'all' | 'mapped' | 'unmapped' | 'problems'): Promise<number> =>
-    (
-      await listWorkspaceMappingRows(db, connectorId, channelId, {
-        ...options,
-        filter,
-        limit: 1,
-        offset: 0,
-        q: '',
-      })
-    ).total;
-  const [page, all, mapped, problems] = await Promise.all([
-    listWorkspaceMappingRows(db, connectorId, channelId, options),
-    countOf('all'),
-    countOf('mapped'),
-    countOf('problems'),
-  ]);
+  const counts = await countWorkspaceMappings(db, connectorId, channelId);
+  const isUnfiltered = options.filter === 'all' && (options.q ?? '') === '';
+  const page = await listWorkspaceMappingRows(db, connectorId, channelId, {
+    ...options,
+    ...(isUnfiltered ? { total: counts.all } : {}),
+  });
+  const { all, mapped, problems } = counts;
   return {
     items: page.items.map(toItem),
     total: page.total,

@@ -1,0 +1,211 @@
+/**
+ * Server CPU per read request at MSP scale (issue 12: ≤ 1 ms at the median): the connector list,
+ * a workspace-mapping page of 50 and a company search, on a channel with 5,000 child workspaces
+ * and a connector whose Autotask cache holds 5,001 companies. Each request goes through the real
+ * app (app.inject: session cookie, RBAC, validation, serialization, request logging at `info` to
+ * /dev/null, as production logs). CPU is process.cpuUsage() around each request, so the figure is
+ * this process's user + system time, database driver included (SQLite runs in-process; on
+ * PostgreSQL the server's share only). Baselines from the same run: GET /healthz (no session, no
+ * query) and GET /api/auth/me (session lookup only), so the rows show what each layer adds.
+ *
+ *   npx tsx bench/read-endpoints.bench.ts        (or: npm run bench read-endpoints)
+ *   BENCH_W=5000 BENCH_COMPANIES=5001 BENCH_ITERATIONS=300
+ *   BENCH_PROFILE=1 npx tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/read-endpoints.bench.ts
+ *
+ * Figures are printed, never asserted. Measured 2026-12-03 (SQLite, 2 cores shared with other
+ * work), CPU p50 before → after issue 12's first fixes: /healthz 0.34 → 0.30, /api/auth/me 1.81
+ * → 1.79, connector list 4.40 → 3.33, mapping page of 50 47.4 → 9.7, company search "acme" 2.45
+ * → 2.14, company search "" 6.0 → 6.6 ms (unchanged; noise). Goal ≤ 1 ms not reached yet.
+ */
+import { sql, type Kysely } from 'kysely';
+import { pino } from 'pino';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CSRF_COOKIE, SESSION_COOKIE } from '@coro/contracts';
+import { scaleCompanyName } from 'autotask-sandbox';
+
+import { hashPassword } from '../apps/server/src/auth/password.js';
+import { grantRole, insertUser } from '../apps/server/src/auth/user.repository.js';
+import { loadConfig } from '../apps/server/src/config/config.js';
+import { SecretBox } from '../apps/server/src/crypto/secret-box.js';
+import { createDatabase, type Database } from '../apps/server/src/db/database.js';
+import { newId } from '../apps/server/src/db/ids.js';
+import { migrateToLatest } from '../apps/server/src/db/migrator.js';
+import type { DB } from '../apps/server/src/db/schema.js';
+import { buildApp } from '../apps/server/src/http/app.js';
+import { upsertCompanies } from '../apps/server/src/lookups/lookup.repository.js';
+import { loggerOptions } from '../apps/server/src/observability/logger.js';
+import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+
+const W = Number(process.env.BENCH_W ?? 5000);
+const companyCount = Number(process.env.BENCH_COMPANIES ?? 5001);
+const iterations = Number(process.env.BENCH_ITERATIONS ?? 300);
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Figures {
+  cpuP50Ms: number;
+  cpuMeanMs: number;
+  wallP50Ms: number;
+  bytes: number;
+}
+
+async function measure(run: () => Promise<{ statusCode: number; body: string }>): Promise<Figures> {
+  let bytes = 0;
+  for (let i = 0; i < 20; i += 1) {
+    const response = await run();
+    if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${response.body}`);
+    bytes = Buffer.byteLength(response.body);
+  }
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  const total = process.cpuUsage();
+  for (let i = 0; i < iterations; i += 1) {
+    const startedCpu = process.cpuUsage();
+    const started = performance.now();
+    await run();
+    wall.push(performance.now() - started);
+    const used = process.cpuUsage(startedCpu);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  const all = process.cpuUsage(total);
+  cpu.sort((a, b) => a - b);
+  wall.sort((a, b) => a - b);
+  return {
+    cpuP50Ms: percentile(cpu, 50),
+    cpuMeanMs: (all.user + all.system) / 1000 / iterations,
+    wallP50Ms: percentile(wall, 50),
+    bytes,
+  };
+}
+
+async function seed(db: Kysely<DB>, now: string): Promise<{ channelId: string; connectorId: string }> {
+  const channel = { id: (await seedChannel(db, 'Bench MSP')).channelId };
+  const connectorId = await seedConnectorRow(db, channel.id, { now });
+  const companies = Array.from({ length: companyCount }, (_, i) => ({
+    id: String(i + 1),
+    name: scaleCompanyName(i),
+    isActive: i % 50 !== 0,
+    modifiedAt: now,
+  }));
+  await db.transaction().execute((trx) => upsertCompanies(trx, connectorId, companies, now));
+  // Children in bulk (insertWorkspace one by one would dominate the run); a third of them mapped.
+  await db.transaction().execute(async (trx) => {
+    for (let start = 0; start < W; start += 500) {
+      const rows = Array.from({ length: Math.min(500, W - start) }, (_, k) => {
+        const i = start + k;
+        return {
+          id: newId(),
+          kind: 'child' as const,
+          parent_id: channel.id,
+          display_name: `${scaleCompanyName(i)} (${i})`,
+          company_name: scaleCompanyName(i),
+          status: 'Subscription',
+          created_at: now,
+          updated_at: now,
+        };
+      });
+      await trx.insertInto('workspaces').values(rows).execute();
+      await trx
+        .insertInto('workspace_mappings')
+        .values(
+          rows
+            .filter((_, k) => (start + k) % 3 === 0)
+            .map((row, k) => ({
+              id: newId(),
+              connector_id: connectorId,
+              workspace_id: row.id,
+              psa_company_id: String(((start + k * 3) % companyCount) + 1),
+              pinned_contract_id: null,
+              check_status: null,
+              check_json: null,
+              checked_at: null,
+              created_by: null,
+              created_at: now,
+              updated_at: now,
+            })),
+        )
+        .execute();
+    }
+  });
+  await sql`analyze`.execute(db);
+  return { channelId: channel.id, connectorId };
+}
+
+const ms = (value: number): string => `${value.toFixed(3)} ms`.padStart(11);
+
+async function bench(label: string, database: Database): Promise<void> {
+  const db = database.db;
+  await migrateToLatest(db as Kysely<unknown>, database.dialect);
+  const now = new Date().toISOString();
+  const started = performance.now();
+  const { channelId, connectorId } = await seed(db, now);
+  console.log(
+    `\n[${label}] ${W.toLocaleString('en-US')} workspaces × ${companyCount.toLocaleString('en-US')} companies seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; ${iterations} requests per row, one at a time`,
+  );
+  const config = {
+    ...loadConfig({ MODE: 'test', LOG_LEVEL: 'info', DATA_DIR: tmpdir() }),
+    webDistDir: '/nonexistent',
+  };
+  const app = await buildApp(
+    {
+      config,
+      database,
+      logger: pino(loggerOptions('info'), pino.destination({ dest: '/dev/null', sync: true })),
+      clock: () => new Date(),
+      secretBox: new SecretBox(config.encryptionKeys),
+      psaProviders: {},
+    },
+    { webDistDir: null },
+  );
+  await app.ready();
+  const user = await insertUser(
+    db,
+    {
+      email: 'bench@example.test',
+      displayName: 'Bench',
+      passwordHash: await hashPassword('bench-password-1'),
+    },
+    now,
+  );
+  await grantRole(db, user.id, channelId, 'msp_admin', now);
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: 'bench@example.test', password: 'bench-password-1' },
+  });
+  const cookies = login.cookies as { name: string; value: string }[];
+  const cookie = `${SESSION_COOKIE}=${cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? ''}; ${CSRF_COOKIE}=${cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? ''}`;
+  const base = `/api/workspaces/${channelId}/connectors`;
+  const rows: [string, string][] = [
+    ['baseline: GET /healthz', '/healthz'],
+    ['baseline: GET /api/auth/me', '/api/auth/me'],
+    ['connector list', base],
+    ['mapping page of 50', `${base}/${connectorId}/workspace-mappings?limit=50`],
+    ['company search "acme"', `${base}/${connectorId}/lookups/companies?q=acme&limit=25`],
+    ['company search ""', `${base}/${connectorId}/lookups/companies?limit=25`],
+  ];
+  console.log(
+    `  ${'request'.padEnd(30)} ${'CPU p50'.padStart(11)} ${'CPU mean'.padStart(11)} ${'wall p50'.padStart(11)} ${'bytes'.padStart(8)}`,
+  );
+  for (const [name, url] of rows) {
+    const figures = await measure(() => app.inject({ method: 'GET', url, headers: { cookie } }));
+    console.log(
+      `  ${name.padEnd(30)} ${ms(figures.cpuP50Ms)} ${ms(figures.cpuMeanMs)} ${ms(figures.wallP50Ms)} ${String(figures.bytes).padStart(8)}`,
+    );
+  }
+  await app.close();
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'coro-bench-'));
+const sqlite = createDatabase({ driver: 'sqlite', file: join(dir, 'bench.sqlite') });
+try {
+  await bench('sqlite', sqlite);
+} finally {
+  await sqlite.close();
+  rmSync(dir, { recursive: true, force: true });
+}
