@@ -33,6 +33,7 @@ import { canEdit, roleLabels } from '../api/types.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { ChannelContext } from './channel-context.js';
 import { paths } from './paths.js';
+import { mainContentId, SkipLink } from '../components/SkipLink.js';
 
 const drawerWidthPx = 248;
 
@@ -131,6 +132,7 @@ export function AppLayout() {
 
   return (
     <ChannelContext.Provider value={context}>
+      <SkipLink />
       <Box sx={{ display: 'flex', minHeight: '100vh' }}>
         <AppBar position="fixed" sx={{ bgcolor: '#0f172a', zIndex: (t) => t.zIndex.drawer + 1 }}>
           <Toolbar sx={{ gap: 1.5 }}>
@@ -252,7 +254,12 @@ export function AppLayout() {
           </Typography>
           {nav}
         </Drawer>
-        <Box component="main" sx={{ flexGrow: 1, minWidth: 0 }}>
+        <Box
+          component="main"
+          id={mainContentId}
+          tabIndex={-1}
+          sx={{ flexGrow: 1, minWidth: 0, '&:focus': { outline: 'none' } }}
+        >
           <Toolbar />
           <Box sx={{ p: { xs: 2, md: 4 }, maxWidth: 1400, mx: 'auto' }}>
             <Suspense fallback={<PageLoading />}>

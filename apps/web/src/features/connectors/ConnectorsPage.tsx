@@ -24,7 +24,7 @@ import TableRow from '@mui/material/TableRow';
 import Tabs from '@mui/material/Tabs';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router';
 
 import { useConnectors, useDeleteConnector } from '../../api/connectors.api.js';
@@ -35,8 +35,10 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatDateTime } from '../../lib/format.js';
 import { AddConnectorDialogs } from './AddConnectorDialogs.js';
+import { UpdateCredentialsDialog } from './UpdateCredentialsDialog.js';
 import { AutotaskMark } from './AutotaskMark.js';
 import { visuallyHidden } from '../../lib/visually-hidden.js';
+import { useDocumentTitle } from '../../lib/use-document-title.js';
 
 export function mappingLabel(summary: MappingSummary): string {
   return summary.state === 'setup_required' || summary.mapped === 0
@@ -49,6 +51,7 @@ export function ConnectorsPage() {
   const { channel, canEdit } = useChannel();
   const connectors = useConnectors(channel.id);
   const [isAddOpen, setAddOpen] = useState(false);
+  useDocumentTitle('Connectors', channel.displayName);
   const items = connectors.data?.items ?? [];
 
   return (
@@ -259,6 +262,9 @@ function RowMenu({ connector }: { connector: Connector }) {
   const remove = useDeleteConnector(channel.id);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [isConfirming, setConfirming] = useState(false);
+  const [isUpdatingCredentials, setUpdatingCredentials] = useState(false);
+  // The menu item that opened a dialog is gone when it closes: focus returns to the row's button.
+  const menuButton = useRef<HTMLButtonElement>(null);
   const go = (to: string) => {
     setAnchor(null);
     void navigate(to);
@@ -266,7 +272,11 @@ function RowMenu({ connector }: { connector: Connector }) {
   return (
     <>
       <Tooltip title="More actions">
-        <IconButton aria-label="Autotask connector actions" onClick={(e) => setAnchor(e.currentTarget)}>
+        <IconButton
+          ref={menuButton}
+          aria-label="Autotask connector actions"
+          onClick={(e) => setAnchor(e.currentTarget)}
+        >
           <MoreVertIcon />
         </IconButton>
       </Tooltip>
@@ -281,6 +291,16 @@ function RowMenu({ connector }: { connector: Connector }) {
           <MenuItem
             onClick={() => {
               setAnchor(null);
+              setUpdatingCredentials(true);
+            }}
+          >
+            <ListItemText>Update credentials</ListItemText>
+          </MenuItem>
+        ) : null}
+        {canEdit ? (
+          <MenuItem
+            onClick={() => {
+              setAnchor(null);
               setConfirming(true);
             }}
             sx={{ color: 'error.main' }}
@@ -289,13 +309,25 @@ function RowMenu({ connector }: { connector: Connector }) {
           </MenuItem>
         ) : null}
       </Menu>
+      {isUpdatingCredentials ? (
+        <UpdateCredentialsDialog
+          connector={connector}
+          onClose={() => {
+            setUpdatingCredentials(false);
+            menuButton.current?.focus();
+          }}
+        />
+      ) : null}
       <ConfirmDialog
         open={isConfirming}
         title="Remove the Autotask connector?"
         confirmLabel="Remove"
         isDestructive
         isPending={remove.isPending}
-        onCancel={() => setConfirming(false)}
+        onCancel={() => {
+          setConfirming(false);
+          menuButton.current?.focus();
+        }}
         onConfirm={() => remove.mutate(connector.id, { onSuccess: () => setConfirming(false) })}
       >
         Syncing stops and the stored secret is deleted. Units already in Autotask contracts are left as they
