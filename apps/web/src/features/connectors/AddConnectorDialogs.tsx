@@ -59,7 +59,13 @@ export function AddConnectorDialogs({ open, onClose }: { open: boolean; onClose:
           <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
             Choose the PSA your MSP bills from.
           </Typography>
-          <List aria-label="PSA" sx={{ border: 1, borderColor: 'divider', borderRadius: 2, p: 0 }}>
+          {/* A labelled group, not a <ul>: its entries are buttons, not list items. */}
+          <List
+            component="div"
+            role="group"
+            aria-label="PSA"
+            sx={{ border: 1, borderColor: 'divider', borderRadius: 2, p: 0 }}
+          >
             {existing ? (
               <ListItem
                 sx={{ py: 1.5 }}

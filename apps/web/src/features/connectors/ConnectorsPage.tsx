@@ -191,6 +191,9 @@ function MappingLink({ summary, to, label }: { summary: MappingSummary; to: stri
   );
 }
 
+/** Secondary columns give way on a phone: the row menu and the connector's pages carry the same facts. */
+const secondary = { display: { xs: 'none', md: 'table-cell' } } as const;
+
 function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
   const { channel } = useChannel();
   return (
@@ -201,9 +204,9 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
             <TableCell>PSA</TableCell>
             <TableCell>Status</TableCell>
             <TableCell>Workspace mapping</TableCell>
-            <TableCell>Service mapping</TableCell>
-            <TableCell>Last sync</TableCell>
-            <TableCell>Next sync</TableCell>
+            <TableCell sx={secondary}>Service mapping</TableCell>
+            <TableCell sx={secondary}>Last sync</TableCell>
+            <TableCell sx={secondary}>Next sync</TableCell>
             <TableCell align="right">
               <Box component="span" style={visuallyHidden}>
                 Actions
@@ -217,7 +220,7 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
               <TableCell>
                 <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center' }}>
                   <AutotaskMark />
-                  <Box>
+                  <Box sx={{ minWidth: 0, overflowWrap: 'anywhere' }}>
                     <Typography sx={{ fontWeight: 600 }}>Autotask</Typography>
                     <Typography variant="caption" color="text.secondary">
                       {connector.username}
@@ -236,15 +239,15 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
                   to={paths.workspaceMapping(channel.id, connector.id)}
                 />
               </TableCell>
-              <TableCell>
+              <TableCell sx={secondary}>
                 <MappingLink
                   label="Service mapping"
                   summary={connector.serviceMapping}
                   to={paths.serviceMapping(channel.id, connector.id)}
                 />
               </TableCell>
-              <TableCell>{formatDateTime(connector.lastSyncAt)}</TableCell>
-              <TableCell>{formatDateTime(connector.nextSyncAt)}</TableCell>
+              <TableCell sx={secondary}>{formatDateTime(connector.lastSyncAt)}</TableCell>
+              <TableCell sx={secondary}>{formatDateTime(connector.nextSyncAt)}</TableCell>
               <TableCell align="right">
                 <RowMenu connector={connector} />
               </TableCell>
