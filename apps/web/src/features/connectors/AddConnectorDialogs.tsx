@@ -68,6 +68,7 @@ export function AddConnectorDialogs({ open, onClose }: { open: boolean; onClose:
           >
             {existing ? (
               <ListItem
+                component="div"
                 sx={{ py: 1.5 }}
                 secondaryAction={
                   <Link component="button" type="button" onClick={() => setStep('credentials')}>

@@ -83,7 +83,10 @@ export function ConnectorsPage() {
             <EmptyState canEdit={canEdit} onAdd={() => setAddOpen(true)} />
           ) : (
             <Stack spacing={2}>
-              <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+              <Stack
+                direction="row"
+                sx={{ alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap', gap: 1 }}
+              >
                 <Typography variant="h6" component="h2">
                   PSA Connectors
                 </Typography>
