@@ -131,6 +131,12 @@ describe.skipIf(!hasChromium)('console a11y, phone layout and credentials (Chrom
 
   const expectAccessible = async (what: string, target: Page = page) => {
     await target.waitForLoadState('networkidle').catch(() => undefined);
+    // Contrast is measured on what is painted: wait until dialogs have faded in (and old ones out).
+    await target.waitForFunction(() =>
+      [...document.querySelectorAll('.MuiDialog-container, .MuiBackdrop-root')].every(
+        (el) => getComputedStyle(el).opacity === '1' || el.closest('[aria-hidden="true"]') !== null,
+      ),
+    );
     expect(await seriousViolations(target), what).toEqual([]);
   };
 

@@ -200,7 +200,9 @@ const secondary = { display: { xs: 'none', md: 'table-cell' } } as const;
 function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
   const { channel } = useChannel();
   return (
-    <TableContainer sx={{ border: 1, borderColor: 'divider', borderRadius: 2 }}>
+    // Positioned so that the visually hidden header text stays inside the scroll box on a phone
+    // instead of widening the page.
+    <TableContainer sx={{ border: 1, borderColor: 'divider', borderRadius: 2, position: 'relative' }}>
       <Table aria-label="PSA Connectors">
         <TableHead>
           <TableRow>
