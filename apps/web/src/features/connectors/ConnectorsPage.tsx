@@ -225,7 +225,7 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
               <TableCell>
                 <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center' }}>
                   <AutotaskMark />
-                  <Box sx={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+                  <Box sx={{ minWidth: 0, overflowWrap: { xs: 'anywhere', md: 'normal' } }}>
                     <Typography sx={{ fontWeight: 600 }}>Autotask</Typography>
                     <Typography variant="caption" color="text.secondary">
                       {connector.username}
