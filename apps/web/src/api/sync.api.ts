@@ -19,10 +19,22 @@ export const syncRunsKey = (connectorId: string) => ['sync-runs', connectorId] a
 export const isRunLive = (run: SyncRun | undefined) => run?.status === 'queued' || run?.status === 'running';
 
 export function useSyncRuns(channelId: string, connectorId: string) {
+  const client = useQueryClient();
+  const queryKey = [...syncRunsKey(connectorId), 'list'] as const;
   return useQuery({
-    queryKey: [...syncRunsKey(connectorId), 'list'],
-    queryFn: ({ signal }) =>
-      api.get<SyncRunPage>(`${syncPath(channelId, connectorId)}/runs`, { limit: 20 }, signal),
+    queryKey,
+    queryFn: async ({ signal }) => {
+      const previous = client.getQueryData<SyncRunPage>(queryKey);
+      const page = await api.get<SyncRunPage>(
+        `${syncPath(channelId, connectorId)}/runs`,
+        { limit: 20 },
+        signal,
+      );
+      // A run just finished: the connector's "Last sync" and "Next sync" changed with it.
+      if (previous?.items.some(isRunLive) && !page.items.some(isRunLive))
+        void client.invalidateQueries({ queryKey: connectorsKey(channelId) });
+      return page;
+    },
     // While a run is in flight, follow it.
     refetchInterval: (query) => (query.state.data?.items.some(isRunLive) ? 1000 : false),
   });

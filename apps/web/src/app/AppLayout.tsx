@@ -33,6 +33,7 @@ import { canEdit, roleLabels } from '../api/types.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { ChannelContext } from './channel-context.js';
 import { paths } from './paths.js';
+import { mainContentId, SkipLink } from '../components/SkipLink.js';
 
 const drawerWidthPx = 248;
 
@@ -105,7 +106,9 @@ export function AppLayout() {
   const isConnectors = location.pathname.includes('/control-panel/connectors');
   const nav = (
     <Box component="nav" aria-label="Control Panel" sx={{ width: drawerWidthPx, pt: 1 }}>
+      {/* A <div>, not a <ul>: the entries are links and the subheader a heading, neither a list item. */}
       <List
+        component="div"
         dense
         subheader={
           <ListSubheader component="div" sx={{ fontWeight: 700, lineHeight: '36px', bgcolor: 'transparent' }}>
@@ -117,6 +120,7 @@ export function AppLayout() {
           component={RouterLink}
           to={paths.connectors(context.channel.id)}
           selected={isConnectors}
+          aria-current={isConnectors ? 'page' : undefined}
           onClick={() => setMobileOpen(false)}
           sx={{ mx: 1, borderRadius: 2 }}
         >
@@ -131,6 +135,7 @@ export function AppLayout() {
 
   return (
     <ChannelContext.Provider value={context}>
+      <SkipLink />
       <Box sx={{ display: 'flex', minHeight: '100vh' }}>
         <AppBar position="fixed" sx={{ bgcolor: '#0f172a', zIndex: (t) => t.zIndex.drawer + 1 }}>
           <Toolbar sx={{ gap: 1.5 }}>
@@ -198,12 +203,13 @@ export function AppLayout() {
               </Tooltip>
             ) : null}
             <IconButton
-              aria-label={`Account: ${me.data.user.displayName}`}
+              // Starts with the initials shown in the avatar, so voice users can say what they see.
+              aria-label={`${initials(me.data.user.displayName)}, account: ${me.data.user.displayName}`}
               aria-haspopup="menu"
               onClick={(event) => setMenuAnchor(event.currentTarget)}
               sx={{ p: 0.5 }}
             >
-              <Avatar sx={{ width: 32, height: 32, bgcolor: '#6366f1', fontSize: '0.9rem' }}>
+              <Avatar sx={{ width: 32, height: 32, bgcolor: '#4f46e5', fontSize: '0.9rem' }}>
                 {initials(me.data.user.displayName)}
               </Avatar>
             </IconButton>
@@ -252,7 +258,12 @@ export function AppLayout() {
           </Typography>
           {nav}
         </Drawer>
-        <Box component="main" sx={{ flexGrow: 1, minWidth: 0 }}>
+        <Box
+          component="main"
+          id={mainContentId}
+          tabIndex={-1}
+          sx={{ flexGrow: 1, minWidth: 0, '&:focus': { outline: 'none' } }}
+        >
           <Toolbar />
           <Box sx={{ p: { xs: 2, md: 4 }, maxWidth: 1400, mx: 'auto' }}>
             <Suspense fallback={<PageLoading />}>

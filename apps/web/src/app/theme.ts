@@ -7,9 +7,10 @@ export const theme = createTheme({
   palette: {
     mode: 'light',
     primary: { main: '#4f46e5', dark: '#3730a3', light: '#818cf8', contrastText: '#ffffff' },
-    secondary: { main: '#0ea5e9' },
-    success: { main: '#16a34a', light: '#dcfce7', dark: '#166534' },
-    warning: { main: '#d97706', light: '#fef3c7', dark: '#92400e' },
+    // Filled chips put white text on `main`: every `main` below keeps that at WCAG AA (>= 4.5:1).
+    secondary: { main: '#0369a1', contrastText: '#ffffff' },
+    success: { main: '#15803d', light: '#dcfce7', dark: '#166534', contrastText: '#ffffff' },
+    warning: { main: '#b45309', light: '#fef3c7', dark: '#92400e', contrastText: '#ffffff' },
     error: { main: '#dc2626', light: '#fee2e2', dark: '#991b1b' },
     info: { main: '#2563eb', light: '#dbeafe' },
     background: { default: '#f5f6fa', paper: '#ffffff' },

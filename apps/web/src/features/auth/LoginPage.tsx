@@ -17,12 +17,14 @@ import { useAuthConfig, useLogin, useMe } from '../../api/auth.api.js';
 import { roleLabels, type Me } from '../../api/types.js';
 import { paths } from '../../app/paths.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useDocumentTitle } from '../../lib/use-document-title.js';
 
 function safeNext(next: string | null): string | null {
   return next && next.startsWith('/channels/') ? next : null;
 }
 
 export function LoginPage() {
+  useDocumentTitle('Sign in');
   const me = useMe();
   const authConfig = useAuthConfig();
   const login = useLogin();

@@ -9,9 +9,12 @@ import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
+import Chip from '@mui/material/Chip';
 import IconButton from '@mui/material/IconButton';
 import LinearProgress from '@mui/material/LinearProgress';
+import Link from '@mui/material/Link';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import Stack from '@mui/material/Stack';
@@ -20,16 +23,23 @@ import Typography from '@mui/material/Typography';
 import { useState, type SyntheticEvent } from 'react';
 
 import { ApiError } from '../../api/client.js';
-import { useCreateConnector } from '../../api/connectors.api.js';
+import { useConnectors, useCreateConnector } from '../../api/connectors.api.js';
 import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { explainError } from '../../components/error-advice.js';
 import { AutotaskMark } from './AutotaskMark.js';
+import { UpdateCredentialsDialog } from './UpdateCredentialsDialog.js';
 
-type Step = 'choose' | 'autotask';
+type Step = 'choose' | 'autotask' | 'credentials';
 
 /** Add PSA Connection (choose the PSA) → Add Autotask connector (credentials, CONNECT). */
 export function AddConnectorDialogs({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { channel } = useChannel();
+  const connectors = useConnectors(channel.id);
+  // One connector per PSA per channel: an existing one is shown as connected rather than offered
+  // again (the server would refuse a second one with a 409 after calling the PSA). Autotask is the
+  // only PSA kind today, so any connector is the Autotask one; a second kind filters by `kind` here.
+  const existing = connectors.data?.items[0] ?? null;
   const [step, setStep] = useState<Step>('choose');
   const close = () => {
     onClose();
@@ -49,16 +59,46 @@ export function AddConnectorDialogs({ open, onClose }: { open: boolean; onClose:
           <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
             Choose the PSA your MSP bills from.
           </Typography>
-          <List aria-label="PSA" sx={{ border: 1, borderColor: 'divider', borderRadius: 2, p: 0 }}>
-            <ListItemButton onClick={() => setStep('autotask')} sx={{ py: 1.5 }}>
-              <AutotaskMark />
-              <ListItemText
-                sx={{ ml: 2 }}
-                primary="Autotask"
-                secondary="Datto Autotask PSA: report units to recurring-service contracts"
-              />
-              <ChevronRightIcon color="action" />
-            </ListItemButton>
+          {/* A labelled group, not a <ul>: its entries are buttons, not list items. */}
+          <List
+            component="div"
+            role="group"
+            aria-label="PSA"
+            sx={{ border: 1, borderColor: 'divider', borderRadius: 2, p: 0 }}
+          >
+            {existing ? (
+              <ListItem
+                component="div"
+                sx={{ py: 1.5 }}
+                secondaryAction={
+                  <Link component="button" type="button" onClick={() => setStep('credentials')}>
+                    Update credentials
+                  </Link>
+                }
+              >
+                <AutotaskMark />
+                <ListItemText
+                  sx={{ ml: 2, pr: 14 }}
+                  primary={
+                    <Stack component="span" direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                      <span>Autotask</span>
+                      <Chip size="small" color="success" variant="outlined" label="Connected" />
+                    </Stack>
+                  }
+                  secondary={`Already connected as ${existing.username}`}
+                />
+              </ListItem>
+            ) : (
+              <ListItemButton onClick={() => setStep('autotask')} sx={{ py: 1.5 }}>
+                <AutotaskMark />
+                <ListItemText
+                  sx={{ ml: 2 }}
+                  primary="Autotask"
+                  secondary="Datto Autotask PSA: report units to recurring-service contracts"
+                />
+                <ChevronRightIcon color="action" />
+              </ListItemButton>
+            )}
           </List>
         </DialogContent>
         <DialogActions sx={{ px: 3, pb: 2 }}>
@@ -67,6 +107,9 @@ export function AddConnectorDialogs({ open, onClose }: { open: boolean; onClose:
       </Dialog>
       {open && step === 'autotask' ? (
         <AutotaskDialog onBack={() => setStep('choose')} onClose={close} />
+      ) : null}
+      {open && step === 'credentials' && existing ? (
+        <UpdateCredentialsDialog connector={existing} onClose={close} />
       ) : null}
     </>
   );

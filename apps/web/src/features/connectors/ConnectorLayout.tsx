@@ -17,6 +17,7 @@ import { useChannel } from '../../app/channel-context.js';
 import { paths } from '../../app/paths.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { AutotaskMark } from './AutotaskMark.js';
+import { useDocumentTitle } from '../../lib/use-document-title.js';
 
 export interface ConnectorOutletContext {
   readonly connector: Connector;
@@ -41,6 +42,7 @@ export function ConnectorLayout() {
   const location = useLocation();
   const connector = useConnector(channel.id, connectorId);
   const current = sections.find((s) => location.pathname.endsWith(`/${s.key}`))?.key ?? false;
+  useDocumentTitle(sections.find((s) => s.key === current)?.label, 'Autotask', channel.displayName);
 
   return (
     <Stack spacing={2.5}>

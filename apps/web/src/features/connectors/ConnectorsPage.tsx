@@ -24,7 +24,7 @@ import TableRow from '@mui/material/TableRow';
 import Tabs from '@mui/material/Tabs';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router';
 
 import { useConnectors, useDeleteConnector } from '../../api/connectors.api.js';
@@ -35,8 +35,10 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatDateTime } from '../../lib/format.js';
 import { AddConnectorDialogs } from './AddConnectorDialogs.js';
+import { UpdateCredentialsDialog } from './UpdateCredentialsDialog.js';
 import { AutotaskMark } from './AutotaskMark.js';
 import { visuallyHidden } from '../../lib/visually-hidden.js';
+import { useDocumentTitle } from '../../lib/use-document-title.js';
 
 export function mappingLabel(summary: MappingSummary): string {
   return summary.state === 'setup_required' || summary.mapped === 0
@@ -49,6 +51,7 @@ export function ConnectorsPage() {
   const { channel, canEdit } = useChannel();
   const connectors = useConnectors(channel.id);
   const [isAddOpen, setAddOpen] = useState(false);
+  useDocumentTitle('Connectors', channel.displayName);
   const items = connectors.data?.items ?? [];
 
   return (
@@ -80,7 +83,10 @@ export function ConnectorsPage() {
             <EmptyState canEdit={canEdit} onAdd={() => setAddOpen(true)} />
           ) : (
             <Stack spacing={2}>
-              <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+              <Stack
+                direction="row"
+                sx={{ alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap', gap: 1 }}
+              >
                 <Typography variant="h6" component="h2">
                   PSA Connectors
                 </Typography>
@@ -188,19 +194,24 @@ function MappingLink({ summary, to, label }: { summary: MappingSummary; to: stri
   );
 }
 
+/** Secondary columns give way on a phone: the row menu and the connector's pages carry the same facts. */
+const secondary = { display: { xs: 'none', md: 'table-cell' } } as const;
+
 function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
   const { channel } = useChannel();
   return (
-    <TableContainer sx={{ border: 1, borderColor: 'divider', borderRadius: 2 }}>
+    // Positioned so that the visually hidden header text stays inside the scroll box on a phone
+    // instead of widening the page.
+    <TableContainer sx={{ border: 1, borderColor: 'divider', borderRadius: 2, position: 'relative' }}>
       <Table aria-label="PSA Connectors">
         <TableHead>
           <TableRow>
             <TableCell>PSA</TableCell>
             <TableCell>Status</TableCell>
             <TableCell>Workspace mapping</TableCell>
-            <TableCell>Service mapping</TableCell>
-            <TableCell>Last sync</TableCell>
-            <TableCell>Next sync</TableCell>
+            <TableCell sx={secondary}>Service mapping</TableCell>
+            <TableCell sx={secondary}>Last sync</TableCell>
+            <TableCell sx={secondary}>Next sync</TableCell>
             <TableCell align="right">
               <Box component="span" style={visuallyHidden}>
                 Actions
@@ -214,7 +225,7 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
               <TableCell>
                 <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center' }}>
                   <AutotaskMark />
-                  <Box>
+                  <Box sx={{ minWidth: 0, overflowWrap: { xs: 'anywhere', md: 'normal' } }}>
                     <Typography sx={{ fontWeight: 600 }}>Autotask</Typography>
                     <Typography variant="caption" color="text.secondary">
                       {connector.username}
@@ -233,15 +244,15 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
                   to={paths.workspaceMapping(channel.id, connector.id)}
                 />
               </TableCell>
-              <TableCell>
+              <TableCell sx={secondary}>
                 <MappingLink
                   label="Service mapping"
                   summary={connector.serviceMapping}
                   to={paths.serviceMapping(channel.id, connector.id)}
                 />
               </TableCell>
-              <TableCell>{formatDateTime(connector.lastSyncAt)}</TableCell>
-              <TableCell>{formatDateTime(connector.nextSyncAt)}</TableCell>
+              <TableCell sx={secondary}>{formatDateTime(connector.lastSyncAt)}</TableCell>
+              <TableCell sx={secondary}>{formatDateTime(connector.nextSyncAt)}</TableCell>
               <TableCell align="right">
                 <RowMenu connector={connector} />
               </TableCell>
@@ -259,6 +270,9 @@ function RowMenu({ connector }: { connector: Connector }) {
   const remove = useDeleteConnector(channel.id);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [isConfirming, setConfirming] = useState(false);
+  const [isUpdatingCredentials, setUpdatingCredentials] = useState(false);
+  // The menu item that opened a dialog is gone when it closes: focus returns to the row's button.
+  const menuButton = useRef<HTMLButtonElement>(null);
   const go = (to: string) => {
     setAnchor(null);
     void navigate(to);
@@ -266,7 +280,11 @@ function RowMenu({ connector }: { connector: Connector }) {
   return (
     <>
       <Tooltip title="More actions">
-        <IconButton aria-label="Autotask connector actions" onClick={(e) => setAnchor(e.currentTarget)}>
+        <IconButton
+          ref={menuButton}
+          aria-label="Autotask connector actions"
+          onClick={(e) => setAnchor(e.currentTarget)}
+        >
           <MoreVertIcon />
         </IconButton>
       </Tooltip>
@@ -281,6 +299,16 @@ function RowMenu({ connector }: { connector: Connector }) {
           <MenuItem
             onClick={() => {
               setAnchor(null);
+              setUpdatingCredentials(true);
+            }}
+          >
+            <ListItemText>Update credentials</ListItemText>
+          </MenuItem>
+        ) : null}
+        {canEdit ? (
+          <MenuItem
+            onClick={() => {
+              setAnchor(null);
               setConfirming(true);
             }}
             sx={{ color: 'error.main' }}
@@ -289,13 +317,25 @@ function RowMenu({ connector }: { connector: Connector }) {
           </MenuItem>
         ) : null}
       </Menu>
+      {isUpdatingCredentials ? (
+        <UpdateCredentialsDialog
+          connector={connector}
+          onClose={() => {
+            setUpdatingCredentials(false);
+            menuButton.current?.focus();
+          }}
+        />
+      ) : null}
       <ConfirmDialog
         open={isConfirming}
         title="Remove the Autotask connector?"
         confirmLabel="Remove"
         isDestructive
         isPending={remove.isPending}
-        onCancel={() => setConfirming(false)}
+        onCancel={() => {
+          setConfirming(false);
+          menuButton.current?.focus();
+        }}
         onConfirm={() => remove.mutate(connector.id, { onSuccess: () => setConfirming(false) })}
       >
         Syncing stops and the stored secret is deleted. Units already in Autotask contracts are left as they

@@ -19,6 +19,7 @@ import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { CredentialsSection } from './CredentialsSection.js';
 
 const statuses = ['Subscription', 'Trial', 'New', 'Inactive'] as const;
 const modeLabels: Record<StatusBillingMode, string> = {
@@ -56,7 +57,12 @@ export function SettingsPage() {
   const settings = useSyncSettings(channel.id, connector.id);
   if (settings.isPending) return <Skeleton height={320} />;
   if (settings.isError) return <ErrorAlert error={settings.error} onRetry={() => void settings.refetch()} />;
-  return <SettingsForm key={connector.id} initial={settings.data} />;
+  return (
+    <Stack spacing={2.5}>
+      <SettingsForm key={connector.id} initial={settings.data} />
+      <CredentialsSection />
+    </Stack>
+  );
 }
 
 function numberOrNull(text: string): number | null {
