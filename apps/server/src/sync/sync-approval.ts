@@ -9,7 +9,8 @@ import { addDays } from '../domain/billing-policy.js';
 import { createLedgerRepository } from './ledger.repository.js';
 import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
 import { createSyncSettingsRepository } from './sync-settings.repository.js';
-import { applyHeld, type SyncEnvironment, type SyncTuning } from './sync.executor.js';
+import { applyHeld } from './adjustment.writer.js';
+import type { SyncEnvironment, SyncTuning } from './sync-environment.js';
 
 export interface ApprovalResult {
   readonly lineId: string;

@@ -1,0 +1,118 @@
+/**
+ * What a sync run is given: its mode and trigger, the application's services (`SyncEnvironment`,
+ * built from AppContext in index.ts), the tuning knobs, and what it hands back (`SyncRunSummary`).
+ */
+import type { Kysely } from 'kysely';
+
+import type { DB } from '../db/schema.js';
+import type { PsaConnection, PsaError, PsaPaceEvent } from '../psa/psa-provider.port.js';
+import type { SyncProgressEvent } from './sync-progress.js';
+import type { RunCounters, SyncRunStatus } from './sync-run.repository.js';
+import { defaultWriteRetryPolicy, type WriteRetryPolicy } from './write-retry.js';
+
+export const syncModes = ['apply', 'dry-run'] as const;
+export type SyncMode = (typeof syncModes)[number];
+export const syncTriggers = ['schedule', 'manual', 'cli'] as const;
+export type SyncTrigger = (typeof syncTriggers)[number];
+
+export interface SyncTuning {
+  /** Companies per read chunk: Autotask's 500-condition limit. */
+  readonly companiesPerChunk: number;
+  /**
+   * Adjustments handed to the connection at once. The adapter caps in-flight requests at
+   * Autotask's 3 per endpoint and queues the rest; two more here keep a request ready the moment a
+   * slot frees instead of waiting for our own ledger bookkeeping.
+   */
+  readonly writeConcurrency: number;
+  readonly leaseMs: number;
+  /** How long a run waits for another run's lease before giving up. */
+  readonly lockWaitMs: number;
+  readonly writeRetry: WriteRetryPolicy;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export const defaultSyncTuning: SyncTuning = {
+  companiesPerChunk: 500,
+  writeConcurrency: 5,
+  leaseMs: 60_000,
+  lockWaitMs: 70_000,
+  writeRetry: defaultWriteRetryPolicy,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** What the executor needs from the application; built from AppContext in index.ts. */
+export interface SyncEnvironment {
+  readonly db: Kysely<DB>;
+  readonly clock: () => Date;
+  /**
+   * Opens a PSA connection for the connector; throws (AppError) when it cannot. `onPace` hears the
+   * connection's budget waits (slow-downs and pauses), which the run shows as its `wait`.
+   */
+  openConnection(
+    connectorId: string,
+    onCall: (event: { endpoint: string; method: string }) => void,
+    onPace?: (event: PsaPaceEvent) => void,
+  ): Promise<PsaConnection>;
+  /** Called when a PSA answer says the credentials no longer work. */
+  onCredentialFailure?(connectorId: string, error: PsaError): Promise<void>;
+  /** Called when an apply run finishes (connector's last_sync_at). */
+  onFinished?(summary: SyncRunSummary): Promise<void>;
+  readonly logger?: {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  };
+}
+
+export interface RunSyncOptions {
+  readonly connectorId: string;
+  readonly mode: SyncMode;
+  readonly trigger: SyncTrigger;
+  /** Use this id (e.g. a run row created as `queued` when the job was enqueued). */
+  readonly runId?: string;
+  readonly requestedBy?: string | null;
+  readonly onProgress?: (event: SyncProgressEvent) => void;
+  readonly tuning?: Partial<SyncTuning>;
+}
+
+export interface SyncRunSummary {
+  readonly runId: string;
+  readonly connectorId: string;
+  readonly mode: SyncMode;
+  readonly trigger: string;
+  readonly status: SyncRunStatus;
+  readonly effectiveDate: string | null;
+  readonly counters: RunCounters;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+}
+
+/** A run stops as a whole (no connector, lease held by another run): the code becomes the run's. */
+export class RunAborted extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const errorCodeOf = (error: unknown): string =>
+  error instanceof RunAborted
+    ? error.code
+    : typeof (error as { code?: unknown }).code === 'string'
+      ? (error as { code: string }).code
+      : 'internal';
+export const errorMessageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+// TODO(step 3): one `isCredentialFailure` in the port.
+export const credentialCodes = new Set([
+  'bad_username',
+  'bad_secret',
+  'bad_integration_code',
+  'permission_denied',
+  'zone_unknown',
+]);
