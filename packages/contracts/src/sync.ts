@@ -27,7 +27,7 @@ export const syncProblemCodes = [
   'ambiguous_contract',
   'pinned_contract_unusable',
   'manual_edit_detected',
-  'autotask_error',
+  'psa_error',
 ] as const;
 export type SyncProblemCode = (typeof syncProblemCodes)[number];
 export const statusBillingModes = ['bill', 'skip', 'zero'] as const;

@@ -24,7 +24,7 @@ export const problemCodes = [
   'ambiguous_contract',
   'pinned_contract_unusable',
   'manual_edit_detected',
-  'autotask_error',
+  'psa_error',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 
@@ -82,7 +82,7 @@ export interface PsaView {
   readonly contractServicesByContract: ReadonlyMap<string, readonly PsaContractService[]>;
   /** Units on the line's reference date, by `unitsKey(contractId, psaServiceId)`. */
   readonly unitsByKey: ReadonlyMap<string, UnitsOnDate>;
-  /** Read failures: lines of these companies / contracts become `autotask_error`. */
+  /** Read failures: lines of these companies / contracts become `psa_error`. */
   readonly companyErrors: ReadonlyMap<string, PsaError>;
   readonly contractErrors: ReadonlyMap<string, PsaError>;
 }
@@ -148,7 +148,7 @@ type Located = Pick<
 type LineFields = Pick<PlannedLine, 'kind' | 'message'> &
   Partial<Omit<PlannedLine, keyof LineBase | 'kind' | 'message'>>;
 
-/** "an Autotask", "a ConnectWise": by the first letter, which is right for PSA names. */
+/** "an …" or "a …" by the first letter, which is right for the PSA names we know. */
 const withArticle = (name: string): string => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 
 const either = <T>(own: T | undefined, from: T | undefined): T | null =>
@@ -215,7 +215,7 @@ function psaErrorLine(
   return problemLine(
     base,
     located,
-    'autotask_error',
+    'psa_error',
     `${psaName} could not be read: ${error.message}`,
     error.advice,
     extra,
@@ -260,7 +260,7 @@ export function planSync(input: PlanInput): PlannedLine[] {
       return problemLine(
         base,
         located,
-        'autotask_error',
+        'psa_error',
         `${psaName} has no units period covering ${effectiveDate} for this contract service.`,
         `Check the contract dates and billing periods in ${psaName}; the sync tries again on its next run.`,
         { targetUnits: target, isUnmapped },

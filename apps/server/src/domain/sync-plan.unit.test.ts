@@ -207,9 +207,9 @@ const cases: [string, Scenario, Expect][] = [
     },
     { kind: 'adjust', delta: 2 },
   ],
-  ['no units period on the date', { current: null }, { kind: 'problem', problem: 'autotask_error' }],
-  ['company read failed', { companyError: true }, { kind: 'problem', problem: 'autotask_error' }],
-  ['units read failed', { contractError: true }, { kind: 'problem', problem: 'autotask_error' }],
+  ['no units period on the date', { current: null }, { kind: 'problem', problem: 'psa_error' }],
+  ['company read failed', { companyError: true }, { kind: 'problem', problem: 'psa_error' }],
+  ['units read failed', { contractError: true }, { kind: 'problem', problem: 'psa_error' }],
   [
     'manual edit held',
     { current: 15, confirmed: { units: 10 } },

@@ -71,7 +71,7 @@ export const jobCatalog = {
     cron: { pattern: '*/5 * * * *', tz: 'UTC', payload: {} },
   }),
   'lookups.refresh': defineJob({
-    description: 'Refresh the cached Autotask companies and services of one connector',
+    description: 'Refresh the cached PSA companies and services of one connector',
     payload: Type.Object({ connectorId: ConnectorId }, { additionalProperties: false }),
     maxAttempts: 3,
     backoff: { initialMs: MINUTE_MS, maxMs: 10 * MINUTE_MS },

@@ -129,8 +129,19 @@ export interface PsaBudget {
   readonly madeByUs: number;
 }
 
+/**
+ * What a request does: `read` state, `write` a change (not idempotent), or `discovery` (finding
+ * where the tenant lives, before any authenticated call).
+ */
+export const psaCallKinds = ['read', 'write', 'discovery'] as const;
+export type PsaCallKind = (typeof psaCallKinds)[number];
+
 /** Observer for calls a connection makes: metrics, benchmarks and tests count through it. */
 export interface PsaCallEvent {
+  readonly kind: PsaCallKind;
+  /** The PSA's name for what the request is about (a metric label; never ids). */
+  readonly entity: string;
+  /** The PSA's label for the request, for logs (never ids or query strings). */
   readonly endpoint: string;
   readonly method: string;
   readonly status: number | null;

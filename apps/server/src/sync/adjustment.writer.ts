@@ -173,7 +173,7 @@ export async function applyAdjustment(
         );
       case 'move_date': {
         // Not applied and refused: most often because the date already holds an adjustment made
-        // outside the sync (Autotask allows one per service and date). Move to the next day, once,
+        // outside the sync (the PSA allows one per service and date). Move to the next day, once,
         // and say so; any other refusal fails again there and is reported as such.
         await ledger.markFailed(key, `refused for ${date}: ${error.message}`, now());
         const next = addDays(date, 1);

@@ -66,7 +66,7 @@ export async function runSync(ctx: AppContext, options: RunSyncOptions): Promise
   return executeSync(syncEnvironment(ctx), options);
 }
 
-/** Applies held lines of a run after re-reading Autotask; audited on the connector's channel. */
+/** Applies held lines of a run after re-reading the PSA; audited on the connector's channel. */
 export async function approveHeldLines(
   ctx: AppContext,
   runId: string,

@@ -3,7 +3,7 @@
  * followers (the progress hub, `onProgress`, and the run row that other processes read).
  */
 import type { PlannedLine } from '../domain/sync-plan.js';
-import type { PsaPaceEvent } from '../psa/psa-provider.port.js';
+import type { PsaCallEvent, PsaPaceEvent } from '../psa/psa-provider.port.js';
 import type { SyncEnvironment, SyncMode } from './sync-environment.js';
 import { syncProgressHub, type SyncPhase, type SyncProgressEvent } from './sync-progress.js';
 import { emptyCounters, type SyncRunRepository, type SyncRunStatus } from './sync-run.repository.js';
@@ -91,11 +91,10 @@ export class RunTracker {
   }
 
   /** Every PSA call: counts reads, and may end the wait being shown. */
-  onCall(event: { endpoint: string; method: string }): void {
+  onCall(event: PsaCallEvent): void {
     this.#endWaitIfFlowing();
-    if (event.endpoint === 'zoneInformation') return;
-    if (event.method === 'POST' && event.endpoint.includes('Adjustment')) return;
-    this.counters.psa_reads++;
+    // Writes are counted by the writer (once per attempt); discovery is no tenant request.
+    if (event.kind === 'read') this.counters.psa_reads++;
   }
 
   /**
@@ -167,7 +166,7 @@ export class RunTracker {
         break;
       case 'problem':
         c.problems++;
-        if (line.problem === 'autotask_error') c.failed++;
+        if (line.problem === 'psa_error') c.failed++;
         break;
       case 'held':
         c.held++;

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 
 import type { DB } from '../db/schema.js';
-import type { PsaConnection, PsaError, PsaPaceEvent } from '../psa/psa-provider.port.js';
+import type { PsaCallEvent, PsaConnection, PsaError, PsaPaceEvent } from '../psa/psa-provider.port.js';
 import type { SyncProgressEvent } from './sync-progress.js';
 import type { RunCounters, SyncRunStatus } from './sync-run.repository.js';
 import { defaultWriteRetryPolicy, type WriteRetryPolicy } from './write-retry.js';
@@ -16,11 +16,11 @@ export const syncTriggers = ['schedule', 'manual', 'cli'] as const;
 export type SyncTrigger = (typeof syncTriggers)[number];
 
 export interface SyncTuning {
-  /** Companies per read chunk: Autotask's 500-condition limit. */
+  /** Companies per read chunk: the most conditions one PSA query takes (500 today). */
   readonly companiesPerChunk: number;
   /**
-   * Adjustments handed to the connection at once. The adapter caps in-flight requests at
-   * Autotask's 3 per endpoint and queues the rest; two more here keep a request ready the moment a
+   * Adjustments handed to the connection at once. The adapter caps in-flight requests at the
+   * PSA's limit (3 per endpoint) and queues the rest; two more here keep a request ready the moment a
    * slot frees instead of waiting for our own ledger bookkeeping.
    */
   readonly writeConcurrency: number;
@@ -50,7 +50,7 @@ export interface SyncEnvironment {
    */
   openConnection(
     connectorId: string,
-    onCall: (event: { endpoint: string; method: string }) => void,
+    onCall: (event: PsaCallEvent) => void,
     onPace?: (event: PsaPaceEvent) => void,
   ): Promise<PsaConnection>;
   /** Called when a PSA answer says the credentials no longer work. */
@@ -80,6 +80,8 @@ export interface SyncRunSummary {
   readonly connectorId: string;
   readonly mode: SyncMode;
   readonly trigger: string;
+  /** The PSA's name for messages ("<name> calls: …"); `PSA` when no connection was opened. */
+  readonly psaName: string;
   readonly status: SyncRunStatus;
   readonly effectiveDate: string | null;
   readonly counters: RunCounters;

@@ -80,6 +80,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   const { counters } = tracker;
   let effectiveDate: string | null = null;
   let connection: PsaConnection | undefined;
+  let psaName = 'PSA';
 
   const body = async (isLost: () => boolean): Promise<void> => {
     const conn = await env.openConnection(
@@ -88,7 +89,8 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       (event) => tracker.onPace(event),
     );
     connection = conn;
-    tracker.psaName = conn.guide.psaName;
+    psaName = conn.guide.psaName;
+    tracker.psaName = psaName;
     const today = localDay(env.clock(), policy.timeZone);
     effectiveDate = today;
     await runs.update(runId, {
@@ -205,6 +207,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   await tracker.finish(status, errorCode, errorMessage, finishedAt);
   const summary: SyncRunSummary = {
     ...{ runId, connectorId, mode, trigger: options.trigger, status, effectiveDate, counters },
+    psaName,
     ...{ errorCode, errorMessage, startedAt, finishedAt },
   };
   if (mode === 'apply') await env.onFinished?.(summary).catch(() => undefined);

@@ -96,7 +96,7 @@ const credentialFailureCodes: ReadonlySet<string> = new Set([
 
 /**
  * What the writer does after a failed or ambiguous adjustment POST. An ambiguous failure may have
- * landed; a validation refusal may be Autotask refusing a second adjustment for the date because an
+ * landed; a validation refusal may be the PSA refusing a second adjustment for the date because an
  * earlier attempt of ours did land. Either way the writer re-reads before deciding anything else.
  */
 export function decideAfterWriteFailure(
@@ -125,7 +125,7 @@ export function decideAfterWriteFailure(
         failure: 'refused',
         isCredentialFailure: false,
       };
-    // Not applied: safe to send again (and Autotask refuses a same-date duplicate anyway).
+    // Not applied: safe to send again (and the PSA refuses a same-date duplicate anyway).
     return { action: 'retry', reason: 're-read shows it was not applied', waitMs: 0 };
   }
   const decision = decideWriteRetry(error, attempt, policy);

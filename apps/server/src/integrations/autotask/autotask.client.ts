@@ -13,6 +13,7 @@ import {
   err,
   ok,
   type PsaCallEvent,
+  type PsaCallKind,
   type PsaCredentials,
   type PsaError,
   type PsaResult,
@@ -99,6 +100,12 @@ export interface CallSpec {
   readonly isIdempotent: boolean;
   /** False only for the ThresholdInformation read the pacer itself relies on. */
   readonly isPaced: boolean;
+}
+
+/** Queries are POSTs too: only a non-idempotent request (an adjustment) changes anything. */
+function callKindOf(spec: CallSpec): PsaCallKind {
+  if (spec.entity === 'zoneInformation') return 'discovery';
+  return spec.isIdempotent ? 'read' : 'write';
 }
 
 type Outcome =
@@ -448,8 +455,14 @@ export class AutotaskClient {
     }
   }
 
-  #emitCall(spec: CallSpec, event: Omit<PsaCallEvent, 'endpoint' | 'method'>): void {
-    const full: PsaCallEvent = { endpoint: spec.endpoint, method: spec.method, ...event };
+  #emitCall(spec: CallSpec, event: Omit<PsaCallEvent, 'kind' | 'entity' | 'endpoint' | 'method'>): void {
+    const full: PsaCallEvent = {
+      kind: callKindOf(spec),
+      entity: spec.entity,
+      endpoint: spec.endpoint,
+      method: spec.method,
+      ...event,
+    };
     this.#deps.logger.debug({ connectorId: this.#deps.connectorId, ...full }, 'autotask call');
     safely(this.#deps.logger, () => this.#deps.onCall?.(full));
   }
