@@ -10,13 +10,12 @@ import type {
   PsaConnection,
   PsaCredentials,
   PsaError,
-  PsaErrorCode,
   PsaGuide,
   PsaKind,
   PsaProvider,
   PsaVerification,
 } from '../psa/psa-provider.port.js';
-import { psaKinds } from '../psa/psa-provider.port.js';
+import { isCredentialFailure, psaKinds } from '../psa/psa-provider.port.js';
 import { createSyncSettingsRepository, defaultScheduleTime } from '../sync/sync-settings.repository.js';
 import {
   countMappings,
@@ -39,15 +38,8 @@ interface SealedSecret {
   readonly secret: string;
 }
 
-/** PSA failures that mean "these credentials do not work", as opposed to "try again later". */
-const credentialFailures: ReadonlySet<PsaErrorCode> = new Set([
-  'bad_username',
-  'bad_secret',
-  'bad_integration_code',
-  'permission_denied',
-  'zone_unknown',
-]);
-export const isCredentialFailure = (error: PsaError): boolean => credentialFailures.has(error.code);
+// Re-exported for the services that already take it from here.
+export { isCredentialFailure };
 
 function isPsaKind(value: string): value is PsaKind {
   return (psaKinds as readonly string[]).includes(value);

@@ -25,6 +25,17 @@ export const psaErrorCodes = [
 ] as const;
 export type PsaErrorCode = (typeof psaErrorCodes)[number];
 
+/** PSA failures that mean "these credentials do not work", as opposed to "try again later". */
+const credentialFailureCodes: ReadonlySet<PsaErrorCode> = new Set([
+  'bad_username',
+  'bad_secret',
+  'bad_integration_code',
+  'permission_denied',
+  'zone_unknown',
+]);
+export const isCredentialFailure = (error: Pick<PsaError, 'code'>): boolean =>
+  credentialFailureCodes.has(error.code);
+
 export interface PsaError {
   readonly code: PsaErrorCode;
   /** One sentence for a human: what went wrong. Never contains a secret. */

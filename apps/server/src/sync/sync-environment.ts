@@ -109,12 +109,3 @@ export const errorCodeOf = (error: unknown): string =>
       : 'internal';
 export const errorMessageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
-
-// TODO(step 3): one `isCredentialFailure` in the port.
-export const credentialCodes = new Set([
-  'bad_username',
-  'bad_secret',
-  'bad_integration_code',
-  'permission_denied',
-  'zone_unknown',
-]);

@@ -16,7 +16,7 @@ import type { DB } from '../db/schema.js';
 import { newId } from '../db/ids.js';
 import { localDay } from '../domain/billing-policy.js';
 import { planSync, type ConfirmedUnits, type PlanWorkspace } from '../domain/sync-plan.js';
-import type { PsaConnection } from '../psa/psa-provider.port.js';
+import { isCredentialFailure, type PsaConnection } from '../psa/psa-provider.port.js';
 import {
   applyAdjustment,
   confirmUnwritten,
@@ -27,7 +27,6 @@ import { createLedgerRepository } from './ledger.repository.js';
 import { chunkByCompany, companiesToRead, readPsaView } from './psa-view.reader.js';
 import { RunTracker } from './run-tracker.js';
 import {
-  credentialCodes,
   defaultSyncTuning,
   errorCodeOf,
   errorMessageOf,
@@ -142,7 +141,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       const companyIds = companiesToRead(workspaces, policy);
       const view = await readPsaView(conn, companyIds, chunkConfirmed, policy, today, appliedDates);
       const first = [...view.companyErrors.values()][0];
-      if (first && credentialCodes.has(first.code)) await env.onCredentialFailure?.(connectorId, first);
+      if (first && isCredentialFailure(first)) await env.onCredentialFailure?.(connectorId, first);
       // 3. Plan.
       const { services } = source;
       const guide = conn.guide;

@@ -5,7 +5,8 @@
  * answered before the request was processed). An ambiguous failure (timeout, dropped connection) is
  * never retried blindly: the executor re-reads the units first (plan → persist → apply → confirm).
  */
-import type { PsaError } from '../psa/psa-provider.port.js';
+import { exponentialBackoffMs } from '../lib/backoff.js';
+import { isCredentialFailure, type PsaError } from '../psa/psa-provider.port.js';
 
 export interface WriteRetryDecision {
   readonly retry: boolean;
@@ -34,7 +35,7 @@ export function decideWriteRetry(
     return { retry: false, reason: 'ambiguous: re-read before deciding', waitMs: 0 };
   if (attempt >= policy.maxAttempts)
     return { retry: false, reason: `gave up after ${attempt} attempts`, waitMs: 0 };
-  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const backoff = exponentialBackoffMs(attempt, { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
   switch (error.code) {
     case 'rate_limited':
     case 'unavailable':
@@ -86,14 +87,6 @@ export type WriteFailureDecision =
       readonly isCredentialFailure: boolean;
     };
 
-const credentialFailureCodes: ReadonlySet<string> = new Set([
-  'bad_username',
-  'bad_secret',
-  'bad_integration_code',
-  'permission_denied',
-  'zone_unknown',
-]);
-
 /**
  * What the writer does after a failed or ambiguous adjustment POST. An ambiguous failure may have
  * landed; a validation refusal may be the PSA refusing a second adjustment for the date because an
@@ -135,6 +128,6 @@ export function decideAfterWriteFailure(
     action: 'fail',
     reason: failure.isLost && decision.retry ? 'lease lost' : decision.reason,
     failure: 'refused',
-    isCredentialFailure: credentialFailureCodes.has(error.code),
+    isCredentialFailure: isCredentialFailure(error),
   };
 }

@@ -21,7 +21,8 @@ import {
 import { classifyFailure, isHourlyThresholdRejection, type FailurePhase } from './autotask.errors.js';
 import type { BudgetPacer, Clock, EntityQueues, PaceEvent } from './autotask.limits.js';
 import type { QueryBody } from './autotask.query.js';
-import { decideRetry, parseRetryAfter, type RetryPolicy } from './autotask.retry.js';
+import { parseRetryAfterMs } from '../../lib/backoff.js';
+import { decideRetry, type RetryPolicy } from './autotask.retry.js';
 import {
   parseErrorTexts,
   parseQueryPage,
@@ -440,7 +441,7 @@ export class AutotaskClient {
           phase,
           status: outcome.status,
           errorTexts: outcome.texts,
-          retryAfterMs: parseRetryAfter(outcome.retryAfterHeader, this.#deps.clock.now()),
+          retryAfterMs: parseRetryAfterMs(outcome.retryAfterHeader, this.#deps.clock.now()),
         });
     }
   }
