@@ -6,7 +6,9 @@ import type { AppContext } from '../app/app-context.js';
 import { AppError, appErrorFromPsa } from '../app/app-error.js';
 import { newId } from '../db/ids.js';
 import { nextRunAt } from '../jobs/schedule/daily-schedule.js';
+import { psaRequestsTotal } from '../observability/metrics.js';
 import type {
+  PsaCallEvent,
   PsaConnection,
   PsaCredentials,
   PsaError,
@@ -173,13 +175,24 @@ async function requireChannel(ctx: AppContext, channelId: string): Promise<void>
     throw new AppError('bad_request', 'PSA connectors can only be configured on a channel workspace.');
 }
 
+/** Counts every PSA request in `psa_requests_total`, then hands the event to the caller's observer. */
+function countedCalls(psa: string, onCall?: (event: PsaCallEvent) => void): (event: PsaCallEvent) => void {
+  return (event) => {
+    psaRequestsTotal.inc({ psa, entity: event.entity, kind: event.kind, outcome: event.outcome });
+    onCall?.(event);
+  };
+}
+
 async function verifyCredentials(
   ctx: AppContext,
   kind: string,
   connectorId: string,
   credentials: PsaCredentials,
 ): Promise<{ ok: true; value: PsaVerification } | { ok: false; error: PsaError }> {
-  const connection = providerFor(ctx, kind).connect(credentials, { connectorId });
+  const connection = providerFor(ctx, kind).connect(credentials, {
+    connectorId,
+    onCall: countedCalls(kind),
+  });
   try {
     return await connection.verify();
   } finally {
@@ -346,7 +359,7 @@ export async function openConnection(
   const credentials = await credentialsOf(ctx, connector);
   const connection = provider.connect(credentials, {
     connectorId,
-    ...(options.onCall ? { onCall: options.onCall } : {}),
+    onCall: countedCalls(connector.kind, options.onCall),
     ...(options.onPace ? { onPace: options.onPace } : {}),
   });
   return { connection, connector };
