@@ -8,25 +8,12 @@
  * delta → guardrails. The first rule that stops a line names why, with advice (the PSA's guide
  * names the PSA and says what to do in its screens).
  */
+import type { SyncLineKind, SyncProblemCode } from '@coro/contracts';
+
 import type { PsaContract, PsaContractService, PsaError, PsaGuide } from '../psa/psa-provider.port.js';
 import { addDays, decideTarget, type BillingPolicy } from './billing-policy.js';
 import { resolveContractService } from './contract-resolution.js';
 import { checkGuardrails } from './guardrails.js';
-
-export const lineKinds = ['unchanged', 'adjust', 'held', 'skipped', 'problem'] as const;
-export type LineKind = (typeof lineKinds)[number];
-
-export const problemCodes = [
-  'unmapped_company',
-  'no_usage',
-  'no_contract',
-  'service_not_on_contract',
-  'ambiguous_contract',
-  'pinned_contract_unusable',
-  'manual_edit_detected',
-  'psa_error',
-] as const;
-export type ProblemCode = (typeof problemCodes)[number];
 
 export const holdReasons = ['guardrail', 'manual_edit'] as const;
 export type HoldReason = (typeof holdReasons)[number];
@@ -119,8 +106,8 @@ export interface PlannedLine {
   readonly contractName: string | null;
   /** Null when the adjustment will create the contract service. */
   readonly contractServiceId: string | null;
-  readonly kind: LineKind;
-  readonly problem: ProblemCode | null;
+  readonly kind: SyncLineKind;
+  readonly problem: SyncProblemCode | null;
   readonly holdReason: HoldReason | null;
   readonly skipReason: SkipReason | null;
   readonly currentUnits: number | null;
@@ -190,7 +177,7 @@ function makeLine(base: LineBase, located: Partial<Located> | null, f: LineField
 function problemLine(
   base: LineBase,
   located: Partial<Located> | null,
-  problem: ProblemCode,
+  problem: SyncProblemCode,
   message: string,
   advice: string,
   extra: Pick<PlannedLine, 'targetUnits' | 'isUnmapped'> | null = null,

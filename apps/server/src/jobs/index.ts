@@ -13,7 +13,7 @@ import type { ConnectorSchedule } from './schedule/daily-schedule.js';
 
 export {
   jobCatalog,
-  SYNC_TRIGGERS,
+  SYNC_JOB_TRIGGERS,
   type AppJobCatalog,
   type AppJobQueue,
   type AppJobName,

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import type { SyncRunTrigger } from '@coro/contracts';
 
 import { JobPayloadError, type JobQueue } from './job-queue.port.js';
 import type { BackoffPolicy } from './job-retry.js';
@@ -38,8 +39,8 @@ const defineJob = <S extends TSchema>(definition: JobDefinition<S>): JobDefiniti
 const ConnectorId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 
 /** The sync's triggers a job can carry (the CLI runs syncs directly, not through the queue). */
-export const SYNC_TRIGGERS = ['manual', 'schedule'] as const;
-export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
+export const SYNC_JOB_TRIGGERS = ['manual', 'schedule'] as const satisfies readonly SyncRunTrigger[];
+export type SyncJobTrigger = (typeof SYNC_JOB_TRIGGERS)[number];
 
 const MINUTE_MS = 60_000;
 

@@ -26,17 +26,9 @@ export {
   type SyncProgressEvent,
 } from './sync-progress.js';
 export { parseSyncWait, type SyncWait } from './sync-wait.js';
-export { createSyncRunRepository, type SyncRunStatus, type LineStatus } from './sync-run.repository.js';
+export { createSyncRunRepository } from './sync-run.repository.js';
 export { createSyncSettingsRepository, type SyncSettings } from './sync-settings.repository.js';
-export {
-  syncModes,
-  syncTriggers,
-  type RunSyncOptions,
-  type SyncMode,
-  type SyncRunSummary,
-  type SyncTrigger,
-  type SyncTuning,
-} from './sync.executor.js';
+export type { RunSyncOptions, SyncRunSummary, SyncTuning } from './sync-environment.js';
 export type { ApprovalResult } from './sync-approval.js';
 
 export function syncEnvironment(ctx: AppContext): SyncEnvironment {

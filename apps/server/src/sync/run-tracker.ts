@@ -2,11 +2,13 @@
  * A run's live state: counters, phase and progress, the budget wait being shown, and how they reach
  * followers (the progress hub, `onProgress`, and the run row that other processes read).
  */
+import type { SyncRunMode, SyncRunStatusName } from '@coro/contracts';
+
 import type { PlannedLine } from '../domain/sync-plan.js';
 import type { PsaCallEvent, PsaPaceEvent } from '../psa/psa-provider.port.js';
-import type { SyncEnvironment, SyncMode } from './sync-environment.js';
+import type { SyncEnvironment } from './sync-environment.js';
 import { syncProgressHub, type SyncPhase, type SyncProgressEvent } from './sync-progress.js';
-import { emptyCounters, type SyncRunRepository, type SyncRunStatus } from './sync-run.repository.js';
+import { emptyCounters, type SyncRunRepository } from './sync-run.repository.js';
 import { syncWaitOf, type SyncWait } from './sync-wait.js';
 
 export class RunTracker {
@@ -155,7 +157,7 @@ export class RunTracker {
   }
 
   /** Counts a planned line that needs no write (every line in a dry run). */
-  countPlanned(line: PlannedLine, mode: SyncMode): void {
+  countPlanned(line: PlannedLine, mode: SyncRunMode): void {
     const c = this.counters;
     switch (line.kind) {
       case 'unchanged':
@@ -198,7 +200,7 @@ export class RunTracker {
 
   /** Writes the final state to the run row and publishes the last event. */
   async finish(
-    status: SyncRunStatus,
+    status: SyncRunStatusName,
     errorCode: string | null,
     errorMessage: string | null,
     finishedAt: string,

@@ -2,18 +2,14 @@
  * What a sync run is given: its mode and trigger, the application's services (`SyncEnvironment`,
  * built from AppContext in index.ts), the tuning knobs, and what it hands back (`SyncRunSummary`).
  */
+import type { SyncRunMode, SyncRunStatusName, SyncRunTrigger } from '@coro/contracts';
 import type { Kysely } from 'kysely';
 
 import type { DB } from '../db/schema.js';
 import type { PsaCallEvent, PsaConnection, PsaError, PsaPaceEvent } from '../psa/psa-provider.port.js';
 import type { SyncProgressEvent } from './sync-progress.js';
-import type { RunCounters, SyncRunStatus } from './sync-run.repository.js';
+import type { RunCounters } from './sync-run.repository.js';
 import { defaultWriteRetryPolicy, type WriteRetryPolicy } from './write-retry.js';
-
-export const syncModes = ['apply', 'dry-run'] as const;
-export type SyncMode = (typeof syncModes)[number];
-export const syncTriggers = ['schedule', 'manual', 'cli'] as const;
-export type SyncTrigger = (typeof syncTriggers)[number];
 
 export interface SyncTuning {
   /** Companies per read chunk: the most conditions one PSA query takes (500 today). */
@@ -66,8 +62,8 @@ export interface SyncEnvironment {
 
 export interface RunSyncOptions {
   readonly connectorId: string;
-  readonly mode: SyncMode;
-  readonly trigger: SyncTrigger;
+  readonly mode: SyncRunMode;
+  readonly trigger: SyncRunTrigger;
   /** Use this id (e.g. a run row created as `queued` when the job was enqueued). */
   readonly runId?: string;
   readonly requestedBy?: string | null;
@@ -78,11 +74,11 @@ export interface RunSyncOptions {
 export interface SyncRunSummary {
   readonly runId: string;
   readonly connectorId: string;
-  readonly mode: SyncMode;
-  readonly trigger: string;
+  readonly mode: SyncRunMode;
+  readonly trigger: SyncRunTrigger;
   /** The PSA's name for messages ("<name> calls: …"); `PSA` when no connection was opened. */
   readonly psaName: string;
-  readonly status: SyncRunStatus;
+  readonly status: SyncRunStatusName;
   readonly effectiveDate: string | null;
   readonly counters: RunCounters;
   readonly errorCode: string | null;

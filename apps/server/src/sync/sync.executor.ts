@@ -9,6 +9,7 @@
  * Chunks of ≤ 500 companies are read one after another while a pool of writers applies the previous
  * chunk's adjustments. A failure of one company (or chunk) becomes problem lines; the others carry on.
  */
+import type { SyncRunStatusName } from '@coro/contracts';
 import PQueue from 'p-queue';
 import type { Kysely } from 'kysely';
 
@@ -38,19 +39,10 @@ import {
 } from './sync-environment.js';
 import { withLease } from './sync-lease.js';
 import { loadSyncSource, loadUsage } from './sync-source.js';
-import { createSyncRunRepository, initialLineStatus, type SyncRunStatus } from './sync-run.repository.js';
+import { createSyncRunRepository, initialLineStatus } from './sync-run.repository.js';
 import { createSyncSettingsRepository } from './sync-settings.repository.js';
 
-export {
-  syncModes,
-  syncTriggers,
-  type RunSyncOptions,
-  type SyncEnvironment,
-  type SyncMode,
-  type SyncRunSummary,
-  type SyncTrigger,
-  type SyncTuning,
-} from './sync-environment.js';
+export type { RunSyncOptions, SyncEnvironment, SyncRunSummary, SyncTuning } from './sync-environment.js';
 
 export async function executeSync(env: SyncEnvironment, options: RunSyncOptions): Promise<SyncRunSummary> {
   const tuning: SyncTuning = { ...defaultSyncTuning, ...options.tuning };
@@ -187,7 +179,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   };
 
   // 7. Finish.
-  let status: SyncRunStatus;
+  let status: SyncRunStatusName;
   let errorCode: string | null = null;
   let errorMessage: string | null = null;
   try {
