@@ -18,7 +18,7 @@ import type {
   PsaVerification,
 } from '../psa/psa-provider.port.js';
 import { isCredentialFailure, psaKinds } from '../psa/psa-provider.port.js';
-import { createSyncSettingsRepository, defaultScheduleTime } from '../sync/sync-settings.repository.js';
+import { listSyncSchedules, defaultScheduleTime } from '../sync/sync-settings.repository.js';
 import {
   countMappings,
   deleteConnector as deleteConnectorRow,
@@ -53,13 +53,11 @@ export function providerFor(ctx: AppContext, kind: string): PsaProvider {
   return provider;
 }
 
-type ScheduleSettings = Awaited<
-  ReturnType<ReturnType<typeof createSyncSettingsRepository>['schedules']>
->[number];
+type ScheduleSettings = Awaited<ReturnType<typeof listSyncSchedules>>[number];
 
 /** Each connector's schedule settings, as the daily fan-out reads them (absent: the defaults). */
 async function scheduleSettings(ctx: AppContext): Promise<Map<string, ScheduleSettings>> {
-  const rows = await createSyncSettingsRepository(ctx.database.db).schedules();
+  const rows = await listSyncSchedules(ctx.database.db);
   return new Map(rows.map((s) => [s.connectorId, s]));
 }
 

@@ -27,7 +27,12 @@ export {
 } from './sync-progress.js';
 export { parseSyncWait, type SyncWait } from './sync-wait.js';
 export { createSyncRunRepository } from './sync-run.repository.js';
-export { createSyncSettingsRepository, type SyncSettings } from './sync-settings.repository.js';
+export {
+  getSyncSettings,
+  listSyncSchedules,
+  putSyncSettings,
+  type SyncSettings,
+} from './sync-settings.repository.js';
 export type { RunSyncOptions, SyncRunSummary, SyncTuning } from './sync-environment.js';
 export type { ApprovalResult } from './sync-approval.js';
 

@@ -40,7 +40,7 @@ import {
 import { withLease } from './sync-lease.js';
 import { loadSyncSource, loadUsage } from './sync-source.js';
 import { createSyncRunRepository, initialLineStatus } from './sync-run.repository.js';
-import { createSyncSettingsRepository } from './sync-settings.repository.js';
+import { getSyncSettings } from './sync-settings.repository.js';
 
 export type { RunSyncOptions, SyncEnvironment, SyncRunSummary, SyncTuning } from './sync-environment.js';
 
@@ -50,7 +50,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   const { db } = env;
   const runs = createSyncRunRepository(db);
   const ledger = createLedgerRepository(db);
-  const { policy } = await createSyncSettingsRepository(db).get(connectorId);
+  const { policy } = await getSyncSettings(db, connectorId);
 
   // 1. Load: the run row (created now, or queued when the job was enqueued).
   const startedAt = env.clock().toISOString();
