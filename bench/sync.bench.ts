@@ -29,7 +29,7 @@ import { createDatabase } from '../apps/server/src/db/database.js';
 import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
 import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.js';
-import { createSyncSettingsRepository } from '../apps/server/src/sync/sync-settings.repository.js';
+import { putSyncSettings } from '../apps/server/src/sync/sync-settings.repository.js';
 import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
 
 const W = Number(process.env.BENCH_W ?? 2000);
@@ -298,7 +298,8 @@ async function prepare(
       .insertInto('usage_daily')
       .values(usageRows.slice(i, i + 1000))
       .execute();
-  await createSyncSettingsRepository(db).put(
+  await putSyncSettings(
+    db,
     connectorId,
     {
       policy: {

@@ -4,11 +4,15 @@ import { Day, Id, Page, pageQueryProperties, Timestamp, type PageOf } from './co
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
+// The sync's vocabularies, declared once here (the API exposes them) and imported by the server.
 export const syncRunModes = ['apply', 'dry-run'] as const;
+export type SyncRunMode = (typeof syncRunModes)[number];
 export const syncRunTriggers = ['schedule', 'manual', 'cli'] as const;
+export type SyncRunTrigger = (typeof syncRunTriggers)[number];
 export const syncRunStatuses = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
 export type SyncRunStatusName = (typeof syncRunStatuses)[number];
 export const syncLineKinds = ['unchanged', 'adjust', 'held', 'skipped', 'problem'] as const;
+export type SyncLineKind = (typeof syncLineKinds)[number];
 export const syncLineStatuses = [
   'planned',
   'applied',
@@ -19,6 +23,11 @@ export const syncLineStatuses = [
   'not_applied',
   'none',
 ] as const;
+/**
+ * Execution state of a line. `planned`: an adjust line not yet sent; `not_applied`: a dry run's
+ * adjust line; `none`: nothing to do (unchanged, skipped, problem).
+ */
+export type SyncLineStatus = (typeof syncLineStatuses)[number];
 export const syncProblemCodes = [
   'unmapped_company',
   'no_usage',
@@ -27,7 +36,7 @@ export const syncProblemCodes = [
   'ambiguous_contract',
   'pinned_contract_unusable',
   'manual_edit_detected',
-  'autotask_error',
+  'psa_error',
 ] as const;
 export type SyncProblemCode = (typeof syncProblemCodes)[number];
 export const statusBillingModes = ['bill', 'skip', 'zero'] as const;

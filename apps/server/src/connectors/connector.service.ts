@@ -6,18 +6,19 @@ import type { AppContext } from '../app/app-context.js';
 import { AppError, appErrorFromPsa } from '../app/app-error.js';
 import { newId } from '../db/ids.js';
 import { nextRunAt } from '../jobs/schedule/daily-schedule.js';
+import { psaRequestsTotal } from '../observability/metrics.js';
 import type {
+  PsaCallEvent,
   PsaConnection,
   PsaCredentials,
   PsaError,
-  PsaErrorCode,
   PsaGuide,
   PsaKind,
   PsaProvider,
   PsaVerification,
 } from '../psa/psa-provider.port.js';
-import { psaDisplayName, psaKinds } from '../psa/psa-provider.port.js';
-import { createSyncSettingsRepository, defaultScheduleTime } from '../sync/sync-settings.repository.js';
+import { isCredentialFailure, psaDisplayName, psaKinds } from '../psa/psa-provider.port.js';
+import { listSyncSchedules, defaultScheduleTime } from '../sync/sync-settings.repository.js';
 import {
   countMappings,
   deleteConnector as deleteConnectorRow,
@@ -39,15 +40,8 @@ interface SealedSecret {
   readonly secret: string;
 }
 
-/** PSA failures that mean "these credentials do not work", as opposed to "try again later". */
-const credentialFailures: ReadonlySet<PsaErrorCode> = new Set([
-  'bad_username',
-  'bad_secret',
-  'bad_integration_code',
-  'permission_denied',
-  'zone_unknown',
-]);
-export const isCredentialFailure = (error: PsaError): boolean => credentialFailures.has(error.code);
+// Re-exported for the services that already take it from here.
+export { isCredentialFailure };
 
 function isPsaKind(value: string): value is PsaKind {
   return (psaKinds as readonly string[]).includes(value);
@@ -59,13 +53,11 @@ export function providerFor(ctx: AppContext, kind: string): PsaProvider {
   return provider;
 }
 
-type ScheduleSettings = Awaited<
-  ReturnType<ReturnType<typeof createSyncSettingsRepository>['schedules']>
->[number];
+type ScheduleSettings = Awaited<ReturnType<typeof listSyncSchedules>>[number];
 
 /** Each connector's schedule settings, as the daily fan-out reads them (absent: the defaults). */
 async function scheduleSettings(ctx: AppContext): Promise<Map<string, ScheduleSettings>> {
-  const rows = await createSyncSettingsRepository(ctx.database.db).schedules();
+  const rows = await listSyncSchedules(ctx.database.db);
   return new Map(rows.map((s) => [s.connectorId, s]));
 }
 
@@ -181,13 +173,24 @@ async function requireChannel(ctx: AppContext, channelId: string): Promise<void>
     throw new AppError('bad_request', 'PSA connectors can only be configured on a channel workspace.');
 }
 
+/** Counts every PSA request in `psa_requests_total`, then hands the event to the caller's observer. */
+function countedCalls(psa: string, onCall?: (event: PsaCallEvent) => void): (event: PsaCallEvent) => void {
+  return (event) => {
+    psaRequestsTotal.inc({ psa, entity: event.entity, kind: event.kind, outcome: event.outcome });
+    onCall?.(event);
+  };
+}
+
 async function verifyCredentials(
   ctx: AppContext,
   kind: string,
   connectorId: string,
   credentials: PsaCredentials,
 ): Promise<{ ok: true; value: PsaVerification } | { ok: false; error: PsaError }> {
-  const connection = providerFor(ctx, kind).connect(credentials, { connectorId });
+  const connection = providerFor(ctx, kind).connect(credentials, {
+    connectorId,
+    onCall: countedCalls(kind),
+  });
   try {
     return await connection.verify();
   } finally {
@@ -354,7 +357,7 @@ export async function openConnection(
   const credentials = await credentialsOf(ctx, connector);
   const connection = provider.connect(credentials, {
     connectorId,
-    ...(options.onCall ? { onCall: options.onCall } : {}),
+    onCall: countedCalls(connector.kind, options.onCall),
     ...(options.onPace ? { onPace: options.onPace } : {}),
   });
   return { connection, connector };

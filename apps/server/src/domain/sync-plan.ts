@@ -8,25 +8,12 @@
  * delta → guardrails. The first rule that stops a line names why, with advice (the PSA's guide
  * names the PSA and says what to do in its screens).
  */
+import type { SyncLineKind, SyncProblemCode } from '@coro/contracts';
+
 import type { PsaContract, PsaContractService, PsaError, PsaGuide } from '../psa/psa-provider.port.js';
 import { addDays, decideTarget, type BillingPolicy } from './billing-policy.js';
 import { resolveContractService } from './contract-resolution.js';
 import { checkGuardrails } from './guardrails.js';
-
-export const lineKinds = ['unchanged', 'adjust', 'held', 'skipped', 'problem'] as const;
-export type LineKind = (typeof lineKinds)[number];
-
-export const problemCodes = [
-  'unmapped_company',
-  'no_usage',
-  'no_contract',
-  'service_not_on_contract',
-  'ambiguous_contract',
-  'pinned_contract_unusable',
-  'manual_edit_detected',
-  'autotask_error',
-] as const;
-export type ProblemCode = (typeof problemCodes)[number];
 
 export const holdReasons = ['guardrail', 'manual_edit'] as const;
 export type HoldReason = (typeof holdReasons)[number];
@@ -82,7 +69,7 @@ export interface PsaView {
   readonly contractServicesByContract: ReadonlyMap<string, readonly PsaContractService[]>;
   /** Units on the line's reference date, by `unitsKey(contractId, psaServiceId)`. */
   readonly unitsByKey: ReadonlyMap<string, UnitsOnDate>;
-  /** Read failures: lines of these companies / contracts become `autotask_error`. */
+  /** Read failures: lines of these companies / contracts become `psa_error`. */
   readonly companyErrors: ReadonlyMap<string, PsaError>;
   readonly contractErrors: ReadonlyMap<string, PsaError>;
 }
@@ -119,8 +106,8 @@ export interface PlannedLine {
   readonly contractName: string | null;
   /** Null when the adjustment will create the contract service. */
   readonly contractServiceId: string | null;
-  readonly kind: LineKind;
-  readonly problem: ProblemCode | null;
+  readonly kind: SyncLineKind;
+  readonly problem: SyncProblemCode | null;
   readonly holdReason: HoldReason | null;
   readonly skipReason: SkipReason | null;
   readonly currentUnits: number | null;
@@ -148,7 +135,7 @@ type Located = Pick<
 type LineFields = Pick<PlannedLine, 'kind' | 'message'> &
   Partial<Omit<PlannedLine, keyof LineBase | 'kind' | 'message'>>;
 
-/** "an Autotask", "a ConnectWise": by the first letter, which is right for PSA names. */
+/** "an …" or "a …" by the first letter, which is right for the PSA names we know. */
 const withArticle = (name: string): string => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 
 const either = <T>(own: T | undefined, from: T | undefined): T | null =>
@@ -190,7 +177,7 @@ function makeLine(base: LineBase, located: Partial<Located> | null, f: LineField
 function problemLine(
   base: LineBase,
   located: Partial<Located> | null,
-  problem: ProblemCode,
+  problem: SyncProblemCode,
   message: string,
   advice: string,
   extra: Pick<PlannedLine, 'targetUnits' | 'isUnmapped'> | null = null,
@@ -215,7 +202,7 @@ function psaErrorLine(
   return problemLine(
     base,
     located,
-    'autotask_error',
+    'psa_error',
     `${psaName} could not be read: ${error.message}`,
     error.advice,
     extra,
@@ -260,7 +247,7 @@ export function planSync(input: PlanInput): PlannedLine[] {
       return problemLine(
         base,
         located,
-        'autotask_error',
+        'psa_error',
         `${psaName} has no units period covering ${effectiveDate} for this contract service.`,
         `Check the contract dates and billing periods in ${psaName}; the sync tries again on its next run.`,
         { targetUnits: target, isUnmapped },
@@ -513,46 +500,3 @@ function refuseSharedContractServices(lines: PlannedLine[], psaName: string): Pl
 }
 
 export const signed = (n: number): string => (n > 0 ? `+${n}` : `${n}`);
-
-export interface PlanCounters {
-  readonly lines: number;
-  readonly unchanged: number;
-  readonly adjust: number;
-  readonly held: number;
-  readonly skipped: number;
-  readonly problems: number;
-  readonly unitsAdded: number;
-  readonly unitsRemoved: number;
-}
-
-export function countPlan(lines: readonly PlannedLine[]): PlanCounters {
-  let unchanged = 0;
-  let adjust = 0;
-  let held = 0;
-  let skipped = 0;
-  let problems = 0;
-  let unitsAdded = 0;
-  let unitsRemoved = 0;
-  for (const line of lines) {
-    switch (line.kind) {
-      case 'unchanged':
-        unchanged++;
-        break;
-      case 'adjust':
-        adjust++;
-        if ((line.delta ?? 0) > 0) unitsAdded += line.delta ?? 0;
-        else unitsRemoved -= line.delta ?? 0;
-        break;
-      case 'held':
-        held++;
-        break;
-      case 'skipped':
-        skipped++;
-        break;
-      case 'problem':
-        problems++;
-        break;
-    }
-  }
-  return { lines: lines.length, unchanged, adjust, held, skipped, problems, unitsAdded, unitsRemoved };
-}

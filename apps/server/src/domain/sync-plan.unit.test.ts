@@ -4,7 +4,6 @@ import { testGuide } from '../psa/psa-guide.test-support.js';
 import type { PsaContract, PsaContractService } from '../psa/psa-provider.port.js';
 import { defaultBillingPolicy, type BillingPolicy } from './billing-policy.js';
 import {
-  countPlan,
   planSync,
   unitsKey,
   type ConfirmedUnits,
@@ -207,9 +206,9 @@ const cases: [string, Scenario, Expect][] = [
     },
     { kind: 'adjust', delta: 2 },
   ],
-  ['no units period on the date', { current: null }, { kind: 'problem', problem: 'autotask_error' }],
-  ['company read failed', { companyError: true }, { kind: 'problem', problem: 'autotask_error' }],
-  ['units read failed', { contractError: true }, { kind: 'problem', problem: 'autotask_error' }],
+  ['no units period on the date', { current: null }, { kind: 'problem', problem: 'psa_error' }],
+  ['company read failed', { companyError: true }, { kind: 'problem', problem: 'psa_error' }],
+  ['units read failed', { contractError: true }, { kind: 'problem', problem: 'psa_error' }],
   [
     'manual edit held',
     { current: 15, confirmed: { units: 10 } },
@@ -416,25 +415,5 @@ describe('planSync: several workspaces', () => {
     expect(lines[0]?.advice).toBe(
       'Map each TestPSA company to one Coro workspace only (or pin different contracts).',
     );
-  });
-
-  it('counts a plan', () => {
-    const lines = [
-      ...plan({}),
-      ...plan({ usage: { devices: 4, users: 0 } }),
-      ...plan({ usage: { devices: 10, users: 0 } }),
-      ...plan({ workspace: { status: 'Trial' } }),
-      ...plan({ usage: null }),
-    ];
-    expect(countPlan(lines)).toStrictEqual({
-      lines: 5,
-      unchanged: 1,
-      adjust: 2,
-      held: 0,
-      skipped: 1,
-      problems: 1,
-      unitsAdded: 2,
-      unitsRemoved: 6,
-    });
   });
 });

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import type { SyncRunTrigger } from '@coro/contracts';
 
 import { defineJob, type JobCatalog } from './job-definition.js';
 import type { JobQueue } from './job-queue.port.js';
@@ -6,8 +7,8 @@ import type { JobQueue } from './job-queue.port.js';
 const ConnectorId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 
 /** The sync's triggers a job can carry (the CLI runs syncs directly, not through the queue). */
-export const SYNC_TRIGGERS = ['manual', 'schedule'] as const;
-export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
+export const SYNC_JOB_TRIGGERS = ['manual', 'schedule'] as const satisfies readonly SyncRunTrigger[];
+export type SyncJobTrigger = (typeof SYNC_JOB_TRIGGERS)[number];
 
 const MINUTE_MS = 60_000;
 
@@ -39,7 +40,7 @@ export const jobCatalog = {
     cron: { pattern: '*/5 * * * *', tz: 'UTC', payload: {} },
   }),
   'lookups.refresh': defineJob({
-    description: 'Refresh the cached Autotask companies and services of one connector',
+    description: 'Refresh the cached PSA companies and services of one connector',
     payload: Type.Object({ connectorId: ConnectorId }, { additionalProperties: false }),
     maxAttempts: 3,
     backoff: { initialMs: MINUTE_MS, maxMs: 10 * MINUTE_MS },

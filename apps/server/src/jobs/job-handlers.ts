@@ -11,7 +11,7 @@ import type { AppContext } from '../app/app-context.js';
 import { isAppError } from '../app/app-error.js';
 import { refreshLookups } from '../lookups/lookup.service.js';
 import { createMailer, notifyRunFinished, type Mailer } from '../notifications/index.js';
-import { createSyncSettingsRepository, runSync } from '../sync/index.js';
+import { listSyncSchedules, runSync } from '../sync/index.js';
 import { defaultScheduleTime } from '../sync/sync-settings.repository.js';
 import type { AppJobQueue } from './job-catalog.js';
 import { JobReleasedError, JobStopRequested, PermanentJobError } from './job-retry.js';
@@ -137,9 +137,7 @@ export async function listConnectorSchedules(ctx: AppContext): Promise<Connector
     .select(['id', 'status'])
     .where('status', '!=', 'disconnected')
     .execute();
-  const settings = new Map(
-    (await createSyncSettingsRepository(ctx.database.db).schedules()).map((s) => [s.connectorId, s]),
-  );
+  const settings = new Map((await listSyncSchedules(ctx.database.db)).map((s) => [s.connectorId, s]));
   return connectors.map((c) => {
     const s = settings.get(c.id);
     return {

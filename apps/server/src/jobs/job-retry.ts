@@ -1,8 +1,7 @@
+import { exponentialBackoffMs, type BackoffSteps } from '../lib/backoff.js';
+
 /** Exponential backoff: the wait after attempt n is `initialMs * 2^(n-1)`, capped at `maxMs`. */
-export interface BackoffPolicy {
-  readonly initialMs: number;
-  readonly maxMs: number;
-}
+export type BackoffPolicy = BackoffSteps;
 
 export const JOB_RETRY_REASONS = ['attempts_left', 'attempts_exhausted', 'permanent_failure'] as const;
 export type JobRetryReason = (typeof JOB_RETRY_REASONS)[number];
@@ -66,8 +65,7 @@ export function jobRetryDecision(input: {
 }): JobRetryDecision {
   if (input.isPermanent) return { retry: false, reason: 'permanent_failure', waitMs: 0 };
   if (input.attempt >= input.maxAttempts) return { retry: false, reason: 'attempts_exhausted', waitMs: 0 };
-  const exponent = Math.max(0, input.attempt - 1);
-  const waitMs = Math.min(input.backoff.maxMs, input.backoff.initialMs * 2 ** Math.min(exponent, 30));
+  const waitMs = exponentialBackoffMs(input.attempt, input.backoff);
   return { retry: true, reason: 'attempts_left', waitMs };
 }
 

@@ -5,10 +5,11 @@
  */
 export { createMailer, type Mailer } from './email.sender.js';
 export {
-  createNotificationSettingsRepository,
+  getNotificationSettings,
+  putNotificationSettings,
   webhookSecretAad,
+  webhookTargetOf,
   type NotificationSettingsInput,
-  type NotificationSettingsRepository,
   type NotificationSettingsView,
 } from './notification-settings.repository.js';
 export { notifyRunFinished, type FinishedRun, type NotifyDeps, type NotifyResult } from './notify-run.js';

@@ -5,7 +5,6 @@ import { renderRunEmail, webhookPayload } from './run-notice.js';
 import { signWebhook, verifyWebhookSignature } from './webhook.signature.js';
 import {
   classifyWebhookStatus,
-  parseRetryAfter,
   webhookRetryDecision,
   type WebhookAttemptResult,
   type WebhookRetryDecision,
@@ -102,14 +101,6 @@ describe('webhookRetryDecision', () => {
     [500, 'server_error'],
   ])('classifies %i as %s', (status, outcome) => {
     expect(classifyWebhookStatus(status)).toBe(outcome);
-  });
-
-  it('reads Retry-After as seconds or a date', () => {
-    const now = new Date('2026-11-27T10:00:00Z');
-    expect(parseRetryAfter('7', now)).toBe(7000);
-    expect(parseRetryAfter('Fri, 27 Nov 2026 10:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter(null, now)).toBeUndefined();
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
   });
 });
 

@@ -9,7 +9,7 @@ import {
 } from '../../test/test-database.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { createMailer } from './email.sender.js';
-import { createNotificationSettingsRepository } from './notification-settings.repository.js';
+import { putNotificationSettings, webhookTargetOf } from './notification-settings.repository.js';
 import { startSmtpServer, startWebhookReceiver } from './notifications.test-support.js';
 import { notifyRunFinished, type FinishedRun } from './notify-run.js';
 import { verifyWebhookSignature } from './webhook.signature.js';
@@ -51,8 +51,9 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
   });
 
   it('stores the webhook secret sealed and never shows it', async () => {
-    const repo = createNotificationSettingsRepository(database.db, secretBox);
-    const view = await repo.put(
+    const view = await putNotificationSettings(
+      database.db,
+      secretBox,
       'conn-secret',
       {
         isEmailEnabled: true,
@@ -78,7 +79,7 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
       .executeTakeFirstOrThrow();
     expect(row.webhook_secret_box).toMatch(/^v1:k1:/);
     expect(row.webhook_secret_box).not.toContain('whsec_plain_value');
-    expect(await repo.webhookTarget('conn-secret')).toStrictEqual({
+    expect(await webhookTargetOf(database.db, secretBox, 'conn-secret')).toStrictEqual({
       url: 'https://hooks.msp.test/coro',
       secret: 'whsec_plain_value',
     });
@@ -86,7 +87,9 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
     // Updating other fields keeps the secret; null removes it.
     expect(
       (
-        await repo.put(
+        await putNotificationSettings(
+          database.db,
+          secretBox,
           'conn-secret',
           { isEmailEnabled: false, emailRecipients: null, webhookUrl: 'https://hooks.msp.test/coro' },
           '2026-11-27T11:00:00.000Z',
@@ -95,7 +98,9 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
     ).toBe(true);
     expect(
       (
-        await repo.put(
+        await putNotificationSettings(
+          database.db,
+          secretBox,
           'conn-secret',
           { isEmailEnabled: false, emailRecipients: null, webhookUrl: null, webhookSecret: null },
           '2026-11-27T12:00:00.000Z',
@@ -103,7 +108,9 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
       ).hasWebhookSecret,
     ).toBe(false);
     // A sealed secret copied to another connector does not open (AAD binds it to its row).
-    await repo.put(
+    await putNotificationSettings(
+      database.db,
+      secretBox,
       'conn-copy',
       { isEmailEnabled: true, emailRecipients: null, webhookUrl: 'https://x.test' },
       '2026-11-27T12:00:00.000Z',
@@ -113,7 +120,7 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
       .set({ webhook_secret_box: row.webhook_secret_box })
       .where('connector_id', '=', 'conn-copy')
       .execute();
-    expect(await repo.webhookTarget('conn-copy')).toBeNull();
+    expect(await webhookTargetOf(database.db, secretBox, 'conn-copy')).toBeNull();
   });
 
   it('emails the configured recipients and posts a signed webhook when a run finishes', async () => {
@@ -121,8 +128,9 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
     const receiver = await startWebhookReceiver(() => ({ status: 200 }));
     const mailer = createMailer(smtp.url);
     try {
-      const repo = createNotificationSettingsRepository(database.db, secretBox);
-      await repo.put(
+      await putNotificationSettings(
+        database.db,
+        secretBox,
         'conn-notify',
         {
           isEmailEnabled: true,
@@ -164,8 +172,9 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
   });
 
   it('skips email when disabled or without recipients, and never throws on a dead webhook', async () => {
-    const repo = createNotificationSettingsRepository(database.db, secretBox);
-    await repo.put(
+    await putNotificationSettings(
+      database.db,
+      secretBox,
       'conn-quiet',
       {
         isEmailEnabled: false,

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { DB } from '../db/schema.js';
 import type { Mailer } from './email.sender.js';
-import { createNotificationSettingsRepository } from './notification-settings.repository.js';
+import { getNotificationSettings, webhookTargetOf } from './notification-settings.repository.js';
 import { renderRunEmail, runLink, webhookPayload, type RunNotice } from './run-notice.js';
 import { deliverWebhook } from './webhook.sender.js';
 import type { WebhookRetryPolicy } from './webhook.retry.js';
@@ -63,7 +63,6 @@ const ADMIN_ROLES = ['msp_super_admin', 'msp_admin'];
  * is logged and must not fail the sync job that already did its work.
  */
 export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Promise<NotifyResult> {
-  const settings = createNotificationSettingsRepository(deps.db, deps.secretBox);
   const log = { connectorId: run.connectorId, runId: run.runId };
   let notice: RunNotice;
   let recipients: string[];
@@ -79,7 +78,7 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
       connector ? `${connector.display_name} (${connector.kind})` : run.connectorId,
       deps.publicUrl,
     );
-    const view = await settings.get(run.connectorId);
+    const view = await getNotificationSettings(deps.db, run.connectorId);
     recipients = !view.isEmailEnabled
       ? []
       : view.emailRecipients !== null
@@ -104,7 +103,7 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
   }
 
   let webhook: NotifyResult['webhook'] = 'skipped';
-  const target = await settings.webhookTarget(run.connectorId).catch(() => null);
+  const target = await webhookTargetOf(deps.db, deps.secretBox, run.connectorId).catch(() => null);
   if (target) {
     const result = await deliverWebhook({
       url: target.url,

@@ -1,3 +1,5 @@
+import { exponentialBackoffMs } from '../lib/backoff.js';
+
 /** Why a webhook delivery attempt ended the way it did. */
 export const WEBHOOK_OUTCOMES = [
   'delivered',
@@ -60,7 +62,10 @@ export function webhookRetryDecision(
     case 'rate_limited':
     case 'server_error': {
       if (attempt >= policy.maxAttempts) return { retry: false, reason: 'attempts_exhausted', waitMs: 0 };
-      const backoffMs = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt - 1, 20));
+      const backoffMs = exponentialBackoffMs(attempt, {
+        initialMs: policy.initialDelayMs,
+        maxMs: policy.maxDelayMs,
+      });
       const waitMs =
         result.retryAfterMs === undefined
           ? backoffMs
@@ -68,13 +73,4 @@ export function webhookRetryDecision(
       return { retry: true, reason: result.outcome, waitMs };
     }
   }
-}
-
-/** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: Date): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
 }

@@ -1,8 +1,8 @@
+import { parseRetryAfterMs } from '../lib/backoff.js';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook.signature.js';
 import {
   classifyWebhookStatus,
   defaultWebhookRetryPolicy,
-  parseRetryAfter,
   webhookRetryDecision,
   type WebhookAttemptResult,
   type WebhookRetryPolicy,
@@ -65,7 +65,7 @@ async function attemptOnce(delivery: WebhookDelivery, clock: () => Date): Promis
     });
     await response.body?.cancel();
     const outcome = classifyWebhookStatus(response.status);
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock());
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), clock().getTime());
     return { outcome, status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   } catch (error) {
     const name = (error as { name?: unknown }).name;

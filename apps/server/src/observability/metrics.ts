@@ -39,8 +39,8 @@ export const usageRecordsIngestedTotal = new Counter({
 
 export const psaRequestsTotal = new Counter({
   name: 'psa_requests_total',
-  help: 'Calls to a PSA API by endpoint, method and status',
-  labelNames: ['psa', 'endpoint', 'method', 'status', 'outcome'] as const,
+  help: 'Requests to a PSA API by provider, entity, kind (read, write, discovery) and outcome (ok, retry, error)',
+  labelNames: ['psa', 'entity', 'kind', 'outcome'] as const,
   registers: [metricsRegistry],
 });
 

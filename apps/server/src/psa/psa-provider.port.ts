@@ -38,6 +38,17 @@ export const psaErrorCodes = [
 ] as const;
 export type PsaErrorCode = (typeof psaErrorCodes)[number];
 
+/** PSA failures that mean "these credentials do not work", as opposed to "try again later". */
+const credentialFailureCodes: ReadonlySet<PsaErrorCode> = new Set([
+  'bad_username',
+  'bad_secret',
+  'bad_integration_code',
+  'permission_denied',
+  'zone_unknown',
+]);
+export const isCredentialFailure = (error: Pick<PsaError, 'code'>): boolean =>
+  credentialFailureCodes.has(error.code);
+
 export interface PsaError {
   readonly code: PsaErrorCode;
   /** One sentence for a human: what went wrong. Never contains a secret. */
@@ -144,8 +155,19 @@ export interface PsaBudget {
   readonly madeByUs: number;
 }
 
+/**
+ * What a request does: `read` state, `write` a change (not idempotent), or `discovery` (finding
+ * where the tenant lives, before any authenticated call).
+ */
+export const psaCallKinds = ['read', 'write', 'discovery'] as const;
+export type PsaCallKind = (typeof psaCallKinds)[number];
+
 /** Observer for calls a connection makes: metrics, benchmarks and tests count through it. */
 export interface PsaCallEvent {
+  readonly kind: PsaCallKind;
+  /** The PSA's name for what the request is about (a metric label; never ids). */
+  readonly entity: string;
+  /** The PSA's label for the request, for logs (never ids or query strings). */
   readonly endpoint: string;
   readonly method: string;
   readonly status: number | null;

@@ -16,8 +16,9 @@ import { migrateToLatest } from '../db/migrator.js';
 import type { AppContext } from '../app/app-context.js';
 import { createAutotaskProvider, type AutotaskProvider } from '../integrations/autotask/index.js';
 import {
-  createNotificationSettingsRepository,
+  putNotificationSettings,
   webhookSecretAad,
+  webhookTargetOf,
 } from '../notifications/notification-settings.repository.js';
 import { createLogger } from '../observability/logger.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
@@ -111,10 +112,11 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa keys (${testDialect()})`, () 
       const { id, secret } = await connect(underA, i);
       connectorSecrets.set(id, secret);
     }
-    const notifications = createNotificationSettingsRepository(database.db, underA.secretBox);
     for (const id of [...connectorSecrets.keys()].slice(0, 3)) {
       const secret = `whsec-${randomBytes(9).toString('hex')}`;
-      await notifications.put(
+      await putNotificationSettings(
+        database.db,
+        underA.secretBox,
         id,
         {
           isEmailEnabled: true,
@@ -318,9 +320,7 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa keys (${testDialect()})`, () 
         .executeTakeFirstOrThrow();
       const verified = await verifyConnector(underB, systemActor('test'), channel.channel_id, first);
       expect(verified.status).toBe('connected');
-      const target = await createNotificationSettingsRepository(database.db, underB.secretBox).webhookTarget(
-        first,
-      );
+      const target = await webhookTargetOf(database.db, underB.secretBox, first);
       expect(target?.secret).toBe(webhookSecrets.get(first));
 
       // A second run changes nothing.

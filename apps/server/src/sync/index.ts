@@ -26,17 +26,14 @@ export {
   type SyncProgressEvent,
 } from './sync-progress.js';
 export { parseSyncWait, type SyncWait } from './sync-wait.js';
-export { createSyncRunRepository, type SyncRunStatus, type LineStatus } from './sync-run.repository.js';
-export { createSyncSettingsRepository, type SyncSettings } from './sync-settings.repository.js';
+export { createSyncRunRepository } from './sync-run.repository.js';
 export {
-  syncModes,
-  syncTriggers,
-  type RunSyncOptions,
-  type SyncMode,
-  type SyncRunSummary,
-  type SyncTrigger,
-  type SyncTuning,
-} from './sync.executor.js';
+  getSyncSettings,
+  listSyncSchedules,
+  putSyncSettings,
+  type SyncSettings,
+} from './sync-settings.repository.js';
+export type { RunSyncOptions, SyncRunSummary, SyncTuning } from './sync-environment.js';
 export type { ApprovalResult } from './sync-approval.js';
 
 export function syncEnvironment(ctx: AppContext): SyncEnvironment {
@@ -66,7 +63,7 @@ export async function runSync(ctx: AppContext, options: RunSyncOptions): Promise
   return executeSync(syncEnvironment(ctx), options);
 }
 
-/** Applies held lines of a run after re-reading Autotask; audited on the connector's channel. */
+/** Applies held lines of a run after re-reading the PSA; audited on the connector's channel. */
 export async function approveHeldLines(
   ctx: AppContext,
   runId: string,

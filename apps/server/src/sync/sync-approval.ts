@@ -8,8 +8,9 @@ import { unitsKey, type PlannedLine } from '../domain/sync-plan.js';
 import { addDays } from '../domain/billing-policy.js';
 import { createLedgerRepository } from './ledger.repository.js';
 import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
-import { createSyncSettingsRepository } from './sync-settings.repository.js';
-import { applyHeld, type SyncEnvironment, type SyncTuning } from './sync.executor.js';
+import { getSyncSettings } from './sync-settings.repository.js';
+import { applyHeld } from './adjustment.writer.js';
+import type { SyncEnvironment, SyncTuning } from './sync-environment.js';
 
 export interface ApprovalResult {
   readonly lineId: string;
@@ -78,7 +79,7 @@ export async function approveLines(
   );
   if (held.length === 0) return { runId, connectorId: run.connector_id, results };
 
-  const policy = (await createSyncSettingsRepository(env.db).get(run.connector_id)).policy;
+  const policy = (await getSyncSettings(env.db, run.connector_id)).policy;
   const outcomes = await applyHeld(env, run.connector_id, runId, tuning, async (ctx) => {
     const today = localDay(env.clock(), policy.timeZone);
     const appliedDates = await ledger.appliedDatesFrom(run.connector_id, today);

@@ -83,7 +83,7 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync under Autotask failures (
     expect(h.duplicates()).toStrictEqual([]);
   });
 
-  it("one chunk's read failure becomes autotask_error lines and the others are applied", async () => {
+  it("one chunk's read failure becomes psa_error lines and the others are applied", async () => {
     await newTargets();
     // POST only: the adapter's GET of the Contracts picklists must not take the fault (it falls
     // back to the documented values), or the read under test would never fail.
@@ -92,7 +92,7 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync under Autotask failures (
     h.sb.admin.clearFaults();
     expect(run.status).toBe('partial');
     const lines = await h.lines(run.runId);
-    const failed = lines.filter((l) => l.problem === 'autotask_error');
+    const failed = lines.filter((l) => l.problem === 'psa_error');
     expect(failed.length).toBeGreaterThan(0);
     expect(new Set(failed.map((l) => l.workspace_name)).size).toBeLessThanOrEqual(6);
     for (const l of failed) expect(l.advice).toBeTruthy();
@@ -102,7 +102,7 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync under Autotask failures (
     const next = await h.run();
     expect(next.status).toBe('succeeded');
     expect(next.counters.adjusted).toBeGreaterThan(0);
-    expect((await h.lines(next.runId)).filter((l) => l.problem === 'autotask_error')).toStrictEqual([]);
+    expect((await h.lines(next.runId)).filter((l) => l.problem === 'psa_error')).toStrictEqual([]);
     await h.expectConverged(next.runId);
   });
 

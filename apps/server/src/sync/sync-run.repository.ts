@@ -1,27 +1,9 @@
+import type { SyncLineStatus, SyncRunMode, SyncRunStatusName } from '@coro/contracts';
 import type { Kysely, Selectable } from 'kysely';
 
 import type { DB } from '../db/schema.js';
 import type { SyncRunLinesTable, SyncRunsTable } from '../db/tables/sync.tables.js';
 import type { PlannedLine } from '../domain/sync-plan.js';
-
-export const syncRunStatuses = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
-export type SyncRunStatus = (typeof syncRunStatuses)[number];
-
-/**
- * Execution state of a line. `planned`: an adjust line not yet sent; `not_applied`: a dry run's
- * adjust line; `none`: nothing to do (unchanged, skipped, problem).
- */
-export const lineStatuses = [
-  'planned',
-  'applied',
-  'failed',
-  'held',
-  'approved',
-  'stale',
-  'not_applied',
-  'none',
-] as const;
-export type LineStatus = (typeof lineStatuses)[number];
 
 export type SyncRunRow = Selectable<SyncRunsTable>;
 export type SyncLineRow = Selectable<SyncRunLinesTable>;
@@ -112,7 +94,7 @@ const lineColumns = [
   'updated_at',
 ] as const;
 
-export function initialLineStatus(line: PlannedLine, mode: 'apply' | 'dry-run'): LineStatus {
+export function initialLineStatus(line: PlannedLine, mode: SyncRunMode): SyncLineStatus {
   switch (line.kind) {
     case 'adjust':
       return mode === 'apply' ? 'planned' : 'not_applied';
@@ -132,7 +114,7 @@ export function createSyncRunRepository(db: Kysely<DB>) {
       connectorId: string;
       mode: string;
       trigger: string;
-      status: SyncRunStatus;
+      status: SyncRunStatusName;
       requestedBy: string | null;
       now: string;
     }): Promise<void> {
@@ -217,7 +199,7 @@ export function createSyncRunRepository(db: Kysely<DB>) {
     async insertLines(
       runId: string,
       startSeq: number,
-      lines: readonly { id: string; line: PlannedLine; status: LineStatus }[],
+      lines: readonly { id: string; line: PlannedLine; status: SyncLineStatus }[],
       now: string,
     ): Promise<void> {
       const rows = lines.map(({ id, line, status }, i) => ({

@@ -67,77 +67,73 @@ export function parsePolicy(json: string | null): BillingPolicy {
   };
 }
 
-export function createSyncSettingsRepository(db: Kysely<DB>) {
+export async function getSyncSettings(db: Kysely<DB>, connectorId: string): Promise<SyncSettings> {
+  const row = await db
+    .selectFrom('sync_settings')
+    .select([
+      'connector_id',
+      'policy_json',
+      'is_schedule_enabled',
+      'schedule_time',
+      'updated_at',
+      'updated_by',
+    ])
+    .where('connector_id', '=', connectorId)
+    .executeTakeFirst();
+  if (!row) {
+    return {
+      connectorId,
+      policy: defaultBillingPolicy,
+      isScheduleEnabled: true,
+      scheduleTime: defaultScheduleTime,
+      updatedAt: null,
+      updatedBy: null,
+    };
+  }
   return {
-    async get(connectorId: string): Promise<SyncSettings> {
-      const row = await db
-        .selectFrom('sync_settings')
-        .select([
-          'connector_id',
-          'policy_json',
-          'is_schedule_enabled',
-          'schedule_time',
-          'updated_at',
-          'updated_by',
-        ])
-        .where('connector_id', '=', connectorId)
-        .executeTakeFirst();
-      if (!row) {
-        return {
-          connectorId,
-          policy: defaultBillingPolicy,
-          isScheduleEnabled: true,
-          scheduleTime: defaultScheduleTime,
-          updatedAt: null,
-          updatedBy: null,
-        };
-      }
-      return {
-        connectorId,
-        policy: parsePolicy(row.policy_json),
-        isScheduleEnabled: row.is_schedule_enabled === 1,
-        scheduleTime: row.schedule_time,
-        updatedAt: row.updated_at,
-        updatedBy: row.updated_by,
-      };
-    },
-
-    async put(
-      connectorId: string,
-      settings: { policy: BillingPolicy; isScheduleEnabled: boolean; scheduleTime: string },
-      actor: string | null,
-      now: string,
-    ): Promise<SyncSettings> {
-      const values = {
-        policy_json: JSON.stringify(settings.policy),
-        is_schedule_enabled: settings.isScheduleEnabled ? 1 : 0,
-        schedule_time: settings.scheduleTime,
-        updated_by: actor,
-        updated_at: now,
-      };
-      await db
-        .insertInto('sync_settings')
-        .values({ connector_id: connectorId, created_at: now, ...values })
-        .onConflict((oc) => oc.column('connector_id').doUpdateSet(values))
-        .execute();
-      return { connectorId, ...settings, updatedAt: now, updatedBy: actor };
-    },
-
-    /** Every connector's schedule, for the jobs engineer's scheduler (connectors without a row use the default). */
-    async schedules(): Promise<
-      { connectorId: string; isScheduleEnabled: boolean; scheduleTime: string; timeZone: string }[]
-    > {
-      const rows = await db
-        .selectFrom('sync_settings')
-        .select(['connector_id', 'policy_json', 'is_schedule_enabled', 'schedule_time'])
-        .execute();
-      return rows.map((r) => ({
-        connectorId: r.connector_id,
-        isScheduleEnabled: r.is_schedule_enabled === 1,
-        scheduleTime: r.schedule_time,
-        timeZone: parsePolicy(r.policy_json).timeZone,
-      }));
-    },
+    connectorId,
+    policy: parsePolicy(row.policy_json),
+    isScheduleEnabled: row.is_schedule_enabled === 1,
+    scheduleTime: row.schedule_time,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
   };
 }
-export type SyncSettingsRepository = ReturnType<typeof createSyncSettingsRepository>;
+
+export async function putSyncSettings(
+  db: Kysely<DB>,
+  connectorId: string,
+  settings: { policy: BillingPolicy; isScheduleEnabled: boolean; scheduleTime: string },
+  actor: string | null,
+  now: string,
+): Promise<SyncSettings> {
+  const values = {
+    policy_json: JSON.stringify(settings.policy),
+    is_schedule_enabled: settings.isScheduleEnabled ? 1 : 0,
+    schedule_time: settings.scheduleTime,
+    updated_by: actor,
+    updated_at: now,
+  };
+  await db
+    .insertInto('sync_settings')
+    .values({ connector_id: connectorId, created_at: now, ...values })
+    .onConflict((oc) => oc.column('connector_id').doUpdateSet(values))
+    .execute();
+  return { connectorId, ...settings, updatedAt: now, updatedBy: actor };
+}
+
+/** Every connector's schedule, for the jobs engineer's scheduler (connectors without a row use the default). */
+export async function listSyncSchedules(
+  db: Kysely<DB>,
+): Promise<{ connectorId: string; isScheduleEnabled: boolean; scheduleTime: string; timeZone: string }[]> {
+  const rows = await db
+    .selectFrom('sync_settings')
+    .select(['connector_id', 'policy_json', 'is_schedule_enabled', 'schedule_time'])
+    .execute();
+  return rows.map((r) => ({
+    connectorId: r.connector_id,
+    isScheduleEnabled: r.is_schedule_enabled === 1,
+    scheduleTime: r.schedule_time,
+    timeZone: parsePolicy(r.policy_json).timeZone,
+  }));
+}

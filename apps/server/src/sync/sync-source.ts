@@ -19,18 +19,6 @@ export interface SyncSource {
   readonly services: PlanService[];
 }
 
-export async function loadConnector(
-  db: Kysely<DB>,
-  connectorId: string,
-): Promise<{ id: string; channelId: string; kind: string } | undefined> {
-  const row = await db
-    .selectFrom('psa_connectors')
-    .select(['id', 'channel_id', 'kind'])
-    .where('id', '=', connectorId)
-    .executeTakeFirst();
-  return row ? { id: row.id, channelId: row.channel_id, kind: row.kind } : undefined;
-}
-
 export async function loadSyncSource(
   db: Kysely<DB>,
   connectorId: string,

@@ -23,7 +23,7 @@ import { autoMap } from '../mappings/auto-map.service.js';
 import { mapService } from '../mappings/service-mapping.service.js';
 import { createTestDatabase, isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
-import { createSyncSettingsRepository } from './sync-settings.repository.js';
+import { getSyncSettings, putSyncSettings } from './sync-settings.repository.js';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 type AppContextWithClose = ReturnType<typeof createAppContext>;
@@ -148,9 +148,9 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa sync against the sandbox (${t
       await mapService(ctx, actor, channel.id, connectorId, serviceKey, { psaServiceId: service.psa_id });
     }
     // The adjustment's effective date is a day of the tenant's zone, as an admin would set it.
-    const settings = createSyncSettingsRepository(db);
-    const current = await settings.get(connectorId);
-    await settings.put(
+    const current = await getSyncSettings(db, connectorId);
+    await putSyncSettings(
+      db,
       connectorId,
       { ...current, policy: { ...current.policy, timeZone: tenantZone } },
       'test',

@@ -92,7 +92,7 @@ export async function syncCommand(
       `\n${options.isDryRun ? 'Dry run (nothing written)' : 'Sync'} ${summary.status} for ${summary.effectiveDate ?? '?'}: ` +
         `${c.lines_total} lines, ${c.adjusted} ${options.isDryRun ? 'to adjust' : 'adjusted'} (+${c.units_added}/-${c.units_removed} units), ` +
         `${c.unchanged} unchanged, ${c.held} held, ${c.skipped} skipped, ${c.problems} problems, ${c.failed} failed; ` +
-        `Autotask calls: ${c.psa_reads} reads, ${c.psa_writes} writes. Run ${summary.runId}.`,
+        `${summary.psaName} calls: ${c.psa_reads} reads, ${c.psa_writes} writes. Run ${summary.runId}.`,
     );
     if (summary.errorMessage) console.error(`coro-psa: ${summary.errorMessage}`);
     return summary.status === 'failed' ? 1 : 0;

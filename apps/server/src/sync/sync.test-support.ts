@@ -21,7 +21,7 @@ import { insertWorkspace } from '../workspaces/workspace.repository.js';
 import { createTestApp, type TestApp, type TestClock } from '../../test/test-app.js';
 import { runSync, type RunSyncOptions, type SyncRunSummary } from './index.js';
 import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
-import { createSyncSettingsRepository } from './sync-settings.repository.js';
+import { getSyncSettings, putSyncSettings } from './sync-settings.repository.js';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 export const tenantZone = 'America/New_York';
@@ -214,11 +214,10 @@ export async function createSyncHarness(
       })
       .execute();
   }
-
-  const settings = createSyncSettingsRepository(t.db);
   const setPolicy = async (patch: Partial<BillingPolicy>): Promise<void> => {
-    const current = await settings.get(connector.id);
-    await settings.put(
+    const current = await getSyncSettings(t.db, connector.id);
+    await putSyncSettings(
+      t.db,
       connector.id,
       { ...current, policy: { ...current.policy, ...patch } },
       'test',

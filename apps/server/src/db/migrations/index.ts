@@ -3,6 +3,7 @@ import * as m0001 from './202611270001_core.js';
 import * as m0002 from './202611270002_connectors.js';
 import * as m0003 from './202611270003_sync.js';
 import * as m0004 from './202611270004_sync_wait.js';
+import * as m0100 from './202612030100_psa_error_code.js';
 import * as m0160 from './202612030160_sync_run_resumed.js';
 import * as m0190 from './202612030190_usage_members.js';
 import * as m0180 from './202612030180_workspace_name_order.js';
@@ -13,6 +14,7 @@ export const migrations: Record<string, DialectMigration> = {
   '202611270002_connectors': m0002,
   '202611270003_sync': m0003,
   '202611270004_sync_wait': m0004,
+  '202612030100_psa_error_code': m0100,
   '202612030160_sync_run_resumed': m0160,
   '202612030180_workspace_name_order': m0180,
   '202612030190_usage_members': m0190,

@@ -4,7 +4,7 @@ import { createConnectorHarness, type ConnectorHarness } from '../../../test/con
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
 import { defaultBillingPolicy } from '../../domain/billing-policy.js';
 import { nextRunAt } from '../../jobs/schedule/daily-schedule.js';
-import { createSyncSettingsRepository } from '../../sync/sync-settings.repository.js';
+import { putSyncSettings } from '../../sync/sync-settings.repository.js';
 
 interface ConnectorBody {
   id: string;
@@ -52,10 +52,15 @@ describe.skipIf(isDatabaseUnavailable())(`connector next sync (${testDialect()})
   });
 
   it('follows the saved schedule, and is null when the schedule is off', async () => {
-    const settings = createSyncSettingsRepository(h.db);
     const now = h.clock().toISOString();
     const policy = { ...defaultBillingPolicy, timeZone: 'Europe/Berlin' };
-    await settings.put(connectorId, { policy, isScheduleEnabled: true, scheduleTime: '23:30' }, null, now);
+    await putSyncSettings(
+      h.db,
+      connectorId,
+      { policy, isScheduleEnabled: true, scheduleTime: '23:30' },
+      null,
+      now,
+    );
     const expected = nextRunAt(
       { connectorId, isEnabled: true, localTime: '23:30', timeZone: 'Europe/Berlin' },
       h.clock(),
@@ -63,10 +68,22 @@ describe.skipIf(isDatabaseUnavailable())(`connector next sync (${testDialect()})
     expect(expected?.startsWith('2026-11-27T22:')).toBe(true);
     expect((await detail()).nextSyncAt).toBe(expected);
 
-    await settings.put(connectorId, { policy, isScheduleEnabled: false, scheduleTime: '23:30' }, null, now);
+    await putSyncSettings(
+      h.db,
+      connectorId,
+      { policy, isScheduleEnabled: false, scheduleTime: '23:30' },
+      null,
+      now,
+    );
     expect((await detail()).nextSyncAt).toBeNull();
     expect((await listed())?.nextSyncAt).toBeNull();
-    await settings.put(connectorId, { policy, isScheduleEnabled: true, scheduleTime: '23:30' }, null, now);
+    await putSyncSettings(
+      h.db,
+      connectorId,
+      { policy, isScheduleEnabled: true, scheduleTime: '23:30' },
+      null,
+      now,
+    );
   });
 
   it('is null once the connector is disconnected', async () => {

@@ -24,7 +24,8 @@ import { requestSyncNow } from '../../jobs/sync-now.js';
 import {
   approveHeldLines,
   createSyncRunRepository,
-  createSyncSettingsRepository,
+  getSyncSettings,
+  putSyncSettings,
   runSync,
   syncProgressHub,
 } from '../../sync/index.js';
@@ -49,7 +50,6 @@ async function requireRun(ctx: AppContext, connectorId: string, runId: string): 
 
 /** Sync of one connector (HTTP wiring only; views and CSV live in sync/): settings, preview, run now, history, live progress, approvals, export. */
 export const syncRoutes: RoutePlugin = (app, ctx) => {
-  const settings = createSyncSettingsRepository(ctx.database.db);
   const runs = createSyncRunRepository(ctx.database.db);
 
   app.get(
@@ -58,7 +58,7 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
     async (request) => {
       await request.requireChannel(request.params.channelId, 'read');
       await requireConnector(ctx, request.params.channelId, request.params.connectorId);
-      return settings.get(request.params.connectorId);
+      return getSyncSettings(ctx.database.db, request.params.connectorId);
     },
   );
 
@@ -80,8 +80,14 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
       }
       const actor = actorOf(request.principal);
       const now = ctx.clock().toISOString();
-      const before = await settings.get(request.params.connectorId);
-      const after = await settings.put(request.params.connectorId, request.body, actor.label, now);
+      const before = await getSyncSettings(ctx.database.db, request.params.connectorId);
+      const after = await putSyncSettings(
+        ctx.database.db,
+        request.params.connectorId,
+        request.body,
+        actor.label,
+        now,
+      );
       await recordAudit(ctx.database.db, {
         actor,
         workspaceId: request.params.channelId,

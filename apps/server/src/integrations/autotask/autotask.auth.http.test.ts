@@ -100,6 +100,34 @@ describe('permissions', () => {
   });
 });
 
+describe('call events', () => {
+  it('say what each request is: discovery, read or write, and its entity', async () => {
+    const h = use(connect(sb));
+    const companies = await allCompanies(h.connection);
+    const acme = companies.find((c) => c.name === 'Acme Corporation')!;
+    const contracts = await h.connection.readContracts([acme.id]);
+    if (!contracts.ok) throw new Error(contracts.error.code);
+    const contract = contracts.value.find((c) => c.isRecurringService && c.isActive)!;
+    const services = await h.connection.readContractServices([contract.id]);
+    if (!services.ok) throw new Error(services.error.code);
+    const service = services.value[0]!;
+    const created = await h.connection.createUnitAdjustment({
+      contractId: contract.id,
+      serviceId: service.serviceId,
+      contractServiceId: service.id,
+      unitChange: 1,
+      effectiveDate: tenantToday(),
+    });
+    expect(created.ok).toBe(true);
+    const kinds = new Map(h.calls.map((c) => [c.endpoint, `${c.kind} ${c.entity}`]));
+    expect(kinds.get('zoneInformation')).toBe('discovery zoneInformation');
+    expect(kinds.get('Companies/query')).toBe('read Companies');
+    expect(kinds.get('Contracts/query')).toBe('read Contracts');
+    expect(kinds.get('ContractServiceAdjustments')).toBe('write ContractServiceAdjustments');
+    expect(h.calls.filter((c) => c.kind === 'write')).toHaveLength(1);
+  });
+});
+
 describe('zone moves', () => {
   it('a 401 from the old zone triggers rediscovery and the call succeeds on the new zone', async () => {
     const h = use(connect(sb));

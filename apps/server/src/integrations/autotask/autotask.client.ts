@@ -13,6 +13,7 @@ import {
   err,
   ok,
   type PsaCallEvent,
+  type PsaCallKind,
   type PsaCredentials,
   type PsaError,
   type PsaResult,
@@ -21,7 +22,8 @@ import { credentialsProblem } from './autotask.credentials.js';
 import { classifyFailure, isHourlyThresholdRejection, type FailurePhase } from './autotask.errors.js';
 import type { BudgetPacer, Clock, EntityQueues, PaceEvent } from './autotask.limits.js';
 import type { QueryBody } from './autotask.query.js';
-import { decideRetry, parseRetryAfter, type RetryPolicy } from './autotask.retry.js';
+import { parseRetryAfterMs } from '../../lib/backoff.js';
+import { decideRetry, type RetryPolicy } from './autotask.retry.js';
 import {
   parseErrorTexts,
   parseQueryPage,
@@ -100,6 +102,12 @@ export interface CallSpec {
   readonly isIdempotent: boolean;
   /** False only for the ThresholdInformation read the pacer itself relies on. */
   readonly isPaced: boolean;
+}
+
+/** Queries are POSTs too: only a non-idempotent request (an adjustment) changes anything. */
+function callKindOf(spec: CallSpec): PsaCallKind {
+  if (spec.entity === 'zoneInformation') return 'discovery';
+  return spec.isIdempotent ? 'read' : 'write';
 }
 
 type Outcome =
@@ -437,7 +445,7 @@ export class AutotaskClient {
           phase,
           status: outcome.status,
           errorTexts: outcome.texts,
-          retryAfterMs: parseRetryAfter(outcome.retryAfterHeader, this.#deps.clock.now()),
+          retryAfterMs: parseRetryAfterMs(outcome.retryAfterHeader, this.#deps.clock.now()),
         });
     }
   }
@@ -452,8 +460,14 @@ export class AutotaskClient {
     }
   }
 
-  #emitCall(spec: CallSpec, event: Omit<PsaCallEvent, 'endpoint' | 'method'>): void {
-    const full: PsaCallEvent = { endpoint: spec.endpoint, method: spec.method, ...event };
+  #emitCall(spec: CallSpec, event: Omit<PsaCallEvent, 'kind' | 'entity' | 'endpoint' | 'method'>): void {
+    const full: PsaCallEvent = {
+      kind: callKindOf(spec),
+      entity: spec.entity,
+      endpoint: spec.endpoint,
+      method: spec.method,
+      ...event,
+    };
     this.#deps.logger.debug({ connectorId: this.#deps.connectorId, ...full }, 'autotask call');
     safely(this.#deps.logger, () => this.#deps.onCall?.(full));
   }

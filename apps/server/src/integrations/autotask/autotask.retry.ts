@@ -6,6 +6,7 @@
  * and credential failures (bad username, bad integration code, unknown field), so 500 is final.
  * Only network failures, 429 and gateway errors (502/503/504) are transient.
  */
+import { equalJitterMs, exponentialBackoffMs, parseRetryAfterMs } from '../../lib/backoff.js';
 
 export interface RetryPolicy {
   /** Total attempts including the first. */
@@ -91,8 +92,8 @@ export function decideRetry(input: RetryInput, policy: RetryPolicy): RetryDecisi
       waitMs: 0,
     };
   }
-  const retryAfterMs = parseRetryAfter(input.retryAfterHeader, input.now);
-  if (retryAfterMs !== null) {
+  const retryAfterMs = parseRetryAfterMs(input.retryAfterHeader, input.now);
+  if (retryAfterMs !== undefined) {
     const waitMs = Math.min(retryAfterMs, policy.maxRetryAfterMs);
     const capped = retryAfterMs > policy.maxRetryAfterMs ? ` (capped from ${retryAfterMs} ms)` : '';
     return { retry: true, reason: `${what}: honouring Retry-After ${waitMs} ms${capped}`, waitMs };
@@ -108,18 +109,6 @@ export function backoffMs(
   attempt: number,
   policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
 ): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  const half = exponential / 2;
-  return Math.round(half + policy.random() * half);
-}
-
-/** Retry-After as delta-seconds or an HTTP date; null when absent or unparseable. Never negative. */
-export function parseRetryAfter(header: string | null | undefined, now: number): number | null {
-  if (header === undefined || header === null) return null;
-  const trimmed = header.trim();
-  if (trimmed === '') return null;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now);
+  const step = exponentialBackoffMs(attempt, { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
+  return equalJitterMs(step, policy.random);
 }

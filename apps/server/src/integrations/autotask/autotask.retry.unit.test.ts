@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   backoffMs,
   decideRetry,
-  parseRetryAfter,
   type RetryDecision,
   type RetryInput,
   type RetryPolicy,
@@ -184,20 +183,5 @@ describe('decideRetry', () => {
     expect(backoffMs(1, { ...policy, random: () => 0 })).toBe(100);
     expect(backoffMs(1, { ...policy, random: () => 0.999999 })).toBe(200);
     expect(backoffMs(10, { ...policy, random: () => 0 })).toBe(500);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it.each([
-    [undefined, null],
-    [null, null],
-    ['', null],
-    ['0', 0],
-    ['2.5', 2_500],
-    [' 10 ', 10_000],
-    ['Fri, 27 Nov 2026 12:00:30 GMT', 30_000],
-    ['not a date', null],
-  ] as const)('%s → %s', (header, expected) => {
-    expect(parseRetryAfter(header, now)).toBe(expected);
   });
 });

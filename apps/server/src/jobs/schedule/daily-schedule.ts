@@ -11,7 +11,7 @@ export interface ConnectorSchedule {
   readonly timeZone: string;
 }
 
-/** Daily runs spread over this window after the chosen time, so 03:00 is not one burst on Autotask. */
+/** Daily runs spread over this window after the chosen time, so 03:00 is not one burst on the PSA. */
 export const DEFAULT_JITTER_WINDOW_MS = 30 * 60_000;
 
 const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
