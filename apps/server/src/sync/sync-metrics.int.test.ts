@@ -26,8 +26,10 @@ describe.skipIf(isDatabaseUnavailable())(`PSA request metrics (${testDialect()})
   });
 
   it('counts every request of a sync in psa_requests_total, by entity, kind and outcome', async () => {
+    // /metrics is not open: a signed-in super admin may read it (or the METRICS_TOKEN bearer).
+    const { cookie } = await h.t.login('super_admin');
     const scrape = async (): Promise<string> => {
-      const response = await h.t.app.inject('/metrics');
+      const response = await h.t.app.inject({ url: '/metrics', headers: { cookie } });
       expect(response.statusCode).toBe(200);
       return response.body;
     };
