@@ -6,7 +6,7 @@ import type { AppContext } from '../app/app-context.js';
 import { AppError, appErrorFromPsa } from '../app/app-error.js';
 import { newId } from '../db/ids.js';
 import { nextRunAt } from '../jobs/schedule/daily-schedule.js';
-import { psaRequestsTotal } from '../observability/metrics.js';
+import { psaRequestDurationSeconds, psaRequestsTotal } from '../observability/metrics.js';
 import type {
   PsaCallEvent,
   PsaConnection,
@@ -177,6 +177,10 @@ async function requireChannel(ctx: AppContext, channelId: string): Promise<void>
 function countedCalls(psa: string, onCall?: (event: PsaCallEvent) => void): (event: PsaCallEvent) => void {
   return (event) => {
     psaRequestsTotal.inc({ psa, entity: event.entity, kind: event.kind, outcome: event.outcome });
+    psaRequestDurationSeconds.observe(
+      { psa, entity: event.entity, kind: event.kind },
+      event.durationMs / 1000,
+    );
     onCall?.(event);
   };
 }

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { SyncRunTrigger } from '@coro/contracts';
 
 import { defineJob, type JobCatalog } from './job-definition.js';
@@ -7,8 +7,7 @@ import type { JobQueue } from './job-queue.port.js';
 const ConnectorId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 
 /** The sync's triggers a job can carry (the CLI runs syncs directly, not through the queue). */
-export const SYNC_JOB_TRIGGERS = ['manual', 'schedule'] as const satisfies readonly SyncRunTrigger[];
-export type SyncJobTrigger = (typeof SYNC_JOB_TRIGGERS)[number];
+const SYNC_JOB_TRIGGERS = ['manual', 'schedule'] as const satisfies readonly SyncRunTrigger[];
 
 const MINUTE_MS = 60_000;
 
@@ -18,7 +17,7 @@ export const jobCatalog = {
     payload: Type.Object(
       {
         connectorId: ConnectorId,
-        trigger: Type.Union([Type.Literal('manual'), Type.Literal('schedule')]),
+        trigger: Type.Union([Type.Literal(SYNC_JOB_TRIGGERS[0]), Type.Literal(SYNC_JOB_TRIGGERS[1])]),
         /** Set when the API created the run row before enqueueing ("Sync now"). */
         runId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
       },
@@ -69,7 +68,6 @@ export const jobCatalog = {
 
 export type AppJobCatalog = typeof jobCatalog;
 export type AppJobName = keyof AppJobCatalog;
-export type AppJobPayload<N extends AppJobName> = Static<AppJobCatalog[N]['payload']>;
 
 /** The queue of this application's jobs, as handlers, routes and the CLI see it. */
 export type AppJobQueue = JobQueue<AppJobCatalog>;

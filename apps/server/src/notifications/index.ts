@@ -1,17 +1,8 @@
 /**
- * Run notifications: email over SMTP and a signed webhook, per connector.
+ * Run notifications: email over SMTP and a signed webhook, per connector. The entry points
+ * (job handlers) use what is exported here; the rest of the folder is imported file by file.
  *
  * @example await notifyRunFinished({ db, secretBox, publicUrl, mailer, logger }, summary);
  */
 export { createMailer, type Mailer } from './email.sender.js';
-export {
-  getNotificationSettings,
-  putNotificationSettings,
-  webhookSecretAad,
-  webhookTargetOf,
-  type NotificationSettingsInput,
-  type NotificationSettingsView,
-} from './notification-settings.repository.js';
-export { notifyRunFinished, type FinishedRun, type NotifyDeps, type NotifyResult } from './notify-run.js';
-export { renderRunEmail, type RunNotice } from './run-notice.js';
-export { signWebhook, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from './webhook.signature.js';
+export { notifyRunFinished } from './notify-run.js';

@@ -46,16 +46,9 @@ export const psaRequestsTotal = new Counter({
 
 export const psaRequestDurationSeconds = new Histogram({
   name: 'psa_request_duration_seconds',
-  help: 'PSA API call duration',
-  labelNames: ['psa', 'endpoint'] as const,
+  help: 'PSA API call duration by provider, entity and kind',
+  labelNames: ['psa', 'entity', 'kind'] as const,
   buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-  registers: [metricsRegistry],
-});
-
-export const psaRetriesTotal = new Counter({
-  name: 'psa_retries_total',
-  help: 'PSA API retries by reason',
-  labelNames: ['psa', 'reason'] as const,
   registers: [metricsRegistry],
 });
 
@@ -111,7 +104,7 @@ function readEventLoopDelay(): void {
   eventLoopDelay.reset();
 }
 
-export const eventLoopDelayMax = new Gauge({
+new Gauge({
   name: 'event_loop_delay_max_seconds',
   help: 'Longest event-loop delay since the previous scrape',
   registers: [metricsRegistry],
@@ -121,7 +114,7 @@ export const eventLoopDelayMax = new Gauge({
   },
 });
 
-export const eventLoopDelayP99 = new Gauge({
+new Gauge({
   name: 'event_loop_delay_p99_seconds',
   help: '99th percentile of event-loop delay since the previous scrape',
   registers: [metricsRegistry],

@@ -19,20 +19,9 @@ import {
   type SyncTuning,
 } from './sync.executor.js';
 
-export {
-  syncProgressHub,
-  renderProgressBar,
-  renderProgressLine,
-  type SyncProgressEvent,
-} from './sync-progress.js';
-export { parseSyncWait, type SyncWait } from './sync-wait.js';
+export { syncProgressHub, renderProgressLine, type SyncProgressEvent } from './sync-progress.js';
 export { createSyncRunRepository } from './sync-run.repository.js';
-export {
-  getSyncSettings,
-  listSyncSchedules,
-  putSyncSettings,
-  type SyncSettings,
-} from './sync-settings.repository.js';
+export { getSyncSettings, listSyncSchedules, putSyncSettings } from './sync-settings.repository.js';
 export type { RunSyncOptions, SyncRunSummary, SyncTuning } from './sync-environment.js';
 export type { ApprovalResult } from './sync-approval.js';
 

@@ -5,8 +5,6 @@ import type { SyncLedgerTable } from '../db/tables/sync.tables.js';
 import type { ConfirmedUnits } from '../domain/sync-plan.js';
 import { unitsKey } from '../domain/sync-plan.js';
 
-export const ledgerStates = ['pending', 'applied', 'failed'] as const;
-export type LedgerState = (typeof ledgerStates)[number];
 export type LedgerRow = Selectable<SyncLedgerTable>;
 
 /** Deterministic: the same connector, contract service and date always give the same key. */

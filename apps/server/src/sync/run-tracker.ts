@@ -2,6 +2,7 @@
  * A run's live state: counters, phase and progress, the budget wait being shown, and how they reach
  * followers (the progress hub, `onProgress`, and the run row that other processes read).
  */
+import { adjustmentsAppliedTotal } from '../observability/metrics.js';
 import type { SyncRunMode, SyncRunStatusName } from '@coro/contracts';
 
 import type { PlannedLine } from '../domain/sync-plan.js';
@@ -184,6 +185,7 @@ export class RunTracker {
 
   /** Counts an adjustment the writer has settled. */
   countWritten(line: PlannedLine, status: 'applied' | 'failed'): void {
+    adjustmentsAppliedTotal.inc({ outcome: status });
     if (status === 'applied') {
       this.counters.adjusted++;
       this.#countUnits(line);

@@ -50,6 +50,7 @@ import {
   type ResumePoint,
 } from './sync-resume.js';
 import { getSyncSettings } from './sync-settings.repository.js';
+import { syncDurationSeconds, syncRunsTotal } from '../observability/metrics.js';
 
 export type { RunSyncOptions, SyncEnvironment, SyncRunSummary, SyncTuning } from './sync-environment.js';
 
@@ -255,6 +256,10 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   }
   const finishedAt = env.clock().toISOString();
   await tracker.finish(status, errorCode, errorMessage, finishedAt);
+  if (status !== 'queued') {
+    syncRunsTotal.inc({ trigger: options.trigger, outcome: status });
+    syncDurationSeconds.observe((Date.parse(finishedAt) - Date.parse(startedAt)) / 1000);
+  }
   const summary: SyncRunSummary = {
     ...{ runId, connectorId, mode, trigger: options.trigger, status, effectiveDate, counters },
     psaName,

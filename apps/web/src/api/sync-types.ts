@@ -5,7 +5,6 @@ export type {
   ApproveLinesResult,
   BillingPolicyBody as BillingPolicy,
   SyncLine,
-  SyncProgress,
   SyncRun,
   SyncRunDetail,
   SyncRunPage,

@@ -21,14 +21,10 @@ export type {
   AutoMapResult,
   Connector,
   ConnectorList,
-  ConnectorStatusReason,
-  ContractCheck,
   ContractCheckSummary,
   CreateConnectorBody,
   MappingSummary,
-  PsaCompanyItem,
   PsaCompanyPage,
-  PsaServiceItem,
   PsaServicePage,
   ServiceMappingItem,
   ServiceMappingList,
@@ -39,7 +35,4 @@ export type {
   WorkspaceMappingQuery,
 } from '@coro/contracts';
 
-export type WorkspaceMappingFilter = 'all' | 'mapped' | 'unmapped' | 'problems';
-export type WorkspaceMappingSort = 'workspace' | 'company' | 'status';
-export type SortOrder = 'asc' | 'desc';
 export type BillingBasis = 'devices' | 'users';

@@ -18,7 +18,6 @@ export const filterOperators = [
   ...existenceOperators,
   ...listOperators,
 ] as const;
-export type FilterOperator = (typeof filterOperators)[number];
 export type GroupOperator = (typeof groupOperators)[number];
 
 /** Autotask's hard limits: 500 rows per page and 500 OR conditions (an `in` list counts as ORs). */
