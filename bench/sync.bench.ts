@@ -305,7 +305,7 @@ async function prepare(
       policy: {
         ...defaultBillingPolicy,
         timeZone: tenantZone,
-        guardrails: { maxUnitChange: null, maxPercentChange: null },
+        guardrails: { maxUnitChange: null, maxPercentChange: null, maxPercentDecrease: null },
       },
       isScheduleEnabled: false,
       scheduleTime: '06:00',

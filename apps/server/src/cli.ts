@@ -245,13 +245,20 @@ program
 // ── sync (owner: sync engineer) ──
 program
   .command('sync')
-  .description('Sync one connector now: prints the plan (current → new, delta per line) and a progress bar')
+  .description(
+    'Sync one connector now: previews the plan (current → new, delta per line) and its money impact, then applies exactly that plan once confirmed',
+  )
   .requiredOption('--connector <id>', 'connector id')
-  .option('--dry-run', 'plan only: nothing is written to Autotask')
+  .option('--dry-run', 'preview only: nothing is written to the PSA')
+  .option(
+    '--yes',
+    'apply the previewed plan without asking (scripts); without it, a terminal asks and anything else exits 2',
+  )
   .action(async (options) => {
     process.exitCode = await syncCommand(config(), {
       connectorId: options.connector,
       isDryRun: options.dryRun === true,
+      isConfirmed: options.yes === true,
     });
   });
 

@@ -13,6 +13,8 @@ export const appErrorCodes = [
   'not_found',
   'method_not_allowed',
   'conflict',
+  /** A reviewed preview no longer matches the present (details: `PreviewStaleDetails`). */
+  'preview_stale',
   'csrf_failed',
   'rate_limited',
   'locked_out',

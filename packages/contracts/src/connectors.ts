@@ -49,6 +49,13 @@ export const Connector = Type.Object(
     lastVerifiedAt: Nullable(Timestamp),
     lastSyncAt: Nullable(Timestamp),
     nextSyncAt: Nullable(Timestamp),
+    /**
+     * True until an admin applied a reviewed preview (or started the schedule): the daily sync does
+     * not run before ("Daily sync starts after your first reviewed sync"), so `nextSyncAt` is null.
+     */
+    isAwaitingFirstReviewedSync: Type.Boolean(),
+    /** ISO 4217 code of the PSA's currency (unit prices and money impacts are in it); null if unknown. */
+    currency: Nullable(Type.String()),
     companiesRefreshedAt: Nullable(Timestamp),
     servicesRefreshedAt: Nullable(Timestamp),
     workspaceMapping: MappingSummary,

@@ -121,6 +121,8 @@ export const SyncRun = Type.Object(
      * lines and counters still cover the whole run, each (workspace, service) once.
      */
     resumedAt: Type.Optional(Timestamp),
+    /** An apply run made from a reviewed preview: that preview's run id. */
+    previewRunId: Type.Optional(Id),
   },
   { $id: 'SyncRun' },
 );
@@ -185,6 +187,8 @@ export const SyncLine = Type.Object(
     detail: nullable(Type.String()),
     approvedBy: nullable(Type.String()),
     approvedAt: nullable(Timestamp),
+    /** The PSA's price per unit per month for this contract service, when it reports one. */
+    unitPrice: nullable(Type.Number()),
   },
   { $id: 'SyncLine' },
 );
@@ -204,9 +208,92 @@ export const SyncLinesQuery = Type.Object({
 });
 export type SyncLinesQuery = Static<typeof SyncLinesQuery>;
 
-/** A run with (a page of) its lines. */
-export const SyncRunDetail = Type.Object({ run: SyncRun, lines: Page(SyncLine) });
+/** One line's change, as the impact summary lists the largest decreases. */
+export const SyncImpactLine = Type.Object({
+  lineId: Id,
+  workspaceName: Type.String(),
+  serviceName: Type.String(),
+  fromUnits: Type.Integer(),
+  toUnits: Type.Integer(),
+  delta: Type.Integer(),
+  /** delta × unit price per month; null when the PSA reports no price for the line. */
+  monthlyAmount: nullable(Type.Number()),
+});
+export type SyncImpactLine = Static<typeof SyncImpactLine>;
+
+/**
+ * What a set of changes does to the invoices, before anything is written: counts, units, and the
+ * money (Σ delta × the PSA service's unit price, per month, in the PSA's currency). Lines without a
+ * price are counted in `unpricedChanges` and left out of the amounts, never guessed.
+ */
+export const SyncImpact = Type.Object(
+  {
+    changes: Type.Integer(),
+    unitsAdded: Type.Integer(),
+    unitsRemoved: Type.Integer(),
+    /** ISO 4217 code as the PSA reports it (Autotask: the internal currency); null when unknown. */
+    currency: nullable(Type.String()),
+    monthlyAmount: Type.Number(),
+    unpricedChanges: Type.Integer(),
+    byCompany: Type.Array(
+      Type.Object({
+        companyId: nullable(Type.String()),
+        workspaceName: Type.String(),
+        changes: Type.Integer(),
+        unitsAdded: Type.Integer(),
+        unitsRemoved: Type.Integer(),
+        monthlyAmount: Type.Number(),
+      }),
+    ),
+    /** Up to five lines, the largest decreases first (by units, then by share of the line). */
+    largestDecreases: Type.Array(SyncImpactLine),
+  },
+  { description: 'Counts, units and money of a set of changes.' },
+);
+export type SyncImpact = Static<typeof SyncImpact>;
+
+/**
+ * A run with (a page of) its lines. `impact`: its `adjust` lines (a preview: what applying it
+ * would write); `heldImpact`: its lines held for approval.
+ */
+export const SyncRunDetail = Type.Object({
+  run: SyncRun,
+  lines: Page(SyncLine),
+  impact: SyncImpact,
+  heldImpact: SyncImpact,
+});
 export type SyncRunDetail = Static<typeof SyncRunDetail>;
+
+/** How one line differs between a preview and the state of now (`preview_stale` details). */
+export const PreviewChange = Type.Object({
+  workspaceName: Type.String(),
+  serviceName: Type.String(),
+  /** What the reviewed preview said, and what a fresh plan says now (null: no such line). */
+  before: nullable(
+    Type.Object({
+      kind: Type.Enum(syncLineKinds),
+      fromUnits: nullable(Type.Integer()),
+      toUnits: nullable(Type.Integer()),
+    }),
+  ),
+  now: nullable(
+    Type.Object({
+      kind: Type.Enum(syncLineKinds),
+      fromUnits: nullable(Type.Integer()),
+      toUnits: nullable(Type.Integer()),
+    }),
+  ),
+});
+export type PreviewChange = Static<typeof PreviewChange>;
+
+/** `details` of a 409 `preview_stale`: the fresh preview to review instead, and what changed. */
+export const PreviewStaleDetails = Type.Object({
+  freshPreviewRunId: Id,
+  /** At most 50 changes; `changeCount` says how many there are in all. */
+  changes: Type.Array(PreviewChange),
+  changeCount: Type.Integer(),
+});
+export type PreviewStaleDetails = Static<typeof PreviewStaleDetails>;
 
 /** POST …/sync/runs: answered at once; follow the run through GET or the events stream. */
 export const SyncRunStarted = Type.Object({ runId: nullable(Id), isExisting: Type.Boolean() });
@@ -246,8 +333,14 @@ export const BillingPolicyBody = Type.Object(
     onUnmap: Type.Enum(['leave', 'zero'] as const),
     allowCreateContractService: Type.Boolean(),
     onManualEdit: Type.Enum(['hold', 'overwrite'] as const),
+    /**
+     * A line past a guardrail is held for approval instead of written. `maxUnitChange`: units either
+     * way; `maxPercentDecrease`: percent of the current units removed (default 50); `maxPercentChange`:
+     * percent either way (default off). `null` disables a rule; a missing `maxPercentDecrease` keeps
+     * the connector's current value.
+     */
     guardrails: Type.Object(
-      { maxUnitChange: Limit, maxPercentChange: Limit },
+      { maxUnitChange: Limit, maxPercentChange: Limit, maxPercentDecrease: Type.Optional(Limit) },
       { additionalProperties: false },
     ),
     /** IANA zone: whose calendar day is the adjustments' effective date. */
@@ -263,6 +356,11 @@ export const SyncSettingsBody = Type.Object(
     isScheduleEnabled: Type.Boolean(),
     /** HH:MM in the policy's time zone. */
     scheduleTime: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
+    /**
+     * `true` starts the daily schedule of a connector that never applied a reviewed preview (its
+     * first sync is otherwise never unattended). Ignored once the schedule has started.
+     */
+    startScheduleBeforeFirstSync: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -273,6 +371,11 @@ export const SyncSettings = Type.Object(
     connectorId: Id,
     policy: BillingPolicyBody,
     isScheduleEnabled: Type.Boolean(),
+    /**
+     * `true` until an admin applied a reviewed preview (or started the schedule explicitly): the
+     * daily schedule does not run before, whatever `isScheduleEnabled` says.
+     */
+    isAwaitingFirstReviewedSync: Type.Boolean(),
     scheduleTime: Type.String(),
     updatedAt: nullable(Timestamp),
     updatedBy: nullable(Type.String()),

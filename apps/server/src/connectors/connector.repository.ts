@@ -32,6 +32,7 @@ const publicColumns = [
   'username',
   'integration_code',
   'zone_name',
+  'currency',
   'tenant_id',
   'last_verified_at',
   'last_sync_at',

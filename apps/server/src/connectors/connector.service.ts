@@ -67,7 +67,7 @@ function nextSyncAt(row: ConnectorRecord, settings: ScheduleSettings | undefined
   const next = nextRunAt(
     {
       connectorId: row.id,
-      isEnabled: settings?.isScheduleEnabled ?? true,
+      isEnabled: settings?.isScheduleEnabled ?? false,
       localTime: settings?.scheduleTime ?? defaultScheduleTime,
       timeZone: settings?.timeZone ?? defaultBillingPolicy.timeZone,
     },
@@ -80,6 +80,7 @@ function toConnectorView(
   row: ConnectorRecord,
   counts: ConnectorMappingCounts | undefined,
   nextSync: string | null,
+  isAwaitingFirstReviewedSync: boolean,
 ): Connector {
   const c = counts ?? {
     mappedWorkspaces: 0,
@@ -103,6 +104,8 @@ function toConnectorView(
     lastVerifiedAt: row.last_verified_at,
     lastSyncAt: row.last_sync_at,
     nextSyncAt: nextSync,
+    isAwaitingFirstReviewedSync,
+    currency: row.currency,
     companiesRefreshedAt: row.companies_refreshed_at,
     servicesRefreshedAt: row.services_refreshed_at,
     workspaceMapping: {
@@ -137,7 +140,13 @@ function auditView(row: ConnectorRecord): Record<string, unknown> {
 export async function connectorView(ctx: AppContext, row: ConnectorRecord): Promise<Connector> {
   const counts = await countMappings(ctx.database.db, [row]);
   const settings = await scheduleSettings(ctx);
-  return toConnectorView(row, counts.get(row.id), nextSyncAt(row, settings.get(row.id), ctx.clock()));
+  const schedule = settings.get(row.id);
+  return toConnectorView(
+    row,
+    counts.get(row.id),
+    nextSyncAt(row, schedule, ctx.clock()),
+    schedule?.isAwaitingFirstReviewedSync ?? true,
+  );
 }
 
 export async function listConnectorViews(ctx: AppContext, channelId: string): Promise<Connector[]> {
@@ -146,7 +155,12 @@ export async function listConnectorViews(ctx: AppContext, channelId: string): Pr
   const settings = await scheduleSettings(ctx);
   const now = ctx.clock();
   return rows.map((row) =>
-    toConnectorView(row, counts.get(row.id), nextSyncAt(row, settings.get(row.id), now)),
+    toConnectorView(
+      row,
+      counts.get(row.id),
+      nextSyncAt(row, settings.get(row.id), now),
+      settings.get(row.id)?.isAwaitingFirstReviewedSync ?? true,
+    ),
   );
 }
 
@@ -255,6 +269,7 @@ export async function createConnector(
     ),
     integration_code: integrationCode,
     zone_name: verified.value.zoneName,
+    currency: verified.value.currency ?? null,
     tenant_id: verified.value.tenantId,
     last_verified_at: now,
     last_sync_at: null,
@@ -442,6 +457,7 @@ export async function verifyConnector(
         status_message: null,
         status_advice: null,
         zone_name: result.value.zoneName,
+        currency: result.value.currency ?? null,
         tenant_id: result.value.tenantId,
         last_verified_at: now,
       }
@@ -501,6 +517,7 @@ export async function updateCredentials(
       status_message: null,
       status_advice: null,
       zone_name: result.value.zoneName,
+      currency: result.value.currency ?? null,
       tenant_id: result.value.tenantId,
       last_verified_at: now,
     },

@@ -28,6 +28,12 @@ export interface Guardrails {
    * absolute limit covers that case.
    */
   readonly maxPercentChange: number | null;
+  /**
+   * Decreases of more than this percentage of the current units wait for approval; null disables.
+   * Separate from `maxPercentChange` because a sudden drop is what usually signals a broken count
+   * (an agent uninstalled everywhere), while growth from a small base is ordinary.
+   */
+  readonly maxPercentDecrease: number | null;
 }
 
 export interface BillingPolicy {
@@ -46,7 +52,8 @@ export const defaultBillingPolicy: BillingPolicy = {
   onUnmap: 'leave',
   allowCreateContractService: false,
   onManualEdit: 'hold',
-  guardrails: { maxUnitChange: 500, maxPercentChange: null },
+  // Safe, not permissive (issue 10): a large or sudden change waits for a human.
+  guardrails: { maxUnitChange: 25, maxPercentChange: null, maxPercentDecrease: 50 },
   timeZone: 'UTC',
 };
 

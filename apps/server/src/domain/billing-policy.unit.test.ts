@@ -66,16 +66,32 @@ describe('dates', () => {
 
 describe('checkGuardrails', () => {
   it.each([
-    [{ maxUnitChange: 10, maxPercentChange: null }, 100, 110, false, null],
-    [{ maxUnitChange: 10, maxPercentChange: null }, 100, 111, true, 'max_units'],
-    [{ maxUnitChange: 10, maxPercentChange: null }, 100, 89, true, 'max_units'],
-    [{ maxUnitChange: null, maxPercentChange: 20 }, 100, 120, false, null],
-    [{ maxUnitChange: null, maxPercentChange: 20 }, 100, 121, true, 'max_percent'],
-    [{ maxUnitChange: null, maxPercentChange: 20 }, 100, 79, true, 'max_percent'],
-    [{ maxUnitChange: null, maxPercentChange: 20 }, 0, 500, false, null],
-    [{ maxUnitChange: 100, maxPercentChange: 20 }, 0, 101, true, 'max_units'],
-    [{ maxUnitChange: null, maxPercentChange: null }, 1, 100_000, false, null],
-    [{ maxUnitChange: 0, maxPercentChange: 0 }, 5, 5, false, null],
+    [{ maxUnitChange: 10, maxPercentChange: null, maxPercentDecrease: null }, 100, 110, false, null],
+    [{ maxUnitChange: 10, maxPercentChange: null, maxPercentDecrease: null }, 100, 111, true, 'max_units'],
+    [{ maxUnitChange: 10, maxPercentChange: null, maxPercentDecrease: null }, 100, 89, true, 'max_units'],
+    [{ maxUnitChange: null, maxPercentChange: 20, maxPercentDecrease: null }, 100, 120, false, null],
+    [{ maxUnitChange: null, maxPercentChange: 20, maxPercentDecrease: null }, 100, 121, true, 'max_percent'],
+    [{ maxUnitChange: null, maxPercentChange: 20, maxPercentDecrease: null }, 100, 79, true, 'max_percent'],
+    [{ maxUnitChange: null, maxPercentChange: 20, maxPercentDecrease: null }, 0, 500, false, null],
+    [{ maxUnitChange: 100, maxPercentChange: 20, maxPercentDecrease: null }, 0, 101, true, 'max_units'],
+    [{ maxUnitChange: null, maxPercentChange: null, maxPercentDecrease: null }, 1, 100_000, false, null],
+    [{ maxUnitChange: 0, maxPercentChange: 0, maxPercentDecrease: null }, 5, 5, false, null],
+    // Decreases only: growth from a small base is ordinary, a sudden drop is suspect.
+    [{ maxUnitChange: null, maxPercentChange: null, maxPercentDecrease: 50 }, 100, 50, false, null],
+    [
+      { maxUnitChange: null, maxPercentChange: null, maxPercentDecrease: 50 },
+      100,
+      49,
+      true,
+      'max_percent_decrease',
+    ],
+    [{ maxUnitChange: null, maxPercentChange: null, maxPercentDecrease: 50 }, 10, 100, false, null],
+    [{ maxUnitChange: null, maxPercentChange: null, maxPercentDecrease: 50 }, 0, 0, false, null],
+    // The defaults: Brightside EDR 110 → 13 (−88 %) is held; 10 → 30 (+20 units) is not; +26 is.
+    [defaultBillingPolicy.guardrails, 110, 13, true, 'max_units'],
+    [defaultBillingPolicy.guardrails, 40, 19, true, 'max_percent_decrease'],
+    [defaultBillingPolicy.guardrails, 10, 30, false, null],
+    [defaultBillingPolicy.guardrails, 10, 36, true, 'max_units'],
   ] as const)('%o: %d → %d held=%s (%s)', (guardrails, current, target, isHeld, rule) => {
     const decision = checkGuardrails(guardrails, current, target);
     expect(decision.isHeld).toBe(isHeld);

@@ -40,6 +40,8 @@ export interface PlanService {
   readonly psaServiceId: string;
   readonly psaServiceName: string;
   readonly basis: BillingBasis;
+  /** The PSA catalog's price per unit (used when the contract has no units period to read one from). */
+  readonly unitPrice?: number | null;
 }
 
 export interface UsageCount {
@@ -62,6 +64,8 @@ export interface ConfirmedUnits {
 export interface UnitsOnDate {
   readonly units: number;
   readonly contractServiceId: string;
+  /** Price per unit in force on the date, when the PSA reports it. */
+  readonly unitPrice?: number | null;
 }
 
 export interface PsaView {
@@ -121,6 +125,11 @@ export interface PlannedLine {
   readonly isUnmapped: boolean;
   readonly message: string;
   readonly advice: string | null;
+  /**
+   * Price per unit per month on the resolved contract service (the PSA's units period), else the
+   * service's catalog price; null when the PSA reports neither. For the money impact only.
+   */
+  readonly unitPrice: number | null;
 }
 
 export const unitsKey = (contractId: string, psaServiceId: string): string => `${contractId}:${psaServiceId}`;
@@ -171,6 +180,7 @@ function makeLine(base: LineBase, located: Partial<Located> | null, f: LineField
     isUnmapped: f.isUnmapped ?? false,
     message: f.message,
     advice: f.advice ?? null,
+    unitPrice: f.unitPrice ?? null,
   };
 }
 
@@ -215,6 +225,9 @@ export function planSync(input: PlanInput): PlannedLine[] {
   const lines: PlannedLine[] = [];
   const confirmedByLine = new Map(input.confirmed.map((c) => [`${c.workspaceId}|${c.serviceKey}`, c]));
   const claimed = new Set<string>();
+  const catalogPrices = new Map(
+    input.services.flatMap((s) => (s.unitPrice == null ? [] : [[s.psaServiceId, s.unitPrice] as const])),
+  );
 
   /** Current → target on a resolved contract service: unchanged, adjust, or held. */
   const decideChange = (
@@ -264,6 +277,7 @@ export function planSync(input: PlanInput): PlannedLine[] {
     const isDeferred = appliedDate !== undefined && appliedDate >= effectiveDate;
     const date = isDeferred ? addDays(appliedDate, 1) : effectiveDate;
     const contractServiceId = read?.contractServiceId ?? located.contractServiceId;
+    const unitPrice = read?.unitPrice ?? catalogPrices.get(located.psaServiceId ?? '') ?? null;
     const delta = target - current;
     /** A line on the resolved contract service; only what differs between outcomes is passed. */
     const resolved = (
@@ -286,6 +300,7 @@ export function planSync(input: PlanInput): PlannedLine[] {
         problem: extra?.problem ?? null,
         holdReason: extra?.holdReason ?? null,
         advice: extra?.advice ?? null,
+        unitPrice,
       });
     if (current === target) {
       // The date the units were compared on: today, or the later date an earlier adjustment took.

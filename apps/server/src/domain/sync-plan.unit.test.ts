@@ -16,7 +16,7 @@ import {
 const day = '2026-11-27';
 const policy: BillingPolicy = {
   ...defaultBillingPolicy,
-  guardrails: { maxUnitChange: 100, maxPercentChange: null },
+  guardrails: { maxUnitChange: 100, maxPercentChange: null, maxPercentDecrease: null },
 };
 const contract: PsaContract = {
   id: 'c1',
@@ -229,7 +229,7 @@ const cases: [string, Scenario, Expect][] = [
     'guardrail (percent) holds',
     {
       usage: { devices: 20, users: 0 },
-      policy: { guardrails: { maxUnitChange: null, maxPercentChange: 50 } },
+      policy: { guardrails: { maxUnitChange: null, maxPercentChange: 50, maxPercentDecrease: null } },
     },
     { kind: 'held', holdReason: 'guardrail' },
   ],

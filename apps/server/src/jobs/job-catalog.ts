@@ -20,6 +20,8 @@ export const jobCatalog = {
         trigger: Type.Union([Type.Literal(SYNC_JOB_TRIGGERS[0]), Type.Literal(SYNC_JOB_TRIGGERS[1])]),
         /** Set when the API created the run row before enqueueing ("Sync now"). */
         runId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        /** Apply exactly this reviewed preview (its lines that still match; issue 10). */
+        previewRunId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
       },
       { additionalProperties: false },
     ),

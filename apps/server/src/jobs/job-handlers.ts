@@ -55,7 +55,7 @@ export async function registerJobHandlers(
   await queue.work(
     'sync.connector',
     async (job) => {
-      const { connectorId, trigger, runId } = job.payload;
+      const { connectorId, trigger, runId, previewRunId } = job.payload;
       // Only a shutdown stops a sync early (at a safe point, ADR 0010); a timeout lets it finish
       // its writes through the ledger as before.
       const stop = new AbortController();
@@ -72,6 +72,7 @@ export async function registerJobHandlers(
         trigger,
         stopSignal: stop.signal,
         ...(runId === undefined ? {} : { runId }),
+        ...(previewRunId === undefined ? {} : { previewRunId }),
       });
       if (summary.status === 'queued')
         throw new JobReleasedError(`sync run ${summary.runId} stopped for a shutdown`);
@@ -142,7 +143,7 @@ export async function listConnectorSchedules(ctx: AppContext): Promise<Connector
     const s = settings.get(c.id);
     return {
       connectorId: c.id,
-      isEnabled: s?.isScheduleEnabled ?? true,
+      isEnabled: s?.isScheduleEnabled ?? false,
       localTime: s?.scheduleTime ?? defaultScheduleTime,
       timeZone: s?.timeZone ?? defaultBillingPolicy.timeZone,
     };

@@ -11,6 +11,7 @@ import { listConnectorSchedules } from './job-handlers.js';
 import { createJobQueue, startJobs, WORKER_NEEDS_POSTGRES, type JobsRuntime } from './jobs.runtime.js';
 import { nextRunAt } from './schedule/daily-schedule.js';
 import { requestSyncNow } from './sync-now.js';
+import { armSchedule } from '../sync/sync-settings.repository.js';
 
 /**
  * The handlers wired to the real entry points (sync, lookups, connection check) against the
@@ -142,7 +143,10 @@ describe.skipIf(isDatabaseUnavailable())(`jobs wired to the app (${testDialect()
     });
   });
 
-  it('schedules every connected connector at its local time (defaults without settings)', async () => {
+  it('schedules every connected connector at its local time once its first reviewed sync is done', async () => {
+    const before = (await listConnectorSchedules(ctx)).find((s) => s.connectorId === connectorId);
+    expect(before).toMatchObject({ connectorId, isEnabled: false });
+    await armSchedule(ctx.database.db, connectorId, '2026-11-27T11:00:00Z');
     const schedules = await listConnectorSchedules(ctx);
     const own = schedules.find((s) => s.connectorId === connectorId);
     expect(own).toMatchObject({ connectorId, isEnabled: true, localTime: '06:00', timeZone: 'UTC' });

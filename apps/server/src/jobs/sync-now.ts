@@ -22,10 +22,16 @@ export async function requestSyncNow(
   db: Kysely<DB>,
   queue: AppJobQueue,
   connectorId: string,
+  previewRunId?: string,
 ): Promise<SyncNowResult> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const runId = newId();
-    const jobId = await queue.enqueue('sync.connector', { connectorId, trigger: 'manual', runId });
+    const jobId = await queue.enqueue('sync.connector', {
+      connectorId,
+      trigger: 'manual',
+      runId,
+      ...(previewRunId === undefined ? {} : { previewRunId }),
+    });
     if (jobId !== null) return { jobId, runId, isExisting: false };
     const pending = await queue.findPending('sync.connector', connectorId);
     // Finished between our enqueue and this look-up: try again.

@@ -86,6 +86,8 @@ export interface PsaVerification {
   readonly zoneName: string;
   /** The PSA's id for the tenant database (Autotask `ci`). Lets us notice a changed tenant. */
   readonly tenantId: string;
+  /** ISO 4217 code of the tenant's (internal) currency, when the PSA tells; prices are in it. */
+  readonly currency?: string | null;
 }
 
 export interface PsaCompany {

@@ -50,7 +50,9 @@ describe.skipIf(isDatabaseUnavailable())(
         effectiveDate: secondDay,
       });
       expect(edit.ok).toBe(true);
-      await h.setPolicy({ guardrails: { maxUnitChange: 10, maxPercentChange: null } });
+      await h.setPolicy({
+        guardrails: { maxUnitChange: 10, maxPercentChange: null, maxPercentDecrease: null },
+      });
       await h.setUsage('Cedar Ridge Dental', { endpoint_security: { devices: 80, users: 0 } });
       await h.run();
       report = await buildReconciliation(h.t.ctx, h.connectorId, h.channelId, secondDay.slice(0, 7));

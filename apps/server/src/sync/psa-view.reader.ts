@@ -30,6 +30,7 @@ export async function readUnitsMap(
       map.set(unitsKey(w.contractId, w.serviceId), {
         units: w.units,
         contractServiceId: w.contractServiceId,
+        unitPrice: w.unitPrice ?? null,
       });
   }
   return { ok: true, map };

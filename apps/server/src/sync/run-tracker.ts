@@ -183,6 +183,15 @@ export class RunTracker {
     this.done++;
   }
 
+  /**
+   * An adjust line of an applied preview that changed since the review: not written, so the run
+   * ends `partial` and says which lines to review again.
+   */
+  countStale(): void {
+    this.counters.failed++;
+    this.done++;
+  }
+
   /** Counts an adjustment the writer has settled. */
   countWritten(line: PlannedLine, status: 'applied' | 'failed'): void {
     adjustmentsAppliedTotal.inc({ outcome: status });

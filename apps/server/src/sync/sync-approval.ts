@@ -47,6 +47,7 @@ export function plannedFromRow(
     isUnmapped: row.is_unmapped === 1,
     message: row.message,
     advice: null,
+    unitPrice: row.unit_price,
   };
 }
 

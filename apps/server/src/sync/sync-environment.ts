@@ -77,6 +77,11 @@ export interface RunSyncOptions {
    * finish, nothing new starts), goes back to `queued` and resumes later as the same run.
    */
   readonly stopSignal?: AbortSignal;
+  /**
+   * Apply this reviewed preview (issue 10): write only its adjust lines that a plan made now still
+   * decides the same way; any other adjust line is left unwritten as `stale`.
+   */
+  readonly previewRunId?: string;
 }
 
 export interface SyncRunSummary {

@@ -58,6 +58,7 @@ const runColumns = [
   'updated_at',
   'wait_json',
   'resumed_at',
+  'preview_run_id',
 ] as const;
 
 const lineColumns = [
@@ -92,7 +93,21 @@ const lineColumns = [
   'approved_by',
   'approved_at',
   'updated_at',
+  'unit_price',
 ] as const;
+
+/** What a preview's line must still be for the preview to be applied as reviewed. */
+export interface PlanKeyRow {
+  readonly workspace_id: string;
+  readonly service_key: string;
+  readonly workspace_name: string;
+  readonly service_name: string;
+  readonly kind: string;
+  readonly contract_id: string | null;
+  readonly psa_service_id: string | null;
+  readonly current_units: number | null;
+  readonly target_units: number | null;
+}
 
 export function initialLineStatus(line: PlannedLine, mode: SyncRunMode): SyncLineStatus {
   switch (line.kind) {
@@ -117,6 +132,7 @@ export function createSyncRunRepository(db: Kysely<DB>) {
       status: SyncRunStatusName;
       requestedBy: string | null;
       now: string;
+      previewRunId?: string | null;
     }): Promise<void> {
       await db
         .insertInto('sync_runs')
@@ -127,6 +143,7 @@ export function createSyncRunRepository(db: Kysely<DB>) {
           trigger: run.trigger,
           status: run.status,
           requested_by: run.requestedBy,
+          preview_run_id: run.previewRunId ?? null,
           created_at: run.now,
           updated_at: run.now,
           started_at: run.status === 'running' ? run.now : null,
@@ -145,6 +162,7 @@ export function createSyncRunRepository(db: Kysely<DB>) {
       trigger: string;
       requestedBy: string | null;
       now: string;
+      previewRunId?: string | null;
     }): Promise<void> {
       await db
         .insertInto('sync_runs')
@@ -155,6 +173,7 @@ export function createSyncRunRepository(db: Kysely<DB>) {
           trigger: run.trigger,
           status: 'queued',
           requested_by: run.requestedBy,
+          preview_run_id: run.previewRunId ?? null,
           created_at: run.now,
           updated_at: run.now,
           started_at: null,
@@ -199,10 +218,10 @@ export function createSyncRunRepository(db: Kysely<DB>) {
     async insertLines(
       runId: string,
       startSeq: number,
-      lines: readonly { id: string; line: PlannedLine; status: SyncLineStatus }[],
+      lines: readonly { id: string; line: PlannedLine; status: SyncLineStatus; detail?: string | null }[],
       now: string,
     ): Promise<void> {
-      const rows = lines.map(({ id, line, status }, i) => ({
+      const rows = lines.map(({ id, line, status, detail }, i) => ({
         id,
         run_id: runId,
         seq: startSeq + i,
@@ -229,13 +248,14 @@ export function createSyncRunRepository(db: Kysely<DB>) {
         status,
         message: line.message,
         advice: line.advice,
-        detail: null,
+        detail: detail ?? null,
         ledger_key: null,
         approved_by: null,
         approved_at: null,
         updated_at: now,
+        unit_price: line.unitPrice,
       }));
-      // 31 columns: 150 rows stay under both drivers' bound-parameter limits.
+      // 32 columns: 150 rows stay under both drivers' bound-parameter limits.
       for (let i = 0; i < rows.length; i += 150) {
         await db
           .insertInto('sync_run_lines')
@@ -284,6 +304,55 @@ export function createSyncRunRepository(db: Kysely<DB>) {
       if (filter.status) query = query.where('status', '=', filter.status);
       const row = await query.executeTakeFirstOrThrow();
       return row.n;
+    },
+
+    /** The lines of one kind with what their money impact needs (adjust lines are few per run). */
+    async impactLines(runId: string, kind: 'adjust' | 'held') {
+      return db
+        .selectFrom('sync_run_lines')
+        .select([
+          'id',
+          'workspace_name',
+          'service_name',
+          'company_id',
+          'current_units',
+          'target_units',
+          'unit_price',
+        ])
+        .where('run_id', '=', runId)
+        .where('kind', '=', kind)
+        .orderBy('seq')
+        .execute();
+    },
+
+    /** Every line of a run reduced to what decides a write, to compare a preview with the present. */
+    async planKeys(runId: string): Promise<PlanKeyRow[]> {
+      return db
+        .selectFrom('sync_run_lines')
+        .select([
+          'workspace_id',
+          'service_key',
+          'workspace_name',
+          'service_name',
+          'kind',
+          'contract_id',
+          'psa_service_id',
+          'current_units',
+          'target_units',
+        ])
+        .where('run_id', '=', runId)
+        .orderBy('seq')
+        .execute();
+    },
+
+    /** The apply run made from this preview, unless it failed before writing anything. */
+    async applyOfPreview(previewRunId: string): Promise<SyncRunRow | undefined> {
+      return db
+        .selectFrom('sync_runs')
+        .select(runColumns)
+        .where('preview_run_id', '=', previewRunId)
+        .where((eb) => eb.or([eb('status', '!=', 'failed'), eb('psa_writes', '>', 0)]))
+        .executeTakeFirst();
     },
 
     async linesByIds(runId: string, lineIds: readonly string[]): Promise<SyncLineRow[]> {

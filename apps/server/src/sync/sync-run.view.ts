@@ -38,6 +38,7 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     finishedAt: row.finished_at,
     ...(wait ? { wait } : {}),
     ...(row.resumed_at ? { resumedAt: row.resumed_at } : {}),
+    ...(row.preview_run_id ? { previewRunId: row.preview_run_id } : {}),
   };
 }
 
@@ -68,6 +69,7 @@ export function toSyncLine(row: SyncLineRow): SyncLine {
     detail: row.detail,
     approvedBy: row.approved_by,
     approvedAt: row.approved_at,
+    unitPrice: row.unit_price,
   };
 }
 

@@ -17,6 +17,8 @@ export interface SyncSettings {
   readonly connectorId: string;
   readonly policy: BillingPolicy;
   readonly isScheduleEnabled: boolean;
+  /** Until an admin applies a reviewed preview (or starts the schedule): no unattended run. */
+  readonly isAwaitingFirstReviewedSync: boolean;
   /** HH:MM in `policy.timeZone`. */
   readonly scheduleTime: string;
   readonly updatedAt: string | null;
@@ -62,6 +64,7 @@ export function parsePolicy(json: string | null): BillingPolicy {
     guardrails: {
       maxUnitChange: limit(guard.maxUnitChange, d.guardrails.maxUnitChange),
       maxPercentChange: limit(guard.maxPercentChange, d.guardrails.maxPercentChange),
+      maxPercentDecrease: limit(guard.maxPercentDecrease, d.guardrails.maxPercentDecrease),
     },
     timeZone,
   };
@@ -75,6 +78,7 @@ export async function getSyncSettings(db: Kysely<DB>, connectorId: string): Prom
       'policy_json',
       'is_schedule_enabled',
       'schedule_time',
+      'schedule_armed_at',
       'updated_at',
       'updated_by',
     ])
@@ -85,6 +89,7 @@ export async function getSyncSettings(db: Kysely<DB>, connectorId: string): Prom
       connectorId,
       policy: defaultBillingPolicy,
       isScheduleEnabled: true,
+      isAwaitingFirstReviewedSync: true,
       scheduleTime: defaultScheduleTime,
       updatedAt: null,
       updatedBy: null,
@@ -94,6 +99,7 @@ export async function getSyncSettings(db: Kysely<DB>, connectorId: string): Prom
     connectorId,
     policy: parsePolicy(row.policy_json),
     isScheduleEnabled: row.is_schedule_enabled === 1,
+    isAwaitingFirstReviewedSync: row.schedule_armed_at === null,
     scheduleTime: row.schedule_time,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
@@ -103,10 +109,16 @@ export async function getSyncSettings(db: Kysely<DB>, connectorId: string): Prom
 export async function putSyncSettings(
   db: Kysely<DB>,
   connectorId: string,
-  settings: { policy: BillingPolicy; isScheduleEnabled: boolean; scheduleTime: string },
+  settings: {
+    policy: BillingPolicy;
+    isScheduleEnabled: boolean;
+    scheduleTime: string;
+    startScheduleBeforeFirstSync?: boolean;
+  },
   actor: string | null,
   now: string,
 ): Promise<SyncSettings> {
+  if (settings.startScheduleBeforeFirstSync === true) await armSchedule(db, connectorId, now);
   const values = {
     policy_json: JSON.stringify(settings.policy),
     is_schedule_enabled: settings.isScheduleEnabled ? 1 : 0,
@@ -119,20 +131,55 @@ export async function putSyncSettings(
     .values({ connector_id: connectorId, created_at: now, ...values })
     .onConflict((oc) => oc.column('connector_id').doUpdateSet(values))
     .execute();
-  return { connectorId, ...settings, updatedAt: now, updatedBy: actor };
+  return getSyncSettings(db, connectorId);
+}
+
+/**
+ * Lets the daily schedule run from now on (the first reviewed apply, or an admin's explicit start).
+ * Idempotent: the first arming's time is kept.
+ */
+export async function armSchedule(db: Kysely<DB>, connectorId: string, now: string): Promise<void> {
+  await db
+    .insertInto('sync_settings')
+    .values({
+      connector_id: connectorId,
+      policy_json: '{}',
+      is_schedule_enabled: 1,
+      schedule_time: defaultScheduleTime,
+      schedule_armed_at: now,
+      updated_by: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('connector_id').doNothing())
+    .execute();
+  await db
+    .updateTable('sync_settings')
+    .set({ schedule_armed_at: now })
+    .where('connector_id', '=', connectorId)
+    .where('schedule_armed_at', 'is', null)
+    .execute();
 }
 
 /** Every connector's schedule, for the jobs engineer's scheduler (connectors without a row use the default). */
-export async function listSyncSchedules(
-  db: Kysely<DB>,
-): Promise<{ connectorId: string; isScheduleEnabled: boolean; scheduleTime: string; timeZone: string }[]> {
+export async function listSyncSchedules(db: Kysely<DB>): Promise<
+  {
+    connectorId: string;
+    isScheduleEnabled: boolean;
+    isAwaitingFirstReviewedSync: boolean;
+    scheduleTime: string;
+    timeZone: string;
+  }[]
+> {
   const rows = await db
     .selectFrom('sync_settings')
-    .select(['connector_id', 'policy_json', 'is_schedule_enabled', 'schedule_time'])
+    .select(['connector_id', 'policy_json', 'is_schedule_enabled', 'schedule_time', 'schedule_armed_at'])
     .execute();
   return rows.map((r) => ({
     connectorId: r.connector_id,
-    isScheduleEnabled: r.is_schedule_enabled === 1,
+    // Not armed yet: the first sync waits for a reviewed apply (issue 10), whatever the toggle says.
+    isScheduleEnabled: r.is_schedule_enabled === 1 && r.schedule_armed_at !== null,
+    isAwaitingFirstReviewedSync: r.schedule_armed_at === null,
     scheduleTime: r.schedule_time,
     timeZone: parsePolicy(r.policy_json).timeZone,
   }));

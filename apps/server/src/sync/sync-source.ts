@@ -67,6 +67,7 @@ export async function loadSyncSource(
       'cs.name as service_name',
       'cs.sort_order',
       'ps.name as psa_service_name',
+      'ps.unit_price',
     ])
     .where('sm.connector_id', '=', connectorId)
     .execute();
@@ -78,6 +79,7 @@ export async function loadSyncSource(
       psaServiceId: r.psa_service_id,
       psaServiceName: r.psa_service_name ?? `service ${r.psa_service_id}`,
       basis: (r.billing_basis === 'users' ? 'users' : 'devices') satisfies BillingBasis,
+      unitPrice: r.unit_price,
     }));
 
   return { connectorId, channelId, workspaces, services };

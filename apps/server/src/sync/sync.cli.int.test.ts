@@ -252,7 +252,17 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa sync against the sandbox (${t
       expect(adjust.length).toBeGreaterThan(10);
       const adjustmentsBefore = sb.admin.adjustments().length;
 
-      const applied = await run('sync', '--connector', connectorId);
+      // Not confirmed (no --yes, not a terminal): the preview and its money, then nothing written.
+      const unconfirmed = await run('sync', '--connector', connectorId);
+      expect(unconfirmed.status, unconfirmed.stderr).toBe(2);
+      expect(unconfirmed.stdout).toMatch(
+        /^Impact: \d+ changes, \+\d+ \/ −\d+ units, [+−]?[\d,]+\.\d\d(?: [A-Z]{3})? per month/m,
+      );
+      expect(unconfirmed.stdout).toMatch(/^Preview \(nothing written yet\) succeeded for /m);
+      expect(unconfirmed.stderr).toContain('Nothing was written. Re-run with --yes');
+      expect(sb.admin.adjustments()).toHaveLength(adjustmentsBefore);
+
+      const applied = await run('sync', '--connector', connectorId, '--yes');
       expect(applied.status, applied.stderr).toBe(0);
       expect(applied.stdout).toMatch(
         new RegExp(
@@ -266,7 +276,7 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa sync against the sandbox (${t
       ).toStrictEqual(adjust.map((l) => `${l.workspace_name}/${l.service_key}: ${l.target_units}`));
       expect(sb.admin.adjustments()).toHaveLength(adjustmentsBefore + adjust.length);
 
-      const again = await run('sync', '--connector', connectorId);
+      const again = await run('sync', '--connector', connectorId, '--yes');
       expect(again.status, again.stderr).toBe(0);
       expect(again.stdout).toMatch(
         new RegExp(
@@ -299,8 +309,8 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa sync against the sandbox (${t
       }
       expect(sb.admin.adjustments()).toHaveLength(adjustmentsBefore);
 
-      // demo seed, dry run, apply, apply again, two unknown ids: every run this file made.
-      expect(outputs).toHaveLength(6);
+      // demo seed, dry run, unconfirmed, apply, apply again, two unknown ids: every run this file made.
+      expect(outputs).toHaveLength(7);
       expect(sb.apiUser.secret.length).toBeGreaterThan(8);
       for (const output of outputs) {
         expect(output.stdout).not.toContain(sb.apiUser.secret);

@@ -16,7 +16,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { newId } from '../db/ids.js';
 import { localDay } from '../domain/billing-policy.js';
-import { planSync, type ConfirmedUnits, type PlanWorkspace } from '../domain/sync-plan.js';
+import { planSync, type ConfirmedUnits, type PlannedLine, type PlanWorkspace } from '../domain/sync-plan.js';
 import { isCredentialFailure, type PsaConnection } from '../psa/psa-provider.port.js';
 import {
   applyAdjustment,
@@ -39,7 +39,12 @@ import {
 } from './sync-environment.js';
 import { withLease } from './sync-lease.js';
 import { loadSyncSource, loadUsage } from './sync-source.js';
-import { createSyncRunRepository, initialLineStatus, runCounterColumns } from './sync-run.repository.js';
+import {
+  createSyncRunRepository,
+  initialLineStatus,
+  runCounterColumns,
+  type PlanKeyRow,
+} from './sync-run.repository.js';
 import {
   findInterruptedRun,
   INTERRUPTED_BY_SHUTDOWN,
@@ -49,7 +54,7 @@ import {
   RunInterrupted,
   type ResumePoint,
 } from './sync-resume.js';
-import { getSyncSettings } from './sync-settings.repository.js';
+import { armSchedule, getSyncSettings } from './sync-settings.repository.js';
 import { syncDurationSeconds, syncRunsTotal } from '../observability/metrics.js';
 
 export type { RunSyncOptions, SyncEnvironment, SyncRunSummary, SyncTuning } from './sync-environment.js';
@@ -69,9 +74,11 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   const runId = givenId ?? newId();
   const existing = givenId ? await runs.get(givenId) : undefined;
   const isResume = existing?.error_code === INTERRUPTED_BY_SHUTDOWN;
+  const previewRunId = options.previewRunId ?? existing?.preview_run_id ?? null;
   if (existing)
     await runs.update(runId, {
       status: 'running',
+      preview_run_id: previewRunId,
       started_at: isResume ? (existing.started_at ?? startedAt) : startedAt,
       ...(isResume ? { resumed_at: startedAt, error_code: null, error_message: null } : {}),
       updated_at: startedAt,
@@ -85,7 +92,10 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       status: 'running',
       requestedBy: options.requestedBy ?? null,
       now: startedAt,
+      previewRunId,
     });
+  // Applying a reviewed preview: only its adjust lines that a plan made now decides the same way.
+  const reviewed = mode === 'apply' && previewRunId ? await reviewedWrites(runs, previewRunId) : null;
   const tracker = new RunTracker(env, runs, runId, connectorId, options.onProgress);
   const { counters } = tracker;
   let effectiveDate: string | null = null;
@@ -184,12 +194,24 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       const kept = resumePoint?.kept;
       const fresh = kept ? lines.filter((l) => !kept.has(lineKey(l.workspaceId, l.serviceKey))) : lines;
       tracker.done += lines.length - fresh.length;
-      const works = fresh.map((line) => ({ id: newId(), line, status: initialLineStatus(line, mode) }));
+      const works = fresh.map((line) => {
+        const isStale = reviewed !== null && line.kind === 'adjust' && !reviewed.matches(line);
+        return {
+          id: newId(),
+          line,
+          status: isStale ? ('stale' as const) : initialLineStatus(line, mode),
+          detail: isStale ? staleDetail(reviewed.before(line)) : null,
+        };
+      });
       await runs.insertLines(runId, seq, works, now);
       seq += works.length;
       counters.lines_total += fresh.length;
       // 5. Apply: adjustments go to the writers; the rest is counted as planned.
-      for (const { id, line } of works) {
+      for (const { id, line, status } of works) {
+        if (status === 'stale') {
+          tracker.countStale();
+          continue;
+        }
         tracker.countPlanned(line, mode);
         if (mode === 'apply' && line.kind === 'adjust')
           void writers.add(async () => {
@@ -256,6 +278,9 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   }
   const finishedAt = env.clock().toISOString();
   await tracker.finish(status, errorCode, errorMessage, finishedAt);
+  // The first reviewed apply starts the daily schedule: the first sync is never unattended.
+  if (previewRunId && (status === 'succeeded' || status === 'partial'))
+    await armSchedule(db, connectorId, finishedAt);
   if (status !== 'queued') {
     syncRunsTotal.inc({ trigger: options.trigger, outcome: status });
     syncDurationSeconds.observe((Date.parse(finishedAt) - Date.parse(startedAt)) / 1000);
@@ -267,6 +292,35 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   };
   if (mode === 'apply' && status !== 'queued') await env.onFinished?.(summary).catch(() => undefined);
   return summary;
+}
+
+/** The adjust lines of a reviewed preview, to write exactly those (issue 10). */
+async function reviewedWrites(runs: ReturnType<typeof createSyncRunRepository>, previewRunId: string) {
+  const keys = await runs.planKeys(previewRunId);
+  const byLine = new Map(keys.map((k) => [lineKey(k.workspace_id, k.service_key), k]));
+  const before = (line: PlannedLine) => byLine.get(lineKey(line.workspaceId, line.serviceKey));
+  return {
+    before,
+    matches: (line: PlannedLine): boolean => {
+      const k = before(line);
+      return (
+        k !== undefined &&
+        k.kind === 'adjust' &&
+        k.contract_id === line.contractId &&
+        k.psa_service_id === line.psaServiceId &&
+        k.current_units === line.currentUnits &&
+        k.target_units === line.targetUnits
+      );
+    },
+  };
+}
+
+function staleDetail(before: PlanKeyRow | undefined): string {
+  const was =
+    before && before.kind === 'adjust'
+      ? `the preview said ${before.current_units ?? '?'} → ${before.target_units ?? '?'}`
+      : 'the preview had no change on this line';
+  return `Not written: this line changed since the preview you applied (${was}). Preview again to review it.`;
 }
 
 /** Runs of this connector left `running` by a process that ended: their writes are reconciled next. */

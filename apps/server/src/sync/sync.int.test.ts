@@ -199,7 +199,9 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync against the sandbox (${te
     await firstSync();
     // A fresh day: the first sync already took today's adjustment slot on every line.
     h.clock.advance(day);
-    await h.setPolicy({ guardrails: { maxUnitChange: 10, maxPercentChange: null } });
+    await h.setPolicy({
+      guardrails: { maxUnitChange: 10, maxPercentChange: null, maxPercentDecrease: null },
+    });
     await h.setUsage('Cedar Ridge Dental', { endpoint_security: { devices: 80, users: 0 } });
     const run = await h.run();
     const held = byName(await h.lines(run.runId), 'Cedar Ridge Dental', 'endpoint_security');

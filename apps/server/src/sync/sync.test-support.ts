@@ -226,7 +226,7 @@ export async function createSyncHarness(
   };
   await setPolicy({
     timeZone: tenantZone,
-    guardrails: { maxUnitChange: null, maxPercentChange: null },
+    guardrails: { maxUnitChange: null, maxPercentChange: null, maxPercentDecrease: null },
     ...options.policy,
   });
   const today = (): string => localDay(clock(), tenantZone);

@@ -17,6 +17,8 @@ export interface PsaConnectorsTable {
   /** Tracking-identifier override; null means the server default. */
   integration_code: string | null;
   zone_name: string | null;
+  /** ISO 4217 code of the PSA's internal currency, read at verification (migration 202612030200). */
+  currency: string | null;
   tenant_id: string | null;
   last_verified_at: string | null;
   /** Written by the sync engine. */

@@ -10,6 +10,8 @@ export interface SyncSettingsTable {
   is_schedule_enabled: number;
   /** HH:MM in the policy's time zone. */
   schedule_time: string;
+  /** When the daily schedule may start: the first reviewed apply, or an explicit start (null: not yet). */
+  schedule_armed_at: string | null;
   updated_by: string | null;
   created_at: string;
   updated_at: string;
@@ -51,6 +53,8 @@ export interface SyncRunsTable {
   wait_json: string | null;
   /** Set when a run interrupted by a shutdown resumed (migration 202612030160). */
   resumed_at: string | null;
+  /** An apply run made from a reviewed preview: the preview's run id (migration 202612030200). */
+  preview_run_id: string | null;
 }
 
 export interface SyncRunLinesTable {
@@ -86,6 +90,8 @@ export interface SyncRunLinesTable {
   approved_by: string | null;
   approved_at: string | null;
   updated_at: string;
+  /** The PSA's price per unit per month for the line's contract service, when known. */
+  unit_price: number | null;
 }
 
 export interface SyncLedgerTable {

@@ -14,6 +14,7 @@ export const httpStatusByCode: Readonly<Record<AppErrorCode, number>> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  preview_stale: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   locked_out: 423,

@@ -4,11 +4,12 @@ import { createConnectorHarness, type ConnectorHarness } from '../../../test/con
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
 import { defaultBillingPolicy } from '../../domain/billing-policy.js';
 import { nextRunAt } from '../../jobs/schedule/daily-schedule.js';
-import { putSyncSettings } from '../../sync/sync-settings.repository.js';
+import { armSchedule, putSyncSettings } from '../../sync/sync-settings.repository.js';
 
 interface ConnectorBody {
   id: string;
   nextSyncAt: string | null;
+  isAwaitingFirstReviewedSync: boolean;
   lastSyncAt: string | null;
 }
 
@@ -41,7 +42,14 @@ describe.skipIf(isDatabaseUnavailable())(`connector next sync (${testDialect()})
     await h.close();
   });
 
-  it('shows the default schedule (06:00 UTC plus jitter) when no settings are saved', async () => {
+  it('has no next sync before the first reviewed sync (issue 10), and says so', async () => {
+    expect(await detail()).toMatchObject({ nextSyncAt: null, isAwaitingFirstReviewedSync: true });
+    expect(await listed()).toMatchObject({ nextSyncAt: null, isAwaitingFirstReviewedSync: true });
+    await armSchedule(h.db, connectorId, h.clock().toISOString());
+    expect((await detail()).isAwaitingFirstReviewedSync).toBe(false);
+  });
+
+  it('shows the default schedule (06:00 UTC plus jitter) once started, with default settings', async () => {
     const expected = nextRunAt(
       { connectorId, isEnabled: true, localTime: '06:00', timeZone: 'UTC' },
       new Date('2026-11-27T10:00:00.000Z'),

@@ -135,7 +135,9 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       username: h.sandbox.apiUser.username,
       hasIntegrationCodeOverride: false,
       lastSyncAt: null,
-      nextSyncAt: expect.any(String) as unknown, // the default daily schedule
+      // A new connector never syncs by itself before its first reviewed sync (issue 10).
+      nextSyncAt: null,
+      isAwaitingFirstReviewedSync: true,
       workspaceMapping: { state: 'setup_required', mapped: 0, total: 2, problems: 0 },
       serviceMapping: { state: 'setup_required', mapped: 0, problems: 0 },
     });

@@ -34,6 +34,7 @@ const line = (i: number): PlannedLine => ({
   isUnmapped: false,
   message: `${i} devices counted. ${i} → ${i + 1} (+1).`,
   advice: null,
+  unitPrice: null,
 });
 
 /**

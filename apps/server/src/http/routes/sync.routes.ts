@@ -31,7 +31,8 @@ import {
 } from '../../sync/index.js';
 import type { SyncRunRow } from '../../sync/sync-run.repository.js';
 import { syncLinesCsvPages } from '../../sync/sync-run.csv.js';
-import { toSyncLine, toSyncProgress, toSyncRun } from '../../sync/sync-run.view.js';
+import { toSyncProgress, toSyncRun } from '../../sync/sync-run.view.js';
+import { applyPreview, makePreview, runDetail } from '../../sync/sync-preview.service.js';
 import { Type } from 'typebox';
 import { Readable } from 'node:stream';
 
@@ -81,10 +82,24 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
       const actor = actorOf(request.principal);
       const now = ctx.clock().toISOString();
       const before = await getSyncSettings(ctx.database.db, request.params.connectorId);
+      const { guardrails } = request.body.policy;
       const after = await putSyncSettings(
         ctx.database.db,
         request.params.connectorId,
-        request.body,
+        {
+          ...request.body,
+          policy: {
+            ...request.body.policy,
+            // Older clients send two guardrails: the third keeps its current value.
+            guardrails: {
+              ...guardrails,
+              maxPercentDecrease:
+                guardrails.maxPercentDecrease === undefined
+                  ? before.policy.guardrails.maxPercentDecrease
+                  : guardrails.maxPercentDecrease,
+            },
+          },
+        },
         actor.label,
         now,
       );
@@ -97,9 +112,15 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
         before: {
           policy: before.policy,
           isScheduleEnabled: before.isScheduleEnabled,
+          isAwaitingFirstReviewedSync: before.isAwaitingFirstReviewedSync,
           scheduleTime: before.scheduleTime,
         },
-        after: request.body,
+        after: {
+          policy: after.policy,
+          isScheduleEnabled: after.isScheduleEnabled,
+          isAwaitingFirstReviewedSync: after.isAwaitingFirstReviewedSync,
+          scheduleTime: after.scheduleTime,
+        },
         at: now,
       });
       return after;
@@ -112,16 +133,32 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
       await requireConnector(ctx, request.params.channelId, request.params.connectorId);
-      const summary = await runSync(ctx, {
-        connectorId: request.params.connectorId,
-        mode: 'dry-run',
-        trigger: 'manual',
-        requestedBy: actorOf(request.principal).label,
+      const run = await makePreview(ctx, request.params.connectorId, actorOf(request.principal).label);
+      return runDetail(ctx, run, { limit: 5000, offset: 0 });
+    },
+  );
+
+  // Apply a reviewed preview exactly (issue 10): 202 with the apply run, or 409 `preview_stale`
+  // with a fresh preview and what changed; nothing is written then.
+  app.post(
+    `${base}/runs/:runId/apply`,
+    { schema: { tags, params: SyncRunParams, response: { 202: SyncRunStarted, ...errorResponses } } },
+    async (request, reply) => {
+      await request.requireChannel(request.params.channelId, 'write');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      const preview = await requireRun(ctx, request.params.connectorId, request.params.runId);
+      const actor = actorOf(request.principal);
+      const started = await applyPreview(ctx, preview, actor.label);
+      await recordAudit(ctx.database.db, {
+        actor,
+        workspaceId: request.params.channelId,
+        action: 'sync.preview_applied',
+        entity: 'sync_run',
+        entityId: started.runId,
+        after: { previewRunId: preview.id, connectorId: request.params.connectorId },
+        at: ctx.clock().toISOString(),
       });
-      const run = await requireRun(ctx, request.params.connectorId, summary.runId);
-      const lines = await runs.lines(run.id, { limit: 5000, offset: 0 });
-      const total = await runs.countLines(run.id);
-      return { run: toSyncRun(run), lines: { items: lines.map(toSyncLine), total, limit: 5000, offset: 0 } };
+      return reply.status(202).send(started);
     },
   );
 
@@ -201,15 +238,11 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
       await request.requireChannel(request.params.channelId, 'read');
       await requireConnector(ctx, request.params.channelId, request.params.connectorId);
       const run = await requireRun(ctx, request.params.connectorId, request.params.runId);
-      const limit = request.query.limit ?? 500;
-      const offset = request.query.offset ?? 0;
-      const filter = {
-        ...(request.query.kind ? { kind: request.query.kind } : {}),
-        ...(request.query.status ? { status: request.query.status } : {}),
-      };
-      const lines = await runs.lines(run.id, { ...filter, limit, offset });
-      const total = await runs.countLines(run.id, filter);
-      return { run: toSyncRun(run), lines: { items: lines.map(toSyncLine), total, limit, offset } };
+      return runDetail(ctx, run, {
+        ...request.query,
+        limit: request.query.limit ?? 500,
+        offset: request.query.offset ?? 0,
+      });
     },
   );
 
