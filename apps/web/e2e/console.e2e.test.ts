@@ -95,11 +95,11 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
   let channelId = '';
   let connectorId = '';
 
-  const shot = async (name: string, target: Page = page) => {
+  const shot = async (name: string, target: Page = page, fullPage = true) => {
     await target.waitForLoadState('networkidle').catch(() => undefined);
     // Full-page shots stitch the page from the top: the fixed app bar belongs there.
     await target.evaluate(() => window.scrollTo(0, 0));
-    await target.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
+    await target.screenshot({ path: join(shotsDir, `${name}.png`), fullPage });
   };
 
   /** Same-origin API call with the browser's session (cookie + CSRF header). */
@@ -316,9 +316,33 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await page.getByRole('table', { name: 'Preview' }).getByRole('row').nth(1).waitFor();
     await shot('11-sync-preview');
 
-    await page.getByRole('button', { name: 'Sync now' }).click();
-    await page.getByRole('progressbar', { name: 'Sync progress' }).waitFor();
+    // Apply exactly what was reviewed: the dialog states counts and money before anything is written.
     const runsPath = `/workspaces/${channelId}/connectors/${connectorId}/sync/runs`;
+    const previewRun = (await apiGet<SyncRunPage>(runsPath)).items.find((r) => r.mode === 'dry-run');
+    const reviewed = await apiGet<SyncRunDetail>(`${runsPath}/${previewRun!.id}?limit=5000`);
+    expect(sandbox.admin.adjustments()).toHaveLength(0);
+    expect(reviewed.impact.changes).toBeGreaterThan(20);
+    // Safe default guardrails: the demo's big swings (e.g. a decrease of more than half) are held.
+    expect(reviewed.heldImpact.changes).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Apply this preview' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Apply this preview to Autotask?' });
+    await confirm.waitFor();
+    const amount = Math.abs(reviewed.impact.monthlyAmount).toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    await confirm.getByText(amount, { exact: false }).first().waitFor();
+    await confirm.getByText(String(reviewed.impact.changes), { exact: true }).first().waitFor();
+    await confirm.getByRole('table', { name: 'Largest decreases' }).waitFor();
+    // The dialog, as the admin sees it, once its fade-in is over.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.MuiDialog-container')].every(
+        (e) => getComputedStyle(e).opacity === '1',
+      ),
+    );
+    await shot('11b-sync-confirm-impact', page, false);
+    await confirm.getByRole('button', { name: `Apply ${reviewed.impact.changes} changes` }).click();
+    await confirm.waitFor({ state: 'detached' });
     let applied: SyncRun | undefined;
     await expect
       .poll(
@@ -329,14 +353,13 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
         { timeout: 150_000, interval: 500 },
       )
       .toMatch(/^(succeeded|partial|failed)$/);
-    expect(applied?.status).toBe('succeeded');
+    expect(applied).toMatchObject({ status: 'succeeded', previewRunId: reviewed.run.id });
     const history = page.getByRole('table', { name: 'Run history' });
-    await history
-      .getByRole('row')
-      .filter({ hasText: 'Sync' })
-      .getByText('Succeeded')
-      .waitFor({ timeout: 30_000 });
-    await page.getByText(/^Sync of /).waitFor();
+    await history.getByText('Sync of a preview').first().waitFor({ timeout: 30_000 });
+    await history.getByText('Preview (applied)').first().waitFor();
+    await page.getByText(/^Sync of a reviewed preview of /).waitFor();
+    // Exactly the reviewed lines were written: one adjustment each.
+    expect(sandbox.admin.adjustments()).toHaveLength(reviewed.impact.changes);
     await shot('12-sync-done');
 
     // Independent check: the units the sandbox now holds are the units Coro counted.
@@ -350,7 +373,6 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     const usage = await apiGet<ChannelUsage>(`/channels/${channelId}/usage`);
     const psaServiceOf = new Map(services.items.map((s) => [s.serviceKey, s.mapping]));
     const statusOf = new Map(mappings.items.map((m) => [m.workspaceId, m.workspaceStatus]));
-    expect(detail.lines.items.filter((l) => l.kind === 'held')).toEqual([]);
     let compared = 0;
     for (const line of detail.lines.items) {
       if ((line.kind !== 'adjust' && line.kind !== 'unchanged') || !line.contractId) continue;
@@ -373,8 +395,21 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
       });
       compared += 1;
     }
-    // 30-odd billable customers × 4 services on their contracts.
-    expect(compared).toBeGreaterThan(100);
+    // 30-odd billable customers × 4 services on their contracts, less the held lines.
+    expect(compared).toBeGreaterThanOrEqual(reviewed.impact.changes);
+    // Held lines were not written: the sandbox still holds their current units.
+    for (const line of detail.lines.items.filter((l) => l.kind === 'held' && l.contractId)) {
+      const mapping = psaServiceOf.get(line.serviceKey);
+      const units = sandbox.admin.unitsOn(
+        Number(line.contractId),
+        Number(mapping!.psaServiceId),
+        line.effectiveDate ?? applied!.effectiveDate!,
+      );
+      expect({ line: line.workspaceName, units }).toEqual({
+        line: line.workspaceName,
+        units: line.currentUnits,
+      });
+    }
   });
 
   it('saves the schedule, billing policy and guardrails', async () => {

@@ -4,6 +4,9 @@ import type { SyncLine } from '@coro/contracts';
 export type {
   ApproveLinesResult,
   BillingPolicyBody as BillingPolicy,
+  PreviewChange,
+  PreviewStaleDetails,
+  SyncImpact,
   SyncLine,
   SyncRun,
   SyncRunDetail,

@@ -66,22 +66,25 @@ function useInvalidateRuns(channelId: string, connectorId: string) {
     ]);
 }
 
-/**
- * `dry-run` is the preview: planned and stored, nothing written to Autotask (answered when done).
- * `apply` is Sync now: answered at once with the run to follow.
- */
-export function useStartSync(channelId: string, connectorId: string) {
+/** The preview: planned and stored with its money impact, nothing written (answered when done). */
+export function usePreviewSync(channelId: string, connectorId: string) {
   const invalidate = useInvalidateRuns(channelId, connectorId);
   return useMutation({
-    mutationFn: async (mode: 'apply' | 'dry-run'): Promise<string | null> => {
-      if (mode === 'dry-run') {
-        const detail = await api.post<SyncRunDetail>(`${syncPath(channelId, connectorId)}/preview`);
-        return detail.run.id;
-      }
-      const started = await api.post<SyncRunStarted>(`${syncPath(channelId, connectorId)}/runs`);
-      return started.runId;
-    },
+    mutationFn: () => api.post<SyncRunDetail>(`${syncPath(channelId, connectorId)}/preview`),
     onSuccess: invalidate,
+  });
+}
+
+/**
+ * Applies exactly a reviewed preview: answered at once with the run to follow, or a 409
+ * `preview_stale` (an `ApiError` whose details are `PreviewStaleDetails`) when it is out of date.
+ */
+export function useApplyPreview(channelId: string, connectorId: string) {
+  const invalidate = useInvalidateRuns(channelId, connectorId);
+  return useMutation({
+    mutationFn: (previewRunId: string) =>
+      api.post<SyncRunStarted>(`${syncPath(channelId, connectorId)}/runs/${previewRunId}/apply`),
+    onSettled: invalidate,
   });
 }
 

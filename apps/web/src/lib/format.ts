@@ -48,3 +48,16 @@ export function formatDelta(delta: number): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
+
+/**
+ * `−1,234.50 USD per month` style: signed, two decimals, the PSA's currency code when it reports
+ * one (never a guessed symbol). The sign is the Unicode minus, like `formatDelta`.
+ */
+export function formatMoney(amount: number, currency: string | null): string {
+  const sign = amount > 0 ? '+' : amount < 0 ? '−' : '';
+  const digits = Math.abs(amount).toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return `${sign}${digits}${currency ? ` ${currency}` : ''}`;
+}

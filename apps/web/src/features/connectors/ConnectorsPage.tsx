@@ -252,7 +252,11 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
                 />
               </TableCell>
               <TableCell sx={secondary}>{formatDateTime(connector.lastSyncAt)}</TableCell>
-              <TableCell sx={secondary}>{formatDateTime(connector.nextSyncAt)}</TableCell>
+              <TableCell sx={secondary}>
+                {connector.isAwaitingFirstReviewedSync && connector.status !== 'disconnected'
+                  ? 'Daily sync starts after your first reviewed sync'
+                  : formatDateTime(connector.nextSyncAt)}
+              </TableCell>
               <TableCell align="right">
                 <RowMenu connector={connector} />
               </TableCell>

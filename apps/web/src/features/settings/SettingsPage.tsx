@@ -79,18 +79,27 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
   const [policy, setPolicy] = useState<BillingPolicy>(initial.policy);
   const [maxUnits, setMaxUnits] = useState(initial.policy.guardrails.maxUnitChange?.toString() ?? '');
   const [maxPercent, setMaxPercent] = useState(initial.policy.guardrails.maxPercentChange?.toString() ?? '');
+  const [maxDecrease, setMaxDecrease] = useState(
+    initial.policy.guardrails.maxPercentDecrease?.toString() ?? '',
+  );
   const disabled = !canEdit || save.isPending;
 
+  const body = (startScheduleBeforeFirstSync: boolean) => ({
+    isScheduleEnabled,
+    scheduleTime,
+    ...(startScheduleBeforeFirstSync ? { startScheduleBeforeFirstSync } : {}),
+    policy: {
+      ...policy,
+      guardrails: {
+        maxUnitChange: numberOrNull(maxUnits),
+        maxPercentChange: numberOrNull(maxPercent),
+        maxPercentDecrease: numberOrNull(maxDecrease),
+      },
+    },
+  });
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
-    save.mutate({
-      isScheduleEnabled,
-      scheduleTime,
-      policy: {
-        ...policy,
-        guardrails: { maxUnitChange: numberOrNull(maxUnits), maxPercentChange: numberOrNull(maxPercent) },
-      },
-    });
+    save.mutate(body(false));
   };
 
   return (
@@ -111,6 +120,27 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
           title="Schedule"
           description="When the daily sync runs. Autotask then holds yesterday's counts."
         >
+          {initial.isAwaitingFirstReviewedSync ? (
+            <Alert
+              severity="info"
+              sx={{ mb: 2 }}
+              action={
+                canEdit ? (
+                  <Button
+                    color="inherit"
+                    size="small"
+                    disabled={disabled}
+                    onClick={() => save.mutate(body(true))}
+                  >
+                    Start daily sync now
+                  </Button>
+                ) : undefined
+              }
+            >
+              Daily sync starts after your first reviewed sync (Sync page: preview, then apply), so nothing is
+              written to Autotask before you have seen it. You can also start it now.
+            </Alert>
+          ) : null}
           <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' } }}>
             <FormControlLabel
               control={
@@ -223,7 +253,7 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
           title="Guardrails"
           description="Large changes wait for an admin to approve them on the Sync page; the rest apply automatically. Leave empty to turn a limit off."
         >
-          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} useFlexGap sx={{ flexWrap: 'wrap' }}>
             <TextField
               label="Hold changes above (units)"
               type="number"
@@ -234,7 +264,16 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
               slotProps={{ htmlInput: { min: 0 } }}
             />
             <TextField
-              label="Hold changes above (%)"
+              label="Hold decreases above (%)"
+              type="number"
+              size="small"
+              value={maxDecrease}
+              onChange={(e) => setMaxDecrease(e.target.value)}
+              disabled={disabled}
+              slotProps={{ htmlInput: { min: 0 } }}
+            />
+            <TextField
+              label="Hold any change above (%)"
               type="number"
               size="small"
               value={maxPercent}
