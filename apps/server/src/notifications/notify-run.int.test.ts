@@ -140,6 +140,36 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
         },
         '2026-11-27T10:00:00.000Z',
       );
+      // The run's lines: one applied change (10 → 12 at 4.50) and one held (40 → 10 at 2.00).
+      const at = '2026-11-27T10:00:00.000Z';
+      await database.db
+        .insertInto('sync_runs')
+        .values({
+          id: 'run-42',
+          connector_id: 'conn-notify',
+          mode: 'apply',
+          trigger: 'schedule',
+          status: 'succeeded',
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      const line = (id: string, kind: string, status: string, from: number, to: number, price: number) => ({
+        ...{ id, run_id: 'run-42', seq: id === 'l1' ? 0 : 1, workspace_id: 'w', workspace_name: 'Acme' },
+        ...{ service_key: 'edr', service_name: 'EDR', kind, status, current_units: from, target_units: to },
+        ...{
+          delta: to - from,
+          is_deferred: 0,
+          is_unmapped: 0,
+          message: '',
+          updated_at: at,
+          unit_price: price,
+        },
+      });
+      await database.db
+        .insertInto('sync_run_lines')
+        .values([line('l1', 'adjust', 'applied', 10, 12, 4.5), line('l2', 'held', 'held', 40, 10, 2)])
+        .execute();
       const result = await notifyRunFinished(
         { db: database.db, secretBox, publicUrl: 'https://psa.example.com', mailer, logger: quietLogger },
         finishedRun('conn-notify'),
@@ -150,6 +180,8 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
       expect(smtp.received[0]?.to).toStrictEqual(['ops@msp.test']);
       expect(smtp.received[0]?.data).toContain('Subject: Autotask sync succeeded: conn-notify');
       expect(smtp.received[0]?.data).toContain('https://psa.example.com/connectors/conn-notify/runs/run-42');
+      expect(smtp.received[0]?.data).toContain('Invoices: +9.00 per month');
+      expect(smtp.received[0]?.data).toContain('(-60.00 per month if approved)');
 
       expect(receiver.requests).toHaveLength(1);
       const request = receiver.requests[0]!;
@@ -158,8 +190,9 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
       );
       const payload = JSON.parse(request.body) as {
         type: string;
-        data: { runId: string; counts: { adjusted: number } };
+        data: { runId: string; counts: { adjusted: number }; impact: { applied: { monthlyAmount: number } } };
       };
+      expect(payload.data.impact.applied.monthlyAmount).toBe(9);
       expect(payload.type).toBe('sync.run.completed');
       expect(payload.data.runId).toBe('run-42');
       expect(payload.data.counts.adjusted).toBe(2);

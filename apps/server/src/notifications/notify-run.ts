@@ -1,3 +1,4 @@
+import { summarizeImpact } from '../domain/money-impact.js';
 import type { Kysely } from 'kysely';
 
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -73,11 +74,14 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
       .select(['psa_connectors.channel_id', 'psa_connectors.kind', 'workspaces.display_name'])
       .where('psa_connectors.id', '=', run.connectorId)
       .executeTakeFirst();
-    notice = toNotice(
-      run,
-      connector ? `${connector.display_name} (${connector.kind})` : run.connectorId,
-      deps.publicUrl,
-    );
+    notice = {
+      ...toNotice(
+        run,
+        connector ? `${connector.display_name} (${connector.kind})` : run.connectorId,
+        deps.publicUrl,
+      ),
+      impact: await runMoney(deps.db, run),
+    };
     const view = await getNotificationSettings(deps.db, run.connectorId);
     recipients = !view.isEmailEnabled
       ? []
@@ -121,6 +125,60 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
   }
   deps.logger.info({ ...log, email, webhook }, 'run notifications sent');
   return { email, webhook };
+}
+
+/** What the run wrote and what it holds, priced (domain/money-impact.ts). */
+async function runMoney(db: Kysely<DB>, run: FinishedRun): Promise<NonNullable<RunNotice['impact']>> {
+  const rows = await db
+    .selectFrom('sync_run_lines')
+    .select([
+      'id',
+      'kind',
+      'status',
+      'workspace_name',
+      'service_name',
+      'company_id',
+      'current_units',
+      'target_units',
+      'unit_price',
+    ])
+    .where('run_id', '=', run.runId)
+    .where('kind', 'in', ['adjust', 'held'])
+    .execute();
+  const currency =
+    (
+      await db
+        .selectFrom('psa_connectors')
+        .select('currency')
+        .where('id', '=', run.connectorId)
+        .executeTakeFirst()
+    )?.currency ?? null;
+  const lines = (keep: (r: (typeof rows)[number]) => boolean) =>
+    rows.filter(keep).flatMap((r) =>
+      r.current_units === null || r.target_units === null
+        ? []
+        : [
+            {
+              id: r.id,
+              workspaceName: r.workspace_name,
+              serviceName: r.service_name,
+              companyId: r.company_id,
+              currentUnits: r.current_units,
+              targetUnits: r.target_units,
+              unitPrice: r.unit_price,
+            },
+          ],
+    );
+  return {
+    applied: summarizeImpact(
+      lines((r) => r.kind === 'adjust' && r.status === 'applied'),
+      currency,
+    ),
+    held: summarizeImpact(
+      lines((r) => r.kind === 'held' && r.status === 'held'),
+      currency,
+    ),
+  };
 }
 
 async function channelAdminEmails(db: Kysely<DB>, channelId: string): Promise<string[]> {

@@ -1,3 +1,7 @@
+import type { SyncImpact } from '@coro/contracts';
+
+import { formatMoney } from '../domain/money-impact.js';
+
 /**
  * What a finished run tells people: built from the sync's run summary, rendered as a short email
  * and as the webhook's JSON body. Pure.
@@ -23,6 +27,11 @@ export interface RunNotice {
     readonly unitsRemoved: number;
   };
   readonly error: { readonly code: string; readonly message: string } | null;
+  /**
+   * The money the run moved (its applied adjustments) and what waits on approval (its held lines):
+   * the same figures the console's confirm dialog showed before the write.
+   */
+  readonly impact?: { readonly applied: SyncImpact; readonly held: SyncImpact };
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly link: string;
@@ -54,8 +63,9 @@ export function renderRunEmail(notice: RunNotice): { subject: string; text: stri
     `The ${notice.trigger} ${notice.mode === 'dry-run' ? 'dry run' : 'sync'} of ${notice.connectorLabel} ${words}.`,
     '',
     `Adjusted: ${c.adjusted} (units +${c.unitsAdded} / -${c.unitsRemoved})`,
+    ...(notice.impact ? [`Invoices: ${moneyLine(notice.impact.applied)}`] : []),
     `Unchanged: ${c.unchanged}`,
-    `Held for approval: ${c.held}`,
+    `Held for approval: ${c.held}${notice.impact && notice.impact.held.changes > 0 ? ` (${moneyLine(notice.impact.held)} if approved)` : ''}`,
     `Skipped: ${c.skipped}`,
     `Problems: ${c.problems}`,
     `Failed writes: ${c.failed}`,
@@ -65,6 +75,12 @@ export function renderRunEmail(notice: RunNotice): { subject: string; text: stri
     `Details: ${notice.link}`,
   ];
   return { subject, text: `${lines.join('\n')}\n` };
+}
+
+function moneyLine(impact: SyncImpact): string {
+  const unpriced = impact.unpricedChanges > 0 ? `, ${impact.unpricedChanges} without a price` : '';
+  // ASCII minus: the mail stays 7-bit (no quoted-printable that breaks the link for plain readers).
+  return `${formatMoney(impact.monthlyAmount, impact.currency).replace('−', '-')} per month${unpriced}`;
 }
 
 export function webhookPayload(notice: RunNotice): { type: string; data: RunNotice } {
