@@ -24,6 +24,8 @@ import TableRow from '@mui/material/TableRow';
 import Tabs from '@mui/material/Tabs';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import { useTheme } from '@mui/material/styles';
+import useMediaQuery from '@mui/material/useMediaQuery';
 import { useRef, useState } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router';
 
@@ -49,6 +51,7 @@ export function mappingLabel(summary: MappingSummary): string {
 /** Control Panel → Workspace → Connectors, PSA tab. */
 export function ConnectorsPage() {
   const { channel, canEdit } = useChannel();
+  const isPhone = useMediaQuery(useTheme().breakpoints.down('md'));
   const connectors = useConnectors(channel.id);
   const [isAddOpen, setAddOpen] = useState(false);
   useDocumentTitle('Connectors', channel.displayName);
@@ -96,7 +99,7 @@ export function ConnectorsPage() {
                   </Button>
                 ) : null}
               </Stack>
-              <ConnectorTable connectors={items} />
+              {isPhone ? <ConnectorCards connectors={items} /> : <ConnectorTable connectors={items} />}
             </Stack>
           )}
         </Box>
@@ -196,6 +199,66 @@ function MappingLink({ summary, to, label }: { summary: MappingSummary; to: stri
 
 /** Secondary columns give way on a phone: the row menu and the connector's pages carry the same facts. */
 const secondary = { display: { xs: 'none', md: 'table-cell' } } as const;
+
+/**
+ * A phone gets one card per connector instead of the table: every fact stays readable at 390 px and
+ * nothing scrolls sideways (a 7-column table squeezed the PSA name to one letter per line).
+ */
+function ConnectorCards({ connectors }: { connectors: readonly Connector[] }) {
+  const { channel } = useChannel();
+  return (
+    <Stack component="ul" spacing={1.5} aria-label="PSA Connectors" sx={{ listStyle: 'none', m: 0, p: 0 }}>
+      {connectors.map((connector) => (
+        <Paper component="li" key={connector.id} variant="outlined" sx={{ p: 2 }}>
+          <Stack direction="row" spacing={1.5} sx={{ alignItems: 'flex-start' }}>
+            <AutotaskMark />
+            <Box sx={{ minWidth: 0, flex: 1 }}>
+              <Typography sx={{ fontWeight: 600 }}>Autotask</Typography>
+              <Typography variant="caption" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
+                {connector.username}
+                {connector.zoneName ? ` · ${connector.zoneName}` : ''}
+              </Typography>
+            </Box>
+            <RowMenu connector={connector} />
+          </Stack>
+          <Stack spacing={1} sx={{ mt: 1.5 }}>
+            <Box>
+              <StatusChip connector={connector} />
+            </Box>
+            {(
+              [
+                [
+                  'Workspace mapping',
+                  connector.workspaceMapping,
+                  paths.workspaceMapping(channel.id, connector.id),
+                ],
+                ['Service mapping', connector.serviceMapping, paths.serviceMapping(channel.id, connector.id)],
+              ] as const
+            ).map(([label, summary, to]) => (
+              <Stack
+                key={label}
+                direction="row"
+                spacing={1}
+                sx={{ alignItems: 'baseline', flexWrap: 'wrap' }}
+              >
+                <Typography variant="body2" color="text.secondary" aria-hidden>
+                  {label}:
+                </Typography>
+                <MappingLink label={label} summary={summary} to={to} />
+              </Stack>
+            ))}
+            <Typography variant="body2" color="text.secondary">
+              Last sync {formatDateTime(connector.lastSyncAt)} ·{' '}
+              {connector.isAwaitingFirstReviewedSync && connector.status !== 'disconnected'
+                ? 'daily sync starts after your first reviewed sync'
+                : `next ${formatDateTime(connector.nextSyncAt)}`}
+            </Typography>
+          </Stack>
+        </Paper>
+      ))}
+    </Stack>
+  );
+}
 
 function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
   const { channel } = useChannel();
