@@ -4,9 +4,9 @@
  * service, ingested daily for DAYS days with ~1 % of devices replaced per workspace per day; the
  * members are stored as intervals, so storage should track changes, not days × devices.
  * SQLite (the default deployment). Storage is measured after DAYS days (not extrapolated: an
- * interval store grows with the fleet once, then with changes). Known cost: every daily ingest
- * extends each member's interval (a delete + insert per member today), so the ingest rate with
- * members is bounded by fleet size, not by changes.
+ * interval store grows with the fleet once, then with changes). A daily ingest extends each
+ * member's interval by a day: one UPDATE per new last day and 500 ids (`splitExtensions`), where it
+ * once deleted and re-inserted every member's row.
  *
  *   npx tsx bench/members-ingest.bench.ts                       (10,000 × 100, 30 days)
  *   BENCH_WORKSPACES=500 BENCH_DAYS=7 npx tsx bench/members-ingest.bench.ts   (quick look)

@@ -97,6 +97,32 @@ export function diffIntervals(
   };
 }
 
+/**
+ * Splits a diff into extensions (the same member's interval from the same first day, now reaching a
+ * later day, label unchanged) and the rest. A daily ingest mostly extends yesterday's intervals by
+ * one day: one UPDATE per new last day instead of a DELETE and an INSERT per member.
+ */
+export function splitExtensions(diff: { removed: MemberInterval[]; added: MemberInterval[] }): {
+  extended: { before: MemberInterval; lastDay: string }[];
+  removed: MemberInterval[];
+  added: MemberInterval[];
+} {
+  const startKey = (i: MemberInterval): string => `${i.memberId}\u0000${i.firstDay}\u0000${i.label}`;
+  const addedByStart = new Map<string, MemberInterval>();
+  for (const a of diff.added) addedByStart.set(startKey(a), a);
+  const extended: { before: MemberInterval; lastDay: string }[] = [];
+  const removed: MemberInterval[] = [];
+  const used = new Set<MemberInterval>();
+  for (const r of diff.removed) {
+    const a = addedByStart.get(startKey(r));
+    if (a && !used.has(a) && a.lastDay > r.lastDay) {
+      used.add(a);
+      extended.push({ before: r, lastDay: a.lastDay });
+    } else removed.push(r);
+  }
+  return { extended, removed, added: diff.added.filter((a) => !used.has(a)) };
+}
+
 export interface MemberChange {
   readonly memberId: string;
   readonly label: string;

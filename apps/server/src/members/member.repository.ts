@@ -7,6 +7,7 @@ import {
   addDays,
   applyReportedDay,
   diffIntervals,
+  splitExtensions,
   intervalKey,
   membershipChanges,
   type MemberChange,
@@ -132,9 +133,16 @@ export async function storeMemberReports(
   }
   const deleteIds: string[] = [];
   const inserts: DB['usage_member_intervals'][] = [];
+  const extendTo = new Map<string, string[]>(); // new last day → ids
   for (const [key, line] of lines) {
     const [workspaceId = '', serviceKey = '', kind = ''] = key.split('|');
-    const { removed, added } = diffIntervals(before.get(key) ?? [], line.intervals);
+    const { extended, removed, added } = splitExtensions(
+      diffIntervals(before.get(key) ?? [], line.intervals),
+    );
+    for (const e of extended) {
+      const id = line.ids.get(intervalKey(e.before));
+      if (id !== undefined) extendTo.set(e.lastDay, [...(extendTo.get(e.lastDay) ?? []), id]);
+    }
     for (const i of removed) {
       const id = line.ids.get(intervalKey(i));
       if (id !== undefined) deleteIds.push(id);
@@ -152,11 +160,23 @@ export async function storeMemberReports(
         updated_at: nowIso,
       });
   }
+  for (const [lastDay, ids] of extendTo)
+    for (const part of chunks(ids))
+      await db
+        .updateTable('usage_member_intervals')
+        .set({ last_day: lastDay, updated_at: nowIso })
+        .where('id', 'in', part)
+        .execute();
   for (const part of chunks(deleteIds))
     await db.deleteFrom('usage_member_intervals').where('id', 'in', part).execute();
   // 9 columns per row: 500 rows stay under SQLite's bound-parameter limit.
   for (const part of chunks(inserts)) await db.insertInto('usage_member_intervals').values(part).execute();
-  return { intervalsAdded: inserts.length, intervalsRemoved: deleteIds.length };
+  const extendedCount = [...extendTo.values()].reduce((n, ids) => n + ids.length, 0);
+  // Counted as before (an extension replaces one interval with a longer one).
+  return {
+    intervalsAdded: inserts.length + extendedCount,
+    intervalsRemoved: deleteIds.length + extendedCount,
+  };
 }
 
 export interface LineRef {
