@@ -141,7 +141,10 @@ export async function storeMemberReports(
     );
     for (const e of extended) {
       const id = line.ids.get(intervalKey(e.before));
-      if (id !== undefined) extendTo.set(e.lastDay, [...(extendTo.get(e.lastDay) ?? []), id]);
+      if (id === undefined) continue;
+      const ids = extendTo.get(e.lastDay);
+      if (ids) ids.push(id);
+      else extendTo.set(e.lastDay, [id]);
     }
     for (const i of removed) {
       const id = line.ids.get(intervalKey(i));
