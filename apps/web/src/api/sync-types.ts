@@ -8,6 +8,7 @@ export type {
   PreviewStaleDetails,
   SyncImpact,
   SyncLine,
+  SyncProgress,
   SyncRun,
   SyncRunDetail,
   SyncRunPage,

@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 
 import { api } from './client.js';
 import { connectorPath, connectorsKey } from './connectors.api.js';
@@ -8,6 +9,7 @@ import type {
   SyncRun,
   SyncRunDetail,
   SyncRunPage,
+  SyncProgress,
   SyncRunStarted,
   SyncSettings,
   SyncSettingsBody,
@@ -35,17 +37,22 @@ export function useSyncRuns(channelId: string, connectorId: string) {
         void client.invalidateQueries({ queryKey: connectorsKey(channelId) });
       return page;
     },
-    // While a run is in flight, follow it.
-    refetchInterval: (query) => (query.state.data?.items.some(isRunLive) ? 1000 : false),
+    // While a run is in flight, follow it (its own progress comes from its event stream; the list
+    // only needs to learn that it finished).
+    refetchInterval: (query) => (query.state.data?.items.some(isRunLive) ? 2000 : false),
   });
 }
 
-/** One run with a page of its lines; polled while the run works (live progress). */
+/**
+ * One run with a page of its lines. While the run works its progress arrives on the server-sent
+ * events stream (`useRunStream`); polling every 750 ms is the fallback when no stream is open.
+ */
 export function useSyncRunDetail(
   channelId: string,
   connectorId: string,
   runId: string | null,
   query: { kind?: LineKind; limit: number; offset: number },
+  isStreaming = false,
 ) {
   return useQuery({
     queryKey: [...syncRunsKey(connectorId), 'detail', runId, query],
@@ -53,8 +60,63 @@ export function useSyncRunDetail(
       api.get<SyncRunDetail>(`${syncPath(channelId, connectorId)}/runs/${runId ?? ''}`, { ...query }, signal),
     enabled: runId !== null,
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => (isRunLive(q.state.data?.run) ? 750 : false),
+    refetchInterval: (q) => (isRunLive(q.state.data?.run) && !isStreaming ? 750 : false),
   });
+}
+
+/** A progress event folded into the run the page shows (counters, phase, budget wait). */
+function withProgress(run: SyncRun, p: SyncProgress): SyncRun {
+  const { wait: _wait, ...rest } = run;
+  return {
+    ...rest,
+    ...(p.wait ? { wait: p.wait } : {}),
+    status: run.status === 'queued' ? 'running' : run.status,
+    phase: p.phase,
+    progress: { done: p.done, total: p.total },
+    counters: {
+      ...run.counters,
+      ...p.counters,
+      unitsAdded: p.counters.unitsAdded ?? run.counters.unitsAdded,
+      unitsRemoved: p.counters.unitsRemoved ?? run.counters.unitsRemoved,
+    },
+  };
+}
+
+/**
+ * Follows a live run on its server-sent events stream (`GET …/runs/:runId/events`): each progress
+ * event updates the cached run at once, and `done` refreshes the run, its lines and the connector.
+ * Returns whether a stream is open; when it drops (a proxy that buffers, a restart) the hook gives
+ * up on it for this run and the queries fall back to polling.
+ */
+export function useRunStream(channelId: string, connectorId: string, run: SyncRun | undefined): boolean {
+  const client = useQueryClient();
+  const [isStreaming, setStreaming] = useState(false);
+  const liveRunId = run && isRunLive(run) ? run.id : null;
+  useEffect(() => {
+    if (liveRunId === null || typeof EventSource === 'undefined') return;
+    const source = new EventSource(`/api${syncPath(channelId, connectorId)}/runs/${liveRunId}/events`);
+    const detailKey = [...syncRunsKey(connectorId), 'detail', liveRunId];
+    const stop = (): void => {
+      source.close();
+      setStreaming(false);
+    };
+    source.onopen = () => setStreaming(true);
+    source.addEventListener('progress', (event) => {
+      const progress = JSON.parse((event as MessageEvent<string>).data) as SyncProgress;
+      client.setQueriesData<SyncRunDetail>({ queryKey: detailKey }, (old) =>
+        old ? { ...old, run: withProgress(old.run, progress) } : old,
+      );
+    });
+    source.addEventListener('done', () => {
+      stop();
+      void client.invalidateQueries({ queryKey: syncRunsKey(connectorId) });
+      void client.invalidateQueries({ queryKey: connectorsKey(channelId) });
+    });
+    // EventSource would retry by itself; polling is the simpler, proven fallback.
+    source.onerror = stop;
+    return stop;
+  }, [client, channelId, connectorId, liveRunId]);
+  return isStreaming;
 }
 
 function useInvalidateRuns(channelId: string, connectorId: string) {

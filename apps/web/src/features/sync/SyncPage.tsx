@@ -11,11 +11,12 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState, type ReactNode } from 'react';
 
-import type { SyncRun, SyncRunDetail } from '../../api/sync-types.js';
+import type { SyncRun, SyncRunDetail, SyncRunPage } from '../../api/sync-types.js';
 import {
   isRunLive,
   syncRunCsvUrl,
   usePreviewSync,
+  useRunStream,
   useSyncRunDetail,
   useSyncRuns,
 } from '../../api/sync.api.js';
@@ -31,6 +32,7 @@ import { RunLines } from './SyncRunLines.js';
 import { UsagePanel } from './UsagePanel.js';
 
 const isLive = isRunLive;
+const allRunsOf = (page: SyncRunPage | undefined): readonly SyncRun[] => page?.items ?? [];
 
 /** A preview that can still be applied: finished, and no sync was made of it yet. */
 const isApplicable = (run: SyncRun | undefined, runs: readonly SyncRun[]): boolean =>
@@ -52,11 +54,15 @@ export function SyncPage() {
   const [page, setPage] = useState(0);
   const latest = runs.data?.items[0];
   const runId = selectedRunId ?? latest?.id ?? null;
-  const detail = useSyncRunDetail(channel.id, connector.id, runId, {
-    kind: filter === 'all' ? undefined : filter,
-    limit: linesPageSize,
-    offset: page * linesPageSize,
-  });
+  const selectedRun = allRunsOf(runs.data).find((r) => r.id === runId);
+  const isStreaming = useRunStream(channel.id, connector.id, selectedRun);
+  const detail = useSyncRunDetail(
+    channel.id,
+    connector.id,
+    runId,
+    { kind: filter === 'all' ? undefined : filter, limit: linesPageSize, offset: page * linesPageSize },
+    isStreaming,
+  );
   const current = detail.data?.run ?? latest;
   const allRuns = runs.data?.items ?? [];
   const select = (id: string | null) => {
