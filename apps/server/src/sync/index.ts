@@ -14,6 +14,7 @@ import { approveLines, type ApprovalResult } from './sync-approval.js';
 import { RunAborted } from './sync-environment.js';
 import { executeUndo, loadUndoSource, previewUndo, type UndoRequest } from './undo.executor.js';
 import type { UndoPreview } from '@coro/contracts';
+import type { SyncProgressEvent } from './sync-progress.js';
 import { newId } from '../db/ids.js';
 import { createSyncRunRepository } from './sync-run.repository.js';
 import {
@@ -123,7 +124,12 @@ export async function previewRunUndo(ctx: AppContext, request: UndoRequest): Pro
  */
 export async function startRunUndo(
   ctx: AppContext,
-  request: UndoRequest & { actor: AuditActor; trigger: 'manual' | 'cli'; tuning?: Partial<SyncTuning> },
+  request: UndoRequest & {
+    actor: AuditActor;
+    trigger: 'manual' | 'cli';
+    tuning?: Partial<SyncTuning>;
+    onProgress?: (event: SyncProgressEvent) => void;
+  },
 ): Promise<{ runId: string; done: Promise<SyncRunSummary> }> {
   const env = syncEnvironment(ctx);
   let source: Awaited<ReturnType<typeof loadUndoSource>>;
