@@ -378,6 +378,17 @@ export function createSyncRunRepository(db: Kysely<DB>) {
         .execute();
     },
 
+    /** Undo runs of a run, newest first. */
+    async undoRunsOf(runId: string): Promise<SyncRunRow[]> {
+      return db
+        .selectFrom('sync_runs')
+        .select(runColumns)
+        .where('undo_of_run_id', '=', runId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+    },
+
     /** Runs (apply or undo) left `running` by a crashed process, to close them honestly. */
     async staleRunning(connectorId: string, exceptRunId: string): Promise<SyncRunRow[]> {
       return db
