@@ -9,9 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
-import { addDays } from '../domain/billing-policy.js';
 import { syncEnvironment } from './index.js';
-import { createLedgerRepository } from './ledger.repository.js';
+import { createLedgerRepository, undoLedgerKey } from './ledger.repository.js';
 import { createSyncRunRepository } from './sync-run.repository.js';
 import { executeUndo } from './undo.executor.js';
 import { createSyncHarness, demoCounts, demoWorkspaces, type SyncHarness } from './sync.test-support.js';
@@ -188,13 +187,23 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
       expect(h.duplicates()).toStrictEqual([]);
       expect(await createLedgerRepository(h.t.db).pending(h.connectorId)).toStrictEqual([]);
       const runs = createSyncRunRepository(h.t.db);
-      // Reversals dated tomorrow: today already holds the run's adjustments.
-      const tomorrow = addDays(h.today(), 1);
-      for (const w of writes)
-        expect({
-          key: w.key,
-          units: h.sb.admin.unitsOn(Number(w.contract_id), Number(w.psa_service_id), tomorrow),
-        }).toStrictEqual({ key: w.key, units: w.from_units });
+      // Each reversal, on its own date (after the run's, which may be a deferred day), holds the prior units.
+      const ledger = createLedgerRepository(h.t.db);
+      const keys = writes.map((w) =>
+        undoLedgerKey(w.connector_id, w.contract_id, w.psa_service_id, w.line_id),
+      );
+      const reversals = new Map((await ledger.getMany(keys)).map((r) => [r.key, r]));
+      for (const [i, w] of writes.entries()) {
+        const reversal = reversals.get(keys[i] ?? '');
+        expect(reversal?.state).toBe('applied');
+        expect((reversal?.effective_date ?? '') > w.effective_date).toBe(true);
+        const units = h.sb.admin.unitsOn(
+          Number(w.contract_id),
+          Number(w.psa_service_id),
+          reversal?.effective_date ?? '',
+        );
+        expect({ key: w.key, units }).toStrictEqual({ key: w.key, units: w.from_units });
+      }
       expect((await runs.get(run.runId))?.undo_state).toBe('undone');
       const [, interrupted] = await runs.undoRunsOf(run.runId);
       expect(interrupted).toMatchObject({ status: 'failed', error_code: 'interrupted' });
