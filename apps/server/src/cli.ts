@@ -15,6 +15,7 @@ import { JobsUnsupportedError } from './jobs/index.js';
 import { openDatabase, startServer, startWorker } from './main.js';
 import { keysRotateCommand, keysStatusCommand } from './secrets/keys.cli.js';
 import { syncCommand } from './sync/sync.cli.js';
+import { syncUndoCommand } from './sync/undo.cli.js';
 import { parseUsageFile } from './usage/usage-file.js';
 import { ingestUsage, validateUsage } from './usage/usage.repository.js';
 import { insertWorkspace } from './workspaces/workspace.repository.js';
@@ -243,22 +244,50 @@ program
   });
 
 // ── sync (owner: sync engineer) ──
-program
+const sync = program
   .command('sync')
   .description(
     'Sync one connector now: previews the plan (current → new, delta per line) and its money impact, then applies exactly that plan once confirmed',
   )
-  .requiredOption('--connector <id>', 'connector id')
+  // Checked in the action, not by the parser: `sync undo <runId>` needs no connector.
+  .option('--connector <id>', 'connector id (required)')
   .option('--dry-run', 'preview only: nothing is written to the PSA')
   .option(
     '--yes',
     'apply the previewed plan without asking (scripts); without it, a terminal asks and anything else exits 2',
   )
   .action(async (options) => {
+    const connectorId = options.connector;
+    if (connectorId === undefined)
+      return sync.error("error: required option '--connector <id>' not specified");
     process.exitCode = await syncCommand(config(), {
-      connectorId: options.connector,
+      connectorId,
       isDryRun: options.dryRun === true,
       isConfirmed: options.yes === true,
+    });
+  });
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+sync
+  .command('undo')
+  .description(
+    'Undo an applied run: prints the opposing adjustments (and conflicts: lines changed since), writes them after --yes or a confirmation',
+  )
+  .argument('<runId>', 'the run to undo (ids are in the console history and in `sync` output)')
+  .option('--yes', 'write without asking')
+  .option('--line <lineId>', 'undo only this line of the run (repeatable)', collect, [] as string[])
+  .option(
+    '--include-conflict <lineId>',
+    'reverse this conflicting line anyway (repeatable)',
+    collect,
+    [] as string[],
+  )
+  .action(async (runId, options) => {
+    process.exitCode = await syncUndoCommand(config(), {
+      runId,
+      // `sync` has its own --yes, and commander gives a parent's options to the parent wherever they stand.
+      isConfirmed: options.yes === true || sync.opts().yes === true,
+      lineIds: options.line,
+      includeConflicts: options.includeConflict,
     });
   });
 

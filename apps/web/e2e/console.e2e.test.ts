@@ -412,6 +412,50 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     }
   });
 
+  it('undoes the sync from its summary: dialog with counts → confirm → undo run → units back in the sandbox', async () => {
+    const runsPath = `/workspaces/${channelId}/connectors/${connectorId}/sync/runs`;
+    const applied = (await apiGet<SyncRunPage>(runsPath)).items.find((r) => r.mode === 'apply');
+    expect(applied?.status).toBe('succeeded');
+    await page.getByRole('button', { name: 'Undo run' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Undo the sync/ });
+    await dialog.getByText(/changes? to write: units up \d+, down \d+\./).waitFor({ timeout: 60_000 });
+    await shot('12b-undo-dialog');
+    await dialog.getByRole('button', { name: /^Undo \d+ changes?$/ }).click();
+    let undo: SyncRun | undefined;
+    await expect
+      .poll(
+        async () => {
+          undo = (await apiGet<SyncRunPage>(runsPath)).items.find((r) => r.mode === 'undo');
+          return undo?.status;
+        },
+        { timeout: 150_000, interval: 500 },
+      )
+      .toMatch(/^(succeeded|partial|failed)$/);
+    expect(undo).toMatchObject({ status: 'succeeded', undoOfRunId: applied?.id });
+    await page.getByRole('table', { name: 'Run history' }).getByText('Undone').waitFor({ timeout: 30_000 });
+    await page.getByText(/^Undo of /).waitFor();
+    await shot('12c-undo-done');
+
+    // Independent check: each reversed line holds, in the sandbox, the units from before the sync.
+    const before = await apiGet<SyncRunDetail>(`${runsPath}/${applied!.id}?limit=5000&kind=adjust`);
+    const reversed = await apiGet<SyncRunDetail>(`${runsPath}/${undo!.id}?limit=5000&kind=adjust`);
+    const services = await apiGet<ServiceMappingList>(
+      `/workspaces/${channelId}/connectors/${connectorId}/service-mappings`,
+    );
+    const psaServiceOf = new Map(services.items.map((s) => [s.serviceKey, s.mapping?.psaServiceId]));
+    const key = (l: { workspaceId: string; serviceKey: string }) => `${l.workspaceId}/${l.serviceKey}`;
+    const prior = new Map(before.lines.items.map((l) => [key(l), l.currentUnits]));
+    expect(reversed.lines.items.length).toBe(before.lines.items.length);
+    for (const line of reversed.lines.items) {
+      const units = sandbox.admin.unitsOn(
+        Number(line.contractId),
+        Number(psaServiceOf.get(line.serviceKey)),
+        line.effectiveDate ?? '',
+      );
+      expect({ line: key(line), units }).toEqual({ line: key(line), units: prior.get(key(line)) });
+    }
+  });
+
   it('saves the schedule, billing policy and guardrails', async () => {
     await page.getByRole('tab', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings', level: 2 }).waitFor();

@@ -5,7 +5,8 @@ import { Day, Id, Page, pageQueryProperties, Timestamp, type PageOf } from './co
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 // The sync's vocabularies, declared once here (the API exposes them) and imported by the server.
-export const syncRunModes = ['apply', 'dry-run'] as const;
+/** `undo`: a run of opposing adjustments that reverses an applied run (or some of its lines). */
+export const syncRunModes = ['apply', 'dry-run', 'undo'] as const;
 export type SyncRunMode = (typeof syncRunModes)[number];
 export const syncRunTriggers = ['schedule', 'manual', 'cli'] as const;
 export type SyncRunTrigger = (typeof syncRunTriggers)[number];
@@ -40,6 +41,9 @@ export const syncProblemCodes = [
 ] as const;
 export type SyncProblemCode = (typeof syncProblemCodes)[number];
 export const statusBillingModes = ['bill', 'skip', 'zero'] as const;
+
+export const undoStates = ['undone', 'partially_undone'] as const;
+export type UndoState = (typeof undoStates)[number];
 
 export const SyncRunParams = Type.Object({ channelId: Id, connectorId: Id, runId: Id });
 export type SyncRunParams = Static<typeof SyncRunParams>;
@@ -123,6 +127,10 @@ export const SyncRun = Type.Object(
     resumedAt: Type.Optional(Timestamp),
     /** An apply run made from a reviewed preview: that preview's run id. */
     previewRunId: Type.Optional(Id),
+    /** An undo run: the run it reverses. */
+    undoOfRunId: Type.Optional(Id),
+    /** A run whose writes were reversed by undo runs: all of them, or some. */
+    undoState: Type.Optional(Type.Enum(undoStates)),
   },
   { $id: 'SyncRun' },
 );
@@ -383,3 +391,77 @@ export const SyncSettings = Type.Object(
   { $id: 'SyncSettings' },
 );
 export type SyncSettings = Static<typeof SyncSettings>;
+
+/**
+ * What undo decides for one applied line of a run. `reversal`: the PSA still holds what the run set,
+ * an opposing adjustment brings back the units from before; `conflict`: the units changed since the
+ * run (by hand or a later run), reversed only when the admin includes the line; `already_reversed`
+ * / `reversal_pending`: an earlier undo wrote (or is settling) its reversal; `already_at_prior`: the
+ * PSA already holds the units from before; `unreadable`: the PSA could not be read for this line.
+ */
+export const undoDecisions = [
+  'reversal',
+  'conflict',
+  'already_reversed',
+  'reversal_pending',
+  'already_at_prior',
+  'unreadable',
+] as const;
+export type UndoDecision = (typeof undoDecisions)[number];
+
+/** Body of undo-preview and undo: which lines (default: every applied line), which conflicts to include. */
+export const UndoRunBody = Type.Object(
+  {
+    lineIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 5000 })),
+    includeConflicts: Type.Optional(Type.Array(Id, { maxItems: 5000 })),
+  },
+  { additionalProperties: false },
+);
+export type UndoRunBody = Static<typeof UndoRunBody>;
+
+export const UndoLine = Type.Object(
+  {
+    /** The original run's line. */
+    lineId: Id,
+    workspaceName: Type.String(),
+    serviceName: Type.String(),
+    contractName: nullable(Type.String()),
+    decision: Type.Enum(undoDecisions),
+    /** Units the run set; units the PSA holds now (null: unreadable); units undo would set back. */
+    appliedUnits: Type.Integer(),
+    currentUnits: nullable(Type.Integer()),
+    undoUnits: Type.Integer(),
+    /** The opposing adjustment (0 when nothing is written). */
+    delta: Type.Integer(),
+    /** Written by the undo: reversals, and conflicts the admin included. */
+    isIncluded: Type.Boolean(),
+    /** The date the run's adjustment took effect. */
+    appliedDate: Day,
+    message: Type.String(),
+  },
+  { $id: 'UndoLine' },
+);
+export type UndoLine = Static<typeof UndoLine>;
+
+export const UndoCounts = Type.Object({
+  reversals: Type.Integer(),
+  conflicts: Type.Integer(),
+  conflictsIncluded: Type.Integer(),
+  unitsUp: Type.Integer(),
+  unitsDown: Type.Integer(),
+  /** Lines already reversed or already back to their prior units. */
+  settled: Type.Integer(),
+  unreadable: Type.Integer(),
+});
+export type UndoCounts = Static<typeof UndoCounts>;
+
+/** POST …/runs/:runId/undo-preview: what undo would write now (the PSA re-read; nothing written). */
+export const UndoPreview = Type.Object(
+  { runId: Id, psaName: Type.String(), lines: Type.Array(UndoLine), counts: UndoCounts },
+  { $id: 'UndoPreview' },
+);
+export type UndoPreview = Static<typeof UndoPreview>;
+
+/** POST …/runs/:runId/undo: the undo run, started; follow it like any run. */
+export const UndoStarted = Type.Object({ runId: Id, undoOfRunId: Id });
+export type UndoStarted = Static<typeof UndoStarted>;

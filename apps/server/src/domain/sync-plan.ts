@@ -18,7 +18,8 @@ import { checkGuardrails } from './guardrails.js';
 export const holdReasons = ['guardrail', 'manual_edit'] as const;
 export type HoldReason = (typeof holdReasons)[number];
 
-export const skipReasons = ['status_not_billed', 'unknown_status', 'unmapped_left'] as const;
+// `undo_conflict`: an undo run's line whose units changed since the run, not included by the admin.
+export const skipReasons = ['status_not_billed', 'unknown_status', 'unmapped_left', 'undo_conflict'] as const;
 export type SkipReason = (typeof skipReasons)[number];
 
 export type BillingBasis = 'devices' | 'users';

@@ -55,6 +55,8 @@ export async function applyAdjustment(
     approval?: { approvedBy: string; approvedAt: string };
     isMoved?: boolean;
     movedNote?: string;
+    /** A reversal (undo) is recorded under its own key (`undoLedgerKey`), not the date's. */
+    ledgerKey?: string;
   } = {},
 ): Promise<WriteOutcome> {
   const { env, connection, ledger, runs, connectorId, runId, tuning } = ctx;
@@ -65,7 +67,7 @@ export async function applyAdjustment(
   const date = line.effectiveDate ?? '';
   const from = line.currentUnits ?? 0;
   const to = line.targetUnits ?? 0;
-  const key = ledgerKey(connectorId, contractId, psaServiceId, date);
+  const key = options.ledgerKey ?? ledgerKey(connectorId, contractId, psaServiceId, date);
   const approval = options.approval
     ? { approved_by: options.approval.approvedBy, approved_at: options.approval.approvedAt }
     : {};

@@ -11,6 +11,12 @@ import { markConnectorError, openConnection } from '../connectors/connector.serv
 import type { AppContext } from '../app/app-context.js';
 import { AppError } from '../app/app-error.js';
 import { approveLines, type ApprovalResult } from './sync-approval.js';
+import { RunAborted } from './sync-environment.js';
+import { executeUndo, loadUndoSource, previewUndo, type UndoRequest } from './undo.executor.js';
+import type { UndoPreview } from '@coro/contracts';
+import type { SyncProgressEvent } from './sync-progress.js';
+import { newId } from '../db/ids.js';
+import { createSyncRunRepository } from './sync-run.repository.js';
 import {
   executeSync,
   type RunSyncOptions,
@@ -92,4 +98,77 @@ export async function approveHeldLines(
     });
   }
   return { runId, results: outcome.results };
+}
+
+/** The executor's refusals (no such run, already undone, …) as API errors. */
+function asAppError(error: unknown): unknown {
+  if (!(error instanceof RunAborted)) return error;
+  if (error.code === 'not_found' || error.code === 'conflict' || error.code === 'validation_failed')
+    return new AppError(error.code, error.message);
+  return error;
+}
+
+/** What undoing the run (or some of its lines) would write now; writes nothing. */
+export async function previewRunUndo(ctx: AppContext, request: UndoRequest): Promise<UndoPreview> {
+  try {
+    return await previewUndo(syncEnvironment(ctx), request);
+  } catch (error) {
+    throw asAppError(error);
+  }
+}
+
+/**
+ * Starts an undo run of an applied run: refused at once (AppError) when there is nothing to undo,
+ * audited on the connector's channel, then run in this process; `done` settles when it finishes
+ * (it never rejects for PSA failures: they are line results or a failed run).
+ */
+export async function startRunUndo(
+  ctx: AppContext,
+  request: UndoRequest & {
+    actor: AuditActor;
+    trigger: 'manual' | 'cli';
+    tuning?: Partial<SyncTuning>;
+    onProgress?: (event: SyncProgressEvent) => void;
+  },
+): Promise<{ runId: string; done: Promise<SyncRunSummary> }> {
+  const env = syncEnvironment(ctx);
+  let source: Awaited<ReturnType<typeof loadUndoSource>>;
+  try {
+    source = await loadUndoSource(env, request);
+  } catch (error) {
+    throw asAppError(error);
+  }
+  const runId = newId();
+  const now = ctx.clock().toISOString();
+  const connectorId = source.run.connector_id;
+  const runs = createSyncRunRepository(ctx.database.db);
+  await runs.createQueued({
+    ...{ id: runId, connectorId, mode: 'undo', trigger: request.trigger },
+    ...{ requestedBy: request.actor.label, now, undoOfRunId: source.run.id },
+  });
+  const connector = await ctx.database.db
+    .selectFrom('psa_connectors')
+    .select('channel_id')
+    .where('id', '=', connectorId)
+    .executeTakeFirst();
+  if (connector)
+    await recordAudit(ctx.database.db, {
+      actor: request.actor,
+      workspaceId: connector.channel_id,
+      action: 'sync.run_undo_started',
+      entity: 'sync_run',
+      entityId: source.run.id,
+      after: {
+        undoRunId: runId,
+        lineIds: request.lineIds ?? 'all',
+        includeConflicts: request.includeConflicts ?? [],
+      },
+      at: now,
+    });
+  const done = executeUndo(env, {
+    ...request,
+    undoRunId: runId,
+    requestedBy: request.actor.label,
+  });
+  return { runId, done };
 }

@@ -15,6 +15,18 @@ export const ledgerKey = (
   effectiveDate: string,
 ): string => `${connectorId}:${contractId}:${psaServiceId}:${effectiveDate}`;
 
+/**
+ * A reversal's key (undo of a run): one per original line, whatever day it is written on, so a
+ * re-run of the undo finds its own row (pending: reconciled first; applied: never sent again) and
+ * never collides with the original write's key on the same contract service.
+ */
+export const undoLedgerKey = (
+  connectorId: string,
+  contractId: string,
+  psaServiceId: string,
+  originalLineId: string,
+): string => `${connectorId}:${contractId}:${psaServiceId}:undo:${originalLineId}`;
+
 const ledgerColumns = [
   'key',
   'connector_id',
@@ -78,6 +90,27 @@ export function createLedgerRepository(db: Kysely<DB>) {
       return db.selectFrom('sync_ledger').select(ledgerColumns).where('key', '=', key).executeTakeFirst();
     },
 
+    /** The writes a run made (its applied rows), for undo. */
+    async appliedByRun(runId: string): Promise<LedgerRow[]> {
+      return db
+        .selectFrom('sync_ledger')
+        .select(ledgerColumns)
+        .where('run_id', '=', runId)
+        .where('state', '=', 'applied')
+        .execute();
+    },
+
+    async getMany(keys: readonly string[]): Promise<LedgerRow[]> {
+      const rows: LedgerRow[] = [];
+      for (let i = 0; i < keys.length; i += 500) {
+        const batch = keys.slice(i, i + 500);
+        rows.push(
+          ...(await db.selectFrom('sync_ledger').select(ledgerColumns).where('key', 'in', batch).execute()),
+        );
+      }
+      return rows;
+    },
+
     /** Rows whose outcome we do not know: a crash or an ambiguous failure after they were persisted. */
     async pending(connectorId: string): Promise<LedgerRow[]> {
       return db
@@ -127,6 +160,8 @@ export function createLedgerRepository(db: Kysely<DB>) {
               run_id: row.run_id,
               line_id: row.line_id,
               contract_service_id: row.contract_service_id,
+              // A reversal's key carries no date: its retry may be on another day.
+              effective_date: row.effective_date,
               from_units: row.from_units,
               to_units: row.to_units,
               unit_change: row.unit_change,

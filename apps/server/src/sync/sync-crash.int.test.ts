@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
-import { createLedgerRepository } from './ledger.repository.js';
+import { syncEnvironment } from './index.js';
+import { createLedgerRepository, undoLedgerKey } from './ledger.repository.js';
+import { createSyncRunRepository } from './sync-run.repository.js';
+import { executeUndo } from './undo.executor.js';
 import { createSyncHarness, demoCounts, demoWorkspaces, type SyncHarness } from './sync.test-support.js';
 import { bundledEntry, serverBundleOptions } from '../../scripts/build.mjs';
 
@@ -66,6 +69,43 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
     if (bundled?.endsWith('.mjs')) rmSync(dirname(bundled), { recursive: true, force: true });
   });
 
+  /** Spawns a worker (a sync, or an undo of `undoOfRunId`) and SIGKILLs it after that many writes. */
+  const crashWorker = (killAfterWrites: number, undoOfRunId?: string) =>
+    new Promise<{ writes: number; finished: boolean }>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          ...command,
+          JSON.stringify({
+            database: h.t.database.location,
+            discoveryBaseUrl: `${h.sb.url}/ATServicesRest/`,
+            credentials: h.sb.apiUser,
+            connectorId: h.connectorId,
+            clockOffsetMs: h.clock().getTime() - Date.now(),
+            leaseMs,
+            ...(undoOfRunId ? { undoOfRunId } : {}),
+          }),
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let writes = 0;
+      let finished = false;
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on('data', (d: Buffer) => {
+        for (const line of d.toString().split('\n')) {
+          if (line.startsWith('write ')) writes = Number(line.slice(6));
+          if (line.startsWith('finished')) finished = true;
+          if (line.startsWith('write ') && writes >= killAfterWrites) child.kill('SIGKILL');
+        }
+      });
+      child.on('error', reject);
+      child.on('exit', (code, signal) => {
+        if (signal !== 'SIGKILL' && code !== 0) reject(new Error(`child exited ${code}: ${stderr}`));
+        else resolve({ writes, finished });
+      });
+    });
+
   it(
     `converges after ${rounds} workers were killed at random points, with no duplicate adjustment`,
     { timeout: timeoutMs },
@@ -88,39 +128,7 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
           ]);
         const killAfterWrites = Math.floor(random() * 12);
         const t0 = Date.now();
-        const result = await new Promise<{ writes: number; finished: boolean }>((resolve, reject) => {
-          const child = spawn(
-            process.execPath,
-            [
-              ...command,
-              JSON.stringify({
-                database: h.t.database.location,
-                discoveryBaseUrl: `${h.sb.url}/ATServicesRest/`,
-                credentials: h.sb.apiUser,
-                connectorId: h.connectorId,
-                clockOffsetMs: h.clock().getTime() - Date.now(),
-                leaseMs,
-              }),
-            ],
-            { stdio: ['ignore', 'pipe', 'pipe'] },
-          );
-          let writes = 0;
-          let finished = false;
-          let stderr = '';
-          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-          child.stdout.on('data', (d: Buffer) => {
-            for (const line of d.toString().split('\n')) {
-              if (line.startsWith('write ')) writes = Number(line.slice(6));
-              if (line.startsWith('finished')) finished = true;
-              if (line.startsWith('write ') && writes >= killAfterWrites) child.kill('SIGKILL');
-            }
-          });
-          child.on('error', reject);
-          child.on('exit', (code, signal) => {
-            if (signal !== 'SIGKILL' && code !== 0) reject(new Error(`child exited ${code}: ${stderr}`));
-            else resolve({ writes, finished });
-          });
-        });
+        const result = await crashWorker(killAfterWrites);
         h.sb.admin.clearFaults();
         const t1 = Date.now();
         if (!result.finished && result.writes > 0) killedMidWrites++;
@@ -145,6 +153,60 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
         ).toBe(0);
       }
       expect(killedMidWrites, `seed ${seed}`).toBeGreaterThanOrEqual(rounds / 2);
+    },
+  );
+
+  it(
+    'an undo killed mid-way and re-run writes exactly one reversal per line',
+    { timeout: 60_000 },
+    async () => {
+      h.clock.advance(day);
+      for (const [i, [name]] of demoWorkspaces.entries()) await h.setUsage(name, demoCounts(60 + i, 40 + i));
+      const run = await h.run({ tuning: { leaseMs } });
+      const writes = await createLedgerRepository(h.t.db).appliedByRun(run.runId);
+      expect(writes.length).toBeGreaterThan(10);
+      const sentBefore = h.sb.admin.adjustments().length;
+
+      const crashed = await crashWorker(Math.floor(writes.length / 3), run.runId);
+      expect(crashed).toMatchObject({ finished: false });
+      expect(crashed.writes).toBeGreaterThan(0);
+      expect(crashed.writes).toBeLessThan(writes.length);
+
+      const again = await executeUndo(syncEnvironment(h.t.ctx), {
+        originalRunId: run.runId,
+        trigger: 'manual',
+        tuning: { leaseMs },
+      });
+      expect({ status: again.status, error: again.errorMessage }).toStrictEqual({
+        status: 'succeeded',
+        error: null,
+      });
+      expect(h.sb.admin.adjustments().length - sentBefore, 'one reversal per line, none twice').toBe(
+        writes.length,
+      );
+      expect(h.duplicates()).toStrictEqual([]);
+      expect(await createLedgerRepository(h.t.db).pending(h.connectorId)).toStrictEqual([]);
+      const runs = createSyncRunRepository(h.t.db);
+      // Each reversal, on its own date (after the run's, which may be a deferred day), holds the prior units.
+      const ledger = createLedgerRepository(h.t.db);
+      const keys = writes.map((w) =>
+        undoLedgerKey(w.connector_id, w.contract_id, w.psa_service_id, w.line_id),
+      );
+      const reversals = new Map((await ledger.getMany(keys)).map((r) => [r.key, r]));
+      for (const [i, w] of writes.entries()) {
+        const reversal = reversals.get(keys[i] ?? '');
+        expect(reversal?.state).toBe('applied');
+        expect((reversal?.effective_date ?? '') > w.effective_date).toBe(true);
+        const units = h.sb.admin.unitsOn(
+          Number(w.contract_id),
+          Number(w.psa_service_id),
+          reversal?.effective_date ?? '',
+        );
+        expect({ key: w.key, units }).toStrictEqual({ key: w.key, units: w.from_units });
+      }
+      expect((await runs.get(run.runId))?.undo_state).toBe('undone');
+      const [, interrupted] = await runs.undoRunsOf(run.runId);
+      expect(interrupted).toMatchObject({ status: 'failed', error_code: 'interrupted' });
     },
   );
 });

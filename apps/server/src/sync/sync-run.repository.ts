@@ -59,6 +59,8 @@ const runColumns = [
   'wait_json',
   'resumed_at',
   'preview_run_id',
+  'undo_of_run_id',
+  'undo_state',
 ] as const;
 
 const lineColumns = [
@@ -94,6 +96,7 @@ const lineColumns = [
   'approved_at',
   'updated_at',
   'unit_price',
+  'reverses_line_id',
 ] as const;
 
 /** What a preview's line must still be for the preview to be applied as reviewed. */
@@ -163,6 +166,7 @@ export function createSyncRunRepository(db: Kysely<DB>) {
       requestedBy: string | null;
       now: string;
       previewRunId?: string | null;
+      undoOfRunId?: string;
     }): Promise<void> {
       await db
         .insertInto('sync_runs')
@@ -177,6 +181,7 @@ export function createSyncRunRepository(db: Kysely<DB>) {
           created_at: run.now,
           updated_at: run.now,
           started_at: null,
+          undo_of_run_id: run.undoOfRunId ?? null,
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
@@ -218,10 +223,16 @@ export function createSyncRunRepository(db: Kysely<DB>) {
     async insertLines(
       runId: string,
       startSeq: number,
-      lines: readonly { id: string; line: PlannedLine; status: SyncLineStatus; detail?: string | null }[],
+      lines: readonly {
+        id: string;
+        line: PlannedLine;
+        status: SyncLineStatus;
+        detail?: string | null;
+        reversesLineId?: string;
+      }[],
       now: string,
     ): Promise<void> {
-      const rows = lines.map(({ id, line, status, detail }, i) => ({
+      const rows = lines.map(({ id, line, status, detail, reversesLineId }, i) => ({
         id,
         run_id: runId,
         seq: startSeq + i,
@@ -254,8 +265,9 @@ export function createSyncRunRepository(db: Kysely<DB>) {
         approved_at: null,
         updated_at: now,
         unit_price: line.unitPrice,
+        reverses_line_id: reversesLineId ?? null,
       }));
-      // 32 columns: 150 rows stay under both drivers' bound-parameter limits.
+      // 33 columns: 150 rows stay under both drivers' bound-parameter limits.
       for (let i = 0; i < rows.length; i += 150) {
         await db
           .insertInto('sync_run_lines')
@@ -366,14 +378,25 @@ export function createSyncRunRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    /** Runs left `running` by a crashed process, to close them honestly. */
+    /** Undo runs of a run, newest first. */
+    async undoRunsOf(runId: string): Promise<SyncRunRow[]> {
+      return db
+        .selectFrom('sync_runs')
+        .select(runColumns)
+        .where('undo_of_run_id', '=', runId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+    },
+
+    /** Runs (apply or undo) left `running` by a crashed process, to close them honestly. */
     async staleRunning(connectorId: string, exceptRunId: string): Promise<SyncRunRow[]> {
       return db
         .selectFrom('sync_runs')
         .select(runColumns)
         .where('connector_id', '=', connectorId)
         .where('status', '=', 'running')
-        .where('mode', '=', 'apply')
+        .where('mode', 'in', ['apply', 'undo'])
         .where('id', '!=', exceptRunId)
         .execute();
     },

@@ -11,7 +11,7 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
   return {
     id: row.id,
     connectorId: row.connector_id,
-    mode: row.mode === 'dry-run' ? 'dry-run' : 'apply',
+    mode: row.mode === 'dry-run' || row.mode === 'undo' ? row.mode : 'apply',
     trigger: row.trigger,
     status: row.status as SyncRun['status'],
     effectiveDate: row.effective_date,
@@ -39,6 +39,10 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     ...(wait ? { wait } : {}),
     ...(row.resumed_at ? { resumedAt: row.resumed_at } : {}),
     ...(row.preview_run_id ? { previewRunId: row.preview_run_id } : {}),
+    ...(row.undo_of_run_id ? { undoOfRunId: row.undo_of_run_id } : {}),
+    ...(row.undo_state === 'undone' || row.undo_state === 'partially_undone'
+      ? { undoState: row.undo_state }
+      : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import { createAppContext, openDatabase } from '../main.js';
 import { autoMap } from '../mappings/auto-map.service.js';
 import { mapService } from '../mappings/service-mapping.service.js';
 import { createTestDatabase, isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
+import { createLedgerRepository } from './ledger.repository.js';
 import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
 import { getSyncSettings, putSyncSettings } from './sync-settings.repository.js';
 
@@ -289,6 +290,54 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa sync against the sandbox (${t
   );
 
   it(
+    'sync undo prints the reversals, writes them only with --yes, and refuses a second undo',
+    { timeout: CLI_TEST_TIMEOUT_MS },
+    async () => {
+      const applied = await ctx.database.db
+        .selectFrom('sync_runs')
+        .select('id')
+        .where('connector_id', '=', connectorId)
+        .where('mode', '=', 'apply')
+        .where('adjusted', '>', 0)
+        .executeTakeFirstOrThrow();
+      const writes = await createLedgerRepository(ctx.database.db).appliedByRun(applied.id);
+      expect(writes.length).toBeGreaterThan(10);
+      const before = sb.admin.adjustments().length;
+
+      const shown = await run('sync', 'undo', applied.id);
+      expect(shown.status, shown.stderr).toBe(2);
+      expect(shown.stderr).toContain('Nothing written: pass --yes');
+      expect(shown.stdout).toMatch(
+        new RegExp(String.raw`^Undo of run ${applied.id}: ${writes.length} opposing adjustments `, 'm'),
+      );
+      expect(sb.admin.adjustments()).toHaveLength(before);
+
+      const done = await run('sync', 'undo', applied.id, '--yes');
+      expect(done.status, done.stderr).toBe(0);
+      const undoRunId = new RegExp(
+        String.raw`^Undo succeeded: ${writes.length} reversed .*Run ([0-9a-f-]{36}) \(undo of ${applied.id}\)\.$`,
+        'm',
+      ).exec(done.stdout)?.[1];
+      expect(undoRunId, done.stdout).toBeDefined();
+      expect(sb.admin.adjustments()).toHaveLength(before + writes.length);
+      const fromUnits = new Map(writes.map((w) => [w.line_id, w.from_units]));
+      const reversals = await linesOf(undoRunId ?? '');
+      expect(
+        reversals.map((l) => `${l.workspace_name}/${l.service_key}: ${unitsOf(l, l.effective_date ?? '')}`),
+      ).toStrictEqual(
+        reversals.map(
+          (l) => `${l.workspace_name}/${l.service_key}: ${fromUnits.get(l.reverses_line_id ?? '')}`,
+        ),
+      );
+
+      const again = await run('sync', 'undo', applied.id, '--yes');
+      expect(again.status).toBe(1);
+      expect(again.stderr).toBe('coro-psa: This run is already undone: every write was reversed.\n');
+      expect(sb.admin.adjustments()).toHaveLength(before + writes.length);
+    },
+  );
+
+  it(
     'an unknown connector fails with a one-line message, and no output ever holds the secret',
     { timeout: CLI_TEST_TIMEOUT_MS },
     async () => {
@@ -309,8 +358,8 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa sync against the sandbox (${t
       }
       expect(sb.admin.adjustments()).toHaveLength(adjustmentsBefore);
 
-      // demo seed, dry run, unconfirmed, apply, apply again, two unknown ids: every run this file made.
-      expect(outputs).toHaveLength(7);
+      // demo seed, dry run, unconfirmed, apply, apply again, three undos, two unknown ids: every run this file made.
+      expect(outputs).toHaveLength(10);
       expect(sb.apiUser.secret.length).toBeGreaterThan(8);
       for (const output of outputs) {
         expect(output.stdout).not.toContain(sb.apiUser.secret);

@@ -324,7 +324,7 @@ function staleDetail(before: PlanKeyRow | undefined): string {
 }
 
 /** Runs of this connector left `running` by a process that ended: their writes are reconciled next. */
-async function failStaleRuns(env: SyncEnvironment, connectorId: string, runId: string): Promise<void> {
+export async function failStaleRuns(env: SyncEnvironment, connectorId: string, runId: string): Promise<void> {
   const runs = createSyncRunRepository(env.db);
   for (const stale of await runs.staleRunning(connectorId, runId)) {
     await runs.update(stale.id, {

@@ -55,6 +55,10 @@ export interface SyncRunsTable {
   resumed_at: string | null;
   /** An apply run made from a reviewed preview: the preview's run id (migration 202612030200). */
   preview_run_id: string | null;
+  /** An undo run: the run it reverses (migration 202612030300). */
+  undo_of_run_id: string | null;
+  /** On a run that was undone: 'undone' | 'partially_undone' (UndoState); null otherwise. */
+  undo_state: string | null;
 }
 
 export interface SyncRunLinesTable {
@@ -92,6 +96,8 @@ export interface SyncRunLinesTable {
   updated_at: string;
   /** The PSA's price per unit per month for the line's contract service, when known. */
   unit_price: number | null;
+  /** An undo run's line: the original run's line it reverses. */
+  reverses_line_id: string | null;
 }
 
 export interface SyncLedgerTable {

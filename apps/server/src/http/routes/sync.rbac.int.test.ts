@@ -104,6 +104,27 @@ const cases: RbacCase[] = [
     },
     expect: writeRoute(200),
   },
+  // The run is a preview: a permitted caller is refused with 409 (nothing to undo) after the role check.
+  {
+    name: 'undo preview',
+    method: 'POST',
+    url: () => '',
+    prepare: async (t) => {
+      const { connectorId, runId } = await ensureConnectorAndRun(t);
+      return { url: `${base(t, connectorId)}/runs/${runId}/undo-preview`, payload: {} };
+    },
+    expect: writeRoute(409),
+  },
+  {
+    name: 'undo run',
+    method: 'POST',
+    url: () => '',
+    prepare: async (t) => {
+      const { connectorId, runId } = await ensureConnectorAndRun(t);
+      return { url: `${base(t, connectorId)}/runs/${runId}/undo`, payload: {} };
+    },
+    expect: writeRoute(409),
+  },
 ];
 
 describeRbacMatrix('sync', cases, { psaProviders: { autotask: provider } });

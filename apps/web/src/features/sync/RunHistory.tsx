@@ -11,6 +11,7 @@ import Typography from '@mui/material/Typography';
 import type { SyncRun } from '../../api/sync-types.js';
 import { formatDateTime } from '../../lib/format.js';
 import { runStatusChip } from './sync-labels.js';
+import { UndoStateChip } from './UndoRunDialog.js';
 /** Every run of the connector, newest first; a row selects the run shown above. */
 export function RunHistory({
   runs,
@@ -62,7 +63,9 @@ export function RunHistory({
                 aria-selected={run.id === selectedId}
               >
                 <TableCell>{formatDateTime(run.startedAt ?? run.createdAt)}</TableCell>
-                <TableCell>{runKindLabel(run, runs)}</TableCell>
+                <TableCell>
+                  {runKindLabel(run, runs)} <UndoStateChip run={run} />
+                </TableCell>
                 <TableCell sx={{ textTransform: 'capitalize' }}>{run.trigger}</TableCell>
                 <TableCell>
                   <Chip
@@ -84,8 +87,9 @@ export function RunHistory({
   );
 }
 
-/** "Preview", "Preview (applied)", "Sync of a preview" or "Sync": which runs belong together. */
+/** "Preview", "Preview (applied)", "Sync of a preview", "Sync" or "Undo": which runs belong together. */
 function runKindLabel(run: SyncRun, runs: readonly SyncRun[]): string {
+  if (run.mode === 'undo') return 'Undo';
   if (run.mode === 'dry-run')
     return runs.some((r) => r.previewRunId === run.id) ? 'Preview (applied)' : 'Preview';
   return run.previewRunId ? 'Sync of a preview' : 'Sync';

@@ -29,6 +29,7 @@ import { RunHistory } from './RunHistory.js';
 import { RunProgress } from './RunProgress.js';
 import { linesPageSize, runStatusChip, type LineFilter } from './sync-labels.js';
 import { RunLines } from './SyncRunLines.js';
+import { UndoRunAction, UndoStateChip } from './UndoRunDialog.js';
 import { UsagePanel } from './UsagePanel.js';
 
 const isLive = isRunLive;
@@ -140,7 +141,7 @@ export function SyncPage() {
       ) : null}
       {preview.isError ? <ErrorAlert error={preview.error} title="The preview could not be made" /> : null}
       {runs.isError ? <ErrorAlert error={runs.error} onRetry={() => void runs.refetch()} /> : null}
-      {current ? <RunSummary run={current} applyAction={applyAction} /> : null}
+      {current ? <RunSummary run={current} applyAction={applyAction} onUndoStarted={select} /> : null}
       {detail.isError ? <ErrorAlert error={detail.error} /> : null}
       {current ? (
         <RunLines
@@ -183,12 +184,15 @@ export function SyncPage() {
 function RunSummary({
   run,
   applyAction,
+  onUndoStarted,
 }: {
   run: SyncRun;
   /** "Apply this preview" when the run is a preview that can still be applied. */
   applyAction: ReactNode;
+  /** Follow the undo run once "Undo run" started it. */
+  onUndoStarted: (runId: string) => void;
 }) {
-  const { channel } = useChannel();
+  const { channel, canEdit } = useChannel();
   const { connector } = useConnectorContext();
   const live = isLive(run);
   const chip = runStatusChip[run.status];
@@ -201,10 +205,17 @@ function RunSummary({
       >
         <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center' }}>
           <Typography variant="subtitle1" component="h3">
-            {run.mode === 'dry-run' ? 'Preview' : run.previewRunId ? 'Sync of a reviewed preview' : 'Sync'} of{' '}
-            {formatDateTime(run.createdAt)}
+            {run.mode === 'dry-run'
+              ? 'Preview'
+              : run.mode === 'undo'
+                ? 'Undo'
+                : run.previewRunId
+                  ? 'Sync of a reviewed preview'
+                  : 'Sync'}{' '}
+            of {formatDateTime(run.createdAt)}
           </Typography>
           <Chip size="small" label={chip.label} color={chip.color} />
+          <UndoStateChip run={run} />
           {run.effectiveDate ? (
             <Typography variant="body2" color="text.secondary">
               effective {formatDate(run.effectiveDate)}
@@ -213,6 +224,14 @@ function RunSummary({
         </Stack>
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
           {applyAction}
+          {!live && canEdit ? (
+            <UndoRunAction
+              channelId={channel.id}
+              connectorId={connector.id}
+              run={run}
+              onStarted={onUndoStarted}
+            />
+          ) : null}
           {!live ? (
             <Button
               size="small"
