@@ -341,7 +341,13 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
       ),
     );
     await shot('11b-sync-confirm-impact', page, false);
+    // The console follows the live run on its server-sent events stream (polling is the fallback).
+    const stream = page.waitForResponse(
+      (r) =>
+        /\/sync\/runs\/[^/]+\/events$/.test(r.url()) && r.headers()['content-type'] === 'text/event-stream',
+    );
     await confirm.getByRole('button', { name: `Apply ${reviewed.impact.changes} changes` }).click();
+    expect((await stream).status()).toBe(200);
     await confirm.waitFor({ state: 'detached' });
     let applied: SyncRun | undefined;
     await expect
