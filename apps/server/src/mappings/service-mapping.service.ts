@@ -1,8 +1,9 @@
-import type { ServiceMappingItem } from '@coro/contracts';
+import type { ServiceMappingItem, ServiceSuggestionList } from '@coro/contracts';
 
 import { recordAudit, type AuditActor } from '../audit/audit.repository.js';
 import { requireConnector } from '../connectors/connector.service.js';
 import { newId } from '../db/ids.js';
+import { suggestServices } from '../domain/service-match.js';
 import type { AppContext } from '../app/app-context.js';
 import { AppError } from '../app/app-error.js';
 import { findServices } from '../lookups/lookup.repository.js';
@@ -13,6 +14,7 @@ import {
   findPsaServiceHolder,
   findServiceMapping,
   listServiceMappings as listServiceMappingRows,
+  listUnmappedPsaServices,
   upsertServiceMapping,
 } from './service-mapping.repository.js';
 
@@ -31,6 +33,35 @@ export async function listServiceMappings(
     defaultBillingBasis: basis(r.defaultBillingBasis),
     mapping: r.mapping ? { ...r.mapping, billingBasis: basis(r.mapping.billingBasis) } : null,
   }));
+}
+
+/**
+ * `GET …/service-mappings/suggestions`: PSA services that look like each unmapped Coro service, by
+ * name, initials or a known alias (domain/service-match.ts). Read-only: the admin accepts each.
+ */
+export async function suggestServiceMappings(
+  ctx: AppContext,
+  channelId: string,
+  connectorId: string,
+): Promise<ServiceSuggestionList> {
+  await requireConnector(ctx, channelId, connectorId);
+  const [rows, candidates] = await Promise.all([
+    listServiceMappingRows(ctx.database.db, connectorId),
+    listUnmappedPsaServices(ctx.database.db, connectorId),
+  ]);
+  return {
+    items: rows
+      .filter((r) => r.mapping === null)
+      .map((r) => ({
+        serviceKey: r.serviceKey,
+        candidates: suggestServices(r.serviceName, candidates).map((s) => ({
+          psaServiceId: s.id,
+          psaServiceName: s.name,
+          score: s.score,
+          reason: s.reason,
+        })),
+      })),
+  };
 }
 
 export async function mapService(
