@@ -7,6 +7,7 @@ import { suggestServices } from '../domain/service-match.js';
 import type { AppContext } from '../app/app-context.js';
 import { AppError } from '../app/app-error.js';
 import { findServices } from '../lookups/lookup.repository.js';
+import { checkAfterChange } from './contract-check.service.js';
 import { psaDisplayName } from '../psa/psa-provider.port.js';
 import {
   deleteServiceMapping,
@@ -90,12 +91,14 @@ export async function mapService(
       'conflict',
       `${psaName} service "${service.name}" is already mapped to Coro service "${holderName}". Unmap it there first.`,
     );
+  let isChanged: boolean;
   try {
-    await ctx.database.db.transaction().execute(async (trx) => {
+    isChanged = await ctx.database.db.transaction().execute(async (trx) => {
       const holder = await findPsaServiceHolder(trx, connectorId, input.psaServiceId);
       if (holder && holder.serviceKey !== serviceKey) throw conflict(holder.serviceName);
       const existing = await findServiceMapping(trx, connectorId, serviceKey);
-      if (existing?.psa_service_id === input.psaServiceId && existing.billing_basis === billingBasis) return;
+      if (existing?.psa_service_id === input.psaServiceId && existing.billing_basis === billingBasis)
+        return false;
       const id = existing?.id ?? newId();
       await upsertServiceMapping(trx, {
         id,
@@ -130,6 +133,7 @@ export async function mapService(
         },
         at: now,
       });
+      return true;
     });
   } catch (error) {
     if (error instanceof AppError) throw error;
@@ -137,6 +141,8 @@ export async function mapService(
     if (holder && holder.serviceKey !== serviceKey) throw conflict(holder.serviceName);
     throw error;
   }
+  // Which contract services each company must hold just changed: every check is stale.
+  if (isChanged) await checkAfterChange(ctx, connectorId, 'all');
   const items = await listServiceMappings(ctx, channelId, connectorId);
   const item = items.find((i) => i.serviceKey === serviceKey);
   if (!item) throw new AppError('not_found', `No Coro service "${serviceKey}".`);
@@ -172,4 +178,5 @@ export async function unmapService(
       at: now,
     });
   });
+  await checkAfterChange(ctx, connectorId, 'all');
 }

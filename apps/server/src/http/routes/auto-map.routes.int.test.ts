@@ -175,6 +175,35 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
     });
   });
 
+  it('re-runs the contract check by itself when a service mapping changes', async () => {
+    const status = async (): Promise<string | null> =>
+      (
+        await h.db
+          .selectFrom('workspace_mappings as m')
+          .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+          .select('m.check_status')
+          .where('w.display_name', '=', 'Kestrel Robotics')
+          .executeTakeFirstOrThrow()
+      ).check_status;
+    expect(await status()).toBe('ok');
+    const email = await h.db
+      .selectFrom('psa_services')
+      .select('psa_id')
+      .where('connector_id', '=', connectorId)
+      .where('name', '=', 'Coro Email Security')
+      .executeTakeFirstOrThrow();
+    const mapped = await call('admin', {
+      method: 'PUT',
+      url: `${base()}/service-mappings/email_security`,
+      payload: { psaServiceId: email.psa_id },
+    });
+    expect(mapped.statusCode).toBe(200);
+    // Kestrel's contract lacks Email Security (docs/demo-data.md): the row says so at once.
+    expect(await status()).toBe('service_missing');
+    await call('admin', { method: 'DELETE', url: `${base()}/service-mappings/email_security` });
+    expect(await status()).toBe('ok');
+  });
+
   it('offers the mapped company contracts for the pin', async () => {
     const id = (
       await h.db
