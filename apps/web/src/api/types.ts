@@ -18,16 +18,22 @@ export const roleLabels: Record<Role, string> = {
 };
 
 export type {
-  AutoMapResult,
+  AutoMapApplyBody,
+  AutoMapApplyResult,
+  AutoMapProposal,
+  AutoMapProposalList,
+  CompanyContractList,
   Connector,
   ConnectorList,
   ContractCheckSummary,
   CreateConnectorBody,
+  MappingBatchUndoResult,
   MappingSummary,
   PsaCompanyPage,
   PsaServicePage,
   ServiceMappingItem,
   ServiceMappingList,
+  ServiceSuggestionList,
   SuggestionList,
   UpdateCredentialsBody,
   WorkspaceMappingItem,

@@ -1,4 +1,5 @@
 import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
+import PushPinIcon from '@mui/icons-material/PushPin';
 import FactCheckIcon from '@mui/icons-material/FactCheck';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import Alert from '@mui/material/Alert';
@@ -9,14 +10,16 @@ import Paper from '@mui/material/Paper';
 import Snackbar from '@mui/material/Snackbar';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 
 import { lookupKey, useCompanySearch, useEnsureLookups, useRefreshLookups } from '../../api/lookups.api.js';
 import {
-  useAutoMap,
+  useApplyAutoMap,
+  useAutoMapProposals,
   useMapWorkspace,
   useRunContractCheck,
   useSuggestions,
+  useUndoMappingBatch,
   useUnmapWorkspace,
   useWorkspaceMappings,
 } from '../../api/mappings.api.js';
@@ -32,11 +35,16 @@ import {
 } from '../../components/mapping-table.model.js';
 import { plural } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { AutoMapReviewDialog } from './AutoMapReviewDialog.js';
+import { PinContractDialog } from './PinContractDialog.js';
 
 const sortToServer = { subject: 'workspace', target: 'company', status: 'status' } as const;
 
-/** The row's status: not mapped, the company's state, then the contract check with its advice. */
-export function workspaceStatus(item: WorkspaceMappingItem): MappingRowStatus {
+/**
+ * The row's status: not mapped, the company's state, then the contract check with its advice.
+ * `pinAction` is the control offered where the advice is to pin the contract (or one is pinned).
+ */
+export function workspaceStatus(item: WorkspaceMappingItem, pinAction?: ReactNode): MappingRowStatus {
   const mapping = item.mapping;
   if (!mapping) return { tone: 'default', label: 'Not mapped' };
   if (!mapping.isCompanyPresent) {
@@ -49,21 +57,43 @@ export function workspaceStatus(item: WorkspaceMappingItem): MappingRowStatus {
   }
   const check = mapping.check;
   if (!check) return { tone: 'info', label: 'Mapped', message: 'Contract not checked yet.' };
+  const action = check.status === 'ambiguous' || check.isPinned ? pinAction : undefined;
   switch (check.status) {
     case 'ok':
       return {
         tone: 'success',
         label: 'Contract OK',
-        message: check.contractName ? `Contract: ${check.contractName}` : null,
+        message: check.contractName
+          ? `Contract: ${check.contractName}${check.isPinned ? ' (pinned)' : ''}`
+          : null,
+        action,
       };
     case 'no_contract':
-      return { tone: 'warning', label: 'No contract', message: check.message, advice: check.advice };
+      return { tone: 'warning', label: 'No contract', message: check.message, advice: check.advice, action };
     case 'service_missing':
-      return { tone: 'warning', label: 'Service missing', message: check.message, advice: check.advice };
+      return {
+        tone: 'warning',
+        label: 'Service missing',
+        message: check.message,
+        advice: check.advice,
+        action,
+      };
     case 'ambiguous':
-      return { tone: 'warning', label: 'Ambiguous contract', message: check.message, advice: check.advice };
+      return {
+        tone: 'warning',
+        label: 'Ambiguous contract',
+        message: check.message,
+        advice: check.advice,
+        action,
+      };
     case 'inactive_company':
-      return { tone: 'warning', label: 'Inactive company', message: check.message, advice: check.advice };
+      return {
+        tone: 'warning',
+        label: 'Inactive company',
+        message: check.message,
+        advice: check.advice,
+        action,
+      };
   }
 }
 
@@ -75,6 +105,9 @@ export function WorkspaceMappingPage() {
   const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
   const [pendingRowId, setPendingRowId] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [isReviewing, setIsReviewing] = useState(false);
+  const [batch, setBatch] = useState<{ id: string; message: string } | null>(null);
+  const [pinning, setPinning] = useState<{ id: string; name: string } | null>(null);
 
   const serverQuery: WorkspaceMappingQuery = {
     filter: query.filter,
@@ -89,7 +122,9 @@ export function WorkspaceMappingPage() {
   const search = useCompanySearch(channel.id, connector.id);
   const map = useMapWorkspace(channel.id, connector.id);
   const unmap = useUnmapWorkspace(channel.id, connector.id);
-  const autoMap = useAutoMap(channel.id, connector.id);
+  const proposals = useAutoMapProposals(channel.id, connector.id, isReviewing);
+  const applyAutoMap = useApplyAutoMap(channel.id, connector.id);
+  const undoBatch = useUndoMappingBatch(channel.id, connector.id);
   const check = useRunContractCheck(channel.id, connector.id);
   const refresh = useRefreshLookups(channel.id, connector.id);
   const firstRead = useEnsureLookups(channel.id, connector, canEdit);
@@ -115,10 +150,22 @@ export function WorkspaceMappingPage() {
               name: item.mapping.companyName,
             }
           : null,
-        status: workspaceStatus(item),
+        status: workspaceStatus(
+          item,
+          canEdit ? (
+            <Button
+              size="small"
+              startIcon={<PushPinIcon />}
+              onClick={() => setPinning({ id: item.workspaceId, name: item.workspaceName })}
+              aria-label={`Pin the contract for ${item.workspaceName}`}
+            >
+              {item.mapping?.check?.isPinned ? 'Change pin' : 'Pin contract'}
+            </Button>
+          ) : undefined,
+        ),
         suggestion: item.mapping ? null : (suggestionByWorkspace.get(item.workspaceId) ?? null),
       })),
-    [page.data, suggestionByWorkspace],
+    [page.data, suggestionByWorkspace, canEdit],
   );
 
   const doMap = (rowId: string, companyId: string) => {
@@ -131,6 +178,38 @@ export function WorkspaceMappingPage() {
         onSettled: () => setPendingRowId(null),
       },
     );
+  };
+
+  const apply = (pairs: { workspaceId: string; companyId: string }[]) =>
+    applyAutoMap.mutate(
+      { pairs },
+      {
+        onSuccess: (result) => {
+          setIsReviewing(false);
+          const skipped = result.skipped.length
+            ? ` ${plural(result.skipped.length, 'pair')} skipped: ${result.skipped[0]?.message ?? ''}`
+            : '';
+          const message = `Auto-map mapped ${plural(result.mapped.length, 'workspace')}.${skipped}`;
+          if (result.batchId) setBatch({ id: result.batchId, message });
+          else setNotice(message);
+        },
+      },
+    );
+
+  const undo = (batchId: string) => {
+    setBatch(null);
+    undoBatch.mutate(batchId, {
+      onSuccess: (result) =>
+        setNotice(
+          `Undid auto-map: ${plural(result.removed.length, 'workspace')} unmapped${
+            result.kept.length
+              ? `; ${plural(result.kept.length, 'mapping')} kept because ${
+                  result.kept.length === 1 ? 'it was' : 'they were'
+                } changed since`
+              : ''
+          }.`,
+        ),
+    });
   };
 
   const counts = page.data?.counts;
@@ -184,22 +263,13 @@ export function WorkspaceMappingPage() {
             </Button>
             <Button
               variant="contained"
-              startIcon={
-                autoMap.isPending ? <CircularProgress size={16} color="inherit" /> : <AutoFixHighIcon />
-              }
-              onClick={() =>
-                autoMap.mutate(undefined, {
-                  onSuccess: (result) =>
-                    setNotice(
-                      `Auto-map linked ${plural(result.mapped.length, 'workspace')} with exactly matching names; ${
-                        result.skipped.length
-                      } left for you to map.`,
-                    ),
-                })
-              }
-              disabled={autoMap.isPending}
+              startIcon={<AutoFixHighIcon />}
+              onClick={() => {
+                applyAutoMap.reset();
+                setIsReviewing(true);
+              }}
             >
-              Auto-map exact names
+              Auto-map…
             </Button>
           </Stack>
         ) : null}
@@ -210,7 +280,7 @@ export function WorkspaceMappingPage() {
         </Alert>
       ) : null}
       {firstRead.isError ? <ErrorAlert error={firstRead.error} title="Reading from Autotask failed" /> : null}
-      {autoMap.isError ? <ErrorAlert error={autoMap.error} title="Auto-map failed" /> : null}
+      {undoBatch.isError ? <ErrorAlert error={undoBatch.error} title="Undoing auto-map failed" /> : null}
       {check.isError ? <ErrorAlert error={check.error} title="The contract check failed" /> : null}
       {refresh.isError ? <ErrorAlert error={refresh.error} title="Refreshing from Autotask failed" /> : null}
       {unmap.isError ? <ErrorAlert error={unmap.error} title="Unmapping failed" /> : null}
@@ -258,6 +328,41 @@ export function WorkspaceMappingPage() {
           />
         )}
       </Paper>
+      <AutoMapReviewDialog
+        open={isReviewing}
+        proposals={proposals.data}
+        loadError={proposals.error}
+        applyError={applyAutoMap.error}
+        isApplying={applyAutoMap.isPending}
+        onApply={apply}
+        onClose={() => setIsReviewing(false)}
+      />
+      <PinContractDialog
+        channelId={channel.id}
+        connectorId={connector.id}
+        workspace={pinning}
+        onClose={() => setPinning(null)}
+        onPinned={setNotice}
+      />
+      <Snackbar
+        open={batch !== null}
+        // Stays until the admin undoes or dismisses it: a click elsewhere must not lose the undo.
+        onClose={(_event, reason) => {
+          if (reason !== 'clickaway') setBatch(null);
+        }}
+        message={batch?.message}
+        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
+        action={
+          <>
+            <Button color="inherit" size="small" onClick={() => batch && undo(batch.id)}>
+              Undo auto-map
+            </Button>
+            <Button color="inherit" size="small" onClick={() => setBatch(null)}>
+              Dismiss
+            </Button>
+          </>
+        }
+      />
       <Snackbar
         open={notice !== null}
         autoHideDuration={6000}
