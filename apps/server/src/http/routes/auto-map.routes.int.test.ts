@@ -6,6 +6,7 @@ import type {
   AutoMapProposalList,
   CompanyContractList,
   MappingBatchUndoResult,
+  ServiceSuggestionList,
 } from '@coro/contracts';
 
 import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
@@ -173,6 +174,27 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
       mapped: [],
       skipped: [{ reason: 'workspace_already_mapped' }],
     });
+  });
+
+  it('suggests PSA services by name, initials and known aliases, and commits nothing', async () => {
+    const response = await call('viewer', { method: 'GET', url: `${base()}/service-mappings/suggestions` });
+    expect(response.statusCode).toBe(200);
+    const best = Object.fromEntries(
+      response
+        .json<ServiceSuggestionList>()
+        .items.map((i) => [
+          i.serviceKey,
+          i.candidates[0] && [i.candidates[0].psaServiceName, i.candidates[0].reason],
+        ]),
+    );
+    expect(best).toMatchObject({
+      mobile_device_management: ['Coro MDM', 'alias'],
+      edr: ['Coro EDR', 'name'],
+      email_security: ['Coro Email Security', 'name'],
+      secure_web_gateway: ['Coro Secure Web Gateway', 'name'],
+    });
+    const mapped = await h.db.selectFrom('service_mappings').select('id').execute();
+    expect(mapped).toStrictEqual([]);
   });
 
   it('re-runs the contract check by itself when a service mapping changes', async () => {
