@@ -282,7 +282,10 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     );
     await shot('07-auto-map-applied');
 
-    // One click undoes the whole batch: the mappings are back to what they were.
+    // One click undoes the whole batch, after a reload too (the batch is stored): the mappings
+    // are back to what they were.
+    await page.reload();
+    await page.getByText(/^Auto-map of .+ mapped \d+ workspaces/).waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Undo auto-map' }).click();
     await page.getByText(/^Undid auto-map: \d+ workspaces unmapped/).waitFor({ timeout: 30_000 });
     await table.getByRole('button', { name: 'Autotask Company for Acme Corporation: Map' }).waitFor();

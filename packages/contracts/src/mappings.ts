@@ -210,6 +210,21 @@ export const MappingBatchUndoResult = Type.Object({
 });
 export type MappingBatchUndoResult = Static<typeof MappingBatchUndoResult>;
 
+/** `GET …/mapping-batches`: the connector's latest auto-map batches, newest first. */
+export const MappingBatchList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Id,
+      createdAt: Timestamp,
+      createdBy: Nullable(Type.String()),
+      /** Mappings the batch created. */
+      mappingCount: Type.Integer({ minimum: 0 }),
+      undoneAt: Nullable(Timestamp),
+    }),
+  ),
+});
+export type MappingBatchList = Static<typeof MappingBatchList>;
+
 /** The contracts of a mapped company, for the pin picker. */
 export const CompanyContractList = Type.Object({
   pinnedContractId: Nullable(Type.String()),

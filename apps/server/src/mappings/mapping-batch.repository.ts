@@ -218,3 +218,39 @@ export async function deleteMappings(db: Kysely<DB>, mappingIds: readonly string
   for (const part of chunks(mappingIds))
     await db.deleteFrom('workspace_mappings').where('id', 'in', part).execute();
 }
+
+/** The latest batches of a connector, newest first, with how many mappings each created. */
+export async function listBatches(
+  db: Kysely<DB>,
+  connectorId: string,
+  limit: number,
+): Promise<
+  { id: string; createdAt: string; createdBy: string | null; mappingCount: number; undoneAt: string | null }[]
+> {
+  const rows = await db
+    .selectFrom('mapping_batches as b')
+    .leftJoin('users as u', 'u.id', 'b.created_by')
+    .select((eb) => [
+      'b.id',
+      'b.created_at',
+      'b.undone_at',
+      'u.email',
+      eb
+        .selectFrom('mapping_batch_items as i')
+        .whereRef('i.batch_id', '=', 'b.id')
+        .select((e) => e.fn.countAll<number | string>().as('n'))
+        .as('mapping_count'),
+    ])
+    .where('b.connector_id', '=', connectorId)
+    .orderBy('b.created_at', 'desc')
+    .orderBy('b.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    createdBy: r.email ?? null,
+    mappingCount: Number(r.mapping_count ?? 0),
+    undoneAt: r.undone_at,
+  }));
+}

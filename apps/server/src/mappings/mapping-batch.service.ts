@@ -1,10 +1,16 @@
-import type { MappingBatchUndoResult } from '@coro/contracts';
+import type { MappingBatchList, MappingBatchUndoResult } from '@coro/contracts';
 
 import { recordAudit, type AuditActor } from '../audit/audit.repository.js';
 import { requireConnector } from '../connectors/connector.service.js';
 import type { AppContext } from '../app/app-context.js';
 import { AppError } from '../app/app-error.js';
-import { deleteMappings, findBatch, listBatchItems, markBatchUndone } from './mapping-batch.repository.js';
+import {
+  deleteMappings,
+  findBatch,
+  listBatches,
+  listBatchItems,
+  markBatchUndone,
+} from './mapping-batch.repository.js';
 
 /**
  * `POST …/mapping-batches/:batchId/undo`: the workspaces the batch mapped become unmapped again,
@@ -56,4 +62,14 @@ export async function undoMappingBatch(
     });
     return { batchId, removed, kept };
   });
+}
+
+/** `GET …/mapping-batches`: the latest auto-map batches, so undo is offered after a reload too. */
+export async function listMappingBatches(
+  ctx: AppContext,
+  channelId: string,
+  connectorId: string,
+): Promise<MappingBatchList> {
+  await requireConnector(ctx, channelId, connectorId);
+  return { items: await listBatches(ctx.database.db, connectorId, 20) };
 }

@@ -8,6 +8,7 @@ import type {
   AutoMapProposalList,
   CompanyContractList,
   ContractCheckSummary,
+  MappingBatchList,
   MappingBatchUndoResult,
   ServiceMappingList,
   ServiceSuggestionList,
@@ -106,6 +107,20 @@ export function useApplyAutoMap(channelId: string, connectorId: string) {
         body,
       ),
     onSuccess: invalidate,
+  });
+}
+
+/** The latest auto-map batches: undo stays on offer after a reload. */
+export function useMappingBatches(channelId: string, connectorId: string, isEnabled: boolean) {
+  return useQuery({
+    queryKey: [...workspaceMappingsKey(connectorId), 'batches'],
+    queryFn: ({ signal }) =>
+      api.get<MappingBatchList>(
+        `${connectorPath(channelId, connectorId)}/mapping-batches`,
+        undefined,
+        signal,
+      ),
+    enabled: isEnabled,
   });
 }
 

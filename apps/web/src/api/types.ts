@@ -27,6 +27,7 @@ export type {
   ConnectorList,
   ContractCheckSummary,
   CreateConnectorBody,
+  MappingBatchList,
   MappingBatchUndoResult,
   MappingSummary,
   PsaCompanyPage,

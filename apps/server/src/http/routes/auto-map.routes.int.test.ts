@@ -5,6 +5,7 @@ import type {
   AutoMapProposal,
   AutoMapProposalList,
   CompanyContractList,
+  MappingBatchList,
   MappingBatchUndoResult,
   ServiceSuggestionList,
 } from '@coro/contracts';
@@ -168,6 +169,16 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
       .where('w.display_name', '=', 'Evergreen Law Group')
       .executeTakeFirstOrThrow();
     expect(row.check_status).toBe('ok');
+    const batches = await call('viewer', { method: 'GET', url: `${base()}/mapping-batches` });
+    expect(batches.json<MappingBatchList>().items).toStrictEqual([
+      {
+        id: batchId,
+        createdAt: h.clock().toISOString(),
+        createdBy: h.seed.users.admin.email,
+        mappingCount: exact.length,
+        undoneAt: null,
+      },
+    ]);
     const again = await apply([pairOf(byName(list, 'Blue Harbor Logistics'))]);
     expect(again.json<AutoMapApplyResult>()).toMatchObject({
       batchId: null,
@@ -293,6 +304,11 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
     expect(await mappings()).toStrictEqual(expected);
     expect(result.removed.length).toBe(Object.keys(now).length - Object.keys(expected).length);
 
+    const listed = await call('viewer', { method: 'GET', url: `${base()}/mapping-batches` });
+    expect(listed.json<MappingBatchList>().items[0]).toMatchObject({
+      id: batchId,
+      undoneAt: h.clock().toISOString(),
+    });
     const twice = await call('admin', { method: 'POST', url: `${base()}/mapping-batches/${batchId}/undo` });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.code).toBe('conflict');

@@ -139,6 +139,7 @@ describeRbacMatrix(
       // A company the cache does not hold: answered as skipped, so no later case finds it taken.
       payload: (t) => ({ pairs: [{ workspaceId: t.seed.childB.id, companyId: '9999' }] }),
     }),
+    onConnector('list mapping batches', 'GET', '/mapping-batches', readRoute(200)),
     {
       name: 'undo mapping batch',
       method: 'POST',

@@ -7,6 +7,7 @@ import {
   ContractCheckSummary,
   errorResponses,
   MapServiceBody,
+  MappingBatchList,
   MappingBatchParams,
   MappingBatchUndoResult,
   MapWorkspaceBody,
@@ -27,7 +28,7 @@ import {
 
 import { actorOf } from '../../auth/principal.js';
 import { applyAutoMap, proposeAutoMap } from '../../mappings/auto-map.service.js';
-import { undoMappingBatch } from '../../mappings/mapping-batch.service.js';
+import { listMappingBatches, undoMappingBatch } from '../../mappings/mapping-batch.service.js';
 import { runContractCheck } from '../../mappings/contract-check.service.js';
 import { suggestMappings } from '../../mappings/mapping-suggestion.service.js';
 import {
@@ -105,6 +106,15 @@ export const mappingRoutes: RoutePlugin = (app, ctx) => {
       await request.requireChannel(request.params.channelId, 'write');
       const { channelId, connectorId } = request.params;
       return applyAutoMap(ctx, actorOf(request.principal), channelId, connectorId, request.body.pairs);
+    },
+  );
+
+  app.get(
+    `${base}/mapping-batches`,
+    { schema: { tags, params: ConnectorParams, response: { 200: MappingBatchList, ...errorResponses } } },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      return listMappingBatches(ctx, request.params.channelId, request.params.connectorId);
     },
   );
 

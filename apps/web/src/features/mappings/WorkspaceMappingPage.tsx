@@ -1,4 +1,3 @@
-import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
 import PushPinIcon from '@mui/icons-material/PushPin';
 import FactCheckIcon from '@mui/icons-material/FactCheck';
 import RefreshIcon from '@mui/icons-material/Refresh';
@@ -14,12 +13,9 @@ import { useMemo, useState, type ReactNode } from 'react';
 
 import { lookupKey, useCompanySearch, useEnsureLookups, useRefreshLookups } from '../../api/lookups.api.js';
 import {
-  useApplyAutoMap,
-  useAutoMapProposals,
   useMapWorkspace,
   useRunContractCheck,
   useSuggestions,
-  useUndoMappingBatch,
   useUnmapWorkspace,
   useWorkspaceMappings,
 } from '../../api/mappings.api.js';
@@ -35,7 +31,7 @@ import {
 } from '../../components/mapping-table.model.js';
 import { plural } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
-import { AutoMapReviewDialog } from './AutoMapReviewDialog.js';
+import { AutoMapReview } from './AutoMapReview.js';
 import { PinContractDialog } from './PinContractDialog.js';
 
 const sortToServer = { subject: 'workspace', target: 'company', status: 'status' } as const;
@@ -105,8 +101,6 @@ export function WorkspaceMappingPage() {
   const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
   const [pendingRowId, setPendingRowId] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [isReviewing, setIsReviewing] = useState(false);
-  const [batch, setBatch] = useState<{ id: string; message: string } | null>(null);
   const [pinning, setPinning] = useState<{ id: string; name: string } | null>(null);
 
   const serverQuery: WorkspaceMappingQuery = {
@@ -122,9 +116,6 @@ export function WorkspaceMappingPage() {
   const search = useCompanySearch(channel.id, connector.id);
   const map = useMapWorkspace(channel.id, connector.id);
   const unmap = useUnmapWorkspace(channel.id, connector.id);
-  const proposals = useAutoMapProposals(channel.id, connector.id, isReviewing);
-  const applyAutoMap = useApplyAutoMap(channel.id, connector.id);
-  const undoBatch = useUndoMappingBatch(channel.id, connector.id);
   const check = useRunContractCheck(channel.id, connector.id);
   const refresh = useRefreshLookups(channel.id, connector.id);
   const firstRead = useEnsureLookups(channel.id, connector, canEdit);
@@ -180,38 +171,6 @@ export function WorkspaceMappingPage() {
     );
   };
 
-  const apply = (pairs: { workspaceId: string; companyId: string }[]) =>
-    applyAutoMap.mutate(
-      { pairs },
-      {
-        onSuccess: (result) => {
-          setIsReviewing(false);
-          const skipped = result.skipped.length
-            ? ` ${plural(result.skipped.length, 'pair')} skipped: ${result.skipped[0]?.message ?? ''}`
-            : '';
-          const message = `Auto-map mapped ${plural(result.mapped.length, 'workspace')}.${skipped}`;
-          if (result.batchId) setBatch({ id: result.batchId, message });
-          else setNotice(message);
-        },
-      },
-    );
-
-  const undo = (batchId: string) => {
-    setBatch(null);
-    undoBatch.mutate(batchId, {
-      onSuccess: (result) =>
-        setNotice(
-          `Undid auto-map: ${plural(result.removed.length, 'workspace')} unmapped${
-            result.kept.length
-              ? `; ${plural(result.kept.length, 'mapping')} kept because ${
-                  result.kept.length === 1 ? 'it was' : 'they were'
-                } changed since`
-              : ''
-          }.`,
-        ),
-    });
-  };
-
   const counts = page.data?.counts;
 
   return (
@@ -261,16 +220,7 @@ export function WorkspaceMappingPage() {
             >
               Check contracts
             </Button>
-            <Button
-              variant="contained"
-              startIcon={<AutoFixHighIcon />}
-              onClick={() => {
-                applyAutoMap.reset();
-                setIsReviewing(true);
-              }}
-            >
-              Auto-map…
-            </Button>
+            <AutoMapReview channelId={channel.id} connectorId={connector.id} onNotice={setNotice} />
           </Stack>
         ) : null}
       </Stack>
@@ -280,7 +230,6 @@ export function WorkspaceMappingPage() {
         </Alert>
       ) : null}
       {firstRead.isError ? <ErrorAlert error={firstRead.error} title="Reading from Autotask failed" /> : null}
-      {undoBatch.isError ? <ErrorAlert error={undoBatch.error} title="Undoing auto-map failed" /> : null}
       {check.isError ? <ErrorAlert error={check.error} title="The contract check failed" /> : null}
       {refresh.isError ? <ErrorAlert error={refresh.error} title="Refreshing from Autotask failed" /> : null}
       {unmap.isError ? <ErrorAlert error={unmap.error} title="Unmapping failed" /> : null}
@@ -328,40 +277,12 @@ export function WorkspaceMappingPage() {
           />
         )}
       </Paper>
-      <AutoMapReviewDialog
-        open={isReviewing}
-        proposals={proposals.data}
-        loadError={proposals.error}
-        applyError={applyAutoMap.error}
-        isApplying={applyAutoMap.isPending}
-        onApply={apply}
-        onClose={() => setIsReviewing(false)}
-      />
       <PinContractDialog
         channelId={channel.id}
         connectorId={connector.id}
         workspace={pinning}
         onClose={() => setPinning(null)}
         onPinned={setNotice}
-      />
-      <Snackbar
-        open={batch !== null}
-        // Stays until the admin undoes or dismisses it: a click elsewhere must not lose the undo.
-        onClose={(_event, reason) => {
-          if (reason !== 'clickaway') setBatch(null);
-        }}
-        message={batch?.message}
-        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
-        action={
-          <>
-            <Button color="inherit" size="small" onClick={() => batch && undo(batch.id)}>
-              Undo auto-map
-            </Button>
-            <Button color="inherit" size="small" onClick={() => setBatch(null)}>
-              Dismiss
-            </Button>
-          </>
-        }
       />
       <Snackbar
         open={notice !== null}
