@@ -304,6 +304,26 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
       .getByRole('button', { name: 'Autotask Company for Acme Corporation: Acme Corporation' })
       .waitFor();
     await shot('07-workspace-mapping-auto-mapped');
+
+    // Where the check's advice is to pin the contract, the row offers the pin right there.
+    await page.getByRole('textbox', { name: 'Search workspaces' }).fill('Foxtrot');
+    await table.getByRole('rowheader', { name: 'Foxtrot Distribution' }).waitFor();
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    await table.getByRole('button', { name: 'Pin the contract for Foxtrot Distribution' }).click();
+    const pinDialog = page.getByRole('dialog', { name: 'Pin the contract for Foxtrot Distribution' });
+    const firstContract = pinDialog.getByRole('radio').first();
+    await firstContract.waitFor({ timeout: 30_000 });
+    await firstContract.check();
+    await pinDialog.screenshot({ path: join(shotsDir, '07-pin-contract.png') });
+    await pinDialog.getByRole('button', { name: 'Pin contract' }).click();
+    await page.getByText(/^Pinned ".+" for Foxtrot Distribution\.$/).waitFor({ timeout: 30_000 });
+    await table.getByText('Contract OK').waitFor();
+    // Unpinned again: the sync steps below expect the demo's ambiguous company to stay held out.
+    await table.getByRole('button', { name: 'Pin the contract for Foxtrot Distribution' }).click();
+    await pinDialog.getByRole('button', { name: 'Remove pin' }).click();
+    await table.getByText('Ambiguous contract').waitFor({ timeout: 30_000 });
+    await page.getByRole('textbox', { name: 'Search workspaces' }).fill('');
+    await expect.poll(() => table.getByRole('row').count()).toBeGreaterThan(2);
   });
 
   it('refuses a duplicate mapping and says what to do', async () => {
