@@ -299,6 +299,14 @@ describe.skipIf(!hasChromium)('console a11y, phone layout and credentials (Chrom
         .poll(() => page.title())
         .toMatch(new RegExp(`^${heading} · Autotask · .+ · Coro console$`));
       await expectAccessible(section);
+      if (section === 'workspace-mapping') {
+        await page.getByRole('button', { name: 'Auto-map…' }).click();
+        const review = page.getByRole('dialog', { name: 'Review auto-map' });
+        await review.getByRole('button', { name: /^Apply \d+ mappings?$/ }).waitFor({ timeout: 30_000 });
+        await expectAccessible('auto-map review dialog');
+        await page.keyboard.press('Escape');
+        await review.waitFor({ state: 'detached' });
+      }
     }
     await page.getByRole('button', { name: 'Update credentials' }).click();
     await page.getByRole('dialog', { name: 'Update Autotask credentials' }).waitFor();
@@ -336,8 +344,19 @@ describe.skipIf(!hasChromium)('console a11y, phone layout and credentials (Chrom
         await shot('a11y-04-connectors-390px');
       }
     }
+    // The auto-map review dialog (full screen on a phone) at 390 px too.
+    await page.goto(pages['workspace-mapping']);
+    await page.getByRole('button', { name: 'Auto-map…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Review auto-map' })
+      .getByRole('button', { name: /^Apply \d+ mappings?$/ })
+      .waitFor({ timeout: 30_000 });
+    overflow['auto-map review'] = await horizontalOverflow(page);
+    await shot('a11y-05-auto-map-review-390px');
     expect(overflow).toEqual(
-      Object.fromEntries(Object.keys(pages).map((name) => [name, { px: 0, widest: '' }])),
+      Object.fromEntries(
+        [...Object.keys(pages), 'auto-map review'].map((name) => [name, { px: 0, widest: '' }]),
+      ),
     );
   });
 });

@@ -15,7 +15,7 @@ import { startSandbox, type Sandbox } from 'autotask-sandbox';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { Connector, PsaServicePage, SyncRunDetail } from '@coro/contracts';
+import type { AutoMapProposalList, Connector, PsaServicePage, SyncRunDetail } from '@coro/contracts';
 
 const chromiumPath = '/usr/bin/chromium';
 const hasChromium = existsSync(chromiumPath);
@@ -126,7 +126,12 @@ describe.skipIf(!hasChromium)('reconciliation e2e (Chromium)', () => {
     });
     connectorId = connector.id;
     const base = `/workspaces/${channelId}/connectors/${connectorId}`;
-    await call('POST', `${base}/workspace-mappings/auto-map`, {});
+    const proposals = await call<AutoMapProposalList>('GET', `${base}/workspace-mappings/auto-map`);
+    await call('POST', `${base}/workspace-mappings/auto-map`, {
+      pairs: proposals.items
+        .filter((p) => p.isPreselected)
+        .map((p) => ({ workspaceId: p.workspaceId, companyId: p.companyId })),
+    });
     const psaServices = await call<PsaServicePage>('GET', `${base}/lookups/services?limit=100`);
     for (const [key, name] of services) {
       const psa = psaServices.items.find((s) => s.name === name);

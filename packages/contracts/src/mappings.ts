@@ -101,25 +101,145 @@ export const PinContractBody = Type.Object(
 );
 export type PinContractBody = Static<typeof PinContractBody>;
 
-export const AutoMapResult = Type.Object({
-  mapped: Type.Array(
+/** Why a proposal cannot be applied as it stands (also why an apply skipped a pair). */
+export const autoMapExclusionValues = [
+  'inactive_company',
+  'company_already_mapped',
+  'several_companies',
+  'several_workspaces',
+] as const;
+export type AutoMapExclusion = (typeof autoMapExclusionValues)[number];
+
+/**
+ * `exact`: equal names once case, spacing and punctuation are ignored (score 1, pre-selected).
+ * `similar`: the best other candidate with its honest score (< 1), never pre-selected.
+ */
+export const autoMapMatchValues = ['exact', 'similar'] as const;
+
+export const AutoMapProposal = Type.Object({
+  workspaceId: Id,
+  workspaceName: Type.String(),
+  companyId: Type.String(),
+  companyName: Type.String(),
+  match: Type.Enum(autoMapMatchValues),
+  /** 1 only for an exact match; a different name never scores 1. */
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  isPreselected: Type.Boolean(),
+  /** Null when the pair can be applied. */
+  exclusion: Nullable(Type.Enum(autoMapExclusionValues)),
+  /** Says why in words (who holds the company, how many share the name). */
+  note: Nullable(Type.String()),
+});
+export type AutoMapProposal = Static<typeof AutoMapProposal>;
+
+/** `GET …/workspace-mappings/auto-map`: read-only; nothing is mapped until applied. */
+export const AutoMapProposalList = Type.Object({
+  items: Type.Array(AutoMapProposal),
+  counts: Type.Object({
+    exact: Type.Integer({ minimum: 0 }),
+    similar: Type.Integer({ minimum: 0 }),
+    excluded: Type.Integer({ minimum: 0 }),
+    /** Unmapped workspaces with no candidate at all (not listed). */
+    unmatched: Type.Integer({ minimum: 0 }),
+  }),
+});
+export type AutoMapProposalList = Static<typeof AutoMapProposalList>;
+
+export const AUTO_MAP_MAX_PAIRS = 10_000;
+
+export const AutoMapApplyBody = Type.Object(
+  {
+    pairs: Type.Array(
+      Type.Object(
+        { workspaceId: Id, companyId: Type.String({ minLength: 1, maxLength: 64 }) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: AUTO_MAP_MAX_PAIRS },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AutoMapApplyBody = Static<typeof AutoMapApplyBody>;
+
+export const autoMapSkipValues = [
+  ...autoMapExclusionValues,
+  'workspace_already_mapped',
+  'workspace_not_found',
+  'company_not_found',
+] as const;
+
+const MappedPair = Type.Object({
+  workspaceId: Id,
+  workspaceName: Type.String(),
+  companyId: Type.String(),
+  companyName: Type.String(),
+});
+
+/** `POST …/workspace-mappings/auto-map`: the selected pairs, each re-validated. */
+export const AutoMapApplyResult = Type.Object({
+  /** Null when nothing was mapped (no batch to undo). */
+  batchId: Nullable(Id),
+  mapped: Type.Array(MappedPair),
+  skipped: Type.Array(
+    Type.Object({
+      workspaceId: Id,
+      companyId: Type.String(),
+      reason: Type.Enum(autoMapSkipValues),
+      message: Type.String(),
+    }),
+  ),
+});
+export type AutoMapApplyResult = Static<typeof AutoMapApplyResult>;
+
+export const MappingBatchParams = Type.Object({ channelId: Id, connectorId: Id, batchId: Id });
+export type MappingBatchParams = Static<typeof MappingBatchParams>;
+
+/** `POST …/mapping-batches/:batchId/undo`: removes the batch's mappings nobody changed since. */
+export const MappingBatchUndoResult = Type.Object({
+  batchId: Id,
+  removed: Type.Array(MappedPair),
+  /** Mappings of the batch left in place, and why (changed or removed since). */
+  kept: Type.Array(
     Type.Object({
       workspaceId: Id,
       workspaceName: Type.String(),
       companyId: Type.String(),
-      companyName: Type.String(),
-    }),
-  ),
-  /** Unmapped workspaces that were left alone, and why. */
-  skipped: Type.Array(
-    Type.Object({
-      workspaceId: Id,
-      workspaceName: Type.String(),
-      reason: Type.Enum(['no_exact_match', 'several_companies', 'several_workspaces'] as const),
+      reason: Type.Enum(['removed_since', 'changed_since'] as const),
     }),
   ),
 });
-export type AutoMapResult = Static<typeof AutoMapResult>;
+export type MappingBatchUndoResult = Static<typeof MappingBatchUndoResult>;
+
+/** `GET …/mapping-batches`: the connector's latest auto-map batches, newest first. */
+export const MappingBatchList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Id,
+      createdAt: Timestamp,
+      createdBy: Nullable(Type.String()),
+      /** Mappings the batch created. */
+      mappingCount: Type.Integer({ minimum: 0 }),
+      undoneAt: Nullable(Timestamp),
+    }),
+  ),
+});
+export type MappingBatchList = Static<typeof MappingBatchList>;
+
+/** The contracts of a mapped company, for the pin picker. */
+export const CompanyContractList = Type.Object({
+  pinnedContractId: Nullable(Type.String()),
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      isActive: Type.Boolean(),
+      isRecurringService: Type.Boolean(),
+      startDate: Type.String(),
+      endDate: Type.String(),
+    }),
+  ),
+});
+export type CompanyContractList = Static<typeof CompanyContractList>;
 
 export const SuggestionsQuery = Type.Object(
   {
@@ -204,3 +324,24 @@ export const ContractCheckSummary = Type.Object({
   checkedAt: Timestamp,
 });
 export type ContractCheckSummary = Static<typeof ContractCheckSummary>;
+
+export const serviceSuggestionReasonValues = ['name', 'abbreviation', 'alias'] as const;
+
+/** `GET …/service-mappings/suggestions`: for each unmapped Coro service, PSA services to accept. */
+export const ServiceSuggestionList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      serviceKey: Type.String(),
+      candidates: Type.Array(
+        Type.Object({
+          psaServiceId: Type.String(),
+          psaServiceName: Type.String(),
+          /** 1 only for the same name. */
+          score: Type.Number({ minimum: 0, maximum: 1 }),
+          reason: Type.Enum(serviceSuggestionReasonValues),
+        }),
+      ),
+    }),
+  ),
+});
+export type ServiceSuggestionList = Static<typeof ServiceSuggestionList>;

@@ -117,61 +117,150 @@ export interface SuggestOptions {
 export const defaultSuggestOptions: SuggestOptions = { limit: 3, minScore: 0.5 };
 
 /**
+ * Candidates indexed by name tokens and trigrams; each subject then costs index look-ups. `add`
+ * indexes one more candidate, so a caller can build a large index in slices.
+ */
+export interface NameIndex {
+  add(candidate: NamedItem): void;
+  suggest(subject: NamedItem, options?: SuggestOptions): Suggestion[];
+}
+
+export function createNameIndex(initial: readonly NamedItem[] = []): NameIndex {
+  const candidates: NamedItem[] = [];
+  const gramIndex = new Map<string, number[]>();
+  const tokenSets: Set<string>[] = [];
+  const gramSets: Set<string>[] = [];
+  // Shared trigram counts per candidate position, reset after each subject: a typed array, not a
+  // map, because one subject may touch thousands of candidates.
+  let sharedGrams = new Int32Array(64);
+  const addTo = (key: string, position: number): void => {
+    const list = gramIndex.get(key);
+    if (list) list.push(position);
+    else gramIndex.set(key, [position]);
+  };
+  const add = (candidate: NamedItem): void => {
+    const position = candidates.length;
+    candidates.push(candidate);
+    const normalized = normalizeCompanyName(candidate.name);
+    const tokens = new Set(normalized.split(' '));
+    const grams = trigramsOf(normalized);
+    tokenSets.push(tokens);
+    gramSets.push(grams);
+    for (const gram of grams) addTo(gram, position);
+    if (position >= sharedGrams.length) sharedGrams = new Int32Array(sharedGrams.length * 2);
+  };
+  for (const candidate of initial) add(candidate);
+
+  const suggest = (subject: NamedItem, options: SuggestOptions = defaultSuggestOptions): Suggestion[] => {
+    const normalized = normalizeCompanyName(subject.name);
+    if (normalized.length === 0) return [];
+    const tokens = new Set(normalized.split(' '));
+    const grams = trigramsOf(normalized);
+    // A trigram most names share (a word's first letters, "llc") would touch thousands of
+    // candidates: in a large index such grams do not open the door, they only count in the score.
+    const commonLimit = Math.max(100, Math.floor(candidates.length / 25));
+    const entry = [...grams].filter((g) => (gramIndex.get(g)?.length ?? 0) <= commonLimit);
+    const isPruned = entry.length > 0 && entry.length < grams.size;
+    const touched: number[] = [];
+    for (const gram of isPruned ? entry : grams) {
+      for (const position of gramIndex.get(gram) ?? []) {
+        if (sharedGrams[position] === 0) touched.push(position);
+        sharedGrams[position] = (sharedGrams[position] ?? 0) + 1;
+      }
+    }
+    let verified = touched;
+    if (isPruned) {
+      // The best by shared rare grams, then their exact counts from the candidate's own sets.
+      const wanted = Math.max(24, options.limit * 8);
+      const histogram = new Int32Array(grams.size + 2);
+      for (const position of touched) {
+        const count = sharedGrams[position] ?? 0;
+        histogram[count] = (histogram[count] ?? 0) + 1;
+      }
+      // The lowest count that still keeps about `wanted` candidates at or above it.
+      let threshold = grams.size + 1;
+      let seen = 0;
+      while (threshold > 1 && seen < wanted) {
+        threshold -= 1;
+        seen += histogram[threshold] ?? 0;
+      }
+      const above = touched.filter((position) => (sharedGrams[position] ?? 0) > threshold);
+      const at = touched.filter((position) => sharedGrams[position] === threshold);
+      verified = [...above, ...at.slice(0, Math.max(0, wanted - above.length))];
+      for (const position of touched) sharedGrams[position] = 0;
+      for (const position of verified) {
+        let count = 0;
+        for (const gram of grams) if (gramSets[position]?.has(gram)) count += 1;
+        sharedGrams[position] = count;
+      }
+    }
+    const scored: Suggestion[] = [];
+    for (const position of verified) {
+      const candidate = candidates[position];
+      const gramCount = sharedGrams[position] ?? 0;
+      let tokenCount = 0;
+      for (const token of tokens) if (tokenSets[position]?.has(token)) tokenCount += 1;
+      if (!candidate) continue;
+      const tokenScore = (2 * tokenCount) / (tokens.size + (tokenSets[position]?.size ?? 0));
+      const gramScore = (2 * gramCount) / (grams.size + (gramSets[position]?.size ?? 0));
+      const score = Math.round(((tokenScore + gramScore) / 2) * 1000) / 1000;
+      if (score >= options.minScore) scored.push({ id: candidate.id, name: candidate.name, score });
+    }
+    for (const position of touched) sharedGrams[position] = 0;
+    // Code-unit order for ties: localeCompare would cost more than the whole look-up.
+    const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    scored.sort((x, y) => y.score - x.score || byText(x.name, y.name) || byText(x.id, y.id));
+    return scored.slice(0, options.limit);
+  };
+  return { add, suggest };
+}
+
+/**
  * For each subject (e.g. an unmapped workspace), the best-scoring candidates (e.g. unmapped
  * companies), best first. Exact normalized matches are included with score 1: the caller decides
- * whether to offer them as auto-map. Scores come from inverted token and trigram indexes (shared
- * counts give both dice coefficients exactly), so 50,000 companies cost index look-ups, not
- * subjects × companies string comparisons. Same scores as {@link nameSimilarity}.
+ * whether to offer them as auto-map. Candidates come from an inverted trigram index, so 50,000
+ * companies cost index look-ups, not subjects × companies string comparisons; in a large index
+ * only the less common trigrams lead to candidates (see {@link createNameIndex}). Scores are
+ * exact: the same as {@link nameSimilarity}.
  */
 export function suggestMatches(
   subjects: readonly NamedItem[],
   candidates: readonly NamedItem[],
   options: SuggestOptions = defaultSuggestOptions,
 ): Map<string, Suggestion[]> {
-  const gramIndex = new Map<string, number[]>();
-  const tokenIndex = new Map<string, number[]>();
-  const sizes: { tokens: number; grams: number }[] = [];
-  const addTo = (index: Map<string, number[]>, key: string, position: number): void => {
-    const list = index.get(key);
-    if (list) list.push(position);
-    else index.set(key, [position]);
-  };
-  candidates.forEach((candidate, position) => {
-    const normalized = normalizeCompanyName(candidate.name);
-    const tokens = new Set(normalized.split(' '));
-    const grams = trigramsOf(normalized);
-    sizes.push({ tokens: tokens.size, grams: grams.size });
-    for (const token of tokens) addTo(tokenIndex, token, position);
-    for (const gram of grams) addTo(gramIndex, gram, position);
-  });
+  const index = createNameIndex(candidates);
+  return new Map(subjects.map((subject) => [subject.id, index.suggest(subject, options)]));
+}
 
-  const result = new Map<string, Suggestion[]>();
-  for (const subject of subjects) {
-    const normalized = normalizeCompanyName(subject.name);
-    const tokens = new Set(normalized.split(' '));
-    const grams = trigramsOf(normalized);
-    const sharedGrams = new Map<number, number>();
-    const sharedTokens = new Map<number, number>();
-    for (const gram of grams) {
-      for (const position of gramIndex.get(gram) ?? [])
-        sharedGrams.set(position, (sharedGrams.get(position) ?? 0) + 1);
-    }
-    for (const token of tokens) {
-      for (const position of tokenIndex.get(token) ?? [])
-        sharedTokens.set(position, (sharedTokens.get(position) ?? 0) + 1);
-    }
-    const scored: Suggestion[] = [];
-    for (const [position, gramCount] of sharedGrams) {
-      const size = sizes[position];
-      const candidate = candidates[position];
-      if (!size || !candidate || normalized.length === 0) continue;
-      const tokenScore = (2 * (sharedTokens.get(position) ?? 0)) / (tokens.size + size.tokens);
-      const gramScore = (2 * gramCount) / (grams.size + size.grams);
-      const score = Math.round(((tokenScore + gramScore) / 2) * 1000) / 1000;
-      if (score >= options.minScore) scored.push({ id: candidate.id, name: candidate.name, score });
-    }
-    scored.sort((x, y) => y.score - x.score || x.name.localeCompare(y.name) || x.id.localeCompare(y.id));
-    result.set(subject.id, scored.slice(0, options.limit));
-  }
-  return result;
+/**
+ * The identity of a name for an *exact* match, as an admin reads it: only case, spacing and
+ * punctuation are ignored ("ACME, Inc." = "Acme Inc"). Unlike {@link normalizeCompanyName} it keeps
+ * legal forms and "the": "Evergreen Law Group" and "Evergreen Law Group LLP" may be two companies.
+ */
+export function exactNameKey(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/['’`.]/g, '')
+    .replace(/&/g, ' & ')
+    .split(/[^\p{L}\p{N}&]+/u)
+    .filter((t) => t.length > 0)
+    .join(' ');
+}
+
+/** Below 1 by construction: a score shown as "100%" must mean the same name. */
+const bestNonExactScore = 0.99;
+
+/**
+ * The score an admin is shown: 1 only when {@link exactNameKey} is equal; otherwise the token and
+ * trigram similarity of the names as written (legal forms count), at most 0.99.
+ */
+export function honestNameScore(a: string, b: string): number {
+  const ka = exactNameKey(a);
+  const kb = exactNameKey(b);
+  if (ka.length === 0 || kb.length === 0) return 0;
+  if (ka === kb) return 1;
+  const tokenScore = dice(new Set(ka.split(' ')), new Set(kb.split(' ')));
+  const trigramScore = dice(trigramsOf(ka), trigramsOf(kb));
+  return Math.min(bestNonExactScore, Math.round(((tokenScore + trigramScore) / 2) * 1000) / 1000);
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import { nameSimilarity, normalizeCompanyName, suggestMatches, toSearchKey } from './name-match.js';
+import {
+  createNameIndex,
+  exactNameKey,
+  honestNameScore,
+  nameSimilarity,
+  normalizeCompanyName,
+  suggestMatches,
+  toSearchKey,
+} from './name-match.js';
 
 describe('normalizeCompanyName', () => {
   it.each([
@@ -102,5 +110,61 @@ describe('suggestMatches', () => {
     expect(
       suggestMatches([{ id: 'w', name: 'Harborview Medical' }], many, { limit: 5, minScore: 0.99 }).get('w'),
     ).toStrictEqual([]);
+  });
+});
+
+describe('exactNameKey: only case, spacing and punctuation are ignored', () => {
+  it.each([
+    ['ACME, Inc.', 'Acme Inc'],
+    ['  Blue   Harbor-Logistics ', 'blue harbor logistics'],
+    ["O'Brien Plumbing", 'OBrien plumbing'],
+    ['Smith & Sons', 'Smith&Sons'],
+  ])('%j equals %j', (a, b) => {
+    expect(exactNameKey(a)).toBe(exactNameKey(b));
+  });
+  it.each([
+    ['Evergreen Law Group', 'Evergreen Law Group LLP'],
+    ['Quantum Analytics', 'Quantum Analytics Inc.'],
+    ['The Harbor', 'Harbor'],
+    ['Smith & Sons', 'Smith and Sons'],
+    ['Smith & Sons', 'Smith Sons'],
+  ])('%j differs from %j', (a, b) => {
+    expect(exactNameKey(a)).not.toBe(exactNameKey(b));
+  });
+});
+
+describe('honestNameScore', () => {
+  it('is 1 only for an exact name', () => {
+    expect(honestNameScore('ACME, Inc.', 'Acme Inc')).toBe(1);
+    expect(honestNameScore('', '')).toBe(0);
+  });
+  it.each([
+    ['Evergreen Law Group', 'Evergreen Law Group LLP'],
+    ['Quantum Analytics', 'Quantum Analytics Inc.'],
+    ['Law Group Evergreen', 'Evergreen Law Group'],
+  ])('scores %j ↔ %j below 1 although nameSimilarity says 1', (a, b) => {
+    expect(nameSimilarity(a, b)).toBe(1);
+    const score = honestNameScore(a, b);
+    expect(score).toBeLessThan(1);
+    expect(score).toBeGreaterThan(0.5);
+  });
+});
+
+describe('createNameIndex on a large index', () => {
+  // 400 names sharing their first letters and suffixes: common trigrams only count, and the
+  // scores of what is found are still exactly nameSimilarity's.
+  const firsts = ['Acme', 'Aurora', 'Apex', 'Atlas'];
+  const trades = Array.from({ length: 100 }, (_, i) => `Trade${String.fromCharCode(97 + (i % 26))}${i}`);
+  const many = firsts.flatMap((f) => trades.map((t, i) => ({ id: `${f}${i}`, name: `${f} ${t} LLC` })));
+  it('finds the typo and scores it exactly', () => {
+    const index = createNameIndex(many);
+    const [best] = index.suggest({ id: 'w', name: 'Aurora Tradeb1 LLC' }, { limit: 1, minScore: 0.5 });
+    expect(best?.name).toBe('Aurora Tradeb1 LLC');
+    const [typo] = index.suggest({ id: 'w', name: 'Auroar Tradec2' }, { limit: 1, minScore: 0.3 });
+    expect(typo).toStrictEqual({
+      id: 'Aurora2',
+      name: 'Aurora Tradec2 LLC',
+      score: nameSimilarity('Auroar Tradec2', 'Aurora Tradec2 LLC'),
+    });
   });
 });

@@ -111,15 +111,19 @@ export async function runContractCheck(
   );
 }
 
-/** The contract check that follows a mapping change; a PSA failure never undoes the change. */
+/**
+ * The contract check that follows a mapping change, for the given companies or, after a service
+ * mapping change (which can change every company's result), all mapped ones. A PSA failure never
+ * undoes the change: the rows keep their last results.
+ */
 export async function checkAfterChange(
   ctx: AppContext,
   connectorId: string,
-  companyIds: readonly string[],
+  companyIds: readonly string[] | 'all',
 ): Promise<void> {
-  if (companyIds.length === 0) return;
+  if (companyIds !== 'all' && companyIds.length === 0) return;
   try {
-    await runContractCheckFor(ctx, connectorId, companyIds);
+    await runContractCheckFor(ctx, connectorId, companyIds === 'all' ? undefined : companyIds);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     ctx.logger.warn(

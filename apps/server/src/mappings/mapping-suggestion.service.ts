@@ -1,7 +1,7 @@
 import type { SuggestionList } from '@coro/contracts';
 
 import { requireConnector } from '../connectors/connector.service.js';
-import { defaultSuggestOptions, suggestMatches } from '../domain/name-match.js';
+import { defaultSuggestOptions, honestNameScore, suggestMatches } from '../domain/name-match.js';
 import type { AppContext } from '../app/app-context.js';
 import { listUnmappedCompanies } from '../lookups/lookup.repository.js';
 import { listUnmappedWorkspaces } from './workspace-mapping.repository.js';
@@ -26,11 +26,10 @@ export async function suggestMappings(
     items: workspaces.map((w) => ({
       workspaceId: w.id,
       workspaceName: w.name,
-      candidates: (suggestions.get(w.id) ?? []).map((s) => ({
-        companyId: s.id,
-        companyName: s.name,
-        score: s.score,
-      })),
+      // Ranked on the normalized names; shown with the honest score (1 only for the same name).
+      candidates: (suggestions.get(w.id) ?? [])
+        .map((s) => ({ companyId: s.id, companyName: s.name, score: honestNameScore(w.name, s.name) }))
+        .sort((a, b) => b.score - a.score),
     })),
   };
 }

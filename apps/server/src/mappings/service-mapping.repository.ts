@@ -130,3 +130,23 @@ export async function upsertServiceMapping(db: Kysely<DB>, row: ServiceMappingRo
 export async function deleteServiceMapping(db: Kysely<DB>, mappingId: string): Promise<void> {
   await db.deleteFrom('service_mappings').where('id', '=', mappingId).execute();
 }
+
+/** Present, active PSA services no Coro service is mapped to: the candidates for suggestions. */
+export async function listUnmappedPsaServices(
+  db: Kysely<DB>,
+  connectorId: string,
+): Promise<{ id: string; name: string }[]> {
+  const rows = await db
+    .selectFrom('psa_services as s')
+    .leftJoin('service_mappings as m', (join) =>
+      join.onRef('m.connector_id', '=', 's.connector_id').onRef('m.psa_service_id', '=', 's.psa_id'),
+    )
+    .select(['s.psa_id', 's.name'])
+    .where('s.connector_id', '=', connectorId)
+    .where('s.is_present', '=', 1)
+    .where('s.is_active', '=', 1)
+    .where('m.id', 'is', null)
+    .orderBy('s.psa_id')
+    .execute();
+  return rows.map((r) => ({ id: r.psa_id, name: r.name }));
+}

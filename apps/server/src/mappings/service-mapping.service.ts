@@ -1,11 +1,13 @@
-import type { ServiceMappingItem } from '@coro/contracts';
+import type { ServiceMappingItem, ServiceSuggestionList } from '@coro/contracts';
 
 import { recordAudit, type AuditActor } from '../audit/audit.repository.js';
 import { requireConnector } from '../connectors/connector.service.js';
 import { newId } from '../db/ids.js';
+import { suggestServices } from '../domain/service-match.js';
 import type { AppContext } from '../app/app-context.js';
 import { AppError } from '../app/app-error.js';
 import { findServices } from '../lookups/lookup.repository.js';
+import { checkAfterChange } from './contract-check.service.js';
 import { psaDisplayName } from '../psa/psa-provider.port.js';
 import {
   deleteServiceMapping,
@@ -13,6 +15,7 @@ import {
   findPsaServiceHolder,
   findServiceMapping,
   listServiceMappings as listServiceMappingRows,
+  listUnmappedPsaServices,
   upsertServiceMapping,
 } from './service-mapping.repository.js';
 
@@ -31,6 +34,35 @@ export async function listServiceMappings(
     defaultBillingBasis: basis(r.defaultBillingBasis),
     mapping: r.mapping ? { ...r.mapping, billingBasis: basis(r.mapping.billingBasis) } : null,
   }));
+}
+
+/**
+ * `GET …/service-mappings/suggestions`: PSA services that look like each unmapped Coro service, by
+ * name, initials or a known alias (domain/service-match.ts). Read-only: the admin accepts each.
+ */
+export async function suggestServiceMappings(
+  ctx: AppContext,
+  channelId: string,
+  connectorId: string,
+): Promise<ServiceSuggestionList> {
+  await requireConnector(ctx, channelId, connectorId);
+  const [rows, candidates] = await Promise.all([
+    listServiceMappingRows(ctx.database.db, connectorId),
+    listUnmappedPsaServices(ctx.database.db, connectorId),
+  ]);
+  return {
+    items: rows
+      .filter((r) => r.mapping === null)
+      .map((r) => ({
+        serviceKey: r.serviceKey,
+        candidates: suggestServices(r.serviceName, candidates).map((s) => ({
+          psaServiceId: s.id,
+          psaServiceName: s.name,
+          score: s.score,
+          reason: s.reason,
+        })),
+      })),
+  };
 }
 
 export async function mapService(
@@ -59,12 +91,14 @@ export async function mapService(
       'conflict',
       `${psaName} service "${service.name}" is already mapped to Coro service "${holderName}". Unmap it there first.`,
     );
+  let isChanged: boolean;
   try {
-    await ctx.database.db.transaction().execute(async (trx) => {
+    isChanged = await ctx.database.db.transaction().execute(async (trx) => {
       const holder = await findPsaServiceHolder(trx, connectorId, input.psaServiceId);
       if (holder && holder.serviceKey !== serviceKey) throw conflict(holder.serviceName);
       const existing = await findServiceMapping(trx, connectorId, serviceKey);
-      if (existing?.psa_service_id === input.psaServiceId && existing.billing_basis === billingBasis) return;
+      if (existing?.psa_service_id === input.psaServiceId && existing.billing_basis === billingBasis)
+        return false;
       const id = existing?.id ?? newId();
       await upsertServiceMapping(trx, {
         id,
@@ -99,6 +133,7 @@ export async function mapService(
         },
         at: now,
       });
+      return true;
     });
   } catch (error) {
     if (error instanceof AppError) throw error;
@@ -106,6 +141,8 @@ export async function mapService(
     if (holder && holder.serviceKey !== serviceKey) throw conflict(holder.serviceName);
     throw error;
   }
+  // Which contract services each company must hold just changed: every check is stale.
+  if (isChanged) await checkAfterChange(ctx, connectorId, 'all');
   const items = await listServiceMappings(ctx, channelId, connectorId);
   const item = items.find((i) => i.serviceKey === serviceKey);
   if (!item) throw new AppError('not_found', `No Coro service "${serviceKey}".`);
@@ -141,4 +178,5 @@ export async function unmapService(
       at: now,
     });
   });
+  await checkAfterChange(ctx, connectorId, 'all');
 }

@@ -1,4 +1,5 @@
 import type {
+  CompanyContractList,
   ContractCheck,
   WorkspaceMappingItem,
   WorkspaceMappingPage,
@@ -336,4 +337,38 @@ export async function pinContract(
   });
   await checkAfterChange(ctx, connectorId, [existing.psa_company_id]);
   return workspaceItem(ctx, connectorId, channelId, workspaceId);
+}
+
+/** The mapped company's contracts in the PSA, for the pin picker (read live: pins must be current). */
+export async function listCompanyContracts(
+  ctx: AppContext,
+  channelId: string,
+  connectorId: string,
+  workspaceId: string,
+): Promise<CompanyContractList> {
+  const connector = await requireConnector(ctx, channelId, connectorId);
+  const workspace = await requireWorkspace(ctx, connector, workspaceId);
+  const existing = await findWorkspaceMapping(ctx.database.db, connectorId, workspaceId);
+  if (!existing)
+    throw new AppError('not_found', `Workspace "${workspace.name}" is not mapped on this connector.`);
+  const { connection } = await openConnection(ctx, connectorId);
+  try {
+    const contracts = await connection.readContracts([existing.psa_company_id]);
+    if (!contracts.ok) throw appErrorFromPsa(contracts.error);
+    return {
+      pinnedContractId: existing.pinned_contract_id,
+      items: contracts.value
+        .filter((c) => c.companyId === existing.psa_company_id)
+        .map((c) => ({
+          id: c.id,
+          name: c.name,
+          isActive: c.isActive,
+          isRecurringService: c.isRecurringService,
+          startDate: c.startDate,
+          endDate: c.endDate,
+        })),
+    };
+  } finally {
+    await connection.close();
+  }
 }

@@ -19,7 +19,7 @@ import { createConnector } from '../connectors/connector.service.js';
 import { localDay } from '../domain/billing-policy.js';
 import { refreshLookups } from '../lookups/lookup.service.js';
 import { createAppContext, openDatabase } from '../main.js';
-import { autoMap } from '../mappings/auto-map.service.js';
+import { applyAutoMap, proposeAutoMap } from '../mappings/auto-map.service.js';
 import { mapService } from '../mappings/service-mapping.service.js';
 import { createTestDatabase, isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { createLedgerRepository } from './ledger.repository.js';
@@ -137,7 +137,9 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa sync against the sandbox (${t
     });
     connectorId = connector.id;
     await refreshLookups(ctx, connectorId, { full: true });
-    const mapped = await autoMap(ctx, actor, channel.id, connectorId);
+    const proposals = await proposeAutoMap(ctx, channel.id, connectorId);
+    const exact = proposals.items.filter((p) => p.isPreselected);
+    const mapped = await applyAutoMap(ctx, actor, channel.id, connectorId, exact);
     expect(mapped.mapped.map((m) => m.workspaceName)).toContain('Acme Corporation');
     for (const [serviceKey, name] of mappedServices) {
       const service = await db

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import type { PickerPage, PickerSearch } from '../components/AsyncEntityPicker.js';
 import { api } from './client.js';
 import { connectorPath, connectorsKey } from './connectors.api.js';
+import { serviceMappingsKey, workspaceMappingsKey } from './mappings.api.js';
 import type { Connector, PsaCompanyPage, PsaServicePage } from './types.js';
 
 export const lookupKey = (connectorId: string, entity: 'companies' | 'services') =>
@@ -91,6 +92,9 @@ export function useRefreshLookups(channelId: string, connectorId: string) {
       Promise.all([
         client.invalidateQueries({ queryKey: ['lookup', connectorId] }),
         client.invalidateQueries({ queryKey: connectorsKey(channelId) }),
+        // A company or service may have turned inactive or gone: the rows' states change.
+        client.invalidateQueries({ queryKey: workspaceMappingsKey(connectorId) }),
+        client.invalidateQueries({ queryKey: serviceMappingsKey(connectorId) }),
       ]),
   });
 }

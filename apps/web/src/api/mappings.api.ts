@@ -3,9 +3,15 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api } from './client.js';
 import { connectorPath, connectorsKey } from './connectors.api.js';
 import type {
-  AutoMapResult,
+  AutoMapApplyBody,
+  AutoMapApplyResult,
+  AutoMapProposalList,
+  CompanyContractList,
   ContractCheckSummary,
+  MappingBatchList,
+  MappingBatchUndoResult,
   ServiceMappingList,
+  ServiceSuggestionList,
   SuggestionList,
   WorkspaceMappingItem,
   WorkspaceMappingPage,
@@ -75,11 +81,84 @@ export function useUnmapWorkspace(channelId: string, connectorId: string) {
   });
 }
 
-export function useAutoMap(channelId: string, connectorId: string) {
+/** Every auto-map proposal; read only when the review dialog is open, always fresh. */
+export function useAutoMapProposals(channelId: string, connectorId: string, isOpen: boolean) {
+  return useQuery({
+    queryKey: [...workspaceMappingsKey(connectorId), 'auto-map'],
+    queryFn: ({ signal }) =>
+      api.get<AutoMapProposalList>(
+        `${connectorPath(channelId, connectorId)}/workspace-mappings/auto-map`,
+        undefined,
+        signal,
+      ),
+    enabled: isOpen,
+    staleTime: 0,
+    gcTime: 0,
+  });
+}
+
+/** Applies the reviewed pairs; the server checks their contracts before it answers. */
+export function useApplyAutoMap(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
-    mutationFn: () =>
-      api.post<AutoMapResult>(`${connectorPath(channelId, connectorId)}/workspace-mappings/auto-map`, {}),
+    mutationFn: (body: AutoMapApplyBody) =>
+      api.post<AutoMapApplyResult>(
+        `${connectorPath(channelId, connectorId)}/workspace-mappings/auto-map`,
+        body,
+      ),
+    onSuccess: invalidate,
+  });
+}
+
+/** The latest auto-map batches: undo stays on offer after a reload. */
+export function useMappingBatches(channelId: string, connectorId: string, isEnabled: boolean) {
+  return useQuery({
+    queryKey: [...workspaceMappingsKey(connectorId), 'batches'],
+    queryFn: ({ signal }) =>
+      api.get<MappingBatchList>(
+        `${connectorPath(channelId, connectorId)}/mapping-batches`,
+        undefined,
+        signal,
+      ),
+    enabled: isEnabled,
+  });
+}
+
+export function useUndoMappingBatch(channelId: string, connectorId: string) {
+  const invalidate = useInvalidateMappings(channelId, connectorId);
+  return useMutation({
+    mutationFn: (batchId: string) =>
+      api.post<MappingBatchUndoResult>(
+        `${connectorPath(channelId, connectorId)}/mapping-batches/${batchId}/undo`,
+        {},
+      ),
+    onSuccess: invalidate,
+  });
+}
+
+/** The mapped company's contracts in the PSA, for the pin picker (read when it opens). */
+export function useCompanyContracts(channelId: string, connectorId: string, workspaceId: string | null) {
+  return useQuery({
+    queryKey: [...workspaceMappingsKey(connectorId), 'contracts', workspaceId],
+    queryFn: ({ signal }) =>
+      api.get<CompanyContractList>(
+        `${connectorPath(channelId, connectorId)}/workspace-mappings/${workspaceId ?? ''}/contracts`,
+        undefined,
+        signal,
+      ),
+    enabled: workspaceId !== null,
+  });
+}
+
+/** `contractId: null` removes the pin; the server re-runs the check with it. */
+export function usePinContract(channelId: string, connectorId: string) {
+  const invalidate = useInvalidateMappings(channelId, connectorId);
+  return useMutation({
+    mutationFn: ({ workspaceId, contractId }: { workspaceId: string; contractId: string | null }) =>
+      api.put<WorkspaceMappingItem>(
+        `${connectorPath(channelId, connectorId)}/workspace-mappings/${workspaceId}/pin`,
+        { contractId },
+      ),
     onSuccess: invalidate,
   });
 }
@@ -102,6 +181,20 @@ export function useServiceMappings(channelId: string, connectorId: string) {
         undefined,
         signal,
       ),
+  });
+}
+
+/** PSA services that look like each unmapped Coro service (name, initials, known aliases). */
+export function useServiceSuggestions(channelId: string, connectorId: string, isEnabled: boolean) {
+  return useQuery({
+    queryKey: [...serviceMappingsKey(connectorId), 'suggestions'],
+    queryFn: ({ signal }) =>
+      api.get<ServiceSuggestionList>(
+        `${connectorPath(channelId, connectorId)}/service-mappings/suggestions`,
+        undefined,
+        signal,
+      ),
+    enabled: isEnabled,
   });
 }
 

@@ -32,6 +32,7 @@ export function MappingStatusCell({ status }: { status: MappingRowStatus }) {
           <strong>Next:</strong> {status.advice}
         </Typography>
       ) : null}
+      {status.action ?? null}
     </Stack>
   );
 }

@@ -202,7 +202,8 @@ export function MappingTable({
                           <AutoFixHighIcon fontSize="small" color="primary" aria-hidden />
                           <Typography variant="caption" color="text.secondary">
                             Suggested: <strong>{row.suggestion.name}</strong> (
-                            {matchPercent(row.suggestion.score)}% match)
+                            {matchPercent(row.suggestion.score)}% match
+                            {row.suggestion.reason ? `, ${row.suggestion.reason}` : ''})
                           </Typography>
                           {!readOnly && onConfirmSuggestion ? (
                             <Button

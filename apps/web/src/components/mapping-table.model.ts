@@ -34,6 +34,8 @@ export interface MappingRowStatus {
   readonly message?: string | null;
   /** What to do about it. */
   readonly advice?: string | null;
+  /** A control that does it right here (e.g. pin the contract). */
+  readonly action?: ReactNode;
 }
 
 export interface MappingTableRow {
@@ -44,7 +46,13 @@ export interface MappingTableRow {
   readonly target: PickerOption | null;
   readonly status: MappingRowStatus;
   /** A fuzzy match the admin may confirm with one click (never applied automatically). */
-  readonly suggestion?: { readonly id: string; readonly name: string; readonly score: number } | null;
+  readonly suggestion?: {
+    readonly id: string;
+    readonly name: string;
+    readonly score: number;
+    /** Why it is suggested, when not only by a similar name ("known alias"). */
+    readonly reason?: string;
+  } | null;
 }
 
 export interface MappingCounts {
@@ -101,8 +109,9 @@ export function rowsPerPageLabel(subjectPlural: string): string {
   return `${subjectPlural[0]?.toUpperCase() ?? ''}${subjectPlural.slice(1)} per page`;
 }
 
+/** Never 100 for a score below 1: "100% match" must mean the same name. */
 export function matchPercent(score: number): number {
-  return Math.round(score * 100);
+  return score < 1 ? Math.min(99, Math.round(score * 100)) : 100;
 }
 
 /**

@@ -85,10 +85,31 @@ export interface ServiceMappingsTable {
   updated_at: string;
 }
 
+/** Row shapes of 202612030350_mapping_batches: an applied auto-map, undoable as a whole. */
+export interface MappingBatchesTable {
+  id: string;
+  connector_id: string;
+  /** 'auto_map' */
+  kind: string;
+  created_by: string | null;
+  created_at: string;
+  undone_by: string | null;
+  undone_at: string | null;
+}
+
+export interface MappingBatchItemsTable {
+  batch_id: string;
+  mapping_id: string;
+  workspace_id: string;
+  psa_company_id: string;
+}
+
 export interface ConnectorTables {
   psa_connectors: PsaConnectorsTable;
   psa_companies: PsaCompaniesTable;
   psa_services: PsaServicesTable;
   workspace_mappings: WorkspaceMappingsTable;
   service_mappings: ServiceMappingsTable;
+  mapping_batches: MappingBatchesTable;
+  mapping_batch_items: MappingBatchItemsTable;
 }

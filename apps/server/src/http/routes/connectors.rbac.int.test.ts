@@ -134,7 +134,47 @@ describeRbacMatrix(
     onConnector('refresh lookups', 'POST', '/lookups/refresh', writeRoute(200), { payload: () => ({}) }),
     onConnector('list workspace mappings', 'GET', '/workspace-mappings', readRoute(200)),
     onConnector('suggest workspace mappings', 'GET', '/workspace-mappings/suggestions', readRoute(200)),
-    onConnector('auto-map workspaces', 'POST', '/workspace-mappings/auto-map', writeRoute(200)),
+    onConnector('propose auto-map', 'GET', '/workspace-mappings/auto-map', readRoute(200)),
+    onConnector('apply auto-map', 'POST', '/workspace-mappings/auto-map', writeRoute(200), {
+      // A company the cache does not hold: answered as skipped, so no later case finds it taken.
+      payload: (t) => ({ pairs: [{ workspaceId: t.seed.childB.id, companyId: '9999' }] }),
+    }),
+    onConnector('list mapping batches', 'GET', '/mapping-batches', readRoute(200)),
+    {
+      name: 'undo mapping batch',
+      method: 'POST',
+      url: () => '',
+      expect: writeRoute(200),
+      prepare: async (t) => {
+        // A fresh (empty) batch per call: each allowed role undoes its own.
+        const id = await ensureConnector(t);
+        const batchId = newId();
+        await t.db
+          .insertInto('mapping_batches')
+          .values({
+            id: batchId,
+            connector_id: id,
+            kind: 'auto_map',
+            created_by: null,
+            created_at: t.clock().toISOString(),
+            undone_by: null,
+            undone_at: null,
+          })
+          .execute();
+        return { url: `${connectors(t.seed)}/${id}/mapping-batches/${batchId}/undo` };
+      },
+    },
+    {
+      name: 'list company contracts',
+      method: 'GET',
+      url: () => '',
+      expect: readRoute(200),
+      prepare: async (t) => {
+        const id = await ensureConnector(t);
+        await ensureWorkspaceMapping(t, id);
+        return { url: `${connectors(t.seed)}/${id}/workspace-mappings/${t.seed.childA.id}/contracts` };
+      },
+    },
     {
       name: 'map workspace',
       method: 'PUT',
@@ -171,6 +211,7 @@ describeRbacMatrix(
       },
     },
     onConnector('list service mappings', 'GET', '/service-mappings', readRoute(200)),
+    onConnector('suggest service mappings', 'GET', '/service-mappings/suggestions', readRoute(200)),
     onConnector('map service', 'PUT', '/service-mappings/edr', writeRoute(200), {
       payload: () => ({ psaServiceId: '9101' }),
     }),

@@ -1,7 +1,8 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
-  AutoMapResult,
+  AutoMapApplyResult,
+  AutoMapProposalList,
   ContractCheckSummary,
   PsaCompanyPage,
   PsaServicePage,
@@ -106,7 +107,13 @@ describe.skipIf(isDatabaseUnavailable())(
         (await call('viewer', { method: 'POST', url: `${base()}/lookups/refresh`, payload: {} })).statusCode,
       ).toBe(403);
       expect(
-        (await call('viewer', { method: 'POST', url: `${base()}/workspace-mappings/auto-map` })).statusCode,
+        (
+          await call('viewer', {
+            method: 'POST',
+            url: `${base()}/workspace-mappings/auto-map`,
+            payload: { pairs: [{ workspaceId: h.seed.childA.id, companyId: '1' }] },
+          })
+        ).statusCode,
       ).toBe(403);
       expect(
         (await call('other_admin', { method: 'GET', url: `${base()}/lookups/companies` })).statusCode,
@@ -292,30 +299,43 @@ describe.skipIf(isDatabaseUnavailable())(
       expect(await mappingCount()).toBe(0);
     });
 
-    it('auto-maps exact normalized names only, and checks contracts for what it mapped', async () => {
-      const response = await call('admin', { method: 'POST', url: `${base()}/workspace-mappings/auto-map` });
+    it('applies the reviewed auto-map proposals, and checks contracts for what it mapped', async () => {
+      const list = (
+        await call('admin', { method: 'GET', url: `${base()}/workspace-mappings/auto-map` })
+      ).json<AutoMapProposalList>();
+      expect(await mappingCount()).toBe(0);
+      // The exact names, plus the names that differ only by a legal form (reviewed, not pre-selected).
+      const selected = list.items.filter(
+        (p) => p.isPreselected || ['Evergreen Law Group', 'Quantum Analytics'].includes(p.workspaceName),
+      );
+      const response = await call('admin', {
+        method: 'POST',
+        url: `${base()}/workspace-mappings/auto-map`,
+        payload: { pairs: selected.map((p) => ({ workspaceId: p.workspaceId, companyId: p.companyId })) },
+      });
       expect(response.statusCode).toBe(200);
-      const result = response.json<AutoMapResult>();
+      const result = response.json<AutoMapApplyResult>();
       const mapped = Object.fromEntries(result.mapped.map((m) => [m.workspaceName, m.companyName]));
       expect(mapped['Evergreen Law Group']).toBe('Evergreen Law Group LLP');
       expect(mapped['Quantum Analytics']).toBe('Quantum Analytics Inc.');
-      expect(mapped['Hollow Creek Farms']).toBe('Hollow Creek Farms');
       expect(mapped['Harborview Medical']).toBeUndefined();
-      expect(mapped['Lakeside Veterinary']).toBeUndefined();
-      expect(result.mapped).toHaveLength(37);
-      expect(result.skipped.map((s) => s.workspaceName).sort()).toStrictEqual([
-        'Alpha Co',
-        'Beta Co',
-        'Harborview Medical',
-        'Lakeside Veterinary',
-        'Nimbus Cloud Services',
-      ]);
+      expect(result.mapped).toHaveLength(36);
+      expect(result.skipped).toStrictEqual([]);
+      // The inactive company is never proposed for mapping; an admin may still map it by hand.
+      const hollow = list.items.find((p) => p.workspaceName === 'Hollow Creek Farms')!;
+      expect(hollow.exclusion).toBe('inactive_company');
+      const byHand = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${hollow.workspaceId}`,
+        payload: { companyId: hollow.companyId },
+      });
+      expect(byHand.statusCode).toBe(200);
       expect(await mappingCount()).toBe(37);
       expect((await row('Acme Corporation')).mapping!.check).toMatchObject({ status: 'ok', isPinned: false });
       const again = (
-        await call('admin', { method: 'POST', url: `${base()}/workspace-mappings/auto-map` })
-      ).json<AutoMapResult>();
-      expect(again.mapped).toStrictEqual([]);
+        await call('admin', { method: 'GET', url: `${base()}/workspace-mappings/auto-map` })
+      ).json<AutoMapProposalList>();
+      expect(again.items.filter((p) => p.isPreselected)).toStrictEqual([]);
     });
 
     it.each([
@@ -592,7 +612,7 @@ describe.skipIf(isDatabaseUnavailable())(
         .selectFrom('audit_events')
         .select(['action', 'entity', 'actor_label', 'before_json', 'after_json'])
         .where('workspace_id', '=', h.seed.channel.id)
-        .where('entity', 'in', ['workspace_mapping', 'service_mapping'])
+        .where('entity', 'in', ['workspace_mapping', 'service_mapping', 'mapping_batch'])
         .orderBy('id')
         .execute();
       const actions = events.map((e) => e.action);
@@ -610,7 +630,7 @@ describe.skipIf(isDatabaseUnavailable())(
         expect(actions).toContain(action);
       }
       const auto = events.find((e) => e.action === 'workspace_mapping.auto_mapped')!;
-      expect(JSON.parse(auto.after_json!).mapped).toHaveLength(37);
+      expect(JSON.parse(auto.after_json!).mapped).toHaveLength(36);
       const deleted = events.find((e) => e.action === 'workspace_mapping.deleted')!;
       expect(JSON.parse(deleted.before_json!)).toMatchObject({ workspaceId: h.seed.childA.id });
       expect(events.every((e) => e.actor_label === h.seed.users.admin.email)).toBe(true);

@@ -1,9 +1,15 @@
 import {
-  AutoMapResult,
+  AutoMapApplyBody,
+  AutoMapApplyResult,
+  AutoMapProposalList,
+  CompanyContractList,
   ConnectorParams,
   ContractCheckSummary,
   errorResponses,
   MapServiceBody,
+  MappingBatchList,
+  MappingBatchParams,
+  MappingBatchUndoResult,
   MapWorkspaceBody,
   Ok,
   PinContractBody,
@@ -11,6 +17,7 @@ import {
   ServiceMappingItem,
   ServiceMappingList,
   ServiceMappingParams,
+  ServiceSuggestionList,
   SuggestionList,
   SuggestionsQuery,
   WorkspaceMappingItem,
@@ -20,11 +27,18 @@ import {
 } from '@coro/contracts';
 
 import { actorOf } from '../../auth/principal.js';
-import { autoMap } from '../../mappings/auto-map.service.js';
+import { applyAutoMap, proposeAutoMap } from '../../mappings/auto-map.service.js';
+import { listMappingBatches, undoMappingBatch } from '../../mappings/mapping-batch.service.js';
 import { runContractCheck } from '../../mappings/contract-check.service.js';
 import { suggestMappings } from '../../mappings/mapping-suggestion.service.js';
-import { listServiceMappings, mapService, unmapService } from '../../mappings/service-mapping.service.js';
 import {
+  listServiceMappings,
+  mapService,
+  suggestServiceMappings,
+  unmapService,
+} from '../../mappings/service-mapping.service.js';
+import {
+  listCompanyContracts,
   listWorkspaceMappings,
   mapWorkspace,
   pinContract,
@@ -69,12 +83,70 @@ export const mappingRoutes: RoutePlugin = (app, ctx) => {
     },
   );
 
+  app.get(
+    `${base}/workspace-mappings/auto-map`,
+    { schema: { tags, params: ConnectorParams, response: { 200: AutoMapProposalList, ...errorResponses } } },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      return proposeAutoMap(ctx, request.params.channelId, request.params.connectorId);
+    },
+  );
+
   app.post(
     `${base}/workspace-mappings/auto-map`,
-    { schema: { tags, params: ConnectorParams, response: { 200: AutoMapResult, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: ConnectorParams,
+        body: AutoMapApplyBody,
+        response: { 200: AutoMapApplyResult, ...errorResponses },
+      },
+    },
     async (request) => {
       await request.requireChannel(request.params.channelId, 'write');
-      return autoMap(ctx, actorOf(request.principal), request.params.channelId, request.params.connectorId);
+      const { channelId, connectorId } = request.params;
+      return applyAutoMap(ctx, actorOf(request.principal), channelId, connectorId, request.body.pairs);
+    },
+  );
+
+  app.get(
+    `${base}/mapping-batches`,
+    { schema: { tags, params: ConnectorParams, response: { 200: MappingBatchList, ...errorResponses } } },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      return listMappingBatches(ctx, request.params.channelId, request.params.connectorId);
+    },
+  );
+
+  app.post(
+    `${base}/mapping-batches/:batchId/undo`,
+    {
+      schema: {
+        tags,
+        params: MappingBatchParams,
+        response: { 200: MappingBatchUndoResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'write');
+      const { channelId, connectorId, batchId } = request.params;
+      return undoMappingBatch(ctx, actorOf(request.principal), channelId, connectorId, batchId);
+    },
+  );
+
+  app.get(
+    `${base}/workspace-mappings/:workspaceId/contracts`,
+    {
+      schema: {
+        tags,
+        params: WorkspaceMappingParams,
+        response: { 200: CompanyContractList, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      const { channelId, connectorId, workspaceId } = request.params;
+      return listCompanyContracts(ctx, channelId, connectorId, workspaceId);
     },
   );
 
@@ -143,6 +215,17 @@ export const mappingRoutes: RoutePlugin = (app, ctx) => {
     async (request) => {
       await request.requireChannel(request.params.channelId, 'read');
       return { items: await listServiceMappings(ctx, request.params.channelId, request.params.connectorId) };
+    },
+  );
+
+  app.get(
+    `${base}/service-mappings/suggestions`,
+    {
+      schema: { tags, params: ConnectorParams, response: { 200: ServiceSuggestionList, ...errorResponses } },
+    },
+    async (request) => {
+      await request.requireChannel(request.params.channelId, 'read');
+      return suggestServiceMappings(ctx, request.params.channelId, request.params.connectorId);
     },
   );
 

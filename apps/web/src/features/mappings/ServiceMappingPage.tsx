@@ -9,7 +9,12 @@ import Typography from '@mui/material/Typography';
 import { useMemo, useState } from 'react';
 
 import { lookupKey, useEnsureLookups, useServiceSearch } from '../../api/lookups.api.js';
-import { useMapService, useServiceMappings, useUnmapService } from '../../api/mappings.api.js';
+import {
+  useMapService,
+  useServiceMappings,
+  useServiceSuggestions,
+  useUnmapService,
+} from '../../api/mappings.api.js';
 import type { BillingBasis, ServiceMappingItem } from '../../api/types.js';
 import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -45,6 +50,8 @@ function serviceStatus(item: ServiceMappingItem): MappingRowStatus {
 
 const basisLabels: Record<BillingBasis, string> = { devices: 'Devices', users: 'Users' };
 
+const reasonLabels = { name: undefined, abbreviation: 'same initials', alias: 'known alias' } as const;
+
 /** Service mapping: each Coro module and add-on → an Autotask service, billed per device or per user. */
 export function ServiceMappingPage() {
   const { channel, canEdit } = useChannel();
@@ -53,6 +60,7 @@ export function ServiceMappingPage() {
   const firstRead = useEnsureLookups(channel.id, connector, canEdit);
   const map = useMapService(channel.id, connector.id);
   const unmap = useUnmapService(channel.id, connector.id);
+  const suggestions = useServiceSuggestions(channel.id, connector.id, canEdit);
   const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
   const [pendingRowId, setPendingRowId] = useState<string | null>(null);
 
@@ -61,13 +69,29 @@ export function ServiceMappingPage() {
   const serviceNames = useMemo(() => new Map(items.map((i) => [i.serviceKey, i.serviceName])), [items]);
   const search = useServiceSearch(channel.id, connector.id, serviceNames);
 
-  const rows: MappingTableRow[] = items.map((item) => ({
-    id: item.serviceKey,
-    name: item.serviceName,
-    tag: item.serviceKind === 'addon' ? 'Add-on' : 'Module',
-    target: item.mapping ? { id: item.mapping.psaServiceId, name: item.mapping.psaServiceName } : null,
-    status: serviceStatus(item),
-  }));
+  const suggestionByKey = useMemo(
+    () => new Map((suggestions.data?.items ?? []).map((s) => [s.serviceKey, s.candidates[0]])),
+    [suggestions.data],
+  );
+
+  const rows: MappingTableRow[] = items.map((item) => {
+    const best = item.mapping ? undefined : suggestionByKey.get(item.serviceKey);
+    return {
+      id: item.serviceKey,
+      name: item.serviceName,
+      tag: item.serviceKind === 'addon' ? 'Add-on' : 'Module',
+      target: item.mapping ? { id: item.mapping.psaServiceId, name: item.mapping.psaServiceName } : null,
+      status: serviceStatus(item),
+      suggestion: best
+        ? {
+            id: best.psaServiceId,
+            name: best.psaServiceName,
+            score: best.score,
+            reason: reasonLabels[best.reason],
+          }
+        : null,
+    };
+  });
 
   const save = (serviceKey: string, psaServiceId: string, billingBasis?: BillingBasis) => {
     setPendingRowId(serviceKey);
@@ -119,6 +143,7 @@ export function ServiceMappingPage() {
             searchKey={lookupKey(connector.id, 'services')}
             onMap={(row, option) => save(row.id, option.id, byKey.get(row.id)?.mapping?.billingBasis)}
             onUnmap={(row) => unmap.mutate(row.id)}
+            onConfirmSuggestion={(row) => row.suggestion && save(row.id, row.suggestion.id)}
             pendingRowId={pendingRowId}
             rowError={rowError}
             isLoading={list.isFetching}

@@ -1,4 +1,4 @@
-import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
+import PushPinIcon from '@mui/icons-material/PushPin';
 import FactCheckIcon from '@mui/icons-material/FactCheck';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import Alert from '@mui/material/Alert';
@@ -9,11 +9,10 @@ import Paper from '@mui/material/Paper';
 import Snackbar from '@mui/material/Snackbar';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 
 import { lookupKey, useCompanySearch, useEnsureLookups, useRefreshLookups } from '../../api/lookups.api.js';
 import {
-  useAutoMap,
   useMapWorkspace,
   useRunContractCheck,
   useSuggestions,
@@ -32,11 +31,16 @@ import {
 } from '../../components/mapping-table.model.js';
 import { plural } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { AutoMapReview } from './AutoMapReview.js';
+import { PinContractDialog } from './PinContractDialog.js';
 
 const sortToServer = { subject: 'workspace', target: 'company', status: 'status' } as const;
 
-/** The row's status: not mapped, the company's state, then the contract check with its advice. */
-export function workspaceStatus(item: WorkspaceMappingItem): MappingRowStatus {
+/**
+ * The row's status: not mapped, the company's state, then the contract check with its advice.
+ * `pinAction` is the control offered where the advice is to pin the contract (or one is pinned).
+ */
+export function workspaceStatus(item: WorkspaceMappingItem, pinAction?: ReactNode): MappingRowStatus {
   const mapping = item.mapping;
   if (!mapping) return { tone: 'default', label: 'Not mapped' };
   if (!mapping.isCompanyPresent) {
@@ -49,21 +53,43 @@ export function workspaceStatus(item: WorkspaceMappingItem): MappingRowStatus {
   }
   const check = mapping.check;
   if (!check) return { tone: 'info', label: 'Mapped', message: 'Contract not checked yet.' };
+  const action = check.status === 'ambiguous' || check.isPinned ? pinAction : undefined;
   switch (check.status) {
     case 'ok':
       return {
         tone: 'success',
         label: 'Contract OK',
-        message: check.contractName ? `Contract: ${check.contractName}` : null,
+        message: check.contractName
+          ? `Contract: ${check.contractName}${check.isPinned ? ' (pinned)' : ''}`
+          : null,
+        action,
       };
     case 'no_contract':
-      return { tone: 'warning', label: 'No contract', message: check.message, advice: check.advice };
+      return { tone: 'warning', label: 'No contract', message: check.message, advice: check.advice, action };
     case 'service_missing':
-      return { tone: 'warning', label: 'Service missing', message: check.message, advice: check.advice };
+      return {
+        tone: 'warning',
+        label: 'Service missing',
+        message: check.message,
+        advice: check.advice,
+        action,
+      };
     case 'ambiguous':
-      return { tone: 'warning', label: 'Ambiguous contract', message: check.message, advice: check.advice };
+      return {
+        tone: 'warning',
+        label: 'Ambiguous contract',
+        message: check.message,
+        advice: check.advice,
+        action,
+      };
     case 'inactive_company':
-      return { tone: 'warning', label: 'Inactive company', message: check.message, advice: check.advice };
+      return {
+        tone: 'warning',
+        label: 'Inactive company',
+        message: check.message,
+        advice: check.advice,
+        action,
+      };
   }
 }
 
@@ -75,6 +101,7 @@ export function WorkspaceMappingPage() {
   const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
   const [pendingRowId, setPendingRowId] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [pinning, setPinning] = useState<{ id: string; name: string } | null>(null);
 
   const serverQuery: WorkspaceMappingQuery = {
     filter: query.filter,
@@ -89,7 +116,6 @@ export function WorkspaceMappingPage() {
   const search = useCompanySearch(channel.id, connector.id);
   const map = useMapWorkspace(channel.id, connector.id);
   const unmap = useUnmapWorkspace(channel.id, connector.id);
-  const autoMap = useAutoMap(channel.id, connector.id);
   const check = useRunContractCheck(channel.id, connector.id);
   const refresh = useRefreshLookups(channel.id, connector.id);
   const firstRead = useEnsureLookups(channel.id, connector, canEdit);
@@ -115,10 +141,22 @@ export function WorkspaceMappingPage() {
               name: item.mapping.companyName,
             }
           : null,
-        status: workspaceStatus(item),
+        status: workspaceStatus(
+          item,
+          canEdit ? (
+            <Button
+              size="small"
+              startIcon={<PushPinIcon />}
+              onClick={() => setPinning({ id: item.workspaceId, name: item.workspaceName })}
+              aria-label={`Pin the contract for ${item.workspaceName}`}
+            >
+              {item.mapping?.check?.isPinned ? 'Change pin' : 'Pin contract'}
+            </Button>
+          ) : undefined,
+        ),
         suggestion: item.mapping ? null : (suggestionByWorkspace.get(item.workspaceId) ?? null),
       })),
-    [page.data, suggestionByWorkspace],
+    [page.data, suggestionByWorkspace, canEdit],
   );
 
   const doMap = (rowId: string, companyId: string) => {
@@ -182,25 +220,7 @@ export function WorkspaceMappingPage() {
             >
               Check contracts
             </Button>
-            <Button
-              variant="contained"
-              startIcon={
-                autoMap.isPending ? <CircularProgress size={16} color="inherit" /> : <AutoFixHighIcon />
-              }
-              onClick={() =>
-                autoMap.mutate(undefined, {
-                  onSuccess: (result) =>
-                    setNotice(
-                      `Auto-map linked ${plural(result.mapped.length, 'workspace')} with exactly matching names; ${
-                        result.skipped.length
-                      } left for you to map.`,
-                    ),
-                })
-              }
-              disabled={autoMap.isPending}
-            >
-              Auto-map exact names
-            </Button>
+            <AutoMapReview channelId={channel.id} connectorId={connector.id} onNotice={setNotice} />
           </Stack>
         ) : null}
       </Stack>
@@ -210,7 +230,6 @@ export function WorkspaceMappingPage() {
         </Alert>
       ) : null}
       {firstRead.isError ? <ErrorAlert error={firstRead.error} title="Reading from Autotask failed" /> : null}
-      {autoMap.isError ? <ErrorAlert error={autoMap.error} title="Auto-map failed" /> : null}
       {check.isError ? <ErrorAlert error={check.error} title="The contract check failed" /> : null}
       {refresh.isError ? <ErrorAlert error={refresh.error} title="Refreshing from Autotask failed" /> : null}
       {unmap.isError ? <ErrorAlert error={unmap.error} title="Unmapping failed" /> : null}
@@ -258,6 +277,13 @@ export function WorkspaceMappingPage() {
           />
         )}
       </Paper>
+      <PinContractDialog
+        channelId={channel.id}
+        connectorId={connector.id}
+        workspace={pinning}
+        onClose={() => setPinning(null)}
+        onPinned={setNotice}
+      />
       <Snackbar
         open={notice !== null}
         autoHideDuration={6000}
