@@ -392,7 +392,7 @@ export async function findServices(
   }));
 }
 
-/** Present companies not mapped on this connector: the candidates for auto-map and suggestions. */
+/** Present, active companies no workspace is mapped to: the candidates for suggestions. */
 export async function listUnmappedCompanies(
   db: Kysely<DB>,
   connectorId: string,
@@ -405,6 +405,8 @@ export async function listUnmappedCompanies(
     .select(['c.psa_id', 'c.name', 'c.match_name'])
     .where('c.connector_id', '=', connectorId)
     .where('c.is_present', '=', 1)
+    // An inactive PSA company is never suggested (the search still finds it, marked inactive).
+    .where('c.is_active', '=', 1)
     .where('m.id', 'is', null)
     .execute();
   return rows.map((r) => ({ id: r.psa_id, name: r.name, matchName: r.match_name }));
