@@ -18,6 +18,7 @@ const models = {
   ContractServiceAdjustments: 'ContractServiceAdjustmentModel',
   ConfigurationItems: 'ConfigurationItemModel',
   Resources: 'ResourceModel',
+  Currencies: 'CurrencyModel',
 };
 
 // Json.NET CamelCasePropertyNamesContractResolver: lower-case the leading run of capitals.

@@ -21,6 +21,7 @@ const models: Record<string, string> = {
   ContractServiceUnits: 'ContractServiceUnitModel',
   ConfigurationItems: 'ConfigurationItemModel',
   Resources: 'ResourceModel',
+  Currencies: 'CurrencyModel',
 };
 
 let sandbox: Sandbox;

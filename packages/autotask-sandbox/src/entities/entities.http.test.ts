@@ -29,6 +29,7 @@ describe('verbs per endpoint (reference §6.2)', () => {
     ['PATCH', 'ContractServices'],
     ['POST', 'ContractServiceUnits'],
     ['POST', 'BillingCodes'],
+    ['PATCH', 'Currencies'],
     ['GET', 'ContractServiceAdjustments/1'],
     ['POST', 'ContractServiceAdjustments/query'],
     ['DELETE', 'Contracts/1001/Services'],

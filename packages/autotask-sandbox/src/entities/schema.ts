@@ -123,6 +123,12 @@ const overrides: Record<string, EntityOverrides> = {
     hasUserDefinedFields: true,
     verbs: crud,
   },
+  Currencies: {
+    singular: 'Currency',
+    readOnly: ['*'],
+    hasUserDefinedFields: false,
+    verbs: readOnlyVerbs,
+  },
   Resources: {
     singular: 'Resource',
     readOnly: ['*'],

@@ -325,4 +325,17 @@ export const swaggerFields: Record<string, readonly (readonly [string, DataType]
     ['userName', 'string'],
     ['userType', 'integer'],
   ],
+  Currencies: [
+    ['id', 'long'],
+    ['currencyNegativeFormat', 'string'],
+    ['currencyPositiveFormat', 'string'],
+    ['description', 'string'],
+    ['displaySymbol', 'integer'],
+    ['exchangeRate', 'decimal'],
+    ['isActive', 'boolean'],
+    ['isInternalCurrency', 'boolean'],
+    ['lastModifiedDateTime', 'datetime'],
+    ['name', 'string'],
+    ['updateResourceId', 'integer'],
+  ],
 };

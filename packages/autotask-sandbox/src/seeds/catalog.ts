@@ -61,6 +61,28 @@ export function billingCodes(): SeedRecord[] {
   ];
 }
 
+/** One internal currency (what amounts are in) and one active foreign one, so a client must filter. */
+export function currencies(): SeedRecord[] {
+  const currency = (
+    id: number,
+    name: string,
+    description: string,
+    isInternalCurrency: boolean,
+    exchangeRate: number,
+  ): SeedRecord => ({
+    id,
+    name,
+    description,
+    isInternalCurrency,
+    isActive: true,
+    displaySymbol: 1,
+    exchangeRate,
+    currencyPositiveFormat: '<symbol><amount>',
+    currencyNegativeFormat: '(<symbol><amount>)',
+  });
+  return [currency(1, 'USD', 'US Dollar', true, 1), currency(2, 'EUR', 'Euro', false, 0.92)];
+}
+
 export interface CatalogService {
   name: string;
   unitPrice: number;

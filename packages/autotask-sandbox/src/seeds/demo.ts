@@ -3,6 +3,7 @@ import { dayWire } from '../util/dates.js';
 import { createPrng, intBetween } from '../util/prng.js';
 import {
   billingCodes,
+  currencies,
   contractWindow,
   coroServices,
   ownCompany,
@@ -227,6 +228,7 @@ export function demoSeed(nowMs: number): SeedDescription {
   return {
     resources: resources(),
     billingCodes: billingCodes(),
+    currencies: currencies(),
     companies,
     services: serviceRecords,
     serviceBundles: [

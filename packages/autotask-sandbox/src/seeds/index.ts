@@ -30,6 +30,7 @@ function readSeedFile(path: string): SeedDescription {
   const lists = [
     'resources',
     'billingCodes',
+    'currencies',
     'companies',
     'services',
     'contracts',

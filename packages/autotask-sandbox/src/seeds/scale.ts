@@ -1,6 +1,7 @@
 import { createPrng, intBetween } from '../util/prng.js';
 import {
   billingCodes,
+  currencies,
   contractWindow,
   coroServices,
   ownCompany,
@@ -184,6 +185,7 @@ export function scaleSeed(companyCount: number, nowMs: number): SeedDescription 
   return {
     resources: resources(),
     billingCodes: billingCodes(),
+    currencies: currencies(),
     companies,
     services: serviceRecords,
     contracts,

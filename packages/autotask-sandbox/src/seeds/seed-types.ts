@@ -10,6 +10,8 @@ export type SeedRecord = { id: number } & Record<string, FieldValue>;
 export interface SeedDescription {
   resources: SeedRecord[];
   billingCodes: SeedRecord[];
+  /** Optional: a tenant without an internal currency is a case clients must survive. */
+  currencies?: SeedRecord[];
   companies: SeedRecord[];
   services: SeedRecord[];
   serviceBundles?: SeedRecord[];
@@ -38,6 +40,7 @@ export interface SeedDescription {
 export const seedEntityLists = [
   ['resources', 'Resources'],
   ['billingCodes', 'BillingCodes'],
+  ['currencies', 'Currencies'],
   ['companies', 'Companies'],
   ['services', 'Services'],
   ['serviceBundles', 'ServiceBundles'],

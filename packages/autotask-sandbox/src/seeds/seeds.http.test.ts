@@ -72,6 +72,9 @@ describe('demo seed (docs/demo-data.md)', () => {
     ]);
     expect(units.every((u) => Number(u.units) > 0)).toBe(true);
     expect(await count(api, 'Resources', [{ op: 'exist', field: 'id' }])).toBeGreaterThanOrEqual(2);
+    const internal = await api.query('Currencies', [{ op: 'eq', field: 'isInternalCurrency', value: true }]);
+    expect(internal).toMatchObject([{ name: 'USD', isActive: true, exchangeRate: 1 }]);
+    expect(await count(api, 'Currencies', [{ op: 'eq', field: 'isActive', value: true }])).toBe(2);
   });
 });
 
@@ -80,6 +83,8 @@ describe('scale and empty seeds', () => {
     const api = await open({ seed: 'scale:300' });
     expect(await count(api, 'Companies', [{ op: 'gt', field: 'id', value: 0 }])).toBe(300);
     expect(await count(api, 'Contracts', [{ op: 'eq', field: 'contractType', value: 7 }])).toBe(300);
+    const internal = await api.query('Currencies', [{ op: 'eq', field: 'isInternalCurrency', value: true }]);
+    expect(internal.map((c) => c.name)).toEqual(['USD']);
     expect(await count(api, 'ContractServices', [{ op: 'exist', field: 'id' }])).toBe(1800);
     const names = (await api.query('Companies', [{ op: 'gt', field: 'id', value: 0 }])).map(
       (c) => c.companyName,
