@@ -7,17 +7,27 @@ import { allCompanies, connect, tenantToday, useSandbox, type Harness } from './
 const { sb, use, open } = useSandbox('demo', { isResetBeforeEach: true });
 
 describe('verify', () => {
-  it('discovers the zone and proves the credentials with one ThresholdInformation call', async () => {
+  it('discovers the zone, proves the credentials with ThresholdInformation and reads the internal currency', async () => {
     const h = use(connect(sb));
     const result = await h.connection.verify();
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.zoneName.length).toBeGreaterThan(0);
     expect(result.value.tenantId).toMatch(/^\d+$/);
+    // The demo tenant also has an active EUR: only the internal currency is the tenant's.
+    expect(result.value.currency).toBe('USD');
     expect(h.calls.map((c) => [c.endpoint, c.method, c.status, c.outcome])).toStrictEqual([
       ['zoneInformation', 'GET', 200, 'ok'],
       ['ThresholdInformation', 'GET', 200, 'ok'],
+      ['Currencies/query', 'POST', 200, 'ok'],
     ]);
+  });
+
+  it('a tenant without an internal currency still verifies, with currency null', async () => {
+    sb.admin.reset('empty');
+    const h = use(connect(sb));
+    const result = await h.connection.verify();
+    expect(result.ok ? result.value.currency : result.error.code).toBeNull();
   });
 
   it('unknown username → bad_username (Autotask: 500 "Zone information could not be determined")', async () => {
@@ -138,7 +148,7 @@ describe('zone moves', () => {
 
     const companies = await allCompanies(h.connection);
     expect(companies.length).toBeGreaterThan(40);
-    const afterMove = h.calls.slice(2).map((c) => [c.endpoint, c.status]);
+    const afterMove = h.calls.slice(3).map((c) => [c.endpoint, c.status]);
     expect(afterMove.slice(0, 3)).toStrictEqual([
       ['Companies/query', 401],
       ['zoneInformation', 200],

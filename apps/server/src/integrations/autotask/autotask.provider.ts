@@ -50,6 +50,7 @@ import {
   parseCompany,
   parseContract,
   parseContractService,
+  parseCurrency,
   parseContractServiceUnit,
   parseItemId,
   parseService,
@@ -280,14 +281,33 @@ export class AutotaskConnection implements PsaConnection {
   /**
    * Fresh zone discovery (proves the username), then ThresholdInformation: the cheapest
    * authenticated call (tiny body, no entity permission needed, so it tests exactly the three
-   * credentials) and it primes the budget pacer with the tenant's current usage.
+   * credentials) and it primes the budget pacer with the tenant's current usage. Last, the
+   * tenant's internal currency (what every price is in), for the money impact of a sync.
    */
   async verify(): Promise<PsaResult<PsaVerification>> {
     const zone = await this.#client.zone(true);
     if (!zone.ok) return zone;
     const threshold = await this.#client.threshold();
     if (!threshold.ok) return threshold;
-    return ok({ zoneName: zone.value.zoneName, tenantId: String(zone.value.ci) });
+    const currency = await this.#readInternalCurrency();
+    if (!currency.ok) return currency;
+    return ok({ zoneName: zone.value.zoneName, tenantId: String(zone.value.ci), currency: currency.value });
+  }
+
+  /**
+   * The currency is a label, not a precondition: an API user whose security level hides
+   * Currencies, or a tenant without an internal one, still connects (amounts are then shown
+   * without a code). Other failures are real and fail the verification like any read.
+   */
+  async #readInternalCurrency(): Promise<PsaResult<string | null>> {
+    const rows = await this.#collect(
+      'Currencies',
+      [f.eq('isInternalCurrency', true)],
+      includeFields.Currencies,
+      parseCurrency,
+    );
+    if (!rows.ok) return rows.error.code === 'permission_denied' ? ok(null) : rows;
+    return ok(rows.value[0]?.name ?? null);
   }
 
   async *listCompanies(

@@ -46,6 +46,12 @@ export interface ServiceWire {
   readonly lastModifiedDate: string | null;
 }
 
+export interface CurrencyWire {
+  readonly id: number;
+  /** The ISO 4217 code (e.g. `USD`); `description` holds the long name. */
+  readonly name: string;
+}
+
 export interface ContractWire {
   readonly id: number;
   readonly companyID: number;
@@ -99,6 +105,7 @@ export const includeFields = {
     'units',
     'price',
   ],
+  Currencies: ['id', 'name'],
 } as const satisfies Record<string, readonly string[]>;
 
 type Json = Record<string, unknown>;
@@ -182,6 +189,13 @@ export function parseCompany(o: Json): CompanyWire | null {
   const modified = nullableStr(o, 'lastTrackedModifiedDateTime');
   if (id === undefined || companyName === undefined || isActive === undefined) return null;
   return { id, companyName, isActive, lastTrackedModifiedDateTime: modified ?? null };
+}
+
+export function parseCurrency(o: Json): CurrencyWire | null {
+  const id = num(o, 'id');
+  const name = str(o, 'name');
+  if (id === undefined || name === undefined) return null;
+  return { id, name };
 }
 
 export function parseService(o: Json): ServiceWire | null {
