@@ -140,6 +140,8 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       isAwaitingFirstReviewedSync: true,
       workspaceMapping: { state: 'setup_required', mapped: 0, total: 2, problems: 0 },
       serviceMapping: { state: 'setup_required', mapped: 0, problems: 0 },
+      // The tenant's internal currency as Autotask reports it (the sandbox also has an active EUR).
+      currency: 'USD',
     });
     expect(connector.serviceMapping.total).toBeGreaterThan(0);
     expect(typeof connector.zoneName).toBe('string');
