@@ -159,3 +159,13 @@ export async function countMappings(
   }
   return result;
 }
+
+/** The PSA's currency as read at verification (money impacts are in it); null when unknown. */
+export async function findConnectorCurrency(db: Kysely<DB>, connectorId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('psa_connectors')
+    .select('currency')
+    .where('id', '=', connectorId)
+    .executeTakeFirst();
+  return row?.currency ?? null;
+}

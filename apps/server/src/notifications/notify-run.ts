@@ -1,4 +1,6 @@
+import { findConnectorCurrency } from '../connectors/connector.repository.js';
 import { summarizeImpact } from '../domain/money-impact.js';
+import { createSyncRunRepository } from '../sync/sync-run.repository.js';
 import type { Kysely } from 'kysely';
 
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -129,55 +131,11 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
 
 /** What the run wrote and what it holds, priced (domain/money-impact.ts). */
 async function runMoney(db: Kysely<DB>, run: FinishedRun): Promise<NonNullable<RunNotice['impact']>> {
-  const rows = await db
-    .selectFrom('sync_run_lines')
-    .select([
-      'id',
-      'kind',
-      'status',
-      'workspace_name',
-      'service_name',
-      'company_id',
-      'current_units',
-      'target_units',
-      'unit_price',
-    ])
-    .where('run_id', '=', run.runId)
-    .where('kind', 'in', ['adjust', 'held'])
-    .execute();
-  const currency =
-    (
-      await db
-        .selectFrom('psa_connectors')
-        .select('currency')
-        .where('id', '=', run.connectorId)
-        .executeTakeFirst()
-    )?.currency ?? null;
-  const lines = (keep: (r: (typeof rows)[number]) => boolean) =>
-    rows.filter(keep).flatMap((r) =>
-      r.current_units === null || r.target_units === null
-        ? []
-        : [
-            {
-              id: r.id,
-              workspaceName: r.workspace_name,
-              serviceName: r.service_name,
-              companyId: r.company_id,
-              currentUnits: r.current_units,
-              targetUnits: r.target_units,
-              unitPrice: r.unit_price,
-            },
-          ],
-    );
+  const lines = createSyncRunRepository(db);
+  const currency = await findConnectorCurrency(db, run.connectorId);
   return {
-    applied: summarizeImpact(
-      lines((r) => r.kind === 'adjust' && r.status === 'applied'),
-      currency,
-    ),
-    held: summarizeImpact(
-      lines((r) => r.kind === 'held' && r.status === 'held'),
-      currency,
-    ),
+    applied: summarizeImpact(await lines.impactLines(run.runId, 'adjust', 'applied'), currency),
+    held: summarizeImpact(await lines.impactLines(run.runId, 'held', 'held'), currency),
   };
 }
 

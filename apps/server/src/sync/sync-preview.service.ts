@@ -16,6 +16,7 @@ import { localDay } from '../domain/billing-policy.js';
 import { summarizeImpact } from '../domain/money-impact.js';
 import { diffPlans, type PlanKey } from '../domain/preview-diff.js';
 import { newId } from '../db/ids.js';
+import { findConnectorCurrency } from '../connectors/connector.repository.js';
 import { requestSyncNow } from '../jobs/sync-now.js';
 import { runSync } from './index.js';
 import { createSyncRunRepository, type PlanKeyRow, type SyncRunRow } from './sync-run.repository.js';
@@ -24,38 +25,14 @@ import { getSyncSettings } from './sync-settings.repository.js';
 
 const changesShown = 50;
 
-async function connectorCurrency(ctx: AppContext, connectorId: string): Promise<string | null> {
-  const row = await ctx.database.db
-    .selectFrom('psa_connectors')
-    .select('currency')
-    .where('id', '=', connectorId)
-    .executeTakeFirst();
-  return row?.currency ?? null;
-}
-
 /** The money impact of a run's lines of one kind (a preview's adjust lines, a run's held lines). */
 export async function runImpact(
   ctx: AppContext,
   run: SyncRunRow,
   kind: 'adjust' | 'held',
 ): Promise<SyncImpact> {
-  const rows = await createSyncRunRepository(ctx.database.db).impactLines(run.id, kind);
-  const lines = rows.flatMap((r) =>
-    r.current_units === null || r.target_units === null
-      ? []
-      : [
-          {
-            id: r.id,
-            workspaceName: r.workspace_name,
-            serviceName: r.service_name,
-            companyId: r.company_id,
-            currentUnits: r.current_units,
-            targetUnits: r.target_units,
-            unitPrice: r.unit_price,
-          },
-        ],
-  );
-  return summarizeImpact(lines, await connectorCurrency(ctx, run.connector_id));
+  const lines = await createSyncRunRepository(ctx.database.db).impactLines(run.id, kind);
+  return summarizeImpact(lines, await findConnectorCurrency(ctx.database.db, run.connector_id));
 }
 
 /** A run, a page of its lines, and the money impact of its changes and of its held lines. */

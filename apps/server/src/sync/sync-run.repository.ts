@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 
 import type { DB } from '../db/schema.js';
 import type { SyncRunLinesTable, SyncRunsTable } from '../db/tables/sync.tables.js';
+import type { ImpactLine } from '../domain/money-impact.js';
 import type { PlannedLine } from '../domain/sync-plan.js';
 
 export type SyncRunRow = Selectable<SyncRunsTable>;
@@ -318,9 +319,16 @@ export function createSyncRunRepository(db: Kysely<DB>) {
       return row.n;
     },
 
-    /** The lines of one kind with what their money impact needs (adjust lines are few per run). */
-    async impactLines(runId: string, kind: 'adjust' | 'held') {
-      return db
+    /**
+     * The lines of one kind (optionally one status) as the money impact reads them; lines without
+     * units on both sides (problems) have no impact. Adjust lines are few per run.
+     */
+    async impactLines(
+      runId: string,
+      kind: 'adjust' | 'held',
+      status?: SyncLineStatus,
+    ): Promise<ImpactLine[]> {
+      let query = db
         .selectFrom('sync_run_lines')
         .select([
           'id',
@@ -332,9 +340,24 @@ export function createSyncRunRepository(db: Kysely<DB>) {
           'unit_price',
         ])
         .where('run_id', '=', runId)
-        .where('kind', '=', kind)
-        .orderBy('seq')
-        .execute();
+        .where('kind', '=', kind);
+      if (status) query = query.where('status', '=', status);
+      const rows = await query.orderBy('seq').execute();
+      return rows.flatMap((r) =>
+        r.current_units === null || r.target_units === null
+          ? []
+          : [
+              {
+                id: r.id,
+                workspaceName: r.workspace_name,
+                serviceName: r.service_name,
+                companyId: r.company_id,
+                currentUnits: r.current_units,
+                targetUnits: r.target_units,
+                unitPrice: r.unit_price,
+              },
+            ],
+      );
     },
 
     /** Every line of a run reduced to what decides a write, to compare a preview with the present. */
