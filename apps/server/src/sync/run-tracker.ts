@@ -6,7 +6,7 @@ import { adjustmentsAppliedTotal } from '../observability/metrics.js';
 import type { SyncRunMode, SyncRunStatusName } from '@coro/contracts';
 
 import type { PlannedLine } from '../domain/sync-plan.js';
-import type { PsaCallEvent, PsaPaceEvent } from '../psa/psa-provider.port.js';
+import type { PsaCallEvent, PsaConnection, PsaPaceEvent } from '../psa/psa-provider.port.js';
 import type { SyncEnvironment } from './sync-environment.js';
 import { syncProgressHub, type SyncPhase, type SyncProgressEvent } from './sync-progress.js';
 import { emptyCounters, type SyncRunRepository } from './sync-run.repository.js';
@@ -237,4 +237,19 @@ export class RunTracker {
     syncProgressHub.publish(last);
     this.onProgress?.(last);
   }
+}
+
+/** Opens the connector's PSA connection with every call and pause counted on this run's tracker. */
+export async function openTrackedConnection(
+  env: SyncEnvironment,
+  connectorId: string,
+  tracker: RunTracker,
+): Promise<PsaConnection> {
+  const connection = await env.openConnection(
+    connectorId,
+    (event) => tracker.onCall(event),
+    (event) => tracker.onPace(event),
+  );
+  tracker.psaName = connection.guide.psaName;
+  return connection;
 }

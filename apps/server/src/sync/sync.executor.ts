@@ -26,7 +26,7 @@ import {
 } from './adjustment.writer.js';
 import { createLedgerRepository } from './ledger.repository.js';
 import { chunkByCompany, companiesToRead, readPsaView } from './psa-view.reader.js';
-import { RunTracker } from './run-tracker.js';
+import { openTrackedConnection, RunTracker } from './run-tracker.js';
 import {
   defaultSyncTuning,
   errorCodeOf,
@@ -115,14 +115,9 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   else stopSignal?.addEventListener('abort', onStop, { once: true });
 
   const body = async (isLost: () => boolean): Promise<void> => {
-    const conn = await env.openConnection(
-      connectorId,
-      (event) => tracker.onCall(event),
-      (event) => tracker.onPace(event),
-    );
+    const conn = await openTrackedConnection(env, connectorId, tracker);
     connection = conn;
     psaName = conn.guide.psaName;
-    tracker.psaName = psaName;
     const today = localDay(env.clock(), policy.timeZone);
     effectiveDate = today;
     await runs.update(runId, {

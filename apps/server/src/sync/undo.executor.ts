@@ -16,7 +16,7 @@ import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { applyAdjustment, reconcilePending, type WriteContext } from './adjustment.writer.js';
 import { createLedgerRepository, undoLedgerKey, type LedgerRow } from './ledger.repository.js';
 import { readUnitsMap } from './psa-view.reader.js';
-import { RunTracker } from './run-tracker.js';
+import { openTrackedConnection, RunTracker } from './run-tracker.js';
 import {
   defaultSyncTuning,
   errorCodeOf,
@@ -291,14 +291,9 @@ export async function executeUndo(env: SyncEnvironment, options: UndoOptions): P
   let psaName = 'PSA';
 
   const body = async (isLost: () => boolean): Promise<void> => {
-    const conn = await env.openConnection(
-      connectorId,
-      (event) => tracker.onCall(event),
-      (event) => tracker.onPace(event),
-    );
+    const conn = await openTrackedConnection(env, connectorId, tracker);
     connection = conn;
     psaName = conn.guide.psaName;
-    tracker.psaName = psaName;
     const ctx: WriteContext = {
       ...{ env, connection: conn, ledger, runs, connectorId, runId, tuning, isLost },
       countWrite: () => tracker.counters.psa_writes++,
