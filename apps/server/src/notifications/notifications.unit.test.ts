@@ -130,7 +130,9 @@ describe('run notice', () => {
   };
 
   it('renders a concise email with counts, problems and the link', () => {
-    const email = renderRunEmail(toNotice(run, 'Acme MSP (autotask)', 'https://psa.example.com/'));
+    const email = renderRunEmail(
+      toNotice(run, 'Acme MSP (autotask)', 'https://psa.example.com/', 'Autotask'),
+    );
     expect(email.subject).toBe('[Action needed] Autotask sync finished with problems: Acme MSP (autotask)');
     expect(email.text).toContain('Adjusted: 2 (units +5 / -2)');
     expect(email.text).toContain('Held for approval: 1');
@@ -143,12 +145,14 @@ describe('run notice', () => {
       { ...run, status: 'succeeded', counters: { ...run.counters, held: 0, problems: 0 } },
       'Acme',
       'http://x',
+      'Autotask',
     );
     expect(renderRunEmail(ok).subject).toBe('Autotask sync succeeded: Acme');
     const failed = toNotice(
       { ...run, status: 'failed', errorCode: 'psa_bad_secret', errorMessage: 'The secret was rejected.' },
       'Acme',
       'http://x',
+      'Autotask',
     );
     expect(renderRunEmail(failed).text).toContain('Error (psa_bad_secret): The secret was rejected.');
     expect(webhookPayload(failed).type).toBe('sync.run.failed');

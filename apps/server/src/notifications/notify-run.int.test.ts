@@ -178,7 +178,7 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
 
       expect(smtp.received).toHaveLength(1);
       expect(smtp.received[0]?.to).toStrictEqual(['ops@msp.test']);
-      expect(smtp.received[0]?.data).toContain('Subject: Autotask sync succeeded: conn-notify');
+      expect(smtp.received[0]?.data).toContain('Subject: PSA sync succeeded: conn-notify');
       expect(smtp.received[0]?.data).toContain('https://psa.example.com/connectors/conn-notify/runs/run-42');
       expect(smtp.received[0]?.data).toContain('Invoices: +9.00 per month');
       expect(smtp.received[0]?.data).toContain('(-60.00 per month if approved)');

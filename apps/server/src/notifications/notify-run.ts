@@ -1,5 +1,6 @@
 import { findConnectorCurrency } from '../connectors/connector.repository.js';
 import { summarizeImpact } from '../domain/money-impact.js';
+import { psaDisplayName } from '../psa/psa-provider.port.js';
 import { createSyncRunRepository } from '../sync/sync-run.repository.js';
 import type { Kysely } from 'kysely';
 
@@ -81,6 +82,7 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
         run,
         connector ? `${connector.display_name} (${connector.kind})` : run.connectorId,
         deps.publicUrl,
+        psaDisplayName(connector?.kind ?? ''),
       ),
       impact: await runMoney(deps.db, run),
     };
@@ -151,9 +153,15 @@ async function channelAdminEmails(db: Kysely<DB>, channelId: string): Promise<st
   return [...new Set(rows.map((r) => r.email))];
 }
 
-export function toNotice(run: FinishedRun, connectorLabel: string, publicUrl: string): RunNotice {
+export function toNotice(
+  run: FinishedRun,
+  connectorLabel: string,
+  publicUrl: string,
+  psaName: string,
+): RunNotice {
   const c = run.counters;
   return {
+    psaName,
     connectorId: run.connectorId,
     connectorLabel,
     runId: run.runId,

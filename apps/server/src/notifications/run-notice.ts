@@ -32,6 +32,8 @@ export interface RunNotice {
    * the same figures the console's confirm dialog showed before the write.
    */
   readonly impact?: { readonly applied: SyncImpact; readonly held: SyncImpact };
+  /** The PSA's name for the subject ("Autotask sync succeeded: …"); "PSA" when unknown. */
+  readonly psaName: string;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly link: string;
@@ -58,7 +60,7 @@ export function needsAttention(notice: RunNotice): boolean {
 export function renderRunEmail(notice: RunNotice): { subject: string; text: string } {
   const words = statusWords[notice.status] ?? notice.status;
   const c = notice.counts;
-  const subject = `${needsAttention(notice) ? '[Action needed] ' : ''}Autotask sync ${words}: ${notice.connectorLabel}`;
+  const subject = `${needsAttention(notice) ? '[Action needed] ' : ''}${notice.psaName} sync ${words}: ${notice.connectorLabel}`;
   const lines = [
     `The ${notice.trigger} ${notice.mode === 'dry-run' ? 'dry run' : 'sync'} of ${notice.connectorLabel} ${words}.`,
     '',
