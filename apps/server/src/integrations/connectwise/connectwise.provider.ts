@@ -1,7 +1,7 @@
 /**
  * ConnectWise PSA behind the port: companies and catalog items as lookups, agreements as
  * contracts, agreement additions as contract services whose `quantity` is the units in force.
- * A unit change edits the owned addition's quantity in place (ADR 0015), never retried blindly.
+ * A unit change edits the owned addition's quantity in place (ADR 0013), never retried blindly.
  */
 import type {
   PsaBudget,
