@@ -1,7 +1,3 @@
-/** Public surface of the ConnectWise PSA integration: the provider factory and its configuration. */
-export {
-  createConnectWiseProvider,
-  type ConnectWiseProvider,
-  type ConnectWiseProviderConfig,
-} from './connectwise.provider.js';
-export { encodeCwCredentials, type CwCredentialFields } from './connectwise.credentials.js';
+/** Public surface of the ConnectWise PSA integration: the provider factory and the credential encoding. */
+export { createConnectWiseProvider } from './connectwise.provider.js';
+export { encodeCwCredentials } from './connectwise.credentials.js';
