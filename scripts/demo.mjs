@@ -11,6 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.DATA_DIR ?? join(root, 'data', 'demo');
 const port = process.env.PORT ?? '3000';
 const sandboxPort = process.env.SANDBOX_PORT ?? '8081';
+const cwSandboxPort = process.env.CW_SANDBOX_PORT ?? '8443';
 mkdirSync(dataDir, { recursive: true });
 
 const children = [];
@@ -50,12 +51,34 @@ const sandboxInfo = await new Promise((resolve, reject) => {
   sandbox.once('exit', (code) => reject(new Error(`The sandbox exited (${code}) before it was ready.`)));
 });
 
+// ConnectWise is HTTPS-only: its sandbox serves TLS with a certificate the server trusts via
+// CONNECTWISE_CA_FILE (never by turning certificate checks off).
+console.log(`Starting the ConnectWise sandbox on port ${cwSandboxPort} (seed: demo, TLS)…`);
+const cwSandbox = spawn(
+  process.execPath,
+  [
+    join(root, 'packages/connectwise-sandbox/bin/connectwise-sandbox.mjs'),
+    ...['--port', cwSandboxPort, '--seed', 'demo', '--tls'],
+  ],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+children.push(cwSandbox);
+const cwInfo = await new Promise((resolve, reject) => {
+  const lines = createInterface({ input: cwSandbox.stdout });
+  lines.once('line', (line) => resolve(JSON.parse(line)));
+  cwSandbox.once('exit', (code) =>
+    reject(new Error(`The ConnectWise sandbox exited (${code}) before it was ready.`)),
+  );
+});
+
 const serverEnv = {
   MODE: 'demo',
   DATA_DIR: dataDir,
   PORT: port,
   AUTOTASK_DISCOVERY_URL: `${sandboxInfo.url}/ATServicesRest/`,
   AUTOTASK_INTEGRATION_CODE: sandboxInfo.integrationCode,
+  CONNECTWISE_CLIENT_ID: cwInfo.clientId,
+  CONNECTWISE_CA_FILE: cwInfo.caFile,
 };
 console.log('Seeding the Coro demo channel (idempotent)…');
 run(process.execPath, [join(root, 'apps/server/bin/coro-psa.mjs'), 'demo', 'seed'], serverEnv);
@@ -81,6 +104,11 @@ setTimeout(() => {
   User name        ${sandboxInfo.username}
   Secret           ${sandboxInfo.secret}
   Sandbox API      ${sandboxInfo.zoneUrl}  (admin: ${sandboxInfo.url}/_sandbox/stats)
+  Or               ADD CONNECTOR → ConnectWise PSA
+  Site             ${cwInfo.site}
+  Company ID       ${cwInfo.companyId}
+  Public key       ${cwInfo.publicKey}
+  Private key      ${cwInfo.privateKey}
   API docs         http://127.0.0.1:${port}/docs
 ──────────────────────────────────────────────────────────────────────────────
 `);

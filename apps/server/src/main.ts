@@ -5,7 +5,9 @@ import { SecretBox } from './crypto/secret-box.js';
 import { createDatabase, type Database } from './db/database.js';
 import { createMigrator, migrateToLatest } from './db/migrator.js';
 import { systemClock, type AppContext } from './app/app-context.js';
+import { readFileSync } from 'node:fs';
 import { createAutotaskProvider } from './integrations/autotask/index.js';
+import { createConnectWiseProvider } from './integrations/connectwise/index.js';
 import { JobsUnsupportedError, startJobs, WORKER_NEEDS_POSTGRES } from './jobs/index.js';
 import { createLogger } from './observability/logger.js';
 
@@ -49,13 +51,16 @@ export function createAppContext(
     discoveryBaseUrl: config.autotask.discoveryUrl,
     logger: logger.child({ psa: 'autotask' }),
   });
+  const connectwise = createConnectWiseProvider(
+    config.connectwise.caFile === null ? {} : { ca: readFileSync(config.connectwise.caFile, 'utf8') },
+  );
   return {
     config,
     database,
     logger,
     clock: systemClock,
     secretBox: new SecretBox(config.encryptionKeys),
-    psaProviders: { autotask },
+    psaProviders: { autotask, connectwise },
     close: async () => {
       await autotask.close();
       await database.close();

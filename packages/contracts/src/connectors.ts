@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 
 import { Id, Timestamp } from './common.js';
 
-export const psaKindValues = ['autotask'] as const;
+export const psaKindValues = ['autotask', 'connectwise'] as const;
 export const PsaKindSchema = Type.Enum(psaKindValues);
 
 export const connectorStatusValues = ['connected', 'error', 'disconnected'] as const;
@@ -80,7 +80,11 @@ export const CreateConnectorBody = Type.Object(
     kind: PsaKindSchema,
     username: Username,
     secret: Secret,
-    /** Overrides the server's AUTOTASK_INTEGRATION_CODE for this connector. */
+    /**
+     * ConnectWise PSA: `companyId+publicKey@site` (its Basic-auth user and where it lives) with the
+     * private key as `secret`. Autotask: the API user's e-mail.
+     */
+    /** Overrides the server's AUTOTASK_INTEGRATION_CODE (ConnectWise: CONNECTWISE_CLIENT_ID) for this connector. */
     integrationCode: Type.Optional(IntegrationCode),
   },
   { additionalProperties: false },

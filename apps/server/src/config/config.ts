@@ -25,6 +25,10 @@ export const EnvSchema = Type.Object({
   ENCRYPTION_KEYS: Type.Optional(Type.String()),
   AUTOTASK_INTEGRATION_CODE: Type.String({ default: '' }),
   AUTOTASK_DISCOVERY_URL: Type.String({ default: 'https://webservices2.autotask.net/ATServicesRest/' }),
+  /** The integration's clientId GUID from developer.connectwise.com (sent on every ConnectWise call). */
+  CONNECTWISE_CLIENT_ID: Type.String({ default: '' }),
+  /** A PEM file of extra CAs to trust for ConnectWise (the local sandbox's self-signed certificate). */
+  CONNECTWISE_CA_FILE: Type.Optional(Type.String()),
   PUBLIC_URL: Type.Optional(Type.String()),
   SMTP_URL: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Enum(logLevels, { default: 'info' }),
@@ -50,6 +54,7 @@ export interface AppConfig {
   /** First key encrypts; all keys decrypt. Never empty. */
   readonly encryptionKeys: readonly KeySpec[];
   readonly autotask: { readonly integrationCode: string; readonly discoveryUrl: string };
+  readonly connectwise: { readonly clientId: string; readonly caFile: string | null };
   readonly publicUrl: string;
   /** True when PUBLIC_URL is https: cookies get `Secure`. */
   readonly isSecureCookies: boolean;
@@ -112,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       integrationCode: parsed.AUTOTASK_INTEGRATION_CODE,
       discoveryUrl: parsed.AUTOTASK_DISCOVERY_URL,
     },
+    connectwise: { clientId: parsed.CONNECTWISE_CLIENT_ID, caFile: parsed.CONNECTWISE_CA_FILE ?? null },
     publicUrl,
     isSecureCookies,
     smtpUrl: parsed.SMTP_URL ?? null,

@@ -92,7 +92,7 @@ function toConnectorView(
   return {
     id: row.id,
     channelId: row.channel_id,
-    kind: 'autotask',
+    kind: isPsaKind(row.kind) ? row.kind : 'autotask',
     status: row.status as ConnectorStatus,
     statusReason:
       row.status_code && row.status_message
@@ -216,8 +216,10 @@ async function verifyCredentials(
   }
 }
 
-const effectiveIntegrationCode = (ctx: AppContext, override: string | null): string =>
-  override ?? ctx.config.autotask.integrationCode;
+/** The connector's override, else the server's code for its PSA (ConnectWise: the clientId). */
+const effectiveIntegrationCode = (ctx: AppContext, kind: string, override: string | null): string =>
+  override ??
+  (kind === 'connectwise' ? ctx.config.connectwise.clientId : ctx.config.autotask.integrationCode);
 
 export interface CreateConnectorInput {
   readonly kind: PsaKind;
@@ -249,7 +251,7 @@ export async function createConnector(
   const verified = await verifyCredentials(ctx, input.kind, id, {
     username: input.username,
     secret: input.secret,
-    integrationCode: effectiveIntegrationCode(ctx, integrationCode),
+    integrationCode: effectiveIntegrationCode(ctx, input.kind, integrationCode),
   });
   if (!verified.ok) throw appErrorFromPsa(verified.error);
 
@@ -342,7 +344,7 @@ async function credentialsOf(ctx: AppContext, connector: ConnectorRecord): Promi
   return {
     username: connector.username,
     secret: await openSecret(ctx, connector),
-    integrationCode: effectiveIntegrationCode(ctx, connector.integration_code),
+    integrationCode: effectiveIntegrationCode(ctx, connector.kind, connector.integration_code),
   };
 }
 
@@ -493,7 +495,7 @@ export async function updateCredentials(
   const result = await verifyCredentials(ctx, before.kind, before.id, {
     username,
     secret,
-    integrationCode: effectiveIntegrationCode(ctx, integrationCode),
+    integrationCode: effectiveIntegrationCode(ctx, before.kind, integrationCode),
   });
   if (!result.ok) throw appErrorFromPsa(result.error);
   const now = ctx.clock().toISOString();

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 
+import { createConnectWiseProvider } from '../integrations/connectwise/index.js';
 import { createTestApp, TEST_PASSWORD, testRoles, type TestApp } from '../../test/test-app.js';
 import { ensureChannelConnector, startRbacAutotask } from '../../test/rbac-connector.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
@@ -45,7 +46,10 @@ describe.skipIf(isDatabaseUnavailable())(
     let tables: string[] = [];
 
     beforeAll(async () => {
-      t = await createTestApp({ psaProviders: { autotask: provider } });
+      // Both PSA kinds are configured, as in production: a generated `connectwise` body must get a 4xx.
+      t = await createTestApp({
+        psaProviders: { autotask: provider, connectwise: createConnectWiseProvider() },
+      });
       connectorId = (await ensureChannelConnector(t, sandbox)).id;
       const response = await t.app.inject({ method: 'GET', url: '/docs/json' });
       doc = response.json();

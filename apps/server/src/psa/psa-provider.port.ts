@@ -8,7 +8,7 @@
  * Dates are calendar dates `YYYY-MM-DD` (billing is date-only); instants are ISO-8601 UTC strings.
  */
 
-export const psaKinds = ['autotask'] as const;
+export const psaKinds = ['autotask', 'connectwise'] as const;
 export type PsaKind = (typeof psaKinds)[number];
 
 /**

@@ -95,7 +95,7 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
     ],
     [
       'an unknown PSA',
-      JSON.stringify({ kind: 'connectwise', username: 'u', secret: 's' }),
+      JSON.stringify({ kind: 'halopsa', username: 'u', secret: 's' }),
       400,
       'validation_failed',
     ],

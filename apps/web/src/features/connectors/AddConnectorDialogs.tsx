@@ -28,18 +28,20 @@ import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { explainError } from '../../components/error-advice.js';
 import { AutotaskMark } from './AutotaskMark.js';
+import { ConnectWiseDialog } from './ConnectWiseDialog.js';
+import { ConnectWiseMark } from './ConnectWiseMark.js';
 import { UpdateCredentialsDialog } from './UpdateCredentialsDialog.js';
 
-type Step = 'choose' | 'autotask' | 'credentials';
+type Step = 'choose' | 'autotask' | 'connectwise' | 'credentials';
 
 /** Add PSA Connection (choose the PSA) → Add Autotask connector (credentials, CONNECT). */
 export function AddConnectorDialogs({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { channel } = useChannel();
   const connectors = useConnectors(channel.id);
   // One connector per PSA per channel: an existing one is shown as connected rather than offered
-  // again (the server would refuse a second one with a 409 after calling the PSA). Autotask is the
-  // only PSA kind today, so any connector is the Autotask one; a second kind filters by `kind` here.
-  const existing = connectors.data?.items[0] ?? null;
+  // again (the server would refuse a second one with a 409 after calling the PSA).
+  const existing = connectors.data?.items.find((c) => c.kind === 'autotask') ?? null;
+  const existingCw = connectors.data?.items.find((c) => c.kind === 'connectwise') ?? null;
   const [step, setStep] = useState<Step>('choose');
   const close = () => {
     onClose();
@@ -99,6 +101,34 @@ export function AddConnectorDialogs({ open, onClose }: { open: boolean; onClose:
                 <ChevronRightIcon color="action" />
               </ListItemButton>
             )}
+            {existingCw ? (
+              <ListItem component="div" sx={{ py: 1.5, borderTop: 1, borderColor: 'divider' }}>
+                <ConnectWiseMark />
+                <ListItemText
+                  sx={{ ml: 2 }}
+                  primary={
+                    <Stack component="span" direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                      <span>ConnectWise PSA</span>
+                      <Chip size="small" color="success" variant="outlined" label="Connected" />
+                    </Stack>
+                  }
+                  secondary={existingCw.zoneName ?? 'Connected'}
+                />
+              </ListItem>
+            ) : (
+              <ListItemButton
+                onClick={() => setStep('connectwise')}
+                sx={{ py: 1.5, borderTop: 1, borderColor: 'divider' }}
+              >
+                <ConnectWiseMark />
+                <ListItemText
+                  sx={{ ml: 2 }}
+                  primary="ConnectWise PSA"
+                  secondary="ConnectWise PSA (Manage): report units to agreement additions"
+                />
+                <ChevronRightIcon color="action" />
+              </ListItemButton>
+            )}
           </List>
         </DialogContent>
         <DialogActions sx={{ px: 3, pb: 2 }}>
@@ -107,6 +137,9 @@ export function AddConnectorDialogs({ open, onClose }: { open: boolean; onClose:
       </Dialog>
       {open && step === 'autotask' ? (
         <AutotaskDialog onBack={() => setStep('choose')} onClose={close} />
+      ) : null}
+      {open && step === 'connectwise' ? (
+        <ConnectWiseDialog onBack={() => setStep('choose')} onClose={close} />
       ) : null}
       {open && step === 'credentials' && existing ? (
         <UpdateCredentialsDialog connector={existing} onClose={close} />

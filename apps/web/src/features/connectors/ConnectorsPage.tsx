@@ -38,7 +38,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatDateTime } from '../../lib/format.js';
 import { AddConnectorDialogs } from './AddConnectorDialogs.js';
 import { UpdateCredentialsDialog } from './UpdateCredentialsDialog.js';
-import { AutotaskMark } from './AutotaskMark.js';
+import { PsaMark, psaLabel } from './PsaMark.js';
 import { visuallyHidden } from '../../lib/visually-hidden.js';
 import { useDocumentTitle } from '../../lib/use-document-title.js';
 
@@ -211,9 +211,9 @@ function ConnectorCards({ connectors }: { connectors: readonly Connector[] }) {
       {connectors.map((connector) => (
         <Paper component="li" key={connector.id} variant="outlined" sx={{ p: 2 }}>
           <Stack direction="row" spacing={1.5} sx={{ alignItems: 'flex-start' }}>
-            <AutotaskMark />
+            <PsaMark kind={connector.kind} />
             <Box sx={{ minWidth: 0, flex: 1 }}>
-              <Typography sx={{ fontWeight: 600 }}>Autotask</Typography>
+              <Typography sx={{ fontWeight: 600 }}>{psaLabel(connector.kind)}</Typography>
               <Typography variant="caption" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
                 {connector.username}
                 {connector.zoneName ? ` · ${connector.zoneName}` : ''}
@@ -287,9 +287,9 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
             <TableRow key={connector.id} hover>
               <TableCell>
                 <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center' }}>
-                  <AutotaskMark />
+                  <PsaMark kind={connector.kind} />
                   <Box sx={{ minWidth: 0, overflowWrap: { xs: 'anywhere', md: 'normal' } }}>
-                    <Typography sx={{ fontWeight: 600 }}>Autotask</Typography>
+                    <Typography sx={{ fontWeight: 600 }}>{psaLabel(connector.kind)}</Typography>
                     <Typography variant="caption" color="text.secondary">
                       {connector.username}
                       {connector.zoneName ? ` · ${connector.zoneName}` : ''}
@@ -349,7 +349,7 @@ function RowMenu({ connector }: { connector: Connector }) {
       <Tooltip title="More actions">
         <IconButton
           ref={menuButton}
-          aria-label="Autotask connector actions"
+          aria-label={`${psaLabel(connector.kind)} connector actions`}
           onClick={(e) => setAnchor(e.currentTarget)}
         >
           <MoreVertIcon />
@@ -395,7 +395,7 @@ function RowMenu({ connector }: { connector: Connector }) {
       ) : null}
       <ConfirmDialog
         open={isConfirming}
-        title="Remove the Autotask connector?"
+        title={`Remove the ${psaLabel(connector.kind)} connector?`}
         confirmLabel="Remove"
         isDestructive
         isPending={remove.isPending}
@@ -405,8 +405,8 @@ function RowMenu({ connector }: { connector: Connector }) {
         }}
         onConfirm={() => remove.mutate(connector.id, { onSuccess: () => setConfirming(false) })}
       >
-        Syncing stops and the stored secret is deleted. Units already in Autotask contracts are left as they
-        are.
+        Syncing stops and the stored secret is deleted. Units already in {psaLabel(connector.kind)} are left
+        as they are.
         {remove.isError ? <ErrorAlert error={remove.error} sx={{ mt: 2 }} /> : null}
       </ConfirmDialog>
     </>

@@ -1,0 +1,10 @@
+import { AutotaskMark } from './AutotaskMark.js';
+import { ConnectWiseMark } from './ConnectWiseMark.js';
+
+/** The PSA's name as its users know it, for a connector's kind. */
+export const psaLabel = (kind: string): string => (kind === 'connectwise' ? 'ConnectWise PSA' : 'Autotask');
+
+/** The neutral badge of a connector's PSA. */
+export function PsaMark({ kind }: { kind: string }) {
+  return kind === 'connectwise' ? <ConnectWiseMark /> : <AutotaskMark />;
+}
