@@ -27,6 +27,26 @@ function fieldOf(error: unknown): 'username' | 'secret' | null {
   return null;
 }
 
+/** The words of each PSA's API credentials (the API carries them as user name + secret). */
+const credentialWords = {
+  autotask: {
+    psa: 'Autotask',
+    intro:
+      'Autotask never shows a secret again: regenerate it on the API user, then paste it here. The new credentials are checked with Autotask first; if they fail, the current ones stay in use.',
+    user: 'User name',
+    userHelp: 'The API user\u2019s Username (Key)',
+    secret: 'New secret',
+  },
+  connectwise: {
+    psa: 'ConnectWise PSA',
+    intro:
+      'ConnectWise shows a private key only when it is generated: create a new key pair on the API member, then paste it here. The new credentials are checked with ConnectWise first; if they fail, the current ones stay in use.',
+    user: 'Company ID + public key @ site',
+    userHelp: 'companyId+publicKey@site, e.g. northwind+AbCdEf123@na.myconnectwise.net',
+    secret: 'New private key',
+  },
+} as const;
+
 /**
  * Replaces the API user of an existing connector. The server verifies the new pair with the PSA
  * first and keeps the stored one when verification fails, so a typo never disconnects billing.
@@ -41,6 +61,7 @@ export function UpdateCredentialsDialog({
   onClose: (outcome: 'updated' | 'cancelled') => void;
 }) {
   const update = useUpdateCredentials(connector.channelId, connector.id);
+  const words = credentialWords[connector.kind];
   const [username, setUsername] = useState(connector.username);
   const [secret, setSecret] = useState('');
   const field = update.isError ? fieldOf(update.error) : null;
@@ -74,19 +95,18 @@ export function UpdateCredentialsDialog({
     >
       <Box component="form" onSubmit={submit} noValidate>
         {update.isPending ? (
-          <LinearProgress aria-label="Checking the new credentials with Autotask" />
+          <LinearProgress aria-label={`Checking the new credentials with ${words.psa}`} />
         ) : (
           <Box sx={{ height: 4 }} />
         )}
-        <DialogTitle id="update-credentials-title">Update Autotask credentials</DialogTitle>
+        <DialogTitle id="update-credentials-title">Update {words.psa} credentials</DialogTitle>
         <DialogContent>
           <Typography variant="body2" color="text.secondary" sx={{ mb: 2.5 }}>
-            Autotask never shows a secret again: regenerate it on the API user, then paste it here. The new
-            credentials are checked with Autotask first; if they fail, the current ones stay in use.
+            {words.intro}
           </Typography>
           <Stack spacing={2.5}>
             <TextField
-              label="User name"
+              label={words.user}
               name="username"
               value={username}
               onChange={(e) => setUsername(e.target.value)}
@@ -98,11 +118,11 @@ export function UpdateCredentialsDialog({
               helperText={
                 field === 'username' && explained
                   ? `${explained.message} ${explained.advice ?? ''}`
-                  : 'The API user\u2019s Username (Key)'
+                  : words.userHelp
               }
             />
             <TextField
-              label="New secret"
+              label={words.secret}
               name="secret"
               type="password"
               value={secret}
@@ -132,7 +152,7 @@ export function UpdateCredentialsDialog({
             {update.isError && field === null ? <ErrorAlert error={update.error} /> : null}
             {update.isPending ? (
               <Alert severity="info" icon={<CircularProgress size={18} />}>
-                Checking the new credentials with Autotask…
+                Checking the new credentials with {words.psa}…
               </Alert>
             ) : null}
           </Stack>
