@@ -132,7 +132,7 @@ function EmptyState({ canEdit, onAdd }: { canEdit: boolean; onAdd: () => void })
         No PSA connector yet
       </Typography>
       <Typography color="text.secondary" sx={{ maxWidth: 520, mx: 'auto', mb: 3 }}>
-        Connect Autotask to report each customer&apos;s protected devices and users to the recurring-service
+        Connect Autotask or ConnectWise PSA to report each customer&apos;s protected devices and users to the
         contract you bill from.
       </Typography>
       {canEdit ? (
