@@ -11,3 +11,4 @@ export * from './mappings.js';
 export * from './sync.js';
 export * from './members.js';
 export * from './reconciliation.js';
+export * from './notifications.js';

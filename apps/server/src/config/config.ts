@@ -31,6 +31,8 @@ export const EnvSchema = Type.Object({
   CONNECTWISE_CA_FILE: Type.Optional(Type.String()),
   PUBLIC_URL: Type.Optional(Type.String()),
   SMTP_URL: Type.Optional(Type.String()),
+  /** Lets webhooks target private/loopback addresses and plain http (local receivers, closed networks). */
+  WEBHOOK_ALLOW_PRIVATE: Type.Boolean({ default: false }),
   LOG_LEVEL: Type.Enum(logLevels, { default: 'info' }),
   SESSION_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90, default: 12 }),
   LOGIN_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 10 }),
@@ -59,6 +61,8 @@ export interface AppConfig {
   /** True when PUBLIC_URL is https: cookies get `Secure`. */
   readonly isSecureCookies: boolean;
   readonly smtpUrl: string | null;
+  /** WEBHOOK_ALLOW_PRIVATE: lifts the webhook SSRF address rules and the https rule. */
+  readonly isWebhookPrivateAllowed: boolean;
   readonly logLevel: (typeof logLevels)[number];
   readonly sessionTtlMs: number;
   readonly login: {
@@ -121,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     publicUrl,
     isSecureCookies,
     smtpUrl: parsed.SMTP_URL ?? null,
+    isWebhookPrivateAllowed: parsed.WEBHOOK_ALLOW_PRIVATE,
     logLevel: parsed.LOG_LEVEL,
     sessionTtlMs: parsed.SESSION_TTL_HOURS * 3_600_000,
     login: {

@@ -72,6 +72,7 @@ function expandIpv6(address: string): number[] | null {
 export type WebhookUrlProblem =
   | { readonly rule: 'invalid_url' }
   | { readonly rule: 'https_required' }
+  | { readonly rule: 'unresolvable' }
   | { readonly rule: 'blocked_address'; readonly reason: BlockedAddressReason };
 
 /**

@@ -8,6 +8,7 @@ import { memberRoutes } from './members.routes.js';
 import { reconciliationRoutes } from './reconciliation.routes.js';
 import type { RoutePlugin } from './route-plugin.js';
 import { syncRoutes } from './sync.routes.js';
+import { notificationsRoutes } from './notifications.routes.js';
 import { undoRoutes } from './undo.routes.js';
 import { usageRoutes } from './usage.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
@@ -24,6 +25,7 @@ export const routePlugins: readonly RoutePlugin[] = [
   lookupRoutes,
   mappingRoutes,
   syncRoutes,
+  notificationsRoutes,
   undoRoutes,
   reconciliationRoutes,
 ];
