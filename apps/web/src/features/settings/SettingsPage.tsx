@@ -20,6 +20,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
 import { CredentialsSection } from './CredentialsSection.js';
+import { NotificationsSection } from './NotificationsSection.js';
 
 const statuses = ['Subscription', 'Trial', 'New', 'Inactive'] as const;
 const modeLabels: Record<StatusBillingMode, string> = {
@@ -61,6 +62,7 @@ export function SettingsPage() {
     <Stack spacing={2.5}>
       <SettingsForm key={connector.id} initial={settings.data} />
       <CredentialsSection />
+      <NotificationsSection />
     </Stack>
   );
 }
