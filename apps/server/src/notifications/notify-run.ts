@@ -1,7 +1,6 @@
 import { findConnectorCurrency } from '../connectors/connector.repository.js';
 import { summarizeImpact } from '../domain/money-impact.js';
 import { psaDisplayName } from '../psa/psa-provider.port.js';
-import { createSyncRunRepository } from '../sync/sync-run.repository.js';
 import type { Kysely } from 'kysely';
 
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -11,6 +10,7 @@ import { getNotificationSettings, webhookTargetOf } from './notification-setting
 import { renderRunEmail, runLink, webhookPayload, type RunNotice } from './run-notice.js';
 import { deliverWebhook } from './webhook.sender.js';
 import type { WebhookRetryPolicy } from './webhook.retry.js';
+import { impactLinesOfRun } from '../sync/sync-run.repository.js';
 
 /** The fields of the sync's `SyncRunSummary` a notice needs (structural, so either side can evolve). */
 export interface FinishedRun {
@@ -133,11 +133,10 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
 
 /** What the run wrote and what it holds, priced (domain/money-impact.ts). */
 async function runMoney(db: Kysely<DB>, run: FinishedRun): Promise<NonNullable<RunNotice['impact']>> {
-  const lines = createSyncRunRepository(db);
   const currency = await findConnectorCurrency(db, run.connectorId);
   return {
-    applied: summarizeImpact(await lines.impactLines(run.runId, 'adjust', 'applied'), currency),
-    held: summarizeImpact(await lines.impactLines(run.runId, 'held', 'held'), currency),
+    applied: summarizeImpact(await impactLinesOfRun(db, run.runId, 'adjust', 'applied'), currency),
+    held: summarizeImpact(await impactLinesOfRun(db, run.runId, 'held', 'held'), currency),
   };
 }
 

@@ -7,17 +7,28 @@ import { newId } from '../db/ids.js';
 import { addDays } from '../domain/billing-policy.js';
 import { unitsKey, type PlannedLine, type UnitsOnDate } from '../domain/sync-plan.js';
 import type { PsaConnection } from '../psa/psa-provider.port.js';
+import type { Kysely } from 'kysely';
+
+import type { DB } from '../db/schema.js';
 import {
-  createLedgerRepository,
-  ledgerKey,
+  confirmManyUnits,
+  confirmUnits,
+  forgetConfirmedUnits,
   type ConfirmInput,
-  type LedgerRepository,
+} from './confirmed-units.repository.js';
+import {
+  beginLedgerWrite,
+  countLedgerAttempt,
+  ledgerKey,
+  markLedgerApplied,
+  markLedgerFailed,
+  pendingLedgerRows,
   type LedgerRow,
 } from './ledger.repository.js';
 import { readUnitsMap, type UnitsMapResult } from './psa-view.reader.js';
 import { defaultSyncTuning, type SyncEnvironment, type SyncTuning } from './sync-environment.js';
 import { withLease } from './sync-lease.js';
-import { createSyncRunRepository, type SyncRunRepository } from './sync-run.repository.js';
+import { syncLinesByIds, updateSyncLine } from './sync-run.repository.js';
 import { decideAfterWriteFailure, type RereadOutcome } from './write-retry.js';
 
 /** What the PSA holds for a ledger row's contract service on its date, compared with the row. */
@@ -35,8 +46,6 @@ function outcomeOf(
 export interface WriteContext {
   readonly env: SyncEnvironment;
   readonly connection: PsaConnection;
-  readonly ledger: LedgerRepository;
-  readonly runs: SyncRunRepository;
   readonly connectorId: string;
   readonly runId: string;
   readonly tuning: SyncTuning;
@@ -59,7 +68,7 @@ export async function applyAdjustment(
     ledgerKey?: string;
   } = {},
 ): Promise<WriteOutcome> {
-  const { env, connection, ledger, runs, connectorId, runId, tuning } = ctx;
+  const { env, connection, connectorId, runId, tuning } = ctx;
   const { psaName } = connection.guide;
   const now = (): string => env.clock().toISOString();
   const contractId = line.contractId ?? '';
@@ -77,7 +86,7 @@ export async function applyAdjustment(
     detail: string | null,
     advice: string | null,
   ): Promise<WriteOutcome> => {
-    await runs.updateLine(lineId, {
+    await updateSyncLine(env.db, lineId, {
       status: 'failed',
       detail: message + (detail ? ` (${detail})` : ''),
       advice,
@@ -88,10 +97,10 @@ export async function applyAdjustment(
     return { status: 'failed', message };
   };
   const succeed = async (adjustmentId: string | null, note: string | null): Promise<WriteOutcome> => {
-    await ledger.markApplied(key, adjustmentId, now(), note);
-    if (line.isUnmapped) await ledger.forget(connectorId, line.workspaceId, line.serviceKey);
-    else await ledger.confirm(confirmedOf(connectorId, runId, line, to, date), now());
-    await runs.updateLine(lineId, {
+    await markLedgerApplied(env.db, key, adjustmentId, now(), note);
+    if (line.isUnmapped) await forgetConfirmedUnits(env.db, connectorId, line.workspaceId, line.serviceKey);
+    else await confirmUnits(env.db, confirmedOf(connectorId, runId, line, to, date), now());
+    await updateSyncLine(env.db, lineId, {
       status: 'applied',
       detail: note,
       ledger_key: key,
@@ -109,7 +118,8 @@ export async function applyAdjustment(
       null,
       'Run the sync again.',
     );
-  const began = await ledger.begin(
+  const began = await beginLedgerWrite(
+    env.db,
     {
       key,
       connector_id: connectorId,
@@ -139,7 +149,7 @@ export async function applyAdjustment(
   };
 
   for (let attempt = 1; ; attempt++) {
-    if (attempt > 1) await ledger.countAttempt(key, now());
+    if (attempt > 1) await countLedgerAttempt(env.db, key, now());
     const result = await connection.createUnitAdjustment({
       contractId,
       serviceId: psaServiceId,
@@ -177,7 +187,7 @@ export async function applyAdjustment(
         // Not applied and refused: most often because the date already holds an adjustment made
         // outside the sync (the PSA allows one per service and date). Move to the next day, once,
         // and say so; any other refusal fails again there and is reported as such.
-        await ledger.markFailed(key, `refused for ${date}: ${error.message}`, now());
+        await markLedgerFailed(env.db, key, `refused for ${date}: ${error.message}`, now());
         const next = addDays(date, 1);
         return applyAdjustment(
           ctx,
@@ -195,14 +205,14 @@ export async function applyAdjustment(
         continue;
       case 'fail':
         if (decision.failure === 'conflict') {
-          await ledger.markFailed(key, `units changed concurrently: ${error.message}`, now());
+          await markLedgerFailed(env.db, key, `units changed concurrently: ${error.message}`, now());
           return fail(
             `Not applied: the units changed in ${psaName} while the sync was writing.`,
             error.message,
             'The next run compares again (and reports a manual edit if there was one).',
           );
         }
-        await ledger.markFailed(key, error.message, now());
+        await markLedgerFailed(env.db, key, error.message, now());
         if (decision.isCredentialFailure) await env.onCredentialFailure?.(connectorId, error);
         return fail(
           `${psaName} refused the adjustment: ${error.message}`,
@@ -240,7 +250,7 @@ function confirmedOf(
  * unmapped lines that need nothing are forgotten.
  */
 export async function confirmUnwritten(
-  ledger: LedgerRepository,
+  db: Kysely<DB>,
   connectorId: string,
   runId: string,
   lines: readonly PlannedLine[],
@@ -250,20 +260,20 @@ export async function confirmUnwritten(
   const toConfirm = [];
   for (const line of lines) {
     if (line.kind === 'unchanged' && line.contractId && line.psaServiceId) {
-      if (line.isUnmapped) await ledger.forget(connectorId, line.workspaceId, line.serviceKey);
+      if (line.isUnmapped) await forgetConfirmedUnits(db, connectorId, line.workspaceId, line.serviceKey);
       else toConfirm.push(confirmedOf(connectorId, runId, line, line.currentUnits ?? 0, today));
     } else if (line.kind === 'skipped' && line.isUnmapped)
-      await ledger.forget(connectorId, line.workspaceId, line.serviceKey);
+      await forgetConfirmedUnits(db, connectorId, line.workspaceId, line.serviceKey);
   }
-  if (toConfirm.length > 0) await ledger.confirmMany(toConfirm, now);
+  if (toConfirm.length > 0) await confirmManyUnits(db, toConfirm, now);
 }
 
 /** Settles ledger rows whose outcome is unknown (crash, ambiguous failure) by re-reading units. */
 export async function reconcilePending(
-  ctx: Pick<WriteContext, 'env' | 'connection' | 'ledger' | 'runs' | 'connectorId' | 'runId'>,
+  ctx: Pick<WriteContext, 'env' | 'connection' | 'connectorId' | 'runId'>,
 ): Promise<{ applied: number; notApplied: number; unresolved: number }> {
-  const { env, connection, ledger, runs, connectorId, runId } = ctx;
-  const pending = await ledger.pending(connectorId);
+  const { env, connection, connectorId, runId } = ctx;
+  const pending = await pendingLedgerRows(env.db, connectorId);
   const tally = { applied: 0, notApplied: 0, unresolved: 0 };
   const byDate = new Map<string, LedgerRow[]>();
   for (const row of pending) byDate.set(row.effective_date, [...(byDate.get(row.effective_date) ?? []), row]);
@@ -274,19 +284,21 @@ export async function reconcilePending(
       const outcome = read.ok
         ? outcomeOf(row, read.map.get(unitsKey(row.contract_id, row.psa_service_id)))
         : 'unknown';
-      const [line] = await runs.linesByIds(row.run_id, [row.line_id]);
+      const [line] = await syncLinesByIds(env.db, row.run_id, [row.line_id]);
       if (outcome === 'applied') {
         tally.applied++;
-        await ledger.markApplied(
+        await markLedgerApplied(
+          env.db,
           row.key,
           row.psa_adjustment_id,
           now,
           `reconciled by run ${runId}: ${connection.guide.psaName} holds ${row.to_units}`,
         );
         if (line && line.is_unmapped === 1)
-          await ledger.forget(connectorId, line.workspace_id, line.service_key);
+          await forgetConfirmedUnits(env.db, connectorId, line.workspace_id, line.service_key);
         else if (line) {
-          await ledger.confirm(
+          await confirmUnits(
+            env.db,
             {
               connectorId,
               workspaceId: line.workspace_id,
@@ -304,7 +316,7 @@ export async function reconcilePending(
           );
         }
         if (line)
-          await runs.updateLine(line.id, {
+          await updateSyncLine(env.db, line.id, {
             status: 'applied',
             detail: `Confirmed later by run ${runId} (re-read after an interruption).`,
             updated_at: now,
@@ -313,7 +325,8 @@ export async function reconcilePending(
         tally.unresolved++;
       } else {
         tally.notApplied++;
-        await ledger.markFailed(
+        await markLedgerFailed(
+          env.db,
           row.key,
           outcome === 'conflict'
             ? 'reconciled: units differ from both before and after'
@@ -321,7 +334,7 @@ export async function reconcilePending(
           now,
         );
         if (line)
-          await runs.updateLine(line.id, {
+          await updateSyncLine(env.db, line.id, {
             status: 'failed',
             detail: `Not applied (found by run ${runId} after an interruption); planned again.`,
             updated_at: now,
@@ -350,15 +363,11 @@ export async function applyHeld<T>(
   }) => Promise<T>,
 ): Promise<T> {
   const tuning: SyncTuning = { ...defaultSyncTuning, ...tuningOverrides };
-  const ledger = createLedgerRepository(env.db);
-  const runs = createSyncRunRepository(env.db);
-  return withLease(ledger, env, connectorId, `approve:${newId()}`, tuning, async (isLost) => {
+  return withLease(env.db, env, connectorId, `approve:${newId()}`, tuning, async (isLost) => {
     const connection = await env.openConnection(connectorId, () => undefined);
     const ctx: WriteContext = {
       env,
       connection,
-      ledger,
-      runs,
       connectorId,
       runId,
       tuning,

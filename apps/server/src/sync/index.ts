@@ -16,7 +16,6 @@ import { executeUndo, loadUndoSource, previewUndo, type UndoRequest } from './un
 import type { UndoPreview } from '@coro/contracts';
 import type { SyncProgressEvent } from './sync-progress.js';
 import { newId } from '../db/ids.js';
-import { createSyncRunRepository } from './sync-run.repository.js';
 import {
   executeSync,
   type RunSyncOptions,
@@ -24,9 +23,9 @@ import {
   type SyncRunSummary,
   type SyncTuning,
 } from './sync.executor.js';
+import { createQueuedSyncRun } from './sync-run.repository.js';
 
 export { syncProgressHub, renderProgressLine, type SyncProgressEvent } from './sync-progress.js';
-export { createSyncRunRepository } from './sync-run.repository.js';
 export { getSyncSettings, listSyncSchedules, putSyncSettings } from './sync-settings.repository.js';
 export type { RunSyncOptions, SyncRunSummary, SyncTuning } from './sync-environment.js';
 export type { ApprovalResult } from './sync-approval.js';
@@ -141,8 +140,7 @@ export async function startRunUndo(
   const runId = newId();
   const now = ctx.clock().toISOString();
   const connectorId = source.run.connector_id;
-  const runs = createSyncRunRepository(ctx.database.db);
-  await runs.createQueued({
+  await createQueuedSyncRun(ctx.database.db, {
     ...{ id: runId, connectorId, mode: 'undo', trigger: request.trigger },
     ...{ requestedBy: request.actor.label, now, undoOfRunId: source.run.id },
   });

@@ -9,7 +9,10 @@ import type { PlannedLine } from '../domain/sync-plan.js';
 import type { PsaCallEvent, PsaConnection, PsaPaceEvent } from '../psa/psa-provider.port.js';
 import type { SyncEnvironment } from './sync-environment.js';
 import { syncProgressHub, type SyncPhase, type SyncProgressEvent } from './sync-progress.js';
-import { emptyCounters, type SyncRunRepository } from './sync-run.repository.js';
+import type { Kysely } from 'kysely';
+
+import type { DB } from '../db/schema.js';
+import { emptyCounters, updateSyncRun } from './sync-run.repository.js';
 import { syncWaitOf, type SyncWait } from './sync-wait.js';
 
 export class RunTracker {
@@ -30,7 +33,7 @@ export class RunTracker {
 
   constructor(
     private readonly env: SyncEnvironment,
-    private readonly runs: SyncRunRepository,
+    private readonly db: Kysely<DB>,
     private readonly runId: string,
     private readonly connectorId: string,
     private readonly onProgress?: (event: SyncProgressEvent) => void,
@@ -74,7 +77,7 @@ export class RunTracker {
       // Chained: two quick updates (a pause and its end) must reach the row in order.
       this.#persisted = this.#persisted
         .then(() =>
-          this.runs.update(this.runId, {
+          updateSyncRun(this.db, this.runId, {
             phase: this.phase,
             progress_done: this.done,
             progress_total: this.total,
@@ -220,7 +223,7 @@ export class RunTracker {
     this.done = Math.max(this.done, this.total);
     this.#wait = null;
     await this.#persisted;
-    await this.runs.update(this.runId, {
+    await updateSyncRun(this.db, this.runId, {
       status,
       phase: this.phase,
       progress_done: this.done,

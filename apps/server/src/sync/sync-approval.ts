@@ -6,11 +6,17 @@
 import { localDay } from '../domain/billing-policy.js';
 import { unitsKey, type PlannedLine } from '../domain/sync-plan.js';
 import { addDays } from '../domain/billing-policy.js';
-import { createLedgerRepository } from './ledger.repository.js';
-import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
+import {
+  type SyncLineRow,
+  getSyncRun,
+  syncLinesByIds,
+  updateSyncLine,
+  updateSyncRun,
+} from './sync-run.repository.js';
 import { getSyncSettings } from './sync-settings.repository.js';
 import { applyHeld } from './adjustment.writer.js';
 import type { SyncEnvironment, SyncTuning } from './sync-environment.js';
+import { appliedDatesFrom } from './ledger.repository.js';
 
 export interface ApprovalResult {
   readonly lineId: string;
@@ -58,11 +64,9 @@ export async function approveLines(
   actor: { id: string | null; label: string },
   tuning: Partial<SyncTuning> = {},
 ): Promise<{ runId: string; connectorId: string; results: ApprovalResult[] }> {
-  const runs = createSyncRunRepository(env.db);
-  const ledger = createLedgerRepository(env.db);
-  const run = await runs.get(runId);
+  const run = await getSyncRun(env.db, runId);
   if (!run) throw Object.assign(new Error('No such sync run.'), { code: 'not_found' });
-  const rows = await runs.linesByIds(runId, lineIds);
+  const rows = await syncLinesByIds(env.db, runId, lineIds);
   const results: ApprovalResult[] = lineIds
     .filter((id) => !rows.some((r) => r.id === id && r.kind === 'held' && r.status === 'held'))
     .map((id) => ({
@@ -83,7 +87,7 @@ export async function approveLines(
   const policy = (await getSyncSettings(env.db, run.connector_id)).policy;
   const outcomes = await applyHeld(env, run.connector_id, runId, tuning, async (ctx) => {
     const today = localDay(env.clock(), policy.timeZone);
-    const appliedDates = await ledger.appliedDatesFrom(run.connector_id, today);
+    const appliedDates = await appliedDatesFrom(env.db, run.connector_id, today);
     const out: ApprovalResult[] = [];
     // Group by the date whose units we must compare with (today, or a later date already adjusted).
     const byDate = new Map<string, SyncLineRow[]>();
@@ -108,7 +112,7 @@ export async function approveLines(
         const current = window?.units ?? (row.contract_service_id === null ? 0 : undefined);
         if (current === undefined || current !== row.current_units) {
           const message = `${ctx.psaName} now holds ${current ?? 'no units'} (the plan saw ${row.current_units ?? 0}); run the sync again to plan from the new value.`;
-          await runs.updateLine(row.id, { status: 'stale', detail: message, updated_at: now });
+          await updateSyncLine(env.db, row.id, { status: 'stale', detail: message, updated_at: now });
           out.push({ lineId: row.id, status: 'stale', message });
           continue;
         }
@@ -116,7 +120,7 @@ export async function approveLines(
         const isDeferred = applied !== undefined && applied >= today;
         const line = plannedFromRow(row, current, isDeferred ? addDays(refDate, 1) : today, isDeferred);
         if (line.delta === 0) {
-          await runs.updateLine(row.id, {
+          await updateSyncLine(env.db, row.id, {
             status: 'approved',
             detail: 'Already at the target; nothing sent.',
             approved_by: actor.label,
@@ -137,9 +141,9 @@ export async function approveLines(
     return out;
   });
   const appliedCount = outcomes.filter((o) => o.status === 'applied').length;
-  const run2 = await runs.get(runId);
+  const run2 = await getSyncRun(env.db, runId);
   if (run2 && appliedCount > 0) {
-    await runs.update(runId, {
+    await updateSyncRun(env.db, runId, {
       held: Math.max(0, run2.held - appliedCount),
       adjusted: run2.adjusted + appliedCount,
       updated_at: env.clock().toISOString(),

@@ -13,7 +13,6 @@ import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js'
 import { toSyncRun } from './sync-run.view.js';
 import { syncEnvironment, type SyncProgressEvent, type SyncRunSummary } from './index.js';
 import { executeSync } from './sync.executor.js';
-import { createSyncRunRepository } from './sync-run.repository.js';
 import {
   createSyncHarness,
   demoCounts,
@@ -21,6 +20,7 @@ import {
   tenantZone,
   type SyncHarness,
 } from './sync.test-support.js';
+import { getSyncRun } from './sync-run.repository.js';
 
 const hourMs = 3_600_000;
 
@@ -66,10 +66,9 @@ async function runPaced(options: {
 
   /** The run as GET …/runs/:runId shows it, once the row carries a wait (or after 5 s). */
   const rowWhileWaiting = async (h: SyncHarness): Promise<SyncRun | undefined> => {
-    const runs = createSyncRunRepository(h.t.db);
     const deadline = Date.now() + 5_000;
     for (;;) {
-      const row = runId === undefined ? undefined : await runs.get(runId);
+      const row = runId === undefined ? undefined : await getSyncRun(h.t.db, runId);
       const run = row && toSyncRun(row);
       if (run?.wait !== undefined || Date.now() > deadline) return run;
       await sleep(10);
@@ -206,7 +205,7 @@ describe.skipIf(isDatabaseUnavailable())(
       expect(during && Value.Check(SyncRunSchema, during)).toBe(true);
       expect(during?.status).toBe('running');
       expect(during?.wait).toMatchObject({ reason: 'share_used', allowance, tenantLimit: hourlyThreshold });
-      const row = await createSyncRunRepository(h.t.db).get(summary.runId);
+      const row = await getSyncRun(h.t.db, summary.runId);
       expect(row?.wait_json).toBeNull();
       const after = toSyncRun(row!);
       expect(Value.Check(SyncRunSchema, after)).toBe(true);

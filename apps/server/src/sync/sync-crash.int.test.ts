@@ -10,11 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { syncEnvironment } from './index.js';
-import { createLedgerRepository, undoLedgerKey } from './ledger.repository.js';
-import { createSyncRunRepository } from './sync-run.repository.js';
+import {
+  undoLedgerKey,
+  getLedgerRows,
+  ledgerRowsAppliedByRun,
+  pendingLedgerRows,
+} from './ledger.repository.js';
 import { executeUndo } from './undo.executor.js';
 import { createSyncHarness, demoCounts, demoWorkspaces, type SyncHarness } from './sync.test-support.js';
 import { bundledEntry, serverBundleOptions } from '../../scripts/build.mjs';
+import { getSyncRun, undoRunsOf } from './sync-run.repository.js';
 
 const childSource = fileURLToPath(new URL('./sync-crash.child.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -142,7 +147,7 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
         ).toStrictEqual({ status: 'succeeded', error: null });
         await h.expectConverged(recovery.runId);
         expect(h.duplicates(), `seed ${seed} round ${round}`).toStrictEqual([]);
-        expect(await createLedgerRepository(h.t.db).pending(h.connectorId)).toStrictEqual([]);
+        expect(await pendingLedgerRows(h.t.db, h.connectorId)).toStrictEqual([]);
         const t2 = Date.now();
         const again = await h.run({ tuning: { leaseMs } });
         if (process.env.CRASH_DEBUG)
@@ -163,7 +168,7 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
       h.clock.advance(day);
       for (const [i, [name]] of demoWorkspaces.entries()) await h.setUsage(name, demoCounts(60 + i, 40 + i));
       const run = await h.run({ tuning: { leaseMs } });
-      const writes = await createLedgerRepository(h.t.db).appliedByRun(run.runId);
+      const writes = await ledgerRowsAppliedByRun(h.t.db, run.runId);
       expect(writes.length).toBeGreaterThan(10);
       const sentBefore = h.sb.admin.adjustments().length;
 
@@ -185,14 +190,12 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
         writes.length,
       );
       expect(h.duplicates()).toStrictEqual([]);
-      expect(await createLedgerRepository(h.t.db).pending(h.connectorId)).toStrictEqual([]);
-      const runs = createSyncRunRepository(h.t.db);
+      expect(await pendingLedgerRows(h.t.db, h.connectorId)).toStrictEqual([]);
       // Each reversal, on its own date (after the run's, which may be a deferred day), holds the prior units.
-      const ledger = createLedgerRepository(h.t.db);
       const keys = writes.map((w) =>
         undoLedgerKey(w.connector_id, w.contract_id, w.psa_service_id, w.line_id),
       );
-      const reversals = new Map((await ledger.getMany(keys)).map((r) => [r.key, r]));
+      const reversals = new Map((await getLedgerRows(h.t.db, keys)).map((r) => [r.key, r]));
       for (const [i, w] of writes.entries()) {
         const reversal = reversals.get(keys[i] ?? '');
         expect(reversal?.state).toBe('applied');
@@ -204,8 +207,8 @@ describe.skipIf(isDatabaseUnavailable())(`sync crash safety (${testDialect()})`,
         );
         expect({ key: w.key, units }).toStrictEqual({ key: w.key, units: w.from_units });
       }
-      expect((await runs.get(run.runId))?.undo_state).toBe('undone');
-      const [, interrupted] = await runs.undoRunsOf(run.runId);
+      expect((await getSyncRun(h.t.db, run.runId))?.undo_state).toBe('undone');
+      const [, interrupted] = await undoRunsOf(h.t.db, run.runId);
       expect(interrupted).toMatchObject({ status: 'failed', error_code: 'interrupted' });
     },
   );

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
-import { createLedgerRepository } from './ledger.repository.js';
 import { createSyncHarness, demoCounts, demoWorkspaces, type SyncHarness } from './sync.test-support.js';
+import { pendingLedgerRows } from './ledger.repository.js';
 
 const day = 86_400_000;
 const fastWrites = { writeRetry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50 } } as const;
@@ -60,7 +60,7 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync under Autotask failures (
       await h.expectConverged(run.runId);
       expect(h.duplicates()).toStrictEqual([]);
       expect(h.sb.admin.adjustments().length - before).toBe(run.counters.adjusted);
-      expect(await createLedgerRepository(h.t.db).pending(h.connectorId)).toStrictEqual([]);
+      expect(await pendingLedgerRows(h.t.db, h.connectorId)).toStrictEqual([]);
       const lines = await h.lines(run.runId);
       expect(lines.some((l) => l.detail?.includes('re-reading'))).toBe(kind === 'commit-then-drop');
     },

@@ -1,12 +1,15 @@
 /**
  * The connector's lease: one apply (run or approval) at a time; a crashed holder's lease expires.
  */
-import type { LedgerRepository } from './ledger.repository.js';
+import type { Kysely } from 'kysely';
+
+import type { DB } from '../db/schema.js';
+import { acquireSyncLock, releaseSyncLock, renewSyncLock } from './sync-lock.repository.js';
 import { RunAborted, type SyncEnvironment, type SyncTuning } from './sync-environment.js';
 
 /** Keeps the connector's lease alive while a run (or an approval) works. */
 export async function withLease<T>(
-  ledger: LedgerRepository,
+  db: Kysely<DB>,
   env: SyncEnvironment,
   connectorId: string,
   holder: string,
@@ -16,7 +19,7 @@ export async function withLease<T>(
   const expiry = (): string => new Date(env.clock().getTime() + tuning.leaseMs).toISOString();
   const waitUntil = Date.now() + tuning.lockWaitMs;
   for (;;) {
-    if (await ledger.acquireLock(connectorId, holder, env.clock().toISOString(), expiry())) break;
+    if (await acquireSyncLock(db, connectorId, holder, env.clock().toISOString(), expiry())) break;
     if (Date.now() >= waitUntil)
       throw new RunAborted(
         'conflict',
@@ -27,7 +30,7 @@ export async function withLease<T>(
   let isLost = false;
   const timer = setInterval(
     () => {
-      ledger.renewLock(connectorId, holder, expiry()).then(
+      renewSyncLock(db, connectorId, holder, expiry()).then(
         (ok) => {
           if (!ok) isLost = true;
         },
@@ -40,6 +43,6 @@ export async function withLease<T>(
     return await work(() => isLost);
   } finally {
     clearInterval(timer);
-    await ledger.releaseLock(connectorId, holder).catch(() => undefined);
+    await releaseSyncLock(db, connectorId, holder).catch(() => undefined);
   }
 }

@@ -19,7 +19,17 @@ import { newId } from '../db/ids.js';
 import { findConnectorCurrency } from '../connectors/connector.repository.js';
 import { requestSyncNow } from '../jobs/sync-now.js';
 import { runSync } from './index.js';
-import { createSyncRunRepository, type PlanKeyRow, type SyncRunRow } from './sync-run.repository.js';
+import {
+  type PlanKeyRow,
+  type SyncRunRow,
+  applyRunOfPreview,
+  countSyncLines,
+  createQueuedSyncRun,
+  getSyncRun,
+  impactLinesOfRun,
+  listSyncLines,
+  planKeysOfRun,
+} from './sync-run.repository.js';
 import { toSyncLine, toSyncRun } from './sync-run.view.js';
 import { getSyncSettings } from './sync-settings.repository.js';
 
@@ -31,7 +41,7 @@ export async function runImpact(
   run: SyncRunRow,
   kind: 'adjust' | 'held',
 ): Promise<SyncImpact> {
-  const lines = await createSyncRunRepository(ctx.database.db).impactLines(run.id, kind);
+  const lines = await impactLinesOfRun(ctx.database.db, run.id, kind);
   return summarizeImpact(lines, await findConnectorCurrency(ctx.database.db, run.connector_id));
 }
 
@@ -41,13 +51,16 @@ export async function runDetail(
   run: SyncRunRow,
   query: { kind?: string; status?: string; limit: number; offset: number },
 ): Promise<SyncRunDetail> {
-  const runs = createSyncRunRepository(ctx.database.db);
   const filter = {
     ...(query.kind ? { kind: query.kind } : {}),
     ...(query.status ? { status: query.status } : {}),
   };
-  const lines = await runs.lines(run.id, { ...filter, limit: query.limit, offset: query.offset });
-  const total = await runs.countLines(run.id, filter);
+  const lines = await listSyncLines(ctx.database.db, run.id, {
+    ...filter,
+    limit: query.limit,
+    offset: query.offset,
+  });
+  const total = await countSyncLines(ctx.database.db, run.id, filter);
   return {
     run: toSyncRun(run),
     lines: { items: lines.map(toSyncLine), total, limit: query.limit, offset: query.offset },
@@ -63,7 +76,7 @@ export async function makePreview(
   requestedBy: string,
 ): Promise<SyncRunRow> {
   const summary = await runSync(ctx, { connectorId, mode: 'dry-run', trigger: 'manual', requestedBy });
-  const run = await createSyncRunRepository(ctx.database.db).get(summary.runId);
+  const run = await getSyncRun(ctx.database.db, summary.runId);
   if (!run) throw new AppError('internal', 'The preview was not recorded.');
   return run;
 }
@@ -86,12 +99,11 @@ export async function applyPreview(
   preview: SyncRunRow,
   requestedBy: string,
 ): Promise<{ runId: string; isExisting: boolean }> {
-  const runs = createSyncRunRepository(ctx.database.db);
   if (preview.mode !== 'dry-run')
     throw new AppError('conflict', 'Only a preview can be applied; this run already wrote to the PSA.');
   if (preview.status !== 'succeeded')
     throw new AppError('conflict', 'This preview did not finish; make a new preview and review it.');
-  const applied = await runs.applyOfPreview(preview.id);
+  const applied = await applyRunOfPreview(ctx.database.db, preview.id);
   if (applied) throw new AppError('conflict', 'This preview was already applied.', { runId: applied.id });
 
   const { policy } = await getSyncSettings(ctx.database.db, preview.connector_id);
@@ -102,8 +114,8 @@ export async function applyPreview(
     });
   const isOtherDay = preview.effective_date !== localDay(ctx.clock(), policy.timeZone);
   const changes = diffPlans(
-    (await runs.planKeys(preview.id)).map(toPlanKey),
-    (await runs.planKeys(fresh.id)).map(toPlanKey),
+    (await planKeysOfRun(ctx.database.db, preview.id)).map(toPlanKey),
+    (await planKeysOfRun(ctx.database.db, fresh.id)).map(toPlanKey),
   );
   if (isOtherDay || changes.length > 0) {
     const details: PreviewStaleDetails = {
@@ -128,7 +140,6 @@ async function startApply(
   preview: SyncRunRow,
   requestedBy: string,
 ): Promise<{ runId: string; isExisting: boolean }> {
-  const runs = createSyncRunRepository(ctx.database.db);
   const connectorId = preview.connector_id;
   const now = ctx.clock().toISOString();
   const queue = ctx.jobs;
@@ -142,7 +153,7 @@ async function startApply(
           runId: started.runId,
         },
       );
-    await runs.createQueued({
+    await createQueuedSyncRun(ctx.database.db, {
       ...{ id: started.runId, connectorId, mode: 'apply', trigger: 'manual', requestedBy, now },
       previewRunId: preview.id,
     });
@@ -150,7 +161,7 @@ async function startApply(
   }
   // No queue (tests, single-shot tools): run in this process; the run row is the handle.
   const runId = newId();
-  await runs.createQueued({
+  await createQueuedSyncRun(ctx.database.db, {
     ...{ id: runId, connectorId, mode: 'apply', trigger: 'manual', requestedBy, now },
     previewRunId: preview.id,
   });

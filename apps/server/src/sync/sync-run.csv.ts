@@ -1,4 +1,7 @@
-import type { SyncLineRow, SyncRunRepository } from './sync-run.repository.js';
+import type { Kysely } from 'kysely';
+
+import type { DB } from '../db/schema.js';
+import { syncLinesAfter, type SyncLineRow } from './sync-run.repository.js';
 
 /** The CSV export of a run's lines (column order and cell escaping are part of the contract). */
 const csvCell = (value: unknown): string => {
@@ -53,11 +56,11 @@ function csvRow(l: SyncLineRow): string {
  * The CSV of a run, streamed a page of lines at a time: a big channel's run has tens of thousands
  * of lines, which must not all sit in the server's memory (and a string) for one download.
  */
-export async function* syncLinesCsvPages(runs: SyncRunRepository, runId: string): AsyncGenerator<string> {
+export async function* syncLinesCsvPages(db: Kysely<DB>, runId: string): AsyncGenerator<string> {
   yield `${syncCsvColumns.join(',')}\r\n`;
   let afterSeq = -1;
   for (;;) {
-    const page = await runs.linesAfter(runId, afterSeq, 1_000);
+    const page = await syncLinesAfter(db, runId, afterSeq, 1_000);
     if (page.length === 0) return;
     yield `${page.map(csvRow).join('\r\n')}\r\n`;
     afterSeq = page[page.length - 1]?.seq ?? afterSeq;

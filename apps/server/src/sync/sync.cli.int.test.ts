@@ -22,9 +22,9 @@ import { createAppContext, openDatabase } from '../main.js';
 import { applyAutoMap, proposeAutoMap } from '../mappings/auto-map.service.js';
 import { mapService } from '../mappings/service-mapping.service.js';
 import { createTestDatabase, isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
-import { createLedgerRepository } from './ledger.repository.js';
-import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
+import { type SyncLineRow, listSyncLines } from './sync-run.repository.js';
 import { getSyncSettings, putSyncSettings } from './sync-settings.repository.js';
+import { ledgerRowsAppliedByRun } from './ledger.repository.js';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 type AppContextWithClose = ReturnType<typeof createAppContext>;
@@ -88,8 +88,7 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa sync against the sandbox (${t
     if (!match?.[1]) throw new Error(`no run id in:\n${stdout}`);
     return match[1];
   };
-  const linesOf = (runId: string): Promise<SyncLineRow[]> =>
-    createSyncRunRepository(ctx.database.db).lines(runId);
+  const linesOf = (runId: string): Promise<SyncLineRow[]> => listSyncLines(ctx.database.db, runId);
   const unitsOf = (line: SyncLineRow, date: string): number | null =>
     sb.admin.unitsOn(Number(line.contract_id), Number(line.psa_service_id), date);
 
@@ -302,7 +301,7 @@ describe.skipIf(isDatabaseUnavailable())(`coro-psa sync against the sandbox (${t
         .where('mode', '=', 'apply')
         .where('adjusted', '>', 0)
         .executeTakeFirstOrThrow();
-      const writes = await createLedgerRepository(ctx.database.db).appliedByRun(applied.id);
+      const writes = await ledgerRowsAppliedByRun(ctx.database.db, applied.id);
       expect(writes.length).toBeGreaterThan(10);
       const before = sb.admin.adjustments().length;
 

@@ -7,15 +7,17 @@
  */
 import type { SyncImpact } from '@coro/contracts';
 import { createInterface } from 'node:readline/promises';
+import type { Kysely } from 'kysely';
 
 import type { AppContext } from '../app/app-context.js';
 import type { AppConfig } from '../config/config.js';
+import type { DB } from '../db/schema.js';
 import { findConnector } from '../connectors/connector.repository.js';
 import { describeImpact, formatMoney } from '../domain/money-impact.js';
 import { createAppContext, openDatabase, shouldAutoMigrate } from '../main.js';
 import { runSync, renderProgressLine, type RunSyncOptions, type SyncRunSummary } from './index.js';
 import { runImpact } from './sync-preview.service.js';
-import { createSyncRunRepository, type SyncLineRow, type SyncRunRepository } from './sync-run.repository.js';
+import { type SyncLineRow, countSyncLines, getSyncRun, syncLinesAfter } from './sync-run.repository.js';
 
 const pad = (text: string, width: number): string =>
   text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
@@ -35,11 +37,11 @@ const planPageSize = 1_000;
  * Prints the plan a page at a time: a big channel's run has tens of thousands of lines, and
  * holding them (and their text) at once cost the CLI ~230 MB at 60,000 lines (bench/sync).
  */
-async function printPlan(runs: SyncRunRepository, runId: string): Promise<void> {
+async function printPlan(db: Kysely<DB>, runId: string): Promise<void> {
   await write(`${planHeader}\n${'-'.repeat(planHeader.length)}\n`);
   let afterSeq = -1;
   for (;;) {
-    const page = await runs.linesAfter(runId, afterSeq, planPageSize);
+    const page = await syncLinesAfter(db, runId, afterSeq, planPageSize);
     if (page.length === 0) break;
     await write(`${page.map(formatPlanRow).join('\n')}\n`);
     afterSeq = page[page.length - 1]?.seq ?? afterSeq;
@@ -98,7 +100,7 @@ function summaryLine(title: string, summary: SyncRunSummary, isPlanOnly: boolean
 
 /** The money and the largest decreases, before anything is written (issue 10). */
 async function printImpact(ctx: AppContext, runId: string): Promise<SyncImpact> {
-  const run = await createSyncRunRepository(ctx.database.db).get(runId);
+  const run = await getSyncRun(ctx.database.db, runId);
   if (!run) throw new Error(`run ${runId} vanished`);
   const impact = await runImpact(ctx, run, 'adjust');
   const held = await runImpact(ctx, run, 'held');
@@ -145,7 +147,7 @@ export async function syncCommand(
     // Every write is previewed first: the plan and its money impact, then the confirmation, then
     // exactly that plan is applied (lines that changed in between are left unwritten as stale).
     const preview = await runWithProgress(ctx, { connectorId: options.connectorId, mode: 'dry-run' });
-    await printPlan(createSyncRunRepository(ctx.database.db), preview.runId);
+    await printPlan(ctx.database.db, preview.runId);
     const impact = await printImpact(ctx, preview.runId);
     const title = options.isDryRun ? 'Dry run (nothing written)' : 'Preview (nothing written yet)';
     console.log(`\n${summaryLine(title, preview, true)}`);
@@ -166,7 +168,7 @@ export async function syncCommand(
       previewRunId: preview.runId,
     });
     console.log(summaryLine('Sync', applied, false));
-    const stale = await createSyncRunRepository(ctx.database.db).countLines(applied.runId, {
+    const stale = await countSyncLines(ctx.database.db, applied.runId, {
       status: 'stale',
     });
     if (stale > 0)

@@ -24,7 +24,6 @@ import {
   reconcilePending,
   type WriteContext,
 } from './adjustment.writer.js';
-import { createLedgerRepository } from './ledger.repository.js';
 import { chunkByCompany, companiesToRead, readPsaView } from './psa-view.reader.js';
 import { openTrackedConnection, RunTracker } from './run-tracker.js';
 import {
@@ -40,10 +39,15 @@ import {
 import { withLease } from './sync-lease.js';
 import { loadSyncSource, loadUsage } from './sync-source.js';
 import {
-  createSyncRunRepository,
   initialLineStatus,
   runCounterColumns,
   type PlanKeyRow,
+  createSyncRun,
+  getSyncRun,
+  insertSyncLines,
+  planKeysOfRun,
+  staleRunningRuns,
+  updateSyncRun,
 } from './sync-run.repository.js';
 import {
   findInterruptedRun,
@@ -56,6 +60,8 @@ import {
 } from './sync-resume.js';
 import { armSchedule, getSyncSettings } from './sync-settings.repository.js';
 import { syncDurationSeconds, syncRunsTotal } from '../observability/metrics.js';
+import { appliedDatesFrom } from './ledger.repository.js';
+import { confirmedUnitsFor, confirmedUnitsOfOrphans } from './confirmed-units.repository.js';
 
 export type { RunSyncOptions, SyncEnvironment, SyncRunSummary, SyncTuning } from './sync-environment.js';
 
@@ -63,8 +69,6 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   const tuning: SyncTuning = { ...defaultSyncTuning, ...options.tuning };
   const { connectorId, mode } = options;
   const { db } = env;
-  const runs = createSyncRunRepository(db);
-  const ledger = createLedgerRepository(db);
   const { policy } = await getSyncSettings(db, connectorId);
 
   // 1. Load: the run row (created now, or queued when the job was enqueued).
@@ -72,11 +76,11 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   // A scheduled job carries no run id: after a shutdown it resumes the connector's interrupted run.
   const givenId = options.runId ?? (mode === 'apply' ? await findInterruptedRun(db, connectorId) : undefined);
   const runId = givenId ?? newId();
-  const existing = givenId ? await runs.get(givenId) : undefined;
+  const existing = givenId ? await getSyncRun(db, givenId) : undefined;
   const isResume = existing?.error_code === INTERRUPTED_BY_SHUTDOWN;
   const previewRunId = options.previewRunId ?? existing?.preview_run_id ?? null;
   if (existing)
-    await runs.update(runId, {
+    await updateSyncRun(db, runId, {
       status: 'running',
       preview_run_id: previewRunId,
       started_at: isResume ? (existing.started_at ?? startedAt) : startedAt,
@@ -84,7 +88,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       updated_at: startedAt,
     });
   else
-    await runs.create({
+    await createSyncRun(db, {
       id: runId,
       connectorId,
       mode,
@@ -95,8 +99,8 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       previewRunId,
     });
   // Applying a reviewed preview: only its adjust lines that a plan made now decides the same way.
-  const reviewed = mode === 'apply' && previewRunId ? await reviewedWrites(runs, previewRunId) : null;
-  const tracker = new RunTracker(env, runs, runId, connectorId, options.onProgress);
+  const reviewed = mode === 'apply' && previewRunId ? await reviewedWrites(db, previewRunId) : null;
+  const tracker = new RunTracker(env, db, runId, connectorId, options.onProgress);
   const { counters } = tracker;
   let effectiveDate: string | null = null;
   let connection: PsaConnection | undefined;
@@ -120,7 +124,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     psaName = conn.guide.psaName;
     const today = localDay(env.clock(), policy.timeZone);
     effectiveDate = today;
-    await runs.update(runId, {
+    await updateSyncRun(db, runId, {
       effective_date: today,
       time_zone: policy.timeZone,
       updated_at: env.clock().toISOString(),
@@ -128,8 +132,6 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     const writeContext: WriteContext = {
       env,
       connection: conn,
-      ledger,
-      runs,
       connectorId,
       runId,
       tuning,
@@ -154,8 +156,8 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
     // stays flat however many customers the channel has.
     const channelId = await connectorChannel(db, connectorId);
     const source = await loadSyncSource(db, connectorId, channelId);
-    const orphans = await ledger.confirmedOrphans(connectorId, channelId);
-    const appliedDates = await ledger.appliedDatesFrom(connectorId, today);
+    const orphans = await confirmedUnitsOfOrphans(db, connectorId, channelId);
+    const appliedDates = await appliedDatesFrom(db, connectorId, today);
     // One line per (workspace, service) and per orphan; a chunk that also plans lines for contract
     // services no longer mapped here adds them to the total when it finds them.
     tracker.total = source.workspaces.length * source.services.length + orphans.length;
@@ -198,7 +200,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
           detail: isStale ? staleDetail(reviewed.before(line)) : null,
         };
       });
-      await runs.insertLines(runId, seq, works, now);
+      await insertSyncLines(db, runId, seq, works, now);
       seq += works.length;
       counters.lines_total += fresh.length;
       // 5. Apply: adjustments go to the writers; the rest is counted as planned.
@@ -217,7 +219,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
           });
       }
       // 6. Confirm what needed no write.
-      if (mode === 'apply') await confirmUnwritten(ledger, connectorId, runId, lines, today, now);
+      if (mode === 'apply') await confirmUnwritten(db, connectorId, runId, lines, today, now);
       tracker.emit();
     };
 
@@ -231,7 +233,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       const chunkIds = chunk.map((w) => w.id);
       await processChunk(
         chunk,
-        await ledger.confirmedFor(connectorId, chunkIds),
+        await confirmedUnitsFor(db, connectorId, chunkIds),
         chunk.length * source.services.length,
       );
       // Keep reads at most one chunk ahead of the writers: bounded memory for very large channels.
@@ -249,7 +251,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   let errorCode: string | null = null;
   let errorMessage: string | null = null;
   try {
-    if (mode === 'apply') await withLease(ledger, env, connectorId, runId, tuning, body);
+    if (mode === 'apply') await withLease(db, env, connectorId, runId, tuning, body);
     else await body(() => false);
     status = counters.failed > 0 ? 'partial' : 'succeeded';
   } catch (error) {
@@ -290,8 +292,8 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
 }
 
 /** The adjust lines of a reviewed preview, to write exactly those (issue 10). */
-async function reviewedWrites(runs: ReturnType<typeof createSyncRunRepository>, previewRunId: string) {
-  const keys = await runs.planKeys(previewRunId);
+async function reviewedWrites(db: Kysely<DB>, previewRunId: string) {
+  const keys = await planKeysOfRun(db, previewRunId);
   const byLine = new Map(keys.map((k) => [lineKey(k.workspace_id, k.service_key), k]));
   const before = (line: PlannedLine) => byLine.get(lineKey(line.workspaceId, line.serviceKey));
   return {
@@ -320,9 +322,8 @@ function staleDetail(before: PlanKeyRow | undefined): string {
 
 /** Runs of this connector left `running` by a process that ended: their writes are reconciled next. */
 export async function failStaleRuns(env: SyncEnvironment, connectorId: string, runId: string): Promise<void> {
-  const runs = createSyncRunRepository(env.db);
-  for (const stale of await runs.staleRunning(connectorId, runId)) {
-    await runs.update(stale.id, {
+  for (const stale of await staleRunningRuns(env.db, connectorId, runId)) {
+    await updateSyncRun(env.db, stale.id, {
       status: 'failed',
       error_code: 'interrupted',
       error_message: 'The run stopped before finishing (process ended); the next run reconciled its writes.',

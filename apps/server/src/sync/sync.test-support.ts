@@ -20,7 +20,7 @@ import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
 import { createTestApp, type TestApp, type TestClock } from '../../test/test-app.js';
 import { runSync, type RunSyncOptions, type SyncRunSummary } from './index.js';
-import { createSyncRunRepository, type SyncLineRow } from './sync-run.repository.js';
+import { type SyncLineRow, listSyncLines } from './sync-run.repository.js';
 import { getSyncSettings, putSyncSettings } from './sync-settings.repository.js';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -267,10 +267,10 @@ export async function createSyncHarness(
     setPolicy,
     run: (opts = {}) =>
       runSync(t.ctx, { connectorId: connector.id, mode: 'apply', trigger: 'manual', ...opts }),
-    lines: (runId) => createSyncRunRepository(t.db).lines(runId),
+    lines: (runId) => listSyncLines(t.db, runId),
     other: () => (otherConnection ??= probe),
     expectConverged: async (runId) => {
-      const lines = await createSyncRunRepository(t.db).lines(runId);
+      const lines = await listSyncLines(t.db, runId);
       for (const line of lines) {
         if (line.status !== 'applied' && line.kind !== 'unchanged') continue;
         const on = line.effective_date ?? today();

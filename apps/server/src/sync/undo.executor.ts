@@ -14,7 +14,13 @@ import { unitsKey, type PlannedLine } from '../domain/sync-plan.js';
 import { planUndo, type UndoCandidate, type UndoItem, type UndoSelection } from '../domain/undo-plan.js';
 import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { applyAdjustment, reconcilePending, type WriteContext } from './adjustment.writer.js';
-import { createLedgerRepository, undoLedgerKey, type LedgerRow } from './ledger.repository.js';
+import {
+  undoLedgerKey,
+  type LedgerRow,
+  appliedDatesFrom,
+  getLedgerRows,
+  ledgerRowsAppliedByRun,
+} from './ledger.repository.js';
 import { readUnitsMap } from './psa-view.reader.js';
 import { openTrackedConnection, RunTracker } from './run-tracker.js';
 import {
@@ -29,7 +35,15 @@ import {
 import { withLease } from './sync-lease.js';
 import type { SyncProgressEvent } from './sync-progress.js';
 import { failStaleRuns } from './sync.executor.js';
-import { createSyncRunRepository, type SyncLineRow, type SyncRunRow } from './sync-run.repository.js';
+import {
+  type SyncLineRow,
+  type SyncRunRow,
+  createQueuedSyncRun,
+  getSyncRun,
+  insertSyncLines,
+  syncLinesByIds,
+  updateSyncRun,
+} from './sync-run.repository.js';
 import { getSyncSettings } from './sync-settings.repository.js';
 
 export interface UndoRequest {
@@ -67,20 +81,18 @@ const refuse = (message: string): RunAborted => new RunAborted('conflict', messa
 
 /** The run's applied writes and their reversals so far; refuses runs that cannot be undone. */
 export async function loadUndoSource(env: SyncEnvironment, request: UndoRequest): Promise<UndoSource> {
-  const runs = createSyncRunRepository(env.db);
-  const ledger = createLedgerRepository(env.db);
-  const run = await runs.get(request.originalRunId);
+  const run = await getSyncRun(env.db, request.originalRunId);
   if (!run) throw new RunAborted('not_found', 'No such sync run.');
   if (run.mode === 'dry-run') throw refuse('A preview wrote nothing: there is nothing to undo.');
   if (run.mode === 'undo')
     throw refuse('An undo run cannot be undone itself; run the sync to plan again from the counts.');
   if (run.status === 'queued' || run.status === 'running')
     throw refuse('This run has not finished yet; undo it once it has.');
-  const rows = await ledger.appliedByRun(run.id);
+  const rows = await ledgerRowsAppliedByRun(env.db, run.id);
   const lines = new Map<string, SyncLineRow>();
   for (let i = 0; i < rows.length; i += 500) {
     const batch = rows.slice(i, i + 500).map((r) => r.line_id);
-    for (const line of await runs.linesByIds(run.id, batch)) lines.set(line.id, line);
+    for (const line of await syncLinesByIds(env.db, run.id, batch)) lines.set(line.id, line);
   }
   const writes: RunWrite[] = [];
   for (const write of rows) {
@@ -90,7 +102,12 @@ export async function loadUndoSource(env: SyncEnvironment, request: UndoRequest)
   }
   writes.sort((a, b) => a.line.seq - b.line.seq);
   const reversals = new Map(
-    (await ledger.getMany(writes.map((w) => w.undoKey))).map((r) => [r.key, r.state]),
+    (
+      await getLedgerRows(
+        env.db,
+        writes.map((w) => w.undoKey),
+      )
+    ).map((r) => [r.key, r.state]),
   );
   const unknown = (request.lineIds ?? []).filter((id) => !lines.has(id));
   if (unknown.length > 0)
@@ -125,7 +142,7 @@ async function readLineStates(
 ): Promise<Map<string, LineState>> {
   const { policy } = await getSyncSettings(env.db, source.run.connector_id);
   const today = localDay(env.clock(), policy.timeZone);
-  const appliedDates = await createLedgerRepository(env.db).appliedDatesFrom(source.run.connector_id, today);
+  const appliedDates = await appliedDatesFrom(env.db, source.run.connector_id, today);
   // The PSA takes one adjustment per service and day: a reversal goes to the day after one already
   // there (ours; a hand edit's refusal moves it in the writer). It is compared with the units in
   // force on its own date, so a change someone already dated there is a conflict, not overwritten.
@@ -261,15 +278,13 @@ function plannedOf(item: UndoItem, w: RunWrite, state: LineState | undefined, me
 /** Runs one undo: every reversal through the ledger, exactly once per original line. */
 export async function executeUndo(env: SyncEnvironment, options: UndoOptions): Promise<SyncRunSummary> {
   const tuning: SyncTuning = { ...defaultSyncTuning, ...options.tuning };
-  const runs = createSyncRunRepository(env.db);
-  const ledger = createLedgerRepository(env.db);
-  const original = await runs.get(options.originalRunId);
+  const original = await getSyncRun(env.db, options.originalRunId);
   if (!original) throw new RunAborted('not_found', 'No such sync run.');
   const connectorId = original.connector_id;
   const { policy } = await getSyncSettings(env.db, connectorId);
   const startedAt = env.clock().toISOString();
   const runId = options.undoRunId ?? newId();
-  await runs.createQueued({
+  await createQueuedSyncRun(env.db, {
     id: runId,
     connectorId,
     mode: 'undo',
@@ -279,14 +294,14 @@ export async function executeUndo(env: SyncEnvironment, options: UndoOptions): P
     undoOfRunId: original.id,
   });
   const today = localDay(env.clock(), policy.timeZone);
-  await runs.update(runId, {
+  await updateSyncRun(env.db, runId, {
     status: 'running',
     started_at: startedAt,
     effective_date: today,
     time_zone: policy.timeZone,
     updated_at: startedAt,
   });
-  const tracker = new RunTracker(env, runs, runId, connectorId, options.onProgress);
+  const tracker = new RunTracker(env, env.db, runId, connectorId, options.onProgress);
   let connection: PsaConnection | undefined;
   let psaName = 'PSA';
 
@@ -295,7 +310,7 @@ export async function executeUndo(env: SyncEnvironment, options: UndoOptions): P
     connection = conn;
     psaName = conn.guide.psaName;
     const ctx: WriteContext = {
-      ...{ env, connection: conn, ledger, runs, connectorId, runId, tuning, isLost },
+      ...{ env, connection: conn, connectorId, runId, tuning, isLost },
       countWrite: () => tracker.counters.psa_writes++,
     };
     // A crashed undo (or sync) left its writes pending: settle them before deciding anything.
@@ -314,7 +329,7 @@ export async function executeUndo(env: SyncEnvironment, options: UndoOptions): P
       const status = item.isIncluded ? ('planned' as const) : ('none' as const);
       return [{ id: newId(), line, status, reversesLineId: item.lineId, undoKey: w.undoKey }];
     });
-    await runs.insertLines(runId, 0, works, env.clock().toISOString());
+    await insertSyncLines(env.db, runId, 0, works, env.clock().toISOString());
     tracker.total = works.length;
     tracker.counters.lines_total = works.length;
     tracker.setPhase('applying');
@@ -332,7 +347,7 @@ export async function executeUndo(env: SyncEnvironment, options: UndoOptions): P
   let errorCode: string | null = null;
   let errorMessage: string | null = null;
   try {
-    await withLease(ledger, env, connectorId, runId, tuning, body);
+    await withLease(env.db, env, connectorId, runId, tuning, body);
     status = tracker.counters.failed > 0 ? 'partial' : 'succeeded';
   } catch (error) {
     status = 'failed';
@@ -354,12 +369,11 @@ export async function executeUndo(env: SyncEnvironment, options: UndoOptions): P
 
 /** Marks the original run undone (every write reversed) or partially undone (some). */
 async function refreshUndoState(env: SyncEnvironment, originalRunId: string): Promise<void> {
-  const ledger = createLedgerRepository(env.db);
-  const writes = await ledger.appliedByRun(originalRunId);
+  const writes = await ledgerRowsAppliedByRun(env.db, originalRunId);
   const keys = writes.map((w) => undoLedgerKey(w.connector_id, w.contract_id, w.psa_service_id, w.line_id));
-  const reversed = (await ledger.getMany(keys)).filter((r) => r.state === 'applied').length;
+  const reversed = (await getLedgerRows(env.db, keys)).filter((r) => r.state === 'applied').length;
   const state = reversed === 0 ? null : reversed === writes.length ? 'undone' : 'partially_undone';
-  await createSyncRunRepository(env.db).update(originalRunId, {
+  await updateSyncRun(env.db, originalRunId, {
     undo_state: state,
     updated_at: env.clock().toISOString(),
   });

@@ -9,7 +9,7 @@ import type { SyncRun, UndoPreview } from '@coro/contracts';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { grantRole } from '../auth/user.repository.js';
 import { addDays } from '../domain/billing-policy.js';
-import { createLedgerRepository, type LedgerRow } from './ledger.repository.js';
+import { ledgerRowsAppliedByRun, type LedgerRow } from './ledger.repository.js';
 import { createSyncHarness, demoCounts, demoWorkspaces, type SyncHarness } from './sync.test-support.js';
 
 const day = 86_400_000;
@@ -60,8 +60,7 @@ describe.skipIf(isDatabaseUnavailable())(`undo a sync run (${testDialect()})`, (
       { timeout: 30_000, interval: 25 },
     );
   };
-  const writesOf = (runId: string): Promise<LedgerRow[]> =>
-    createLedgerRepository(h.t.db).appliedByRun(runId);
+  const writesOf = (runId: string): Promise<LedgerRow[]> => ledgerRowsAppliedByRun(h.t.db, runId);
   const unitsOn = (w: LedgerRow, date: string): number | null =>
     h.sb.admin.unitsOn(Number(w.contract_id), Number(w.psa_service_id), date);
 

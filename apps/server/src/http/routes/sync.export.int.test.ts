@@ -5,8 +5,8 @@ import { createTestApp, type TestApp } from '../../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
 import { newId } from '../../db/ids.js';
 import type { PlannedLine } from '../../domain/sync-plan.js';
-import { createSyncRunRepository } from '../../sync/sync-run.repository.js';
 import { syncCsvColumns } from '../../sync/sync-run.csv.js';
+import { createSyncRun, insertSyncLines } from '../../sync/sync-run.repository.js';
 
 const { sandbox, provider } = await startRbacAutotask();
 
@@ -48,10 +48,9 @@ describe.skipIf(isDatabaseUnavailable())(`GET …/sync/runs/:runId/export.csv ($
   beforeAll(async () => {
     t = await createTestApp({ psaProviders: { autotask: provider } });
     const { id: connectorId } = await ensureChannelConnector(t, sandbox);
-    const runs = createSyncRunRepository(t.db);
     const runId = newId();
     const now = t.clock().toISOString();
-    await runs.create({
+    await createSyncRun(t.db, {
       id: runId,
       connectorId,
       mode: 'dry-run',
@@ -65,7 +64,7 @@ describe.skipIf(isDatabaseUnavailable())(`GET …/sync/runs/:runId/export.csv ($
       line: line(i),
       status: 'not_applied' as const,
     }));
-    await runs.insertLines(runId, 0, works, now);
+    await insertSyncLines(t.db, runId, 0, works, now);
     url = `/api/workspaces/${t.seed.channel.id}/connectors/${connectorId}/sync/runs/${runId}/export.csv`;
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { describeRbacMatrix, readRoute, writeRoute, type RbacCase } from '../../
 import type { TestApp } from '../../../test/test-app.js';
 import { newId } from '../../db/ids.js';
 import { defaultBillingPolicy } from '../../domain/billing-policy.js';
-import { createSyncRunRepository } from '../../sync/sync-run.repository.js';
+import { createSyncRun } from '../../sync/sync-run.repository.js';
 
 const { sandbox, provider } = await startRbacAutotask();
 
@@ -11,9 +11,8 @@ const { sandbox, provider } = await startRbacAutotask();
 async function ensureConnectorAndRun(t: TestApp): Promise<{ connectorId: string; runId: string }> {
   const now = t.clock().toISOString();
   const { id: connectorId } = await ensureChannelConnector(t, sandbox);
-  const runs = createSyncRunRepository(t.db);
   const runId = newId();
-  await runs.create({
+  await createSyncRun(t.db, {
     id: runId,
     connectorId,
     mode: 'dry-run',

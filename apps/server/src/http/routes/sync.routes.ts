@@ -23,7 +23,6 @@ import { isValidTimeZone } from '../../domain/billing-policy.js';
 import { requestSyncNow } from '../../jobs/sync-now.js';
 import {
   approveHeldLines,
-  createSyncRunRepository,
   getSyncSettings,
   putSyncSettings,
   runSync,
@@ -39,20 +38,19 @@ import { Readable } from 'node:stream';
 import type { AppContext } from '../../app/app-context.js';
 import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
+import { createQueuedSyncRun, getSyncRun, listSyncRuns } from '../../sync/sync-run.repository.js';
 
 const tags = ['sync'];
 const base = '/api/workspaces/:channelId/connectors/:connectorId/sync';
 
 async function requireRun(ctx: AppContext, connectorId: string, runId: string): Promise<SyncRunRow> {
-  const run = await createSyncRunRepository(ctx.database.db).get(runId);
+  const run = await getSyncRun(ctx.database.db, runId);
   if (!run || run.connector_id !== connectorId) throw new AppError('not_found', 'No such sync run.');
   return run;
 }
 
 /** Sync of one connector (HTTP wiring only; views and CSV live in sync/): settings, preview, run now, history, live progress, approvals, export. */
 export const syncRoutes: RoutePlugin = (app, ctx) => {
-  const runs = createSyncRunRepository(ctx.database.db);
-
   app.get(
     `${base}/settings`,
     { schema: { tags, params: ConnectorParams, response: { 200: SyncSettings, ...errorResponses } } },
@@ -174,7 +172,7 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
       if (queue) {
         const started = await requestSyncNow(ctx.database.db, queue, connectorId);
         if (!started.isExisting && started.runId) {
-          await runs.createQueued({
+          await createQueuedSyncRun(ctx.database.db, {
             id: started.runId,
             connectorId,
             mode: 'apply',
@@ -187,7 +185,7 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
       }
       // No queue (tests, single-shot tools): run in this process; the run row is the handle.
       const runId = newId();
-      await runs.createQueued({
+      await createQueuedSyncRun(ctx.database.db, {
         id: runId,
         connectorId,
         mode: 'apply',
@@ -219,7 +217,7 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
       await requireConnector(ctx, request.params.channelId, request.params.connectorId);
       const limit = request.query.limit ?? 50;
       const offset = request.query.offset ?? 0;
-      const page = await runs.list(request.params.connectorId, limit, offset);
+      const page = await listSyncRuns(ctx.database.db, request.params.connectorId, limit, offset);
       return { items: page.items.map(toSyncRun), total: page.total, limit, offset };
     },
   );
@@ -261,7 +259,7 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
             `attachment; filename="sync-${run.effective_date ?? 'run'}-${run.id}.csv"`,
           )
           // The documented 200 body (one CSV string), streamed: Fastify sends a stream as is.
-          .send(Readable.from(syncLinesCsvPages(runs, run.id)) as unknown as string)
+          .send(Readable.from(syncLinesCsvPages(ctx.database.db, run.id)) as unknown as string)
       );
     },
   );
@@ -323,11 +321,11 @@ export const syncRoutes: RoutePlugin = (app, ctx) => {
       const unsubscribe = syncProgressHub.subscribe(runId, (event) => {
         send('progress', event);
         if (event.phase === 'finished' && event.status) {
-          void runs.get(runId).then((row) => row && finish(toSyncRun(row)));
+          void getSyncRun(ctx.database.db, runId).then((row) => row && finish(toSyncRun(row)));
         }
       });
       const poll = setInterval(() => {
-        void runs.get(runId).then((row) => {
+        void getSyncRun(ctx.database.db, runId).then((row) => {
           if (!row) return;
           if (isFinal(row.status)) finish(toSyncRun(row));
           else if (!syncProgressHub.last(runId)) send('progress', toSyncProgress(row));

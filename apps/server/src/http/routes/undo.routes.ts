@@ -3,8 +3,9 @@ import { errorResponses, SyncRunParams, UndoPreview, UndoRunBody, UndoStarted } 
 import { actorOf } from '../../auth/principal.js';
 import { requireConnector } from '../../connectors/connector.service.js';
 import { AppError } from '../../app/app-error.js';
-import { createSyncRunRepository, previewRunUndo, startRunUndo } from '../../sync/index.js';
+import { previewRunUndo, startRunUndo } from '../../sync/index.js';
 import type { RoutePlugin } from './route-plugin.js';
+import { getSyncRun } from '../../sync/sync-run.repository.js';
 
 const tags = ['sync'];
 const base = '/api/workspaces/:channelId/connectors/:connectorId/sync/runs/:runId';
@@ -14,9 +15,8 @@ const base = '/api/workspaces/:channelId/connectors/:connectorId/sync/runs/:runI
  * conflicts named), then start the undo run. Both need the channel's write role, like a sync.
  */
 export const undoRoutes: RoutePlugin = (app, ctx) => {
-  const runs = createSyncRunRepository(ctx.database.db);
   const requireRun = async (connectorId: string, runId: string): Promise<void> => {
-    const run = await runs.get(runId);
+    const run = await getSyncRun(ctx.database.db, runId);
     if (!run || run.connector_id !== connectorId) throw new AppError('not_found', 'No such sync run.');
   };
 
