@@ -14,6 +14,8 @@ export const httpStatusByCode: Readonly<Record<AppErrorCode, number>> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  already_member: 409,
+  last_admin: 409,
   preview_stale: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
