@@ -1,4 +1,5 @@
 import CableIcon from '@mui/icons-material/Cable';
+import GroupIcon from '@mui/icons-material/Group';
 import LogoutIcon from '@mui/icons-material/Logout';
 import MenuIcon from '@mui/icons-material/Menu';
 import TuneIcon from '@mui/icons-material/Tune';
@@ -104,6 +105,7 @@ export function AppLayout() {
   }
 
   const isConnectors = location.pathname.includes('/control-panel/connectors');
+  const isTeam = location.pathname.includes('/control-panel/team');
   const nav = (
     <Box component="nav" aria-label="Control Panel" sx={{ width: drawerWidthPx, pt: 1 }}>
       {/* A <div>, not a <ul>: the entries are links and the subheader a heading, neither a list item. */}
@@ -128,6 +130,19 @@ export function AppLayout() {
             <CableIcon fontSize="small" />
           </ListItemIcon>
           <ListItemText primary="Connectors" />
+        </ListItemButton>
+        <ListItemButton
+          component={RouterLink}
+          to={paths.team(context.channel.id)}
+          selected={isTeam}
+          aria-current={isTeam ? 'page' : undefined}
+          onClick={() => setMobileOpen(false)}
+          sx={{ mx: 1, borderRadius: 2 }}
+        >
+          <ListItemIcon sx={{ minWidth: 36 }}>
+            <GroupIcon fontSize="small" />
+          </ListItemIcon>
+          <ListItemText primary="Team" />
         </ListItemButton>
       </List>
     </Box>
