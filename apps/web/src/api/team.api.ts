@@ -6,7 +6,7 @@ import { api } from './client.js';
 export type { AddedTeamMember, AddTeamMemberBody, TeamMember };
 
 const teamKey = (channelId: string) => ['team', channelId] as const;
-const teamPath = (channelId: string) => `/api/workspaces/${encodeURIComponent(channelId)}/team`;
+const teamPath = (channelId: string) => `/workspaces/${encodeURIComponent(channelId)}/team`;
 const memberPath = (channelId: string, userId: string) =>
   `${teamPath(channelId)}/${encodeURIComponent(userId)}`;
 

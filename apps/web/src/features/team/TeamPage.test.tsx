@@ -68,9 +68,10 @@ function renderPage(role: Role) {
 
 describe('TeamPage', () => {
   it('shows a viewer the members read-only: no add, role select or remove', async () => {
-    serve(() => ({ status: 200, body: { items: team } }));
+    const calls = serve(() => ({ status: 200, body: { items: team } }));
     renderPage('msp_viewer');
     expect(await screen.findByText('bob.viewer@msp.test')).toBeTruthy();
+    expect(calls.map((c) => c.url)).toEqual(['/api/workspaces/ch/team']);
     expect(screen.getByText('MSP Viewer')).toBeTruthy();
     expect(screen.getByText('Never')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Add member' })).toBeNull();
@@ -106,6 +107,7 @@ describe('TeamPage', () => {
       'otp-Shown-Once-1234567890',
     );
     expect(within(done).getByText(/shown only once/)).toBeTruthy();
+    expect(calls.find((c) => c.method === 'POST')?.url).toBe('/api/workspaces/ch/team');
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
       email: 'new@msp.test',
       role: 'msp_billing',
@@ -137,6 +139,8 @@ describe('TeamPage', () => {
     fireEvent.click(within(confirm).getByRole('button', { name: 'Remove' }));
     expect(await screen.findByText('This is the last admin of the channel.')).toBeTruthy();
     expect(screen.getByText(/Give another member msp_admin first/)).toBeTruthy();
-    expect(calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual([
+      `/api/workspaces/ch/team/${team[0]?.userId ?? ''}`,
+    ]);
   });
 });
