@@ -10,6 +10,8 @@ export const appErrorCodes = [
   'bad_request',
   'unauthenticated',
   'forbidden',
+  /** Signed in with a one-time password: only changing it is allowed until then. */
+  'password_change_required',
   'not_found',
   'method_not_allowed',
   'conflict',

@@ -194,3 +194,12 @@ export async function lockedUntilOf(db: Db, userId: string): Promise<string | nu
   const row = await db.selectFrom('users').select('locked_until').where('id', '=', userId).executeTakeFirst();
   return row?.locked_until ?? null;
 }
+
+export async function mustChangePasswordOf(db: Db, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('must_change_password')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row?.must_change_password === 1;
+}

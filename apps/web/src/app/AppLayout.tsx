@@ -31,6 +31,7 @@ import { Link as RouterLink, Navigate, Outlet, useLocation, useNavigate, usePara
 
 import { useLogout, useMe } from '../api/auth.api.js';
 import { canEdit, roleLabels } from '../api/types.js';
+import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { ChannelContext } from './channel-context.js';
 import { paths } from './paths.js';
@@ -99,6 +100,7 @@ export function AppLayout() {
   }
   if (!me.data)
     return <Navigate to={`${paths.login}?next=${encodeURIComponent(location.pathname)}`} replace />;
+  if (me.data.mustChangePassword) return <ChangePasswordPage email={me.data.user.email} />;
   const first = me.data.channels[0];
   if (!context) {
     return first ? <Navigate to={paths.connectors(first.id)} replace /> : <NoChannel />;

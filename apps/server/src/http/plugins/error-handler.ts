@@ -10,6 +10,7 @@ export const httpStatusByCode: Readonly<Record<AppErrorCode, number>> = {
   bad_request: 400,
   unauthenticated: 401,
   forbidden: 403,
+  password_change_required: 403,
   csrf_failed: 403,
   not_found: 404,
   method_not_allowed: 405,

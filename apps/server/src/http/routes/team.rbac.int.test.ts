@@ -1,5 +1,11 @@
 import { grantRole, insertUser } from '../../auth/user.repository.js';
-import { describeRbacMatrix, readRoute, writeRoute, type RbacCase } from '../../../test/rbac-matrix.js';
+import {
+  anyUserRoute,
+  describeRbacMatrix,
+  readRoute,
+  writeRoute,
+  type RbacCase,
+} from '../../../test/rbac-matrix.js';
 import type { TestApp } from '../../../test/test-app.js';
 
 let sequence = 0;
@@ -55,4 +61,13 @@ const cases: RbacCase[] = [
   },
 ];
 
-describeRbacMatrix('team', cases);
+// Every signed-in user may change their own password; a wrong current one answers 400 for all.
+const changePassword: RbacCase = {
+  name: 'change own password (wrong current password)',
+  method: 'POST',
+  url: () => '/api/auth/password',
+  payload: () => ({ currentPassword: 'not-the-password', newPassword: 'a-fine-new-pass-42' }),
+  expect: { ...anyUserRoute(400), anonymous: 401 },
+};
+
+describeRbacMatrix('team', [...cases, changePassword]);

@@ -2,7 +2,13 @@ import type { InjectOptions } from 'fastify';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddedTeamMember, TeamList, TeamMember } from '@coro/contracts';
+import {
+  CSRF_COOKIE,
+  SESSION_COOKIE,
+  type AddedTeamMember,
+  type TeamList,
+  type TeamMember,
+} from '@coro/contracts';
 
 import { loggerOptions } from '../../observability/logger.js';
 import { createTestApp, type TestApp, type TestRole } from '../../../test/test-app.js';
@@ -98,8 +104,34 @@ describe.skipIf(isDatabaseUnavailable())(`team routes (${testDialect()})`, () =>
     expect(JSON.stringify(audit)).not.toContain(password);
     expect(logs.lines.join('\n')).not.toContain(password);
 
-    expect((await signIn('new.person@team.example', password)).statusCode).toBe(200);
     expect((await list()).map((m) => m.email)).toContain('new.person@team.example');
+
+    // First sign-in: nothing but choosing a new password until it is done.
+    const login = await signIn('new.person@team.example', password);
+    expect(login.statusCode).toBe(200);
+    expect(login.json<{ mustChangePassword: boolean }>().mustChangePassword).toBe(true);
+    const cookies = login.cookies as { name: string; value: string }[];
+    const value = (name: string) => cookies.find((c) => c.name === name)?.value ?? '';
+    const headers = {
+      cookie: `${SESSION_COOKIE}=${value(SESSION_COOKIE)}; ${CSRF_COOKIE}=${value(CSRF_COOKIE)}`,
+      'x-csrf-token': value(CSRF_COOKIE),
+    };
+    const blocked = await t.app.inject({ method: 'GET', url, headers });
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json<{ error: { code: string } }>().error.code).toBe('password_change_required');
+    const change = (body: object) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/password', headers, payload: body });
+    expect(
+      (await change({ currentPassword: 'wrong-password-1', newPassword: 'a-fine-new-pass-42' })).statusCode,
+    ).toBe(400);
+    expect((await change({ currentPassword: password, newPassword: 'short' })).statusCode).toBe(400);
+    expect((await change({ currentPassword: password, newPassword: password })).statusCode).toBe(400);
+    const changed = await change({ currentPassword: password, newPassword: 'a-fine-new-pass-42' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json<{ mustChangePassword: boolean }>().mustChangePassword).toBe(false);
+    expect((await t.app.inject({ method: 'GET', url, headers })).statusCode).toBe(200);
+    expect((await signIn('new.person@team.example', password)).statusCode).toBe(401);
+    expect((await signIn('new.person@team.example', 'a-fine-new-pass-42')).statusCode).toBe(200);
   });
 
   it('adds an existing account without a password, and refuses a duplicate with already_member', async () => {
