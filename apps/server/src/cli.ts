@@ -16,6 +16,7 @@ import { openDatabase, startServer, startWorker } from './main.js';
 import { keysRotateCommand, keysStatusCommand } from './secrets/keys.cli.js';
 import { syncCommand } from './sync/sync.cli.js';
 import { syncUndoCommand } from './sync/undo.cli.js';
+import { teamAddCommand, teamListCommand, teamRemoveCommand, teamRoleCommand } from './team/team.cli.js';
 import { parseUsageFile } from './usage/usage-file.js';
 import { ingestUsage, validateUsage } from './usage/usage.repository.js';
 import { insertWorkspace } from './workspaces/workspace.repository.js';
@@ -289,6 +290,53 @@ sync
       lineIds: options.line,
       includeConflicts: options.includeConflict,
     });
+  });
+
+// ── team: people and roles of a channel (issue 13) ──
+const team = program
+  .command('team')
+  .description('People of a channel and their roles (msp_super_admin, msp_admin, msp_viewer, msp_billing)');
+const channelOption = () => new Option('--channel <id>', 'channel workspace id').makeOptionMandatory();
+team
+  .command('list')
+  .description('Members of the channel: e-mail, role, last sign-in, name')
+  .addOption(channelOption())
+  .action(async (options) => {
+    await teamListCommand(config(), options.channel);
+  });
+team
+  .command('add')
+  .description(
+    'Add a person by e-mail; a new account gets a one-time password, printed once (or e-mailed when SMTP_URL is set)',
+  )
+  .argument('<email>')
+  .addOption(channelOption())
+  .requiredOption('--role <role>', 'msp_admin, msp_viewer, msp_billing or msp_super_admin')
+  .option('--display-name <name>', 'for a new account (default: the part before @)')
+  .action(async (email, options) => {
+    await teamAddCommand(config(), {
+      channelId: options.channel,
+      email,
+      role: options.role,
+      displayName: options.displayName,
+    });
+  });
+team
+  .command('role')
+  .description('Change a member’s role (never the last admin)')
+  .argument('<email>')
+  .argument('<role>')
+  .addOption(channelOption())
+  .action(async (email, role, options) => {
+    await teamRoleCommand(config(), { channelId: options.channel, email, role });
+  });
+team
+  .command('remove')
+  .description('Remove a member from the channel (never the last admin); the account stays')
+  .argument('<email>')
+  .addOption(channelOption())
+  .action(async (email, options) => {
+    await teamRemoveCommand(config(), { channelId: options.channel, email });
   });
 
 // ── secrets at rest (ADR 0006) ──

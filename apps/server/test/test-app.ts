@@ -115,6 +115,8 @@ export interface TestAppOptions {
   readonly extraRoutes?: (app: AppInstance) => void;
   /** Serve a built console from this folder (default: none). */
   readonly webDistDir?: string;
+  /** The app's logger (default: the test config's level), e.g. to capture lines for "no secret logged". */
+  readonly logger?: AppContext['logger'];
 }
 
 /** A test AppConfig (mode test, ephemeral key, no console). `loadConfig` parsing is tested separately. */
@@ -190,7 +192,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const ctx: AppContext = {
     config,
     database,
-    logger: createLogger(config.logLevel),
+    logger: options.logger ?? createLogger(config.logLevel),
     clock,
     secretBox: new SecretBox(config.encryptionKeys),
     psaProviders: options.psaProviders ?? {},

@@ -85,6 +85,8 @@ export const Me = Type.Object(
     /** Same value as the `coro_csrf` cookie: send it as `x-csrf-token` on POST/PUT/PATCH/DELETE. */
     csrfToken: Type.String(),
     sessionExpiresAt: Timestamp,
+    /** Signed in with a one-time password: the console asks for a new one before anything else. */
+    mustChangePassword: Type.Boolean(),
   },
   { $id: 'Me' },
 );
@@ -127,3 +129,12 @@ export type CreatedMachineToken = Static<typeof CreatedMachineToken>;
 
 export const MachineTokenList = Type.Object({ items: Type.Array(MachineToken) });
 export type MachineTokenList = Static<typeof MachineTokenList>;
+
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+    newPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;

@@ -10,9 +10,15 @@ export const appErrorCodes = [
   'bad_request',
   'unauthenticated',
   'forbidden',
+  /** Signed in with a one-time password: only changing it is allowed until then. */
+  'password_change_required',
   'not_found',
   'method_not_allowed',
   'conflict',
+  /** The e-mail already has a role on this channel (team). */
+  'already_member',
+  /** The change would leave the channel without an admin (team). */
+  'last_admin',
   /** A reviewed preview no longer matches the present (details: `PreviewStaleDetails`). */
   'preview_stale',
   'csrf_failed',

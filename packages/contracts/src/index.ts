@@ -12,3 +12,4 @@ export * from './sync.js';
 export * from './members.js';
 export * from './reconciliation.js';
 export * from './notifications.js';
+export * from './team.js';

@@ -3,7 +3,7 @@ import type { Me, UserSummary } from '@coro/contracts';
 import type { AppContext } from '../app/app-context.js';
 import { AppError } from '../app/app-error.js';
 import { loginAttemptsTotal } from '../observability/metrics.js';
-import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { dummyPasswordHash, hashPassword, needsRehash, passwordProblem, verifyPassword } from './password.js';
 import { createSession } from './session.repository.js';
 import {
   accessibleChannels,
@@ -12,6 +12,7 @@ import {
   lockAccount,
   lockedUntilOf,
   membershipsOf,
+  mustChangePasswordOf,
   recordSuccessfulLogin,
 } from './user.repository.js';
 
@@ -98,5 +99,35 @@ export async function describeUser(
 ): Promise<Me> {
   const memberships = await membershipsOf(ctx.database.db, user.id);
   const channels = await accessibleChannels(ctx.database.db, memberships);
-  return { user, memberships, channels, csrfToken, sessionExpiresAt };
+  const mustChangePassword = await mustChangePasswordOf(ctx.database.db, user.id);
+  return { user, memberships, channels, csrfToken, sessionExpiresAt, mustChangePassword };
+}
+
+/**
+ * Replaces the signed-in user's password (and ends the one-time password's reign). The current
+ * password is checked like a sign-in, so a left-open session alone cannot take the account over.
+ */
+export async function changePassword(
+  ctx: AppContext,
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const db = ctx.database.db;
+  const row = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!row || !(await verifyPassword(input.currentPassword, row.password_hash)))
+    throw new AppError('validation_failed', 'The current password is incorrect.');
+  if (input.newPassword === input.currentPassword)
+    throw new AppError('validation_failed', 'Choose a password different from the current one.');
+  const problem = passwordProblem(input.newPassword);
+  if (problem !== null) throw new AppError('validation_failed', problem);
+  const hash = await hashPassword(input.newPassword, ctx.config.passwordHashing);
+  await db
+    .updateTable('users')
+    .set({ password_hash: hash, must_change_password: 0, updated_at: ctx.clock().toISOString() })
+    .where('id', '=', userId)
+    .execute();
 }

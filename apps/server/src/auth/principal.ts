@@ -10,6 +10,8 @@ export type Principal =
       readonly sessionId: string;
       readonly csrfToken: string;
       readonly sessionExpiresAt: string;
+      /** Signed in with a one-time password: every route but changing it answers 403. */
+      readonly mustChangePassword: boolean;
     }
   | {
       readonly kind: 'token';

@@ -18,3 +18,12 @@ export const strongestRole = (roles: readonly Role[]): Role | null =>
   );
 
 export const isRole = (value: string): value is Role => value in roleRank;
+
+/**
+ * Team changes never raise anyone above the one making them: an msp_admin may hand out
+ * msp_admin, msp_viewer and msp_billing, only an msp_super_admin may hand out (or touch) msp_super_admin.
+ */
+export const roleCanManage = (actor: Role, target: Role): boolean => roleRank[target] <= roleRank[actor];
+
+/** Roles that keep a channel administrable: at least one member must hold one of them. */
+export const isAdminRole = (role: Role): boolean => roleRank[role] >= roleRank.msp_admin;

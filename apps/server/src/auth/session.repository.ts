@@ -11,6 +11,8 @@ export interface SessionRecord {
   readonly id: string;
   readonly expiresAt: string;
   readonly user: UserSummary;
+  /** A one-time password is in use: only changing it is allowed. */
+  readonly mustChangePassword: boolean;
 }
 
 /** Creates a session and returns the raw token (for the cookie); only its hash is stored. */
@@ -42,7 +44,14 @@ export async function findSession(db: Db, token: string, now: string): Promise<S
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id', 's.expires_at', 'u.id as user_id', 'u.email', 'u.display_name'])
+    .select([
+      's.id',
+      's.expires_at',
+      'u.id as user_id',
+      'u.email',
+      'u.display_name',
+      'u.must_change_password',
+    ])
     .where('s.token_hash', '=', hashToken(token))
     .where('s.expires_at', '>', now)
     .executeTakeFirst();
@@ -51,6 +60,7 @@ export async function findSession(db: Db, token: string, now: string): Promise<S
         id: row.id,
         expiresAt: row.expires_at,
         user: { id: row.user_id, email: row.email, displayName: row.display_name },
+        mustChangePassword: row.must_change_password === 1,
       }
     : undefined;
 }

@@ -35,7 +35,13 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRecord
 
 export async function insertUser(
   db: Db,
-  input: { email: string; displayName: string; passwordHash: string; id?: string },
+  input: {
+    email: string;
+    displayName: string;
+    passwordHash: string;
+    id?: string;
+    mustChangePassword?: boolean;
+  },
   now: string,
 ): Promise<UserSummary> {
   const id = input.id ?? newId();
@@ -50,6 +56,7 @@ export async function insertUser(
       failed_login_count: 0,
       locked_until: null,
       last_login_at: null,
+      must_change_password: input.mustChangePassword === true ? 1 : 0,
       created_at: now,
       updated_at: now,
     })
@@ -186,4 +193,13 @@ export async function recordSuccessfulLogin(
 export async function lockedUntilOf(db: Db, userId: string): Promise<string | null> {
   const row = await db.selectFrom('users').select('locked_until').where('id', '=', userId).executeTakeFirst();
   return row?.locked_until ?? null;
+}
+
+export async function mustChangePasswordOf(db: Db, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('must_change_password')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row?.must_change_password === 1;
 }

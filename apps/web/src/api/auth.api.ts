@@ -52,3 +52,13 @@ export function useLogout() {
     },
   });
 }
+
+/** Replaces the signed-in user's password; the answer is the refreshed `Me` (flag cleared). */
+export function useChangePassword() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
+      api.post<Me>('/auth/password', body),
+    onSuccess: (me) => client.setQueryData(meKey, me),
+  });
+}

@@ -1,4 +1,5 @@
 import CableIcon from '@mui/icons-material/Cable';
+import GroupIcon from '@mui/icons-material/Group';
 import LogoutIcon from '@mui/icons-material/Logout';
 import MenuIcon from '@mui/icons-material/Menu';
 import TuneIcon from '@mui/icons-material/Tune';
@@ -30,6 +31,7 @@ import { Link as RouterLink, Navigate, Outlet, useLocation, useNavigate, usePara
 
 import { useLogout, useMe } from '../api/auth.api.js';
 import { canEdit, roleLabels } from '../api/types.js';
+import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { ChannelContext } from './channel-context.js';
 import { paths } from './paths.js';
@@ -98,12 +100,14 @@ export function AppLayout() {
   }
   if (!me.data)
     return <Navigate to={`${paths.login}?next=${encodeURIComponent(location.pathname)}`} replace />;
+  if (me.data.mustChangePassword) return <ChangePasswordPage email={me.data.user.email} />;
   const first = me.data.channels[0];
   if (!context) {
     return first ? <Navigate to={paths.connectors(first.id)} replace /> : <NoChannel />;
   }
 
   const isConnectors = location.pathname.includes('/control-panel/connectors');
+  const isTeam = location.pathname.includes('/control-panel/team');
   const nav = (
     <Box component="nav" aria-label="Control Panel" sx={{ width: drawerWidthPx, pt: 1 }}>
       {/* A <div>, not a <ul>: the entries are links and the subheader a heading, neither a list item. */}
@@ -128,6 +132,19 @@ export function AppLayout() {
             <CableIcon fontSize="small" />
           </ListItemIcon>
           <ListItemText primary="Connectors" />
+        </ListItemButton>
+        <ListItemButton
+          component={RouterLink}
+          to={paths.team(context.channel.id)}
+          selected={isTeam}
+          aria-current={isTeam ? 'page' : undefined}
+          onClick={() => setMobileOpen(false)}
+          sx={{ mx: 1, borderRadius: 2 }}
+        >
+          <ListItemIcon sx={{ minWidth: 36 }}>
+            <GroupIcon fontSize="small" />
+          </ListItemIcon>
+          <ListItemText primary="Team" />
         </ListItemButton>
       </List>
     </Box>

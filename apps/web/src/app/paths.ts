@@ -1,5 +1,6 @@
 export const paths = {
   login: '/login',
+  team: (channelId: string) => `/channels/${channelId}/control-panel/team`,
   connectors: (channelId: string) => `/channels/${channelId}/control-panel/connectors/psa`,
   connector: (channelId: string, connectorId: string) =>
     `/channels/${channelId}/control-panel/connectors/psa/${connectorId}`,

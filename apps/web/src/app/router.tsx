@@ -32,6 +32,10 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: 'control-panel/team',
+        lazy: async () => ({ Component: (await import('../features/team/TeamPage.js')).TeamPage }),
+      },
+      {
         path: 'control-panel/connectors/psa/:connectorId',
         lazy: async () => ({
           Component: (await import('../features/connectors/ConnectorLayout.js')).ConnectorLayout,

@@ -10,6 +10,7 @@ import * as m0180 from './202612030180_workspace_name_order.js';
 import * as m0200 from './202612030200_reviewed_writes.js';
 import * as m0300 from './202612030300_sync_undo.js';
 import * as m0350 from './202612030350_mapping_batches.js';
+import * as m0520 from './202612030520_user_password_change.js';
 
 // Static barrel (no filesystem scan): order is the key order, names never change once released.
 export const migrations: Record<string, DialectMigration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, DialectMigration> = {
   '202612030200_reviewed_writes': m0200,
   '202612030300_sync_undo': m0300,
   '202612030350_mapping_batches': m0350,
+  '202612030520_user_password_change': m0520,
 };

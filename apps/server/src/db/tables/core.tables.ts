@@ -25,6 +25,8 @@ export interface UsersTable {
   failed_login_count: Generated<number>;
   locked_until: string | null;
   last_login_at: string | null;
+  /** 1 after a one-time password (team onboarding): the next sign-in must set a new one. */
+  must_change_password: Generated<number>;
   created_at: string;
   updated_at: string;
 }

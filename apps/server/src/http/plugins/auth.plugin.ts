@@ -27,6 +27,8 @@ declare module 'fastify' {
     auth?: 'session' | 'public';
     /** Machine-token scopes this route accepts (Bearer). None by default: cookies only. */
     tokenScopes?: readonly MachineTokenScope[];
+    /** Reachable while the user must still replace a one-time password (me, logout, password). */
+    isAllowedBeforePasswordChange?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -108,6 +110,7 @@ async function resolvePrincipal(ctx: AppContext, request: FastifyRequest): Promi
     sessionId: session.id,
     csrfToken: csrfTokenFor(sessionToken),
     sessionExpiresAt: session.expiresAt,
+    mustChangePassword: session.mustChangePassword,
   };
 }
 
@@ -171,6 +174,11 @@ export function registerAuth(app: AppInstance, ctx: AppContext): void {
           'csrf_failed',
           `Missing or wrong ${CSRF_HEADER} header; reload the console and retry.`,
         );
+    }
+    if (principal.mustChangePassword && config.isAllowedBeforePasswordChange !== true) {
+      throw new AppError('password_change_required', 'Choose your own password first.', {
+        advice: 'You signed in with a one-time password: set a new one (POST /api/auth/password).',
+      });
     }
   });
 }

@@ -1,5 +1,6 @@
 import {
   AuthConfig,
+  ChangePasswordBody,
   ChannelParams,
   CreateMachineTokenBody,
   CreatedMachineToken,
@@ -12,7 +13,7 @@ import {
 } from '@coro/contracts';
 
 import { actorOf } from '../../auth/principal.js';
-import { describeUser, login } from '../../auth/auth.service.js';
+import { changePassword, describeUser, login } from '../../auth/auth.service.js';
 import {
   createMachineToken,
   deleteSession,
@@ -65,7 +66,10 @@ export const authRoutes: RoutePlugin = (app, ctx) => {
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], response: { 200: Ok, ...errorResponses } } },
+    {
+      schema: { tags: ['auth'], response: { 200: Ok, ...errorResponses } },
+      config: { isAllowedBeforePasswordChange: true },
+    },
     async (request, reply) => {
       const principal = request.requireUser();
       await deleteSession(ctx.database.db, principal.sessionId);
@@ -76,9 +80,30 @@ export const authRoutes: RoutePlugin = (app, ctx) => {
 
   app.get(
     '/api/auth/me',
-    { schema: { tags: ['auth'], response: { 200: Me, ...errorResponses } } },
+    {
+      schema: { tags: ['auth'], response: { 200: Me, ...errorResponses } },
+      config: { isAllowedBeforePasswordChange: true },
+    },
     async (request) => {
       const principal = request.requireUser();
+      return describeUser(ctx, principal.user, principal.csrfToken, principal.sessionExpiresAt);
+    },
+  );
+
+  // Self-service: the signed-in user replaces their own password (required after a one-time one).
+  app.post(
+    '/api/auth/password',
+    {
+      schema: { tags: ['auth'], body: ChangePasswordBody, response: { 200: Me, ...errorResponses } },
+      config: {
+        isAllowedBeforePasswordChange: true,
+        // Each try costs a scrypt derivation: the sign-in route's budget applies here too.
+        rateLimit: { max: ctx.config.login.rateLimitMax, timeWindow: ctx.config.login.rateLimitWindowMs },
+      },
+    },
+    async (request) => {
+      const principal = request.requireUser();
+      await changePassword(ctx, principal.user.id, request.body);
       return describeUser(ctx, principal.user, principal.csrfToken, principal.sessionExpiresAt);
     },
   );

@@ -9,6 +9,7 @@ import { reconciliationRoutes } from './reconciliation.routes.js';
 import type { RoutePlugin } from './route-plugin.js';
 import { syncRoutes } from './sync.routes.js';
 import { notificationsRoutes } from './notifications.routes.js';
+import { teamRoutes } from './team.routes.js';
 import { undoRoutes } from './undo.routes.js';
 import { usageRoutes } from './usage.routes.js';
 import { workspaceRoutes } from './workspaces.routes.js';
@@ -28,4 +29,5 @@ export const routePlugins: readonly RoutePlugin[] = [
   notificationsRoutes,
   undoRoutes,
   reconciliationRoutes,
+  teamRoutes,
 ];

@@ -31,7 +31,8 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
-  const [email, setEmail] = useState('');
+  // The team invitation e-mail links here with `?email=`, so only the password is left to type.
+  const [email, setEmail] = useState(() => params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [chooser, setChooser] = useState<Me | null>(null);
 
