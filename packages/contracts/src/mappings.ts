@@ -245,6 +245,14 @@ export const SuggestionsQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 3 })),
     minScore: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0.5 })),
+    /**
+     * The rows the console shows: comma-separated workspace ids (at most 200). Mapped or unknown
+     * ids are left out of the answer. Without it, the unmapped workspaces by name from `offset`.
+     */
+    workspaceIds: Type.Optional(Type.String({ maxLength: 200 * 37, pattern: '^[0-9a-fA-F,-]*$' })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    /** Without it, every unmapped workspace from `offset` (the answer before issue 12). */
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },
 );

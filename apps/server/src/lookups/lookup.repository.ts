@@ -426,3 +426,38 @@ export async function countCompanies(
     .executeTakeFirstOrThrow();
   return { present: row.present, active: row.active };
 }
+
+/**
+ * Changes whenever the suggestable companies may have changed (a refresh, a company gone or
+ * deactivated): the suggestion index is rebuilt only then.
+ */
+export async function companiesFingerprint(db: Kysely<DB>, connectorId: string): Promise<string> {
+  const row = await db
+    .selectFrom('psa_companies')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('total'),
+      eb.fn.count<number>(eb.case().when('is_present', '=', 1).then(1).end()).as('present'),
+      eb.fn.count<number>(eb.case().when('is_active', '=', 1).then(1).end()).as('active'),
+      eb.fn.max<string | null>('refreshed_at').as('refreshed'),
+    ])
+    .where('connector_id', '=', connectorId)
+    .executeTakeFirstOrThrow();
+  return `${row.total}/${row.present}/${row.active}/${row.refreshed ?? ''}`;
+}
+
+/** The companies suggestions may offer, mapped or not (the caller filters mapped ones out). */
+export async function listSuggestableCompanies(
+  db: Kysely<DB>,
+  connectorId: string,
+): Promise<{ id: string; name: string }[]> {
+  const rows = await db
+    .selectFrom('psa_companies')
+    .select(['psa_id', 'name'])
+    .where('connector_id', '=', connectorId)
+    .where('is_present', '=', 1)
+    // An inactive PSA company is never suggested (the search still finds it, marked inactive).
+    .where('is_active', '=', 1)
+    .orderBy('psa_id')
+    .execute();
+  return rows.map((r) => ({ id: r.psa_id, name: r.name }));
+}

@@ -296,3 +296,37 @@ export async function findChildWorkspace(
     .executeTakeFirst();
   return row ? { id: row.id, name: row.display_name, status: row.status } : undefined;
 }
+
+/** The given workspaces of the channel that have no mapping on this connector (a console page). */
+export async function listUnmappedWorkspacesByIds(
+  db: Kysely<DB>,
+  connectorId: string,
+  channelId: string,
+  workspaceIds: readonly string[],
+): Promise<{ id: string; name: string }[]> {
+  if (workspaceIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('workspaces as w')
+    .leftJoin('workspace_mappings as m', (join) =>
+      join.onRef('m.workspace_id', '=', 'w.id').on('m.connector_id', '=', connectorId),
+    )
+    .select(['w.id', 'w.display_name'])
+    .where('w.id', 'in', [...workspaceIds])
+    .where('w.parent_id', '=', channelId)
+    .where('w.kind', '=', 'child')
+    .where('m.id', 'is', null)
+    .orderBy('w.display_name')
+    .orderBy('w.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.display_name }));
+}
+
+/** PSA company ids mapped on this connector: suggestions never offer them. */
+export async function listMappedCompanyIds(db: Kysely<DB>, connectorId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('workspace_mappings')
+    .select('psa_company_id')
+    .where('connector_id', '=', connectorId)
+    .execute();
+  return new Set(rows.map((r) => r.psa_company_id));
+}

@@ -299,6 +299,64 @@ describe.skipIf(isDatabaseUnavailable())(
       expect(await mappingCount()).toBe(0);
     });
 
+    it('pages suggestions by workspace ids or offset, and drops a company once it is mapped', async () => {
+      const suggestions = async (query: Record<string, string>): Promise<SuggestionList> => {
+        const response = await call('viewer', {
+          method: 'GET',
+          url: `${base()}/workspace-mappings/suggestions`,
+          query,
+        });
+        expect(response.statusCode).toBe(200);
+        return response.json<SuggestionList>();
+      };
+      const full = await suggestions({});
+      expect(full.items.length).toBeGreaterThan(10);
+      // The same rows, whether asked all at once, by offset or by id (in name order, unknown ids left out).
+      expect((await suggestions({ offset: '3', pageSize: '4' })).items).toStrictEqual(full.items.slice(3, 7));
+      const picked = [full.items[5]!, full.items[1]!];
+      expect(
+        (
+          await suggestions({
+            workspaceIds: [...picked.map((i) => i.workspaceId), h.seed.channel.id].join(','),
+          })
+        ).items,
+      ).toStrictEqual([full.items[1], full.items[5]]);
+      expect(
+        (await call('viewer', { method: 'GET', url: `${base()}/workspace-mappings/suggestions?pageSize=0` }))
+          .statusCode,
+      ).toBe(400);
+      expect(
+        (
+          await call('viewer', {
+            method: 'GET',
+            url: `${base()}/workspace-mappings/suggestions?workspaceIds=${encodeURIComponent("x' or 1=1")}`,
+          })
+        ).statusCode,
+      ).toBe(400);
+
+      // Map another workspace to Harborview's best candidate: it is no longer offered (the cache
+      // follows the mappings), and it is offered again once unmapped.
+      const harborview = ids['Harborview Medical']!;
+      const lakeside = ids['Lakeside Veterinary']!;
+      const best = async (): Promise<string | undefined> =>
+        (await suggestions({ workspaceIds: harborview })).items[0]?.candidates[0]?.companyName;
+      expect(await best()).toBe('Harborview Medical Center');
+      const mapped = await call('admin', {
+        method: 'PUT',
+        url: `${base()}/workspace-mappings/${lakeside}`,
+        payload: { companyId: await companyId('Harborview Medical Center') },
+      });
+      expect(mapped.statusCode).toBe(200);
+      expect(await best()).not.toBe('Harborview Medical Center');
+      expect((await suggestions({ workspaceIds: lakeside })).items).toStrictEqual([]);
+      expect(
+        (await call('admin', { method: 'DELETE', url: `${base()}/workspace-mappings/${lakeside}` }))
+          .statusCode,
+      ).toBe(200);
+      expect(await best()).toBe('Harborview Medical Center');
+      expect(await mappingCount()).toBe(0);
+    });
+
     it('applies the reviewed auto-map proposals, and checks contracts for what it mapped', async () => {
       const list = (
         await call('admin', { method: 'GET', url: `${base()}/workspace-mappings/auto-map` })
@@ -631,8 +689,11 @@ describe.skipIf(isDatabaseUnavailable())(
       }
       const auto = events.find((e) => e.action === 'workspace_mapping.auto_mapped')!;
       expect(JSON.parse(auto.after_json!).mapped).toHaveLength(36);
-      const deleted = events.find((e) => e.action === 'workspace_mapping.deleted')!;
-      expect(JSON.parse(deleted.before_json!)).toMatchObject({ workspaceId: h.seed.childA.id });
+      // The suggestions test also maps and unmaps one workspace.
+      const deleted = events.filter((e) => e.action === 'workspace_mapping.deleted');
+      expect(
+        deleted.map((e) => (JSON.parse(e.before_json!) as { workspaceId: string }).workspaceId),
+      ).toContain(h.seed.childA.id);
       expect(events.every((e) => e.actor_label === h.seed.users.admin.email)).toBe(true);
     });
 
