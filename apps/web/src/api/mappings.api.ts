@@ -34,16 +34,28 @@ export function useWorkspaceMappings(channelId: string, connectorId: string, que
   });
 }
 
-export function useSuggestions(channelId: string, connectorId: string, isEnabled: boolean) {
+/**
+ * Suggestions for the rows on screen only (issue 12: the whole list was 1.7 MB at 5,000
+ * workspaces): `workspaceIds` are the visible unmapped rows; nothing is asked when there are none.
+ */
+export function useSuggestions(
+  channelId: string,
+  connectorId: string,
+  workspaceIds: readonly string[],
+  isEnabled: boolean,
+) {
+  const ids = [...workspaceIds].sort().join(',');
   return useQuery({
-    queryKey: [...workspaceMappingsKey(connectorId), 'suggestions'],
+    queryKey: [...workspaceMappingsKey(connectorId), 'suggestions', ids],
     queryFn: ({ signal }) =>
       api.get<SuggestionList>(
         `${connectorPath(channelId, connectorId)}/workspace-mappings/suggestions`,
-        undefined,
+        { workspaceIds: ids },
         signal,
       ),
-    enabled: isEnabled,
+    enabled: isEnabled && ids.length > 0,
+    // The previous page's suggestions stay shown (they are keyed by workspace) while the next loads.
+    placeholderData: keepPreviousData,
   });
 }
 

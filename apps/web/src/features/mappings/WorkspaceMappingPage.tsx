@@ -112,7 +112,11 @@ export function WorkspaceMappingPage() {
     offset: query.page * query.pageSize,
   };
   const page = useWorkspaceMappings(channel.id, connector.id, serverQuery);
-  const suggestions = useSuggestions(channel.id, connector.id, canEdit);
+  const unmappedOnPage = useMemo(
+    () => (page.data?.items ?? []).filter((item) => !item.mapping).map((item) => item.workspaceId),
+    [page.data],
+  );
+  const suggestions = useSuggestions(channel.id, connector.id, unmappedOnPage, canEdit);
   const search = useCompanySearch(channel.id, connector.id);
   const map = useMapWorkspace(channel.id, connector.id);
   const unmap = useUnmapWorkspace(channel.id, connector.id);
