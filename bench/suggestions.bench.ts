@@ -1,0 +1,246 @@
+/**
+ * Workspace-mapping suggestions at MSP scale (issue 12: p50 ≤ 300 ms cold, ≤ 50 ms warm, paged;
+ * /healthz ≤ 100 ms while they compute). 5,000 unmapped child workspaces × 5,001 Autotask
+ * companies, one server process on loopback HTTP (real app: session, RBAC, validation, logging).
+ *
+ * Baseline in the same run: the pre-issue-12 computation (every unmapped workspace against every
+ * unmapped company, synchronously, on the server's event loop), called in the server process as
+ * the old route did. /healthz is probed every 10 ms from a worker thread (its own event loop), so a
+ * blocked server shows as probe latency. "Cold" follows a lookup refresh (the companies'
+ * fingerprint changes, so the index is rebuilt); "warm" asks the same page again.
+ *
+ *   npx tsx bench/suggestions.bench.ts        (or: npm run bench suggestions)
+ *   BENCH_W=5000 BENCH_COMPANIES=5001 BENCH_RUNS=7
+ *
+ * Figures are printed, never asserted.
+ */
+import { sql, type Kysely } from 'kysely';
+import { pino } from 'pino';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { CSRF_COOKIE, SESSION_COOKIE } from '@coro/contracts';
+import { scaleCompanyName } from 'autotask-sandbox';
+
+import { hashPassword } from '../apps/server/src/auth/password.js';
+import { grantRole, insertUser } from '../apps/server/src/auth/user.repository.js';
+import { loadConfig } from '../apps/server/src/config/config.js';
+import { SecretBox } from '../apps/server/src/crypto/secret-box.js';
+import { createDatabase, type Database } from '../apps/server/src/db/database.js';
+import { newId } from '../apps/server/src/db/ids.js';
+import { migrateToLatest } from '../apps/server/src/db/migrator.js';
+import type { DB } from '../apps/server/src/db/schema.js';
+import { honestNameScore, suggestMatches } from '../apps/server/src/domain/name-match.js';
+import { buildApp } from '../apps/server/src/http/app.js';
+import { listUnmappedCompanies, upsertCompanies } from '../apps/server/src/lookups/lookup.repository.js';
+import { listUnmappedWorkspaces } from '../apps/server/src/mappings/workspace-mapping.repository.js';
+import { loggerOptions } from '../apps/server/src/observability/logger.js';
+import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+
+const W = Number(process.env.BENCH_W ?? 5000);
+const companyCount = Number(process.env.BENCH_COMPANIES ?? 5001);
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+
+const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+async function seed(db: Kysely<DB>, now: string): Promise<{ channelId: string; connectorId: string }> {
+  const channelId = (await seedChannel(db, 'Bench MSP')).channelId;
+  const connectorId = await seedConnectorRow(db, channelId, { now });
+  const companies = Array.from({ length: companyCount }, (_, i) => ({
+    id: String(i + 1),
+    name: scaleCompanyName(i),
+    isActive: i % 50 !== 0,
+    modifiedAt: now,
+  }));
+  await db.transaction().execute((trx) => upsertCompanies(trx, connectorId, companies, now));
+  // Every workspace unmapped (the first visit of a new connector: the worst case).
+  await db.transaction().execute(async (trx) => {
+    for (let start = 0; start < W; start += 500) {
+      await trx
+        .insertInto('workspaces')
+        .values(
+          Array.from({ length: Math.min(500, W - start) }, (_, k) => ({
+            id: newId(),
+            kind: 'child' as const,
+            parent_id: channelId,
+            display_name: `${scaleCompanyName(start + k)} (${start + k})`,
+            company_name: scaleCompanyName(start + k),
+            status: 'Subscription',
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+    }
+  });
+  await sql`analyze`.execute(db);
+  return { channelId, connectorId };
+}
+
+/** The answer before issue 12, computed as the old route did: all of it, synchronously. */
+async function oldSuggestions(db: Kysely<DB>, channelId: string, connectorId: string): Promise<number> {
+  const [workspaces, companies] = await Promise.all([
+    listUnmappedWorkspaces(db, connectorId, channelId),
+    listUnmappedCompanies(db, connectorId),
+  ]);
+  const suggestions = suggestMatches(workspaces, companies);
+  const items = workspaces.map((w) => ({
+    workspaceId: w.id,
+    workspaceName: w.name,
+    candidates: (suggestions.get(w.id) ?? [])
+      .map((s) => ({ companyId: s.id, companyName: s.name, score: honestNameScore(w.name, s.name) }))
+      .sort((a, b) => b.score - a.score),
+  }));
+  return Buffer.byteLength(JSON.stringify({ items }));
+}
+
+// Probes /healthz from its own event loop; the main thread's blocking shows as latency.
+const proberSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const latencies = [];
+let isRunning = true;
+parentPort.on('message', () => { isRunning = false; });
+(async () => {
+  while (isRunning) {
+    const started = performance.now();
+    try { await (await fetch(workerData.url)).text(); latencies.push(performance.now() - started); }
+    catch { latencies.push(Infinity); }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  parentPort.postMessage(latencies);
+})();
+`;
+
+async function probeHealthzDuring(url: string, work: () => Promise<void>): Promise<number[]> {
+  const worker = new Worker(proberSource, { eval: true, workerData: { url } });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await work();
+  const latencies = new Promise<number[]>((resolve) => worker.once('message', resolve));
+  worker.postMessage('stop');
+  const result = await latencies;
+  await worker.terminate();
+  return result;
+}
+
+const f = (value: number): string => `${value.toFixed(1)} ms`.padStart(11);
+
+async function bench(label: string, database: Database): Promise<void> {
+  const db = database.db;
+  await migrateToLatest(db as Kysely<unknown>, database.dialect);
+  const now = new Date().toISOString();
+  const { channelId, connectorId } = await seed(db, now);
+  const config = {
+    ...loadConfig({ MODE: 'test', LOG_LEVEL: 'info', DATA_DIR: tmpdir() }),
+    webDistDir: '/nonexistent',
+  };
+  const app = await buildApp(
+    {
+      config,
+      database,
+      logger: pino(loggerOptions('info'), pino.destination({ dest: '/dev/null', sync: true })),
+      clock: () => new Date(),
+      secretBox: new SecretBox(config.encryptionKeys),
+      psaProviders: {},
+    },
+    { webDistDir: null },
+  );
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+  const user = await insertUser(
+    db,
+    {
+      email: 'bench@example.test',
+      displayName: 'Bench',
+      passwordHash: await hashPassword('bench-password-1'),
+    },
+    now,
+  );
+  await grantRole(db, user.id, channelId, 'msp_admin', now);
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: 'bench@example.test', password: 'bench-password-1' },
+  });
+  const cookies = login.cookies as { name: string; value: string }[];
+  const cookie = `${SESSION_COOKIE}=${cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? ''}; ${CSRF_COOKIE}=${cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? ''}`;
+  const url = `${origin}/api/workspaces/${channelId}/connectors/${connectorId}/workspace-mappings/suggestions`;
+  const get = async (query: string): Promise<{ ms: number; bytes: number }> => {
+    const started = performance.now();
+    const response = await fetch(`${url}${query}`, { headers: { cookie } });
+    const body = await response.text();
+    if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${body}`);
+    return { ms: performance.now() - started, bytes: Buffer.byteLength(body) };
+  };
+  // A lookup refresh: the companies' fingerprint changes, so the next request starts cold.
+  let refreshes = 0;
+  const refreshLookups = async (): Promise<void> => {
+    refreshes += 1;
+    const at = new Date(Date.now() + refreshes * 1000).toISOString();
+    await db
+      .updateTable('psa_companies')
+      .set({ refreshed_at: at })
+      .where('connector_id', '=', connectorId)
+      .execute();
+  };
+  const firstPage = (
+    await db
+      .selectFrom('workspaces')
+      .select('id')
+      .where('parent_id', '=', channelId)
+      .where('kind', '=', 'child')
+      .orderBy('display_name')
+      .limit(50)
+      .execute()
+  ).map((r) => r.id);
+  const page = `?workspaceIds=${firstPage.join(',')}`;
+
+  console.log(
+    `\n[${label}] ${W.toLocaleString('en-US')} unmapped workspaces × ${companyCount.toLocaleString('en-US')} companies; ${runs} runs per row`,
+  );
+  console.log(
+    `  ${'case'.padEnd(44)} ${'p50'.padStart(11)} ${'max'.padStart(11)} ${'bytes'.padStart(9)} ${'healthz p50'.padStart(12)} ${'healthz max'.padStart(12)}`,
+  );
+  const row = async (
+    name: string,
+    one: () => Promise<{ ms: number; bytes: number }>,
+    before?: () => Promise<void>,
+  ) => {
+    const times: number[] = [];
+    let bytes = 0;
+    const healthz = await probeHealthzDuring(`${origin}/healthz`, async () => {
+      for (let i = 0; i < runs; i += 1) {
+        await before?.();
+        const result = await one();
+        times.push(result.ms);
+        bytes = result.bytes;
+      }
+    });
+    console.log(
+      `  ${name.padEnd(44)} ${f(percentile(times, 50))} ${f(Math.max(...times))} ${String(bytes).padStart(9)} ${f(percentile(healthz, 50)).padStart(12)} ${f(Math.max(...healthz)).padStart(12)}`,
+    );
+  };
+  await row('baseline: old, whole list, on the loop', async () => {
+    const started = performance.now();
+    const bytes = await oldSuggestions(db, channelId, connectorId);
+    return { ms: performance.now() - started, bytes };
+  });
+  await row('page of 50 by ids, cold (after a refresh)', () => get(page), refreshLookups);
+  await row('page of 50 by ids, warm', () => get(page));
+  await row('next page of 50 (offset), index warm', () => get('?offset=50&pageSize=50'));
+  await row('whole list, cold (after a refresh)', () => get(''), refreshLookups);
+  await row('whole list, warm', () => get(''));
+  await app.close();
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'coro-bench-'));
+const sqlite = createDatabase({ driver: 'sqlite', file: join(dir, 'bench.sqlite') });
+try {
+  await bench('sqlite', sqlite);
+} finally {
+  await sqlite.close();
+  rmSync(dir, { recursive: true, force: true });
+}
