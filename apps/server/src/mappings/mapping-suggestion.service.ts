@@ -36,7 +36,7 @@ interface ConnectorEntry {
 const sliceMs = 8;
 /** Connectors kept per process; the oldest entry goes first. */
 const maxConnectors = 32;
-/** Index look-ups ask for more than shown, because mapped companies are filtered out after. */
+/** How much more a look-up asks for when mapped companies took places among the best. */
 const overfetch = 4;
 
 const cacheByContext = new WeakMap<AppContext, Map<string, ConnectorEntry>>();
@@ -83,9 +83,10 @@ function candidatesFor(
   mapped: ReadonlySet<string>,
   options: { limit: number; minScore: number },
 ): Candidate[] {
-  // Mapped companies are in the index (so mapping one does not rebuild it): ask for more, and
-  // for everything when even that is not enough after filtering.
-  let wanted = options.limit * overfetch;
+  // Mapped companies are in the index (so mapping one does not rebuild it): when some of the best
+  // are mapped, ask again for more. Asking for `limit` first keeps the answer the same as an index
+  // of unmapped companies alone would give whenever no mapped company ranks among the best.
+  let wanted = options.limit;
   for (;;) {
     const found = index.suggest(workspace, { limit: wanted, minScore: options.minScore });
     const free = found.filter((s) => !mapped.has(s.id));
@@ -100,7 +101,7 @@ function candidatesFor(
         }))
         .sort((a, b) => b.score - a.score);
     }
-    wanted *= 4;
+    wanted *= overfetch;
   }
 }
 
