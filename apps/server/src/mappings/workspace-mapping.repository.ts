@@ -47,35 +47,55 @@ export interface WorkspaceMappingListItem {
 }
 
 /**
- * The page's filter counts in one pass over the channel's children (was one count query per
- * filter): all, mapped, and problems with the same predicate as the `problems` filter.
+ * The page's filter counts: all from the children index, mapped and problems from this connector's
+ * mappings. Issue 12: one pass joining every child to its mapping and company cost 4.4 ms of the
+ * 7 ms a mapping page took at 5,000 workspaces; mappings are the smaller side to walk.
  */
 export async function countWorkspaceMappings(
   db: Kysely<DB>,
   connectorId: string,
   channelId: string,
 ): Promise<{ all: number; mapped: number; problems: number }> {
-  const row = await db
-    .selectFrom('workspaces as w')
-    .leftJoin('workspace_mappings as m', (join) =>
-      join.onRef('m.workspace_id', '=', 'w.id').on('m.connector_id', '=', connectorId),
-    )
-    .leftJoin('psa_companies as c', (join) =>
-      join.onRef('c.connector_id', '=', 'm.connector_id').onRef('c.psa_id', '=', 'm.psa_company_id'),
-    )
-    .where('w.parent_id', '=', channelId)
-    .where('w.kind', '=', 'child')
-    .select((eb) => [
-      eb.fn.countAll<number | string>().as('all'),
-      eb.fn.count<number | string>('m.id').as('mapped'),
-      sql<
-        number | string | null
-      >`sum(case when m.id is not null and (m.check_status != 'ok' or c.is_active = 0 or c.is_present = 0) then 1 else 0 end)`.as(
-        'problems',
-      ),
-    ])
-    .executeTakeFirstOrThrow();
-  return { all: Number(row.all), mapped: Number(row.mapped), problems: Number(row.problems ?? 0) };
+  const [children, mappings] = await Promise.all([
+    db
+      .selectFrom('workspaces')
+      .where('parent_id', '=', channelId)
+      .where('kind', '=', 'child')
+      .select((eb) => eb.fn.countAll<number | string>().as('all'))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('workspace_mappings as m')
+      .leftJoin('psa_companies as c', (join) =>
+        join.onRef('c.connector_id', '=', 'm.connector_id').onRef('c.psa_id', '=', 'm.psa_company_id'),
+      )
+      .where('m.connector_id', '=', connectorId)
+      // A correlated check, not a join: a join lets the planner walk every child instead.
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('workspaces as w')
+            .select(sql`1`.as('one'))
+            .whereRef('w.id', '=', 'm.workspace_id')
+            .where('w.parent_id', '=', channelId)
+            .where('w.kind', '=', 'child'),
+        ),
+      )
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('mapped'),
+        // The same predicate as the `problems` filter.
+        sql<
+          number | string | null
+        >`sum(case when m.check_status != 'ok' or c.is_active = 0 or c.is_present = 0 then 1 else 0 end)`.as(
+          'problems',
+        ),
+      ])
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    all: Number(children.all),
+    mapped: Number(mappings.mapped),
+    problems: Number(mappings.problems ?? 0),
+  };
 }
 
 /** Every child workspace of the channel with its mapping on this connector (if any). */
