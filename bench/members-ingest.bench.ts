@@ -11,7 +11,13 @@
  *   npx tsx bench/members-ingest.bench.ts                       (10,000 × 100, 30 days)
  *   BENCH_WORKSPACES=500 BENCH_DAYS=7 npx tsx bench/members-ingest.bench.ts   (quick look)
  *
- * Figures are printed, never asserted.
+ * Figures are printed, never asserted. Measured 2026-12-04 at the full size (10,000 × 100, 30 days,
+ * SQLite, nice 19 on 2 cores shared with other work):
+ *   counts only    43,108 records/s, 73.0 MB after 30 days
+ *   with members      615 records/s (61,479 members/s), 492.3 MB after 30 days,
+ *                  1,290,000 intervals for 30,000,000 member-days (23× fewer rows than a row per day)
+ * A daily ingest of the whole fleet with members takes ~16 s; 300 × 100 × 5 days went 252 → 456
+ * records/s with the batched interval extension.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
