@@ -13,3 +13,5 @@ export * from './members.js';
 export * from './reconciliation.js';
 export * from './notifications.js';
 export * from './team.js';
+export * from './endpoint.js';
+export { endpoints } from './endpoints/index.js';

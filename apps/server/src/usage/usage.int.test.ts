@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { systemActor } from '../audit/audit.repository.js';
+import { listCatalogServices } from '../catalog/catalog.repository.js';
 import { ingestUsage, latestUsageDay, usageForDay } from './usage.repository.js';
 
 describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
@@ -247,10 +248,17 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
       url: `/api/channels/${t.seed.channel.id}/usage`,
       headers: await t.login('viewer'),
     });
+    // Every service of the catalog, 0 where the day's report left it out (issue 9 item 10).
+    const catalog = await listCatalogServices(t.db);
+    expect(catalog.length).toBeGreaterThan(1);
     expect(channel.json<ChannelUsage>()).toStrictEqual({
       channelId: t.seed.channel.id,
       day: '2026-11-20',
-      rows: [{ workspaceId: t.seed.childA.id, serviceKey: 'endpoint_security', devices: 14, users: 7 }],
+      rows: catalog.map(({ key }) =>
+        key === 'endpoint_security'
+          ? { workspaceId: t.seed.childA.id, serviceKey: key, devices: 14, users: 7 }
+          : { workspaceId: t.seed.childA.id, serviceKey: key, devices: 0, users: 0 },
+      ),
     });
   });
 

@@ -1,11 +1,10 @@
 import {
   ConnectorParams,
+  endpoints,
   errorResponses,
   LookupSearchQuery,
   PsaCompanyPage,
   PsaServicePage,
-  RefreshLookupsBody,
-  RefreshLookupsResult,
 } from '@coro/contracts';
 import type { Kysely } from 'kysely';
 import type { Static, TSchema } from 'typebox';
@@ -22,6 +21,7 @@ import {
 import { refreshLookups } from '../../lookups/lookup.service.js';
 import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
+import { serve } from './serve-endpoint.js';
 
 const tags = ['lookups'];
 
@@ -91,20 +91,9 @@ export const lookupRoutes: RoutePlugin = (app, ctx) => {
   searchRoute('companies', PsaCompanyPage, searchCompanies);
   searchRoute('services', PsaServicePage, searchServices);
 
-  app.post(
-    '/api/workspaces/:channelId/connectors/:connectorId/lookups/refresh',
-    {
-      schema: {
-        tags,
-        params: ConnectorParams,
-        body: RefreshLookupsBody,
-        response: { 200: RefreshLookupsResult, ...errorResponses },
-      },
-    },
-    async (request) => {
-      await request.requireChannel(request.params.channelId, 'write');
-      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
-      return refreshLookups(ctx, request.params.connectorId, { full: request.body.full ?? false });
-    },
-  );
+  serve(app, endpoints.lookups.refresh, async (request) => {
+    await request.requireChannel(request.params.channelId, 'write');
+    await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+    return refreshLookups(ctx, request.params.connectorId, { full: request.body.full ?? false });
+  });
 };

@@ -1,11 +1,4 @@
-import {
-  ConnectorParams,
-  errorResponses,
-  NotificationSettings,
-  NotificationSettingsBody,
-  type NotificationSettings as NotificationSettingsResponse,
-} from '@coro/contracts';
-
+import { endpoints, type NotificationSettings as NotificationSettingsResponse } from '@coro/contracts';
 import { actorOf } from '../../auth/principal.js';
 import { recordAudit } from '../../audit/audit.repository.js';
 import { requireConnector } from '../../connectors/connector.service.js';
@@ -17,9 +10,7 @@ import {
 import { checkWebhookTarget, describeWebhookProblem } from '../../notifications/webhook-target.resolve.js';
 import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
-
-const tags = ['notifications'];
-const base = '/api/workspaces/:channelId/connectors/:connectorId/notifications';
+import { serve } from './serve-endpoint.js';
 
 /** What the audit keeps: the settings without any secret, only whether one is set. */
 const auditView = (view: NotificationSettingsView) => ({
@@ -36,58 +27,40 @@ const toResponse = (view: NotificationSettingsView): NotificationSettingsRespons
 
 /** Run notification settings of one connector (HTTP wiring only). The webhook secret is write-only. */
 export const notificationsRoutes: RoutePlugin = (app, ctx) => {
-  app.get(
-    base,
-    { schema: { tags, params: ConnectorParams, response: { 200: NotificationSettings, ...errorResponses } } },
-    async (request) => {
-      await request.requireChannel(request.params.channelId, 'read');
-      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
-      return toResponse(await getNotificationSettings(ctx.database.db, request.params.connectorId));
-    },
-  );
+  serve(app, endpoints.notifications.get, async (request) => {
+    await request.requireChannel(request.params.channelId, 'read');
+    await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+    return toResponse(await getNotificationSettings(ctx.database.db, request.params.connectorId));
+  });
 
-  app.put(
-    base,
-    {
-      schema: {
-        tags,
-        params: ConnectorParams,
-        body: NotificationSettingsBody,
-        response: { 200: NotificationSettings, ...errorResponses },
-      },
-    },
-    async (request) => {
-      await request.requireChannel(request.params.channelId, 'write');
-      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
-      const { webhookUrl } = request.body;
-      if (webhookUrl !== null) {
-        const problem = await checkWebhookTarget(webhookUrl, ctx.config.isWebhookPrivateAllowed);
-        if (problem !== null) {
-          throw new AppError(
-            'validation_failed',
-            `${describeWebhookProblem(problem)} (rule: ${problem.rule})`,
-          );
-        }
+  serve(app, endpoints.notifications.put, async (request) => {
+    await request.requireChannel(request.params.channelId, 'write');
+    await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+    const { webhookUrl } = request.body;
+    if (webhookUrl !== null) {
+      const problem = await checkWebhookTarget(webhookUrl, ctx.config.isWebhookPrivateAllowed);
+      if (problem !== null) {
+        throw new AppError('validation_failed', `${describeWebhookProblem(problem)} (rule: ${problem.rule})`);
       }
-      const now = ctx.clock().toISOString();
-      const before = await getNotificationSettings(ctx.database.db, request.params.connectorId);
-      const after = await putNotificationSettings(
-        ctx.database.db,
-        ctx.secretBox,
-        request.params.connectorId,
-        request.body,
-        now,
-      );
-      await recordAudit(ctx.database.db, {
-        actor: actorOf(request.principal),
-        workspaceId: request.params.channelId,
-        action: 'notifications.settings_updated',
-        entity: 'connector',
-        entityId: request.params.connectorId,
-        before: auditView(before),
-        after: auditView(after),
-      });
-      return toResponse(after);
-    },
-  );
+    }
+    const now = ctx.clock().toISOString();
+    const before = await getNotificationSettings(ctx.database.db, request.params.connectorId);
+    const after = await putNotificationSettings(
+      ctx.database.db,
+      ctx.secretBox,
+      request.params.connectorId,
+      request.body,
+      now,
+    );
+    await recordAudit(ctx.database.db, {
+      actor: actorOf(request.principal),
+      workspaceId: request.params.channelId,
+      action: 'notifications.settings_updated',
+      entity: 'connector',
+      entityId: request.params.connectorId,
+      before: auditView(before),
+      after: auditView(after),
+    });
+    return toResponse(after);
+  });
 };

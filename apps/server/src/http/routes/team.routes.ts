@@ -1,16 +1,4 @@
-import {
-  AddedTeamMember,
-  AddTeamMemberBody,
-  ChangeTeamRoleBody,
-  errorResponses,
-  Ok,
-  TeamList,
-  TeamMember,
-  TeamMemberParams,
-  TeamParams,
-  type Workspace,
-} from '@coro/contracts';
-
+import { endpoints, type Workspace } from '@coro/contracts';
 import { actorOf } from '../../auth/principal.js';
 import {
   addTeamMember,
@@ -21,9 +9,7 @@ import {
 } from '../../team/team.service.js';
 import type { FastifyRequest } from 'fastify';
 import type { RoutePlugin } from './route-plugin.js';
-
-const tags = ['team'];
-const base = '/api/workspaces/:channelId/team';
+import { serve } from './serve-endpoint.js';
 
 /**
  * Team changes are for people: a machine token never adds or removes anyone (requireUser first),
@@ -41,58 +27,28 @@ async function teamActor(
 
 /** The people of a channel (HTTP wiring only; rules in team/team.service.ts). */
 export const teamRoutes: RoutePlugin = (app, ctx) => {
-  app.get(
-    base,
-    { schema: { tags, params: TeamParams, response: { 200: TeamList, ...errorResponses } } },
-    async (request) => {
-      request.requireUser();
-      await request.requireChannel(request.params.channelId, 'read');
-      return { items: await listTeam(ctx.database.db, request.params.channelId) };
-    },
-  );
+  serve(app, endpoints.team.list, async (request) => {
+    request.requireUser();
+    await request.requireChannel(request.params.channelId, 'read');
+    return { items: await listTeam(ctx.database.db, request.params.channelId) };
+  });
 
-  app.post(
-    base,
-    {
-      schema: {
-        tags,
-        params: TeamParams,
-        body: AddTeamMemberBody,
-        response: { 201: AddedTeamMember, ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      const actor = await teamActor(request, request.params.channelId);
-      const added = await addTeamMember(ctx, actor, actor.channel, request.body);
-      // The one-time password is in this body only: no cache may keep it.
-      void reply.header('cache-control', 'no-store');
-      return reply.code(201).send(added);
-    },
-  );
+  serve(app, endpoints.team.add, async (request, reply) => {
+    const actor = await teamActor(request, request.params.channelId);
+    const added = await addTeamMember(ctx, actor, actor.channel, request.body);
+    // The one-time password is in this body only: no cache may keep it.
+    void reply.header('cache-control', 'no-store');
+    return reply.code(201).send(added);
+  });
 
-  app.patch(
-    `${base}/:userId`,
-    {
-      schema: {
-        tags,
-        params: TeamMemberParams,
-        body: ChangeTeamRoleBody,
-        response: { 200: TeamMember, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const actor = await teamActor(request, request.params.channelId);
-      return changeTeamRole(ctx, actor, request.params.channelId, request.params.userId, request.body.role);
-    },
-  );
+  serve(app, endpoints.team.changeRole, async (request) => {
+    const actor = await teamActor(request, request.params.channelId);
+    return changeTeamRole(ctx, actor, request.params.channelId, request.params.userId, request.body.role);
+  });
 
-  app.delete(
-    `${base}/:userId`,
-    { schema: { tags, params: TeamMemberParams, response: { 200: Ok, ...errorResponses } } },
-    async (request) => {
-      const actor = await teamActor(request, request.params.channelId);
-      await removeFromTeam(ctx, actor, request.params.channelId, request.params.userId);
-      return { ok: true as const };
-    },
-  );
+  serve(app, endpoints.team.remove, async (request) => {
+    const actor = await teamActor(request, request.params.channelId);
+    await removeFromTeam(ctx, actor, request.params.channelId, request.params.userId);
+    return { ok: true as const };
+  });
 };
