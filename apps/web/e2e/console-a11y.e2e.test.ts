@@ -16,7 +16,7 @@ import { startSandbox, type Sandbox } from 'autotask-sandbox';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { Connector } from '@coro/contracts';
+import { endpoints, endpointUrl, type Connector } from '@coro/contracts';
 
 const chromiumPath = '/usr/bin/chromium';
 const hasChromium = existsSync(chromiumPath);
@@ -142,7 +142,7 @@ describe.skipIf(!hasChromium)('console a11y, phone layout and credentials (Chrom
 
   const getConnector = async (): Promise<Connector> => {
     const response = await page.request.get(
-      `${baseUrl}/api/workspaces/${channelId}/connectors/${connectorId}`,
+      `${baseUrl}${endpointUrl(endpoints.connectors.get, { params: { channelId, connectorId } })}`,
     );
     expect(response.status()).toBe(200);
     return (await response.json()) as Connector;
@@ -230,7 +230,7 @@ describe.skipIf(!hasChromium)('console a11y, phone layout and credentials (Chrom
     const table = page.getByRole('table', { name: 'PSA Connectors' });
     await table.getByText('Connected').waitFor();
     const list = (await (
-      await page.request.get(`${baseUrl}/api/workspaces/${channelId}/connectors`)
+      await page.request.get(`${baseUrl}${endpointUrl(endpoints.connectors.list, { params: { channelId } })}`)
     ).json()) as {
       items: Connector[];
     };

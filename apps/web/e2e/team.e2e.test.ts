@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { TeamList } from '@coro/contracts';
+import { endpoints, endpointUrl, type TeamList } from '@coro/contracts';
 
 const chromiumPath = '/usr/bin/chromium';
 const hasChromium = existsSync(chromiumPath);
@@ -107,7 +107,9 @@ describe.skipIf(!hasChromium)('Team page (Chromium)', () => {
     await target.getByRole('heading', { name: 'Connectors', level: 1 }).waitFor();
   };
   const roleOf = async (email: string): Promise<string | undefined> => {
-    const response = await page.request.get(`${baseUrl}/api/workspaces/${channelId}/team`);
+    const response = await page.request.get(
+      `${baseUrl}${endpointUrl(endpoints.team.list, { params: { channelId } })}`,
+    );
     return ((await response.json()) as TeamList).items.find((m) => m.email === email)?.role;
   };
   const newPage = async (width: number) =>

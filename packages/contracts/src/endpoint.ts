@@ -69,12 +69,12 @@ export function endpointPath(endpoint: Pick<EndpointSpec, 'path'>, params: objec
 
 type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
 
-/** `?a=1&b=x&b=y` from a query object: arrays repeat their key, null/undefined are left out. */
+/** `?a=1&b=x&b=y` from a query object: arrays repeat their key; null, undefined and '' are left out. */
 export function endpointQueryString(query: object | undefined): string {
   if (query === undefined) return '';
   const search = new URLSearchParams();
   for (const [key, raw] of Object.entries(query as Record<string, QueryValue>)) {
-    if (raw === undefined || raw === null) continue;
+    if (raw === undefined || raw === null || raw === '') continue;
     for (const value of Array.isArray(raw) ? raw : [raw]) search.append(key, String(value));
   }
   const text = search.toString();

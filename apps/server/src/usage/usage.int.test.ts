@@ -1,16 +1,16 @@
-import type {
-  ChannelUsage,
-  CreatedMachineToken,
-  ErrorEnvelope,
-  UsageIngestResult,
-  UsageRecord,
-  UsageSeries,
+import {
+  endpoints,
+  type CreatedMachineToken,
+  type ErrorEnvelope,
+  type UsageIngestResult,
+  type UsageRecord,
 } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { systemActor } from '../audit/audit.repository.js';
+import { callEndpoint } from '../../test/call-endpoint.js';
 import { listCatalogServices } from '../catalog/catalog.repository.js';
 import { ingestUsage, latestUsageDay, usageForDay } from './usage.repository.js';
 
@@ -216,12 +216,12 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
 
   it('serves a workspace series and the channel usage of a day', async () => {
     await put([row({ day: '2026-11-19', devices: 13 }), row({ day: '2026-11-20', devices: 14 })]);
-    const series = await t.app.inject({
-      method: 'GET',
-      url: `/api/workspaces/${t.seed.childA.id}/usage?from=2026-11-18&to=2026-11-20&serviceKey=endpoint_security`,
+    const series = await callEndpoint(t.app, endpoints.usage.series, {
+      params: { id: t.seed.childA.id },
+      query: { from: '2026-11-18', to: '2026-11-20', serviceKey: ['endpoint_security'] },
       headers: await t.login('viewer'),
     });
-    expect(series.json<UsageSeries>()).toStrictEqual({
+    expect(series.json()).toStrictEqual({
       workspaceId: t.seed.childA.id,
       from: '2026-11-18',
       to: '2026-11-20',
@@ -243,15 +243,14 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
       headers: await t.login('viewer'),
     });
     expect(bad.statusCode).toBe(400);
-    const channel = await t.app.inject({
-      method: 'GET',
-      url: `/api/channels/${t.seed.channel.id}/usage`,
+    const channel = await callEndpoint(t.app, endpoints.usage.channelDay, {
+      params: { channelId: t.seed.channel.id },
       headers: await t.login('viewer'),
     });
     // Every service of the catalog, 0 where the day's report left it out (issue 9 item 10).
     const catalog = await listCatalogServices(t.db);
     expect(catalog.length).toBeGreaterThan(1);
-    expect(channel.json<ChannelUsage>()).toStrictEqual({
+    expect(channel.json()).toStrictEqual({
       channelId: t.seed.channel.id,
       day: '2026-11-20',
       rows: catalog.map(({ key }) =>

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { api, ApiError } from './client.js';
-import type { AuthConfig, Me } from './types.js';
+import { endpoints, type ChangePasswordBody, type LoginBody } from '@coro/contracts';
+
+import { ApiError, call } from './client.js';
 
 export const meKey = ['me'] as const;
 
@@ -9,7 +10,7 @@ export const meKey = ['me'] as const;
 export function useAuthConfig() {
   return useQuery({
     queryKey: ['auth-config'] as const,
-    queryFn: ({ signal }) => api.get<AuthConfig>('/auth/config', undefined, signal),
+    queryFn: ({ signal }) => call(endpoints.auth.config, { signal }),
     staleTime: Infinity,
     retry: false,
   });
@@ -21,7 +22,7 @@ export function useMe() {
     queryKey: meKey,
     queryFn: async ({ signal }) => {
       try {
-        return await api.get<Me>('/auth/me', undefined, signal);
+        return await call(endpoints.auth.me, { signal });
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;
         throw error;
@@ -34,7 +35,7 @@ export function useMe() {
 export function useLogin() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; password: string }) => api.post<Me>('/auth/login', body),
+    mutationFn: (body: LoginBody) => call(endpoints.auth.login, { body }),
     onSuccess: (me) => {
       client.clear();
       client.setQueryData(meKey, me);
@@ -45,7 +46,7 @@ export function useLogin() {
 export function useLogout() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<unknown>('/auth/logout'),
+    mutationFn: () => call(endpoints.auth.logout),
     onSettled: () => {
       client.clear();
       client.setQueryData(meKey, null);
@@ -57,8 +58,7 @@ export function useLogout() {
 export function useChangePassword() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
-      api.post<Me>('/auth/password', body),
+    mutationFn: (body: ChangePasswordBody) => call(endpoints.auth.changePassword, { body }),
     onSuccess: (me) => client.setQueryData(meKey, me),
   });
 }

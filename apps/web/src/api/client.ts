@@ -4,10 +4,16 @@
  * `ApiError` carrying the server's envelope `{error:{code,message,details?}}`.
  */
 
-import type { CSRF_COOKIE, CSRF_HEADER } from '@coro/contracts';
+import {
+  endpointUrl,
+  type CSRF_COOKIE,
+  type CSRF_HEADER,
+  type EndpointInput,
+  type EndpointResponse,
+  type EndpointSpec,
+} from '@coro/contracts';
 
-// Type-only imports keep TypeBox out of the bundle; the annotations fail to compile if the
-// contract's names ever change.
+// The annotations fail to compile if the contract's names ever change.
 export const csrfCookieName: typeof CSRF_COOKIE = 'coro_csrf';
 export const csrfHeaderName: typeof CSRF_HEADER = 'x-csrf-token';
 
@@ -43,19 +49,6 @@ export function readCookie(name: string, cookieString: string = document.cookie)
   return undefined;
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>;
-
-export function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
-
 /** Listeners told when the server answers 401, so the app can send the user to sign-in. */
 const unauthorizedListeners = new Set<() => void>();
 export function onUnauthorized(listener: () => void): () => void {
@@ -64,7 +57,6 @@ export function onUnauthorized(listener: () => void): () => void {
 }
 
 interface RequestOptions {
-  readonly query?: Query;
   readonly body?: unknown;
   readonly signal?: AbortSignal;
 }
@@ -77,7 +69,7 @@ function isEnvelope(
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+async function request<T>(method: string, url: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
@@ -87,7 +79,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   let response: Response;
   try {
-    response = await fetch(withQuery(`/api${path}`, options.query), {
+    response = await fetch(url, {
       method,
       headers,
       credentials: 'same-origin',
@@ -111,7 +103,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     }
   }
   if (!response.ok) {
-    if (response.status === 401 && !path.startsWith('/auth/'))
+    if (response.status === 401 && !url.startsWith('/api/auth/'))
       for (const listener of unauthorizedListeners) listener();
     if (isEnvelope(payload)) {
       throw new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details);
@@ -121,10 +113,33 @@ export async function request<T>(method: string, path: string, options: RequestO
   return payload as T;
 }
 
-export const api = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
-  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body: body ?? {} }),
-  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body: body ?? {} }),
-  delete: <T>(path: string, body?: unknown) => request<T>('DELETE', path, { body }),
-};
+export type CallInput<E extends EndpointSpec> = EndpointInput<E> & { readonly signal?: AbortSignal };
+
+/**
+ * Calls one endpoint of `@coro/contracts` (ADR 0014): the path, its parameters, the query and the
+ * body are checked by the compiler, and the answer is typed by the endpoint. Feature code never
+ * writes a path. Unsafe methods without a body send `{}` (the server's body schemas are objects).
+ */
+export function call<E extends EndpointSpec>(
+  endpoint: E,
+  ...[input]: Partial<EndpointInput<E>> extends EndpointInput<E>
+    ? [input?: CallInput<E>]
+    : [input: CallInput<E>]
+): Promise<EndpointResponse<E>> {
+  const { params, query, body, signal } = (input ?? {}) as {
+    params?: object;
+    query?: object;
+    body?: unknown;
+    signal?: AbortSignal;
+  };
+  const isRead = endpoint.method === 'GET' || endpoint.method === 'DELETE';
+  return request<EndpointResponse<E>>(endpoint.method, endpointUrl(endpoint, { params, query }), {
+    body: body ?? (isRead ? undefined : {}),
+    signal,
+  });
+}
+
+/** Where the browser itself goes (a download link, an event stream): same path, no fetch. */
+export function urlOf<E extends EndpointSpec>(endpoint: E, input: Omit<EndpointInput<E>, 'body'>): string {
+  return endpointUrl(endpoint, input as { params?: object; query?: object });
+}

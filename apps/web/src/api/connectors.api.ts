@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { api } from './client.js';
-import type { Connector, ConnectorList, CreateConnectorBody, UpdateCredentialsBody } from './types.js';
+import { endpoints } from '@coro/contracts';
 
-const base = (channelId: string) => `/workspaces/${channelId}/connectors`;
+import { call } from './client.js';
+import type { CreateConnectorBody, UpdateCredentialsBody } from './types.js';
+
 export const connectorsKey = (channelId: string) => ['connectors', channelId] as const;
 export const connectorKey = (channelId: string, connectorId: string) =>
   ['connectors', channelId, connectorId] as const;
@@ -11,14 +12,14 @@ export const connectorKey = (channelId: string, connectorId: string) =>
 export function useConnectors(channelId: string) {
   return useQuery({
     queryKey: connectorsKey(channelId),
-    queryFn: ({ signal }) => api.get<ConnectorList>(base(channelId), undefined, signal),
+    queryFn: ({ signal }) => call(endpoints.connectors.list, { params: { channelId }, signal }),
   });
 }
 
 export function useConnector(channelId: string, connectorId: string) {
   return useQuery({
     queryKey: connectorKey(channelId, connectorId),
-    queryFn: ({ signal }) => api.get<Connector>(`${base(channelId)}/${connectorId}`, undefined, signal),
+    queryFn: ({ signal }) => call(endpoints.connectors.get, { params: { channelId, connectorId }, signal }),
   });
 }
 
@@ -26,7 +27,8 @@ export function useConnector(channelId: string, connectorId: string) {
 export function useCreateConnector(channelId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateConnectorBody) => api.post<Connector>(base(channelId), body),
+    mutationFn: (body: CreateConnectorBody) =>
+      call(endpoints.connectors.create, { params: { channelId }, body }),
     onSuccess: () => client.invalidateQueries({ queryKey: connectorsKey(channelId) }),
   });
 }
@@ -35,7 +37,7 @@ export function useUpdateCredentials(channelId: string, connectorId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: UpdateCredentialsBody) =>
-      api.put<Connector>(`${base(channelId)}/${connectorId}/credentials`, body),
+      call(endpoints.connectors.updateCredentials, { params: { channelId, connectorId }, body }),
     onSuccess: () => client.invalidateQueries({ queryKey: connectorsKey(channelId) }),
   });
 }
@@ -44,11 +46,7 @@ export function useDeleteConnector(channelId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (connectorId: string) =>
-      api.delete<unknown>(`${base(channelId)}/${connectorId}`, { confirm: true }),
+      call(endpoints.connectors.remove, { params: { channelId, connectorId }, body: { confirm: true } }),
     onSuccess: () => client.invalidateQueries({ queryKey: connectorsKey(channelId) }),
   });
-}
-
-export function connectorPath(channelId: string, connectorId: string): string {
-  return `${base(channelId)}/${connectorId}`;
 }

@@ -1,11 +1,12 @@
+import { endpoints } from '@coro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 
 import type { PickerPage, PickerSearch } from '../components/AsyncEntityPicker.js';
-import { api } from './client.js';
-import { connectorPath, connectorsKey } from './connectors.api.js';
+import { call } from './client.js';
+import { connectorsKey } from './connectors.api.js';
 import { serviceMappingsKey, workspaceMappingsKey } from './mappings.api.js';
-import type { Connector, PsaCompanyPage, PsaServicePage } from './types.js';
+import type { Connector } from './types.js';
 
 export const lookupKey = (connectorId: string, entity: 'companies' | 'services') =>
   ['lookup', connectorId, entity] as const;
@@ -20,11 +21,11 @@ export function useCompanySearch(
 ): PickerSearch {
   return useCallback(
     async (q: string, cursor: string | null, signal: AbortSignal): Promise<PickerPage> => {
-      const page = await api.get<PsaCompanyPage>(
-        `${connectorPath(channelId, connectorId)}/lookups/companies`,
-        { q, cursor, limit: pageSize },
+      const page = await call(endpoints.lookups.companies, {
+        params: { channelId, connectorId },
+        query: { q, ...(cursor === null ? {} : { cursor }), limit: pageSize },
         signal,
-      );
+      });
       return {
         nextCursor: page.nextCursor,
         items: page.items.map((c) => {
@@ -55,11 +56,11 @@ export function useServiceSearch(
 ): PickerSearch {
   return useCallback(
     async (q: string, cursor: string | null, signal: AbortSignal): Promise<PickerPage> => {
-      const page = await api.get<PsaServicePage>(
-        `${connectorPath(channelId, connectorId)}/lookups/services`,
-        { q, cursor, limit: pageSize },
+      const page = await call(endpoints.lookups.services, {
+        params: { channelId, connectorId },
+        query: { q, ...(cursor === null ? {} : { cursor }), limit: pageSize },
         signal,
-      );
+      });
       return {
         nextCursor: page.nextCursor,
         items: page.items.map((s) => {
@@ -87,7 +88,7 @@ export function useServiceSearch(
 export function useRefreshLookups(channelId: string, connectorId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<unknown>(`${connectorPath(channelId, connectorId)}/lookups/refresh`, {}),
+    mutationFn: () => call(endpoints.lookups.refresh, { params: { channelId, connectorId }, body: {} }),
     onSuccess: () =>
       Promise.all([
         client.invalidateQueries({ queryKey: ['lookup', connectorId] }),

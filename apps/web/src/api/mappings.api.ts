@@ -1,22 +1,9 @@
+import { endpoints } from '@coro/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { api } from './client.js';
-import { connectorPath, connectorsKey } from './connectors.api.js';
-import type {
-  AutoMapApplyBody,
-  AutoMapApplyResult,
-  AutoMapProposalList,
-  CompanyContractList,
-  ContractCheckSummary,
-  MappingBatchList,
-  MappingBatchUndoResult,
-  ServiceMappingList,
-  ServiceSuggestionList,
-  SuggestionList,
-  WorkspaceMappingItem,
-  WorkspaceMappingPage,
-  WorkspaceMappingQuery,
-} from './types.js';
+import { call } from './client.js';
+import { connectorsKey } from './connectors.api.js';
+import type { AutoMapApplyBody, WorkspaceMappingQuery } from './types.js';
 
 export const workspaceMappingsKey = (connectorId: string) => ['workspace-mappings', connectorId] as const;
 export const serviceMappingsKey = (connectorId: string) => ['service-mappings', connectorId] as const;
@@ -25,11 +12,7 @@ export function useWorkspaceMappings(channelId: string, connectorId: string, que
   return useQuery({
     queryKey: [...workspaceMappingsKey(connectorId), query],
     queryFn: ({ signal }) =>
-      api.get<WorkspaceMappingPage>(
-        `${connectorPath(channelId, connectorId)}/workspace-mappings`,
-        { ...query },
-        signal,
-      ),
+      call(endpoints.mappings.workspaces, { params: { channelId, connectorId }, query, signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -48,11 +31,11 @@ export function useSuggestions(
   return useQuery({
     queryKey: [...workspaceMappingsKey(connectorId), 'suggestions', ids],
     queryFn: ({ signal }) =>
-      api.get<SuggestionList>(
-        `${connectorPath(channelId, connectorId)}/workspace-mappings/suggestions`,
-        { workspaceIds: ids },
+      call(endpoints.mappings.suggestions, {
+        params: { channelId, connectorId },
+        query: { workspaceIds: ids },
         signal,
-      ),
+      }),
     enabled: isEnabled && ids.length > 0,
     // The previous page's suggestions stay shown (they are keyed by workspace) while the next loads.
     placeholderData: keepPreviousData,
@@ -74,12 +57,10 @@ export function useMapWorkspace(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: ({ workspaceId, companyId }: { workspaceId: string; companyId: string }) =>
-      api.put<WorkspaceMappingItem>(
-        `${connectorPath(channelId, connectorId)}/workspace-mappings/${workspaceId}`,
-        {
-          companyId,
-        },
-      ),
+      call(endpoints.mappings.mapWorkspace, {
+        params: { channelId, connectorId, workspaceId },
+        body: { companyId },
+      }),
     onSuccess: invalidate,
   });
 }
@@ -88,7 +69,7 @@ export function useUnmapWorkspace(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: (workspaceId: string) =>
-      api.delete<unknown>(`${connectorPath(channelId, connectorId)}/workspace-mappings/${workspaceId}`),
+      call(endpoints.mappings.unmapWorkspace, { params: { channelId, connectorId, workspaceId } }),
     onSuccess: invalidate,
   });
 }
@@ -98,11 +79,7 @@ export function useAutoMapProposals(channelId: string, connectorId: string, isOp
   return useQuery({
     queryKey: [...workspaceMappingsKey(connectorId), 'auto-map'],
     queryFn: ({ signal }) =>
-      api.get<AutoMapProposalList>(
-        `${connectorPath(channelId, connectorId)}/workspace-mappings/auto-map`,
-        undefined,
-        signal,
-      ),
+      call(endpoints.mappings.autoMapProposals, { params: { channelId, connectorId }, signal }),
     enabled: isOpen,
     staleTime: 0,
     gcTime: 0,
@@ -114,10 +91,7 @@ export function useApplyAutoMap(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: (body: AutoMapApplyBody) =>
-      api.post<AutoMapApplyResult>(
-        `${connectorPath(channelId, connectorId)}/workspace-mappings/auto-map`,
-        body,
-      ),
+      call(endpoints.mappings.autoMapApply, { params: { channelId, connectorId }, body }),
     onSuccess: invalidate,
   });
 }
@@ -126,12 +100,7 @@ export function useApplyAutoMap(channelId: string, connectorId: string) {
 export function useMappingBatches(channelId: string, connectorId: string, isEnabled: boolean) {
   return useQuery({
     queryKey: [...workspaceMappingsKey(connectorId), 'batches'],
-    queryFn: ({ signal }) =>
-      api.get<MappingBatchList>(
-        `${connectorPath(channelId, connectorId)}/mapping-batches`,
-        undefined,
-        signal,
-      ),
+    queryFn: ({ signal }) => call(endpoints.mappings.batches, { params: { channelId, connectorId }, signal }),
     enabled: isEnabled,
   });
 }
@@ -140,10 +109,7 @@ export function useUndoMappingBatch(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: (batchId: string) =>
-      api.post<MappingBatchUndoResult>(
-        `${connectorPath(channelId, connectorId)}/mapping-batches/${batchId}/undo`,
-        {},
-      ),
+      call(endpoints.mappings.undoBatch, { params: { channelId, connectorId, batchId } }),
     onSuccess: invalidate,
   });
 }
@@ -153,11 +119,10 @@ export function useCompanyContracts(channelId: string, connectorId: string, work
   return useQuery({
     queryKey: [...workspaceMappingsKey(connectorId), 'contracts', workspaceId],
     queryFn: ({ signal }) =>
-      api.get<CompanyContractList>(
-        `${connectorPath(channelId, connectorId)}/workspace-mappings/${workspaceId ?? ''}/contracts`,
-        undefined,
+      call(endpoints.mappings.companyContracts, {
+        params: { channelId, connectorId, workspaceId: workspaceId ?? '' },
         signal,
-      ),
+      }),
     enabled: workspaceId !== null,
   });
 }
@@ -167,10 +132,10 @@ export function usePinContract(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: ({ workspaceId, contractId }: { workspaceId: string; contractId: string | null }) =>
-      api.put<WorkspaceMappingItem>(
-        `${connectorPath(channelId, connectorId)}/workspace-mappings/${workspaceId}/pin`,
-        { contractId },
-      ),
+      call(endpoints.mappings.pinContract, {
+        params: { channelId, connectorId, workspaceId },
+        body: { contractId },
+      }),
     onSuccess: invalidate,
   });
 }
@@ -179,7 +144,7 @@ export function useRunContractCheck(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: () =>
-      api.post<ContractCheckSummary>(`${connectorPath(channelId, connectorId)}/contract-check`, {}),
+      call(endpoints.mappings.contractCheck, { params: { channelId, connectorId }, body: {} }),
     onSuccess: invalidate,
   });
 }
@@ -188,11 +153,7 @@ export function useServiceMappings(channelId: string, connectorId: string) {
   return useQuery({
     queryKey: serviceMappingsKey(connectorId),
     queryFn: ({ signal }) =>
-      api.get<ServiceMappingList>(
-        `${connectorPath(channelId, connectorId)}/service-mappings`,
-        undefined,
-        signal,
-      ),
+      call(endpoints.mappings.services, { params: { channelId, connectorId }, signal }),
   });
 }
 
@@ -201,11 +162,7 @@ export function useServiceSuggestions(channelId: string, connectorId: string, is
   return useQuery({
     queryKey: [...serviceMappingsKey(connectorId), 'suggestions'],
     queryFn: ({ signal }) =>
-      api.get<ServiceSuggestionList>(
-        `${connectorPath(channelId, connectorId)}/service-mappings/suggestions`,
-        undefined,
-        signal,
-      ),
+      call(endpoints.mappings.serviceSuggestions, { params: { channelId, connectorId }, signal }),
     enabled: isEnabled,
   });
 }
@@ -222,9 +179,9 @@ export function useMapService(channelId: string, connectorId: string) {
       psaServiceId: string;
       billingBasis?: 'devices' | 'users';
     }) =>
-      api.put<unknown>(`${connectorPath(channelId, connectorId)}/service-mappings/${serviceKey}`, {
-        psaServiceId,
-        ...(billingBasis ? { billingBasis } : {}),
+      call(endpoints.mappings.mapService, {
+        params: { channelId, connectorId, serviceKey },
+        body: { psaServiceId, ...(billingBasis ? { billingBasis } : {}) },
       }),
     onSuccess: invalidate,
   });
@@ -234,7 +191,7 @@ export function useUnmapService(channelId: string, connectorId: string) {
   const invalidate = useInvalidateMappings(channelId, connectorId);
   return useMutation({
     mutationFn: (serviceKey: string) =>
-      api.delete<unknown>(`${connectorPath(channelId, connectorId)}/service-mappings/${serviceKey}`),
+      call(endpoints.mappings.unmapService, { params: { channelId, connectorId, serviceKey } }),
     onSuccess: invalidate,
   });
 }

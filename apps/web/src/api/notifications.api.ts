@@ -1,21 +1,18 @@
-import type { NotificationSettings, NotificationSettingsBody } from '@coro/contracts';
+import { endpoints, type NotificationSettings, type NotificationSettingsBody } from '@coro/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { api } from './client.js';
-import { connectorPath } from './connectors.api.js';
+import { call } from './client.js';
 
 export type { NotificationSettings, NotificationSettingsBody };
 
 const notificationsKey = (connectorId: string) => ['notifications', connectorId] as const;
-const notificationsPath = (channelId: string, connectorId: string) =>
-  `${connectorPath(channelId, connectorId)}/notifications`;
 
 /** Who hears about finished runs: e-mail recipients and a signed webhook (its secret never returns). */
 export function useNotificationSettings(channelId: string, connectorId: string) {
   return useQuery({
     queryKey: notificationsKey(connectorId),
     queryFn: ({ signal }) =>
-      api.get<NotificationSettings>(notificationsPath(channelId, connectorId), undefined, signal),
+      call(endpoints.notifications.get, { params: { channelId, connectorId }, signal }),
   });
 }
 
@@ -23,7 +20,7 @@ export function useSaveNotificationSettings(channelId: string, connectorId: stri
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: NotificationSettingsBody) =>
-      api.put<NotificationSettings>(notificationsPath(channelId, connectorId), body),
+      call(endpoints.notifications.put, { params: { channelId, connectorId }, body }),
     onSuccess: (saved) => client.setQueryData(notificationsKey(connectorId), saved),
   });
 }

@@ -1,20 +1,16 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { LineMembers, Reconciliation } from '@coro/contracts';
+import { endpoints } from '@coro/contracts';
 
-import { api } from './client.js';
-import { connectorPath } from './connectors.api.js';
+import { call, urlOf } from './client.js';
 
-export type { LineMembers, Reconciliation, ReconciliationRow } from '@coro/contracts';
-
-const reconciliationPath = (channelId: string, connectorId: string) =>
-  `${connectorPath(channelId, connectorId)}/reconciliation`;
+export type { Reconciliation, ReconciliationRow } from '@coro/contracts';
 
 /** The month's reconciliation (reads the PSA: kept for a minute, not refetched on focus). */
 export function useReconciliation(channelId: string, connectorId: string, month: string) {
   return useQuery({
     queryKey: ['reconciliation', connectorId, month],
     queryFn: ({ signal }) =>
-      api.get<Reconciliation>(reconciliationPath(channelId, connectorId), { month }, signal),
+      call(endpoints.reconciliation.get, { params: { channelId, connectorId }, query: { month }, signal }),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
     refetchOnWindowFocus: false,
@@ -22,7 +18,7 @@ export function useReconciliation(channelId: string, connectorId: string, month:
 }
 
 export function reconciliationCsvUrl(channelId: string, connectorId: string, month: string): string {
-  return `/api${reconciliationPath(channelId, connectorId)}.csv?month=${encodeURIComponent(month)}`;
+  return urlOf(endpoints.reconciliation.csv, { params: { channelId, connectorId }, query: { month } });
 }
 
 /** Who is in a line's count on `day`, and who joined or left since `since`. */
@@ -32,15 +28,15 @@ export function useLineMembers(
   return useQuery({
     queryKey: ['line-members', line],
     queryFn: ({ signal }) =>
-      api.get<LineMembers>(
-        `/workspaces/${line?.workspaceId ?? ''}/usage/members`,
-        {
+      call(endpoints.usage.members, {
+        params: { id: line?.workspaceId ?? '' },
+        query: {
           serviceKey: line?.serviceKey ?? '',
           day: line?.day ?? '',
           ...(line?.since ? { since: line.since } : {}),
         },
         signal,
-      ),
+      }),
     enabled: line !== null,
   });
 }

@@ -2,7 +2,6 @@
 import type { SyncLine } from '@coro/contracts';
 
 export type {
-  ApproveLinesResult,
   BillingPolicyBody as BillingPolicy,
   PreviewChange,
   PreviewStaleDetails,
@@ -12,11 +11,9 @@ export type {
   SyncRun,
   SyncRunDetail,
   SyncRunPage,
-  SyncRunStarted,
   SyncSettings,
   SyncSettingsBody,
   SyncWait,
-  UsageSeries,
 } from '@coro/contracts';
 
 export type LineKind = SyncLine['kind'];

@@ -1,22 +1,18 @@
+import { endpoints } from '@coro/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 
-import { api } from './client.js';
-import { connectorPath, connectorsKey } from './connectors.api.js';
+import { call, urlOf } from './client.js';
+import { connectorsKey } from './connectors.api.js';
 import type {
-  ApproveLinesResult,
   LineKind,
   SyncRun,
   SyncRunDetail,
   SyncRunPage,
   SyncProgress,
-  SyncRunStarted,
-  SyncSettings,
   SyncSettingsBody,
-  UsageSeries,
 } from './sync-types.js';
 
-const syncPath = (channelId: string, connectorId: string) => `${connectorPath(channelId, connectorId)}/sync`;
 export const syncRunsKey = (connectorId: string) => ['sync-runs', connectorId] as const;
 export const isRunLive = (run: SyncRun | undefined) => run?.status === 'queued' || run?.status === 'running';
 
@@ -27,11 +23,11 @@ export function useSyncRuns(channelId: string, connectorId: string) {
     queryKey,
     queryFn: async ({ signal }) => {
       const previous = client.getQueryData<SyncRunPage>(queryKey);
-      const page = await api.get<SyncRunPage>(
-        `${syncPath(channelId, connectorId)}/runs`,
-        { limit: 20 },
+      const page = await call(endpoints.sync.runs, {
+        params: { channelId, connectorId },
+        query: { limit: 20 },
         signal,
-      );
+      });
       // A run just finished: the connector's "Last sync" and "Next sync" changed with it.
       if (previous?.items.some(isRunLive) && !page.items.some(isRunLive))
         void client.invalidateQueries({ queryKey: connectorsKey(channelId) });
@@ -57,7 +53,7 @@ export function useSyncRunDetail(
   return useQuery({
     queryKey: [...syncRunsKey(connectorId), 'detail', runId, query],
     queryFn: ({ signal }) =>
-      api.get<SyncRunDetail>(`${syncPath(channelId, connectorId)}/runs/${runId ?? ''}`, { ...query }, signal),
+      call(endpoints.sync.run, { params: { channelId, connectorId, runId: runId ?? '' }, query, signal }),
     enabled: runId !== null,
     placeholderData: keepPreviousData,
     refetchInterval: (q) => (isRunLive(q.state.data?.run) && !isStreaming ? 750 : false),
@@ -94,7 +90,9 @@ export function useRunStream(channelId: string, connectorId: string, run: SyncRu
   const liveRunId = run && isRunLive(run) ? run.id : null;
   useEffect(() => {
     if (liveRunId === null || typeof EventSource === 'undefined') return;
-    const source = new EventSource(`/api${syncPath(channelId, connectorId)}/runs/${liveRunId}/events`);
+    const source = new EventSource(
+      urlOf(endpoints.sync.events, { params: { channelId, connectorId, runId: liveRunId } }),
+    );
     const detailKey = [...syncRunsKey(connectorId), 'detail', liveRunId];
     const stop = (): void => {
       source.close();
@@ -132,7 +130,7 @@ function useInvalidateRuns(channelId: string, connectorId: string) {
 export function usePreviewSync(channelId: string, connectorId: string) {
   const invalidate = useInvalidateRuns(channelId, connectorId);
   return useMutation({
-    mutationFn: () => api.post<SyncRunDetail>(`${syncPath(channelId, connectorId)}/preview`),
+    mutationFn: () => call(endpoints.sync.preview, { params: { channelId, connectorId } }),
     onSuccess: invalidate,
   });
 }
@@ -145,7 +143,7 @@ export function useApplyPreview(channelId: string, connectorId: string) {
   const invalidate = useInvalidateRuns(channelId, connectorId);
   return useMutation({
     mutationFn: (previewRunId: string) =>
-      api.post<SyncRunStarted>(`${syncPath(channelId, connectorId)}/runs/${previewRunId}/apply`),
+      call(endpoints.sync.apply, { params: { channelId, connectorId, runId: previewRunId } }),
     onSettled: invalidate,
   });
 }
@@ -154,14 +152,17 @@ export function useApproveLines(channelId: string, connectorId: string) {
   const invalidate = useInvalidateRuns(channelId, connectorId);
   return useMutation({
     mutationFn: ({ runId, lineIds }: { runId: string; lineIds: readonly string[] }) =>
-      api.post<ApproveLinesResult>(`${syncPath(channelId, connectorId)}/runs/${runId}/approve`, { lineIds }),
+      call(endpoints.sync.approve, {
+        params: { channelId, connectorId, runId },
+        body: { lineIds: [...lineIds] },
+      }),
     onSuccess: invalidate,
   });
 }
 
 /** A plain link target: the browser downloads it with the session cookie. */
 export function syncRunCsvUrl(channelId: string, connectorId: string, runId: string): string {
-  return `/api${syncPath(channelId, connectorId)}/runs/${runId}/export.csv`;
+  return urlOf(endpoints.sync.exportCsv, { params: { channelId, connectorId, runId } });
 }
 
 export const syncSettingsKey = (connectorId: string) => ['sync-settings', connectorId] as const;
@@ -169,8 +170,7 @@ export const syncSettingsKey = (connectorId: string) => ['sync-settings', connec
 export function useSyncSettings(channelId: string, connectorId: string) {
   return useQuery({
     queryKey: syncSettingsKey(connectorId),
-    queryFn: ({ signal }) =>
-      api.get<SyncSettings>(`${syncPath(channelId, connectorId)}/settings`, undefined, signal),
+    queryFn: ({ signal }) => call(endpoints.sync.settings, { params: { channelId, connectorId }, signal }),
   });
 }
 
@@ -178,7 +178,7 @@ export function useSaveSyncSettings(channelId: string, connectorId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (settings: SyncSettingsBody) =>
-      api.put<SyncSettings>(`${syncPath(channelId, connectorId)}/settings`, settings),
+      call(endpoints.sync.putSettings, { params: { channelId, connectorId }, body: settings }),
     onSuccess: (saved) => {
       client.setQueryData(syncSettingsKey(connectorId), saved);
       return client.invalidateQueries({ queryKey: connectorsKey(channelId) });
@@ -190,7 +190,11 @@ export function useUsageSeries(workspaceId: string | null, serviceKey: string | 
   return useQuery({
     queryKey: ['usage', workspaceId, serviceKey, from],
     queryFn: ({ signal }) =>
-      api.get<UsageSeries>(`/workspaces/${workspaceId ?? ''}/usage`, { from, serviceKey }, signal),
+      call(endpoints.usage.series, {
+        params: { id: workspaceId ?? '' },
+        query: { from, ...(serviceKey === null ? {} : { serviceKey: [serviceKey] }) },
+        signal,
+      }),
     enabled: workspaceId !== null && serviceKey !== null,
   });
 }

@@ -1,20 +1,23 @@
-import type { AddedTeamMember, AddTeamMemberBody, Role, TeamList, TeamMember } from '@coro/contracts';
+import {
+  endpoints,
+  type AddedTeamMember,
+  type AddTeamMemberBody,
+  type Role,
+  type TeamMember,
+} from '@coro/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { api } from './client.js';
+import { call } from './client.js';
 
 export type { AddedTeamMember, AddTeamMemberBody, TeamMember };
 
 const teamKey = (channelId: string) => ['team', channelId] as const;
-const teamPath = (channelId: string) => `/workspaces/${encodeURIComponent(channelId)}/team`;
-const memberPath = (channelId: string, userId: string) =>
-  `${teamPath(channelId)}/${encodeURIComponent(userId)}`;
 
 /** The people of a channel: every role of the channel may read it, admins change it. */
 export function useTeam(channelId: string) {
   return useQuery({
     queryKey: teamKey(channelId),
-    queryFn: ({ signal }) => api.get<TeamList>(teamPath(channelId), undefined, signal),
+    queryFn: ({ signal }) => call(endpoints.team.list, { params: { channelId }, signal }),
   });
 }
 
@@ -22,7 +25,7 @@ export function useTeam(channelId: string) {
 export function useAddTeamMember(channelId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: AddTeamMemberBody) => api.post<AddedTeamMember>(teamPath(channelId), body),
+    mutationFn: (body: AddTeamMemberBody) => call(endpoints.team.add, { params: { channelId }, body }),
     onSuccess: () => void client.invalidateQueries({ queryKey: teamKey(channelId) }),
   });
 }
@@ -31,7 +34,7 @@ export function useChangeTeamRole(channelId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: Role }) =>
-      api.patch<TeamMember>(memberPath(channelId, userId), { role }),
+      call(endpoints.team.changeRole, { params: { channelId, userId }, body: { role } }),
     onSettled: () => void client.invalidateQueries({ queryKey: teamKey(channelId) }),
   });
 }
@@ -39,7 +42,7 @@ export function useChangeTeamRole(channelId: string) {
 export function useRemoveTeamMember(channelId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (userId: string) => api.delete<{ ok: true }>(memberPath(channelId, userId)),
+    mutationFn: (userId: string) => call(endpoints.team.remove, { params: { channelId, userId } }),
     onSuccess: () => void client.invalidateQueries({ queryKey: teamKey(channelId) }),
   });
 }

@@ -1,9 +1,9 @@
 /**
- * The shapes the console reads and writes: the HTTP contracts of `@coro/contracts`, imported as
- * types only so that TypeBox stays out of the browser bundle.
+ * The shapes feature code names: the HTTP contracts of `@coro/contracts`. Calls themselves go
+ * through `call(endpoints.…)` (client.ts), whose answers are typed by the endpoint.
  */
 
-export type { AuthConfig, ChannelAccess, Me, Role } from '@coro/contracts';
+export type { ChannelAccess, Me, Role } from '@coro/contracts';
 import type { Role } from '@coro/contracts';
 
 export function canEdit(role: Role | undefined): boolean {
@@ -19,26 +19,15 @@ export const roleLabels: Record<Role, string> = {
 
 export type {
   AutoMapApplyBody,
-  AutoMapApplyResult,
   AutoMapProposal,
   AutoMapProposalList,
   CompanyContractList,
   Connector,
-  ConnectorList,
-  ContractCheckSummary,
   CreateConnectorBody,
-  MappingBatchList,
-  MappingBatchUndoResult,
   MappingSummary,
-  PsaCompanyPage,
-  PsaServicePage,
   ServiceMappingItem,
-  ServiceMappingList,
-  ServiceSuggestionList,
-  SuggestionList,
   UpdateCredentialsBody,
   WorkspaceMappingItem,
-  WorkspaceMappingPage,
   WorkspaceMappingQuery,
 } from '@coro/contracts';
 

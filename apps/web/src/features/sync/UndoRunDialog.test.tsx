@@ -118,7 +118,7 @@ describe('UndoRunDialog', () => {
 
     await waitFor(() => expect(onStarted).toHaveBeenCalledWith('undo-run'));
     expect(sent.at(-1)).toStrictEqual({
-      url: `/api/workspaces/ch/connectors/co/sync/runs/${run.id}/undo`,
+      url: `/api/channels/ch/connectors/co/sync/runs/${run.id}/undo`,
       body: { includeConflicts: ['0190a4c2-0000-7000-8000-000000000003'] },
     });
   });

@@ -71,7 +71,7 @@ describe('TeamPage', () => {
     const calls = serve(() => ({ status: 200, body: { items: team } }));
     renderPage('msp_viewer');
     expect(await screen.findByText('bob.viewer@msp.test')).toBeTruthy();
-    expect(calls.map((c) => c.url)).toEqual(['/api/workspaces/ch/team']);
+    expect(calls.map((c) => c.url)).toEqual(['/api/channels/ch/team']);
     expect(screen.getByText('MSP Viewer')).toBeTruthy();
     expect(screen.getByText('Never')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Add member' })).toBeNull();
@@ -107,7 +107,7 @@ describe('TeamPage', () => {
       'otp-Shown-Once-1234567890',
     );
     expect(within(done).getByText(/shown only once/)).toBeTruthy();
-    expect(calls.find((c) => c.method === 'POST')?.url).toBe('/api/workspaces/ch/team');
+    expect(calls.find((c) => c.method === 'POST')?.url).toBe('/api/channels/ch/team');
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
       email: 'new@msp.test',
       role: 'msp_billing',
@@ -140,7 +140,7 @@ describe('TeamPage', () => {
     expect(await screen.findByText('This is the last admin of the channel.')).toBeTruthy();
     expect(screen.getByText(/Give another member msp_admin first/)).toBeTruthy();
     expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual([
-      `/api/workspaces/ch/team/${team[0]?.userId ?? ''}`,
+      `/api/channels/ch/team/${team[0]?.userId ?? ''}`,
     ]);
   });
 });
