@@ -3,15 +3,15 @@
  * month, Coro's count against the units in force in the PSA, why they disagree, and an ESTIMATE of
  * the recurring charge. No I/O; the service gathers the inputs.
  *
- * Proration rule (an estimate, labelled so): Autotask documents that an adjustment splits the
- * billing period into windows (ContractServiceUnits, one per sub-period, with units and price) and
- * that mid-period changes create prorated billing lines, but not the formula. We use the common
+ * Proration rule (an estimate, labelled so): the PSAs document that a unit change splits the
+ * billing period into windows (in Autotask, ContractServiceUnits, one per sub-period, with units
+ * and price) and that mid-period changes create prorated billing lines, but not the formula. We use the common
  * calendar-day rule: each window bills units × unit price × (days of the window in the month ÷ days
  * in the month), days counted inclusively, each window rounded to cents.
  */
 
 export const PRORATION_RULE =
-  'Estimate: units × unit price × (days the units were in force ÷ days in the month), per sub-period, rounded to cents. Autotask prorates mid-period adjustments but does not document the formula; calendar days is the rule assumed here.';
+  'Estimate: units × unit price × (days the units were in force ÷ days in the month), per sub-period, rounded to cents. The PSA prorates mid-period changes but does not document the formula; calendar days is the rule assumed here.';
 
 export interface UnitsPeriod {
   readonly startDate: string;

@@ -2,7 +2,7 @@ import type { AppContext } from '../app/app-context.js';
 import { refreshLookups } from './lookup.service.js';
 
 /**
- * Reads a connector's Autotask lookups (companies, services) after CONNECT or a tenant change,
+ * Reads a connector's PSA lookups (companies, services) after CONNECT or a tenant change,
  * without making the request wait or fail: through the `lookups.refresh` job when the app has a
  * queue, otherwise (tests without one) in the background. A failure here is only logged; the
  * admin can still refresh by hand, and a credential failure already marks the connector.

@@ -24,8 +24,8 @@ async function fail(ctx: AppContext, connectorId: string, error: PsaError): Prom
 }
 
 /**
- * Refreshes a connector's cached Autotask companies and services, the data the mapping pages search
- * (so typing in a picker never calls Autotask). Companies: incremental by last-modified when a
+ * Refreshes a connector's cached PSA companies and services, the data the mapping pages search
+ * (so typing in a picker never calls the PSA). Companies: incremental by last-modified when a
  * previous refresh left a watermark, full otherwise or on request; a full refresh marks companies
  * it no longer finds as gone. Services are few: always read in full.
  *

@@ -1,5 +1,5 @@
 /**
- * The port through which the product talks to a PSA (Autotask today; ConnectWise or HaloPSA
+ * The port through which the product talks to a PSA (Autotask and ConnectWise today; HaloPSA
  * later) in its own words. Nothing outside `integrations/<psa>/` knows a PSA's field names, URLs,
  * headers, quirks or screens; it sees these types only (screens: `PsaGuide`).
  *

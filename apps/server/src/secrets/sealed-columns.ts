@@ -46,7 +46,7 @@ export const sealedColumns: readonly SealedColumn[] = [
     owner: 'connector',
     aad: connectorSecretAad,
     reenter:
-      "enter the connector's Autotask secret again (PUT /api/workspaces/<channel>/connectors/<id>/credentials, or remove and re-add the connector in the console)",
+      "enter the connector's PSA secret again (PUT /api/channels/<channel>/connectors/<id>/credentials, or remove and re-add the connector in the console)",
   }),
   sealedColumn({
     table: 'notification_settings',

@@ -101,7 +101,7 @@ export interface SyncRunLinesTable {
 }
 
 export interface SyncLedgerTable {
-  /** connector:contract:service:date — what Autotask keeps unique per adjustment. */
+  /** connector:contract:service:date — what the PSA keeps unique per adjustment. */
   key: string;
   connector_id: string;
   contract_id: string;

@@ -54,7 +54,7 @@ export const connectorRoutes: RoutePlugin = (app, ctx) => {
       request.params.connectorId,
       request.body,
     );
-    // Another Autotask tenant: the cached companies and services belong to the old one.
+    // Another PSA tenant: the cached companies and services belong to the old one.
     const after = await findConnector(ctx.database.db, connector.id);
     if (after && after.tenant_id !== before.tenant_id) await requestLookupRefresh(ctx, connector.id);
     return connector;

@@ -51,7 +51,7 @@ interface LookupPage<TItem> {
 /** `never` (so the call does not compile) unless the `response` schema accepts every page. */
 type DescribesPage<TPage extends TSchema, TItem> = LookupPage<TItem> extends Static<TPage> ? unknown : never;
 
-/** Cached Autotask companies and services: searched here, never in Autotask per keystroke. */
+/** Cached PSA companies and services: searched here, never in the PSA per keystroke. */
 export const lookupRoutes: RoutePlugin = (app, ctx) => {
   const searchRoute = <TPage extends TSchema, TItem extends { readonly isPresent: boolean }>(
     entity: 'companies' | 'services',
