@@ -1,13 +1,6 @@
-import {
-  ConnectorParams,
-  endpoints,
-  errorResponses,
-  LookupSearchQuery,
-  PsaCompanyPage,
-  PsaServicePage,
-} from '@coro/contracts';
+import { endpoints } from '@coro/contracts';
+import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Static, TSchema } from 'typebox';
 
 import { requireConnector } from '../../connectors/connector.service.js';
 import type { DB } from '../../db/schema.js';
@@ -21,9 +14,7 @@ import {
 import { refreshLookups } from '../../lookups/lookup.service.js';
 import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
-import { serve } from './serve-endpoint.js';
-
-const tags = ['lookups'];
+import { serve, type EndpointRequest } from './serve-endpoint.js';
 
 async function withCursor<T>(search: () => Promise<T>): Promise<T> {
   try {
@@ -48,48 +39,33 @@ interface LookupPage<TItem> {
   nextCursor: string | null;
 }
 
-/** `never` (so the call does not compile) unless the `response` schema accepts every page. */
-type DescribesPage<TPage extends TSchema, TItem> = LookupPage<TItem> extends Static<TPage> ? unknown : never;
+/** Both searches take the same params and query; `serve` checks each page against its endpoint. */
+type SearchRequest = FastifyRequest<EndpointRequest<typeof endpoints.lookups.companies>>;
 
 /** Cached PSA companies and services: searched here, never in the PSA per keystroke. */
 export const lookupRoutes: RoutePlugin = (app, ctx) => {
-  const searchRoute = <TPage extends TSchema, TItem extends { readonly isPresent: boolean }>(
-    entity: 'companies' | 'services',
-    response: TPage & DescribesPage<TPage, TItem>,
-    search: LookupSearch<TItem>,
-  ): void => {
-    app.get<{ Params: ConnectorParams; Querystring: LookupSearchQuery; Reply: LookupPage<TItem> }>(
-      `/api/workspaces/:channelId/connectors/:connectorId/lookups/${entity}`,
-      {
-        schema: {
-          tags,
-          params: ConnectorParams,
-          querystring: LookupSearchQuery,
-          response: { 200: response, ...errorResponses },
-        },
-      },
-      async (request) => {
-        await request.requireChannel(request.params.channelId, 'read');
-        await requireConnector(ctx, request.params.channelId, request.params.connectorId);
-        const { q, limit, cursor, activeOnly } = request.query;
-        const page = await withCursor(() =>
-          search(ctx.database.db, request.params.connectorId, {
-            q: q ?? '',
-            limit: limit ?? 25,
-            cursor: cursor ?? null,
-            activeOnly: activeOnly ?? false,
-          }),
-        );
-        return {
-          items: page.items.map(({ isPresent: _isPresent, ...item }) => item),
-          nextCursor: page.nextCursor,
-        };
-      },
-    );
-  };
+  const searchWith =
+    <TItem extends { readonly isPresent: boolean }>(search: LookupSearch<TItem>) =>
+    async (request: SearchRequest): Promise<LookupPage<TItem>> => {
+      await request.requireChannel(request.params.channelId, 'read');
+      await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+      const { q, limit, cursor, activeOnly } = request.query;
+      const page = await withCursor(() =>
+        search(ctx.database.db, request.params.connectorId, {
+          q: q ?? '',
+          limit: limit ?? 25,
+          cursor: cursor ?? null,
+          activeOnly: activeOnly ?? false,
+        }),
+      );
+      return {
+        items: page.items.map(({ isPresent: _isPresent, ...item }) => item),
+        nextCursor: page.nextCursor,
+      };
+    };
 
-  searchRoute('companies', PsaCompanyPage, searchCompanies);
-  searchRoute('services', PsaServicePage, searchServices);
+  serve(app, endpoints.lookups.companies, searchWith(searchCompanies));
+  serve(app, endpoints.lookups.services, searchWith(searchServices));
 
   serve(app, endpoints.lookups.refresh, async (request) => {
     await request.requireChannel(request.params.channelId, 'write');

@@ -46,7 +46,7 @@ export interface ServeOptions {
 export function serve<E extends EndpointSpec>(
   app: AppInstance,
   endpoint: E,
-  handler: EndpointHandler<E>,
+  handler: EndpointHandler<NoInfer<E>>,
   options: ServeOptions = {},
 ): void {
   const schema = {
