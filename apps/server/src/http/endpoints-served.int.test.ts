@@ -7,7 +7,9 @@ import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js'
 /** Every declared endpoint is served, and nothing under /api is served without a declaration (ADR 0014). */
 describe.skipIf(isDatabaseUnavailable())(`endpoints served (${testDialect()})`, () => {
   let t: TestApp;
-  const declared: EndpointSpec[] = Object.values(endpoints).flatMap((group) => Object.values(group));
+  const declared: EndpointSpec[] = Object.values(endpoints).flatMap((group): EndpointSpec[] =>
+    Object.values(group as Record<string, EndpointSpec>),
+  );
   const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
 
   beforeAll(async () => {
