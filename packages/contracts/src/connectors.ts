@@ -50,6 +50,18 @@ export const Connector = Type.Object(
     lastSyncAt: Nullable(Timestamp),
     nextSyncAt: Nullable(Timestamp),
     /**
+     * The daily schedule behind `nextSyncAt`: `localTime` in the MSP's `timeZone`, and how many
+     * minutes after it this connector starts (a stable per-connector spread, so that thousands of
+     * connectors do not hit their PSAs at the same minute). Null when no automatic sync is planned.
+     */
+    schedule: Nullable(
+      Type.Object({
+        localTime: Type.String(),
+        timeZone: Type.String(),
+        spreadMinutes: Type.Integer({ minimum: 0 }),
+      }),
+    ),
+    /**
      * True until an admin applied a reviewed preview (or started the schedule): the daily sync does
      * not run before ("Daily sync starts after your first reviewed sync"), so `nextSyncAt` is null.
      */

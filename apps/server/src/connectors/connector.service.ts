@@ -5,7 +5,7 @@ import { defaultBillingPolicy } from '../domain/billing-policy.js';
 import type { AppContext } from '../app/app-context.js';
 import { AppError, appErrorFromPsa } from '../app/app-error.js';
 import { newId } from '../db/ids.js';
-import { nextRunAt } from '../jobs/schedule/daily-schedule.js';
+import { nextRunAt, scheduleJitterMs } from '../jobs/schedule/daily-schedule.js';
 import { psaRequestDurationSeconds, psaRequestsTotal } from '../observability/metrics.js';
 import type {
   PsaCallEvent,
@@ -55,31 +55,48 @@ export function providerFor(ctx: AppContext, kind: string): PsaProvider {
 
 type ScheduleSettings = Awaited<ReturnType<typeof listSyncSchedules>>[number];
 
-/** Each connector's schedule settings, as the daily fan-out reads them (absent: the defaults). */
-async function scheduleSettings(ctx: AppContext): Promise<Map<string, ScheduleSettings>> {
-  const rows = await listSyncSchedules(ctx.database.db);
-  return new Map(rows.map((s) => [s.connectorId, s]));
+/** These connectors' schedule settings, as the daily fan-out reads them (absent: the defaults). */
+async function scheduleSettings(
+  ctx: AppContext,
+  rows: readonly ConnectorRecord[],
+): Promise<Map<string, ScheduleSettings>> {
+  const schedules = await listSyncSchedules(
+    ctx.database.db,
+    rows.map((row) => row.id),
+  );
+  return new Map(schedules.map((s) => [s.connectorId, s]));
 }
 
-/** The next automatic sync, as the daily fan-out will run it; null when disconnected or off. */
-function nextSyncAt(row: ConnectorRecord, settings: ScheduleSettings | undefined, now: Date): string | null {
-  if (row.status === 'disconnected') return null;
-  const next = nextRunAt(
-    {
-      connectorId: row.id,
-      isEnabled: settings?.isScheduleEnabled ?? false,
-      localTime: settings?.scheduleTime ?? defaultScheduleTime,
-      timeZone: settings?.timeZone ?? defaultBillingPolicy.timeZone,
+interface PlannedSync {
+  readonly nextSyncAt: string | null;
+  readonly schedule: Connector['schedule'];
+}
+
+/** The next automatic sync, as the daily fan-out will run it, and why then; none when disconnected or off. */
+function plannedSync(row: ConnectorRecord, settings: ScheduleSettings | undefined, now: Date): PlannedSync {
+  if (row.status === 'disconnected') return { nextSyncAt: null, schedule: null };
+  const schedule = {
+    connectorId: row.id,
+    isEnabled: settings?.isScheduleEnabled ?? false,
+    localTime: settings?.scheduleTime ?? defaultScheduleTime,
+    timeZone: settings?.timeZone ?? defaultBillingPolicy.timeZone,
+  };
+  const next = nextRunAt(schedule, now);
+  if (next === null) return { nextSyncAt: null, schedule: null };
+  return {
+    nextSyncAt: next.toISOString(),
+    schedule: {
+      localTime: schedule.localTime,
+      timeZone: schedule.timeZone,
+      spreadMinutes: Math.round(scheduleJitterMs(row.id) / 60_000),
     },
-    now,
-  );
-  return next?.toISOString() ?? null;
+  };
 }
 
 function toConnectorView(
   row: ConnectorRecord,
   counts: ConnectorMappingCounts | undefined,
-  nextSync: string | null,
+  planned: PlannedSync,
   isAwaitingFirstReviewedSync: boolean,
 ): Connector {
   const c = counts ?? {
@@ -103,7 +120,8 @@ function toConnectorView(
     zoneName: row.zone_name,
     lastVerifiedAt: row.last_verified_at,
     lastSyncAt: row.last_sync_at,
-    nextSyncAt: nextSync,
+    nextSyncAt: planned.nextSyncAt,
+    schedule: planned.schedule,
     isAwaitingFirstReviewedSync,
     currency: row.currency,
     companiesRefreshedAt: row.companies_refreshed_at,
@@ -139,12 +157,12 @@ function auditView(row: ConnectorRecord): Record<string, unknown> {
 
 export async function connectorView(ctx: AppContext, row: ConnectorRecord): Promise<Connector> {
   const counts = await countMappings(ctx.database.db, [row]);
-  const settings = await scheduleSettings(ctx);
+  const settings = await scheduleSettings(ctx, [row]);
   const schedule = settings.get(row.id);
   return toConnectorView(
     row,
     counts.get(row.id),
-    nextSyncAt(row, schedule, ctx.clock()),
+    plannedSync(row, schedule, ctx.clock()),
     schedule?.isAwaitingFirstReviewedSync ?? true,
   );
 }
@@ -152,13 +170,13 @@ export async function connectorView(ctx: AppContext, row: ConnectorRecord): Prom
 export async function listConnectorViews(ctx: AppContext, channelId: string): Promise<Connector[]> {
   const rows = await listConnectorRows(ctx.database.db, channelId);
   const counts = await countMappings(ctx.database.db, rows);
-  const settings = await scheduleSettings(ctx);
+  const settings = await scheduleSettings(ctx, rows);
   const now = ctx.clock();
   return rows.map((row) =>
     toConnectorView(
       row,
       counts.get(row.id),
-      nextSyncAt(row, settings.get(row.id), now),
+      plannedSync(row, settings.get(row.id), now),
       settings.get(row.id)?.isAwaitingFirstReviewedSync ?? true,
     ),
   );

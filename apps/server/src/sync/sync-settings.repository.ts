@@ -161,8 +161,14 @@ export async function armSchedule(db: Kysely<DB>, connectorId: string, now: stri
     .execute();
 }
 
-/** Every connector's schedule, for the jobs engineer's scheduler (connectors without a row use the default). */
-export async function listSyncSchedules(db: Kysely<DB>): Promise<
+/**
+ * Every connector's schedule (or only those of `connectorIds`), for the scheduler and the connector
+ * views; connectors without a row use the default.
+ */
+export async function listSyncSchedules(
+  db: Kysely<DB>,
+  connectorIds?: readonly string[],
+): Promise<
   {
     connectorId: string;
     isScheduleEnabled: boolean;
@@ -171,10 +177,13 @@ export async function listSyncSchedules(db: Kysely<DB>): Promise<
     timeZone: string;
   }[]
 > {
-  const rows = await db
+  if (connectorIds?.length === 0) return [];
+  let query = db
     .selectFrom('sync_settings')
-    .select(['connector_id', 'policy_json', 'is_schedule_enabled', 'schedule_time', 'schedule_armed_at'])
-    .execute();
+    .select(['connector_id', 'policy_json', 'is_schedule_enabled', 'schedule_time', 'schedule_armed_at']);
+  // A channel has a handful of connectors: well under the 500-value `in` limit of either dialect.
+  if (connectorIds !== undefined) query = query.where('connector_id', 'in', [...connectorIds]);
+  const rows = await query.execute();
   return rows.map((r) => ({
     connectorId: r.connector_id,
     // Not armed yet: the first sync waits for a reviewed apply (issue 10), whatever the toggle says.

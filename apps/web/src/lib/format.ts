@@ -1,11 +1,11 @@
-const dateTime = new Intl.DateTimeFormat('en-US', {
+const dateTimeOptions: Intl.DateTimeFormatOptions = {
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
-  timeZone: 'UTC',
   timeZoneName: 'short',
-});
+};
+const dateTime = new Intl.DateTimeFormat('en-US', { ...dateTimeOptions, timeZone: 'UTC' });
 const dateOnly = new Intl.DateTimeFormat('en-US', {
   month: 'short',
   day: 'numeric',
@@ -13,10 +13,34 @@ const dateOnly = new Intl.DateTimeFormat('en-US', {
   timeZone: 'UTC',
 });
 
-export function formatDateTime(iso: string | null | undefined): string {
+const zonedDateTimes = new Map<string, Intl.DateTimeFormat>();
+
+/** A date and time, in UTC or in `timeZone` (the MSP's, for schedules), with the zone's short name. */
+export function formatDateTime(iso: string | null | undefined, timeZone?: string): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '—' : dateTime.format(date);
+  if (Number.isNaN(date.getTime())) return '—';
+  if (timeZone === undefined || timeZone === 'UTC') return dateTime.format(date);
+  let format = zonedDateTimes.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', { ...dateTimeOptions, timeZone });
+    zonedDateTimes.set(timeZone, format);
+  }
+  return format.format(date);
+}
+
+/**
+ * "Dec 5, 06:20 AM GMT+1" and, when a schedule explains it, why: the MSP's time of day and zone,
+ * and the minutes this connector starts after it (each connector has its own, to spread the load).
+ */
+export function describeNextSync(
+  nextSyncAt: string | null,
+  schedule: { localTime: string; timeZone: string; spreadMinutes: number } | null,
+): { when: string; why: string | null } {
+  const when = formatDateTime(nextSyncAt, schedule?.timeZone);
+  if (schedule === null || nextSyncAt === null) return { when, why: null };
+  const spread = schedule.spreadMinutes > 0 ? `, this connector ${schedule.spreadMinutes} min after` : '';
+  return { when, why: `daily at ${schedule.localTime} ${schedule.timeZone}${spread}` };
 }
 
 const timeOfDay = new Intl.DateTimeFormat('en-GB', {

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
 import { defaultBillingPolicy } from '../../domain/billing-policy.js';
-import { nextRunAt } from '../../jobs/schedule/daily-schedule.js';
+import { nextRunAt, scheduleJitterMs } from '../../jobs/schedule/daily-schedule.js';
 import { armSchedule, putSyncSettings } from '../../sync/sync-settings.repository.js';
 
 interface ConnectorBody {
   id: string;
   nextSyncAt: string | null;
+  schedule: { localTime: string; timeZone: string; spreadMinutes: number } | null;
   isAwaitingFirstReviewedSync: boolean;
   lastSyncAt: string | null;
 }
@@ -74,7 +75,16 @@ describe.skipIf(isDatabaseUnavailable())(`connector next sync (${testDialect()})
       h.clock(),
     )?.toISOString();
     expect(expected?.startsWith('2026-11-27T22:')).toBe(true);
-    expect((await detail()).nextSyncAt).toBe(expected);
+    const shown = await detail();
+    expect(shown.nextSyncAt).toBe(expected);
+    // Why then: 23:30 in Berlin (22:30 UTC in November) plus this connector's spread.
+    expect(shown.schedule).toStrictEqual({
+      localTime: '23:30',
+      timeZone: 'Europe/Berlin',
+      spreadMinutes: Math.round(scheduleJitterMs(connectorId) / 60_000),
+    });
+    const spreadMs = Date.parse(expected ?? '') - Date.parse('2026-11-27T22:30:00.000Z');
+    expect(Math.round(spreadMs / 60_000)).toBe(shown.schedule?.spreadMinutes);
 
     await putSyncSettings(
       h.db,
@@ -83,8 +93,8 @@ describe.skipIf(isDatabaseUnavailable())(`connector next sync (${testDialect()})
       null,
       now,
     );
-    expect((await detail()).nextSyncAt).toBeNull();
-    expect((await listed())?.nextSyncAt).toBeNull();
+    expect(await detail()).toMatchObject({ nextSyncAt: null, schedule: null });
+    expect(await listed()).toMatchObject({ nextSyncAt: null, schedule: null });
     await putSyncSettings(
       h.db,
       connectorId,

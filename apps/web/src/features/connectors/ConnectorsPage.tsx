@@ -35,7 +35,7 @@ import { useChannel } from '../../app/channel-context.js';
 import { paths } from '../../app/paths.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { formatDateTime } from '../../lib/format.js';
+import { describeNextSync, formatDateTime } from '../../lib/format.js';
 import { AddConnectorDialogs } from './AddConnectorDialogs.js';
 import { UpdateCredentialsDialog } from './UpdateCredentialsDialog.js';
 import { PsaMark, psaLabel } from './PsaMark.js';
@@ -251,7 +251,7 @@ function ConnectorCards({ connectors }: { connectors: readonly Connector[] }) {
               Last sync {formatDateTime(connector.lastSyncAt)} ·{' '}
               {connector.isAwaitingFirstReviewedSync && connector.status !== 'disconnected'
                 ? 'daily sync starts after your first reviewed sync'
-                : `next ${formatDateTime(connector.nextSyncAt)}`}
+                : `next ${describeNextSync(connector.nextSyncAt, connector.schedule).when}`}
             </Typography>
           </Stack>
         </Paper>
@@ -318,7 +318,7 @@ function ConnectorTable({ connectors }: { connectors: readonly Connector[] }) {
               <TableCell sx={secondary}>
                 {connector.isAwaitingFirstReviewedSync && connector.status !== 'disconnected'
                   ? 'Daily sync starts after your first reviewed sync'
-                  : formatDateTime(connector.nextSyncAt)}
+                  : describeNextSync(connector.nextSyncAt, connector.schedule).when}
               </TableCell>
               <TableCell align="right">
                 <RowMenu connector={connector} />

@@ -12,6 +12,7 @@ import Typography from '@mui/material/Typography';
 import { useState, type ReactNode } from 'react';
 
 import type { SyncRun, SyncRunDetail, SyncRunPage } from '../../api/sync-types.js';
+import type { Connector } from '../../api/types.js';
 import {
   isRunLive,
   syncRunCsvUrl,
@@ -22,7 +23,7 @@ import {
 } from '../../api/sync.api.js';
 import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { formatDate, formatDateTime } from '../../lib/format.js';
+import { describeNextSync, formatDate, formatDateTime } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
 import { ApplyPreviewDialog } from './ApplyPreviewDialog.js';
 import { RunHistory } from './RunHistory.js';
@@ -106,7 +107,7 @@ export function SyncPage() {
             {formatDateTime(connector.lastSyncAt)} ·{' '}
             {connector.isAwaitingFirstReviewedSync
               ? 'Daily sync starts after your first reviewed sync.'
-              : `next ${formatDateTime(connector.nextSyncAt)}.`}
+              : nextSyncSentence(connector)}
           </Typography>
         </Box>
         {canEdit ? (
@@ -283,6 +284,12 @@ function RunSummary({
 }
 
 /** The effective date of the apply run before `run`: the members that changed since explain a delta. */
+/** "next Dec 5, 06:20 AM GMT+1 (daily at 06:00 Europe/Berlin, this connector 20 min after)." */
+function nextSyncSentence(connector: Pick<Connector, 'nextSyncAt' | 'schedule'>): string {
+  const { when, why } = describeNextSync(connector.nextSyncAt, connector.schedule);
+  return why === null ? `next ${when}.` : `next ${when} (${why}).`;
+}
+
 function previousApplyDate(runs: readonly SyncRun[], run: SyncRun): string | null {
   const day = run.effectiveDate;
   if (!day) return null;
