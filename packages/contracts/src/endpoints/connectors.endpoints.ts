@@ -28,7 +28,7 @@ import {
   TeamParams,
 } from '../team.js';
 import { Type } from 'typebox';
-import { channel, connector, legacyChannel, legacyConnector } from './paths.js';
+import { connector, legacyConnector, underChannel, underConnector } from './paths.js';
 
 const tags = ['connectors'];
 
@@ -36,17 +36,13 @@ const tags = ['connectors'];
 export const connectorEndpoints = {
   list: defineEndpoint({
     method: 'GET',
-    path: `${channel}/connectors`,
-    legacyPath: `${legacyChannel}/connectors`,
-    tags,
+    ...underChannel('connectors', tags),
     params: ChannelParams,
     responses: { 200: ConnectorList },
   }),
   create: defineEndpoint({
     method: 'POST',
-    path: `${channel}/connectors`,
-    legacyPath: `${legacyChannel}/connectors`,
-    tags,
+    ...underChannel('connectors', tags),
     params: ChannelParams,
     body: CreateConnectorBody,
     responses: { 201: Connector },
@@ -61,26 +57,20 @@ export const connectorEndpoints = {
   }),
   updateCredentials: defineEndpoint({
     method: 'PUT',
-    path: `${connector}/credentials`,
-    legacyPath: `${legacyConnector}/credentials`,
-    tags,
+    ...underConnector('credentials', tags),
     params: ConnectorParams,
     body: UpdateCredentialsBody,
     responses: { 200: Connector },
   }),
   verify: defineEndpoint({
     method: 'POST',
-    path: `${connector}/verify`,
-    legacyPath: `${legacyConnector}/verify`,
-    tags,
+    ...underConnector('verify', tags),
     params: ConnectorParams,
     responses: { 200: Connector },
   }),
   disconnect: defineEndpoint({
     method: 'POST',
-    path: `${connector}/disconnect`,
-    legacyPath: `${legacyConnector}/disconnect`,
-    tags,
+    ...underConnector('disconnect', tags),
     params: ConnectorParams,
     body: ConfirmBody,
     responses: { 200: Connector },
@@ -100,27 +90,21 @@ export const connectorEndpoints = {
 export const lookupEndpoints = {
   companies: defineEndpoint({
     method: 'GET',
-    path: `${connector}/lookups/companies`,
-    legacyPath: `${legacyConnector}/lookups/companies`,
-    tags: ['lookups'],
+    ...underConnector('lookups/companies', ['lookups']),
     params: ConnectorParams,
     query: LookupSearchQuery,
     responses: { 200: PsaCompanyPage },
   }),
   services: defineEndpoint({
     method: 'GET',
-    path: `${connector}/lookups/services`,
-    legacyPath: `${legacyConnector}/lookups/services`,
-    tags: ['lookups'],
+    ...underConnector('lookups/services', ['lookups']),
     params: ConnectorParams,
     query: LookupSearchQuery,
     responses: { 200: PsaServicePage },
   }),
   refresh: defineEndpoint({
     method: 'POST',
-    path: `${connector}/lookups/refresh`,
-    legacyPath: `${legacyConnector}/lookups/refresh`,
-    tags: ['lookups'],
+    ...underConnector('lookups/refresh', ['lookups']),
     params: ConnectorParams,
     body: RefreshLookupsBody,
     responses: { 200: RefreshLookupsResult },
@@ -131,17 +115,13 @@ export const lookupEndpoints = {
 export const notificationEndpoints = {
   get: defineEndpoint({
     method: 'GET',
-    path: `${connector}/notifications`,
-    legacyPath: `${legacyConnector}/notifications`,
-    tags: ['notifications'],
+    ...underConnector('notifications', ['notifications']),
     params: ConnectorParams,
     responses: { 200: NotificationSettings },
   }),
   put: defineEndpoint({
     method: 'PUT',
-    path: `${connector}/notifications`,
-    legacyPath: `${legacyConnector}/notifications`,
-    tags: ['notifications'],
+    ...underConnector('notifications', ['notifications']),
     params: ConnectorParams,
     body: NotificationSettingsBody,
     responses: { 200: NotificationSettings },
@@ -152,9 +132,7 @@ export const notificationEndpoints = {
 export const reconciliationEndpoints = {
   get: defineEndpoint({
     method: 'GET',
-    path: `${connector}/reconciliation`,
-    legacyPath: `${legacyConnector}/reconciliation`,
-    tags: ['reconciliation'],
+    ...underConnector('reconciliation', ['reconciliation']),
     description:
       'One row per mapped company × service for the month: Coro count vs PSA units per sub-period, adjustments written, manual changes, estimated charge; disagreeing rows first; totals and previous-month comparison. Reads the PSA.',
     params: ConnectorParams,
@@ -163,9 +141,7 @@ export const reconciliationEndpoints = {
   }),
   csv: defineEndpoint({
     method: 'GET',
-    path: `${connector}/reconciliation.csv`,
-    legacyPath: `${legacyConnector}/reconciliation.csv`,
-    tags: ['reconciliation'],
+    ...underConnector('reconciliation.csv', ['reconciliation']),
     params: ConnectorParams,
     query: ReconciliationQuery,
     responses: { 200: Type.String() },
@@ -177,35 +153,27 @@ export const reconciliationEndpoints = {
 export const teamEndpoints = {
   list: defineEndpoint({
     method: 'GET',
-    path: `${channel}/team`,
-    legacyPath: `${legacyChannel}/team`,
-    tags: ['team'],
+    ...underChannel('team', ['team']),
     params: TeamParams,
     responses: { 200: TeamList },
   }),
   add: defineEndpoint({
     method: 'POST',
-    path: `${channel}/team`,
-    legacyPath: `${legacyChannel}/team`,
-    tags: ['team'],
+    ...underChannel('team', ['team']),
     params: TeamParams,
     body: AddTeamMemberBody,
     responses: { 201: AddedTeamMember },
   }),
   changeRole: defineEndpoint({
     method: 'PATCH',
-    path: `${channel}/team/:userId`,
-    legacyPath: `${legacyChannel}/team/:userId`,
-    tags: ['team'],
+    ...underChannel('team/:userId', ['team']),
     params: TeamMemberParams,
     body: ChangeTeamRoleBody,
     responses: { 200: TeamMember },
   }),
   remove: defineEndpoint({
     method: 'DELETE',
-    path: `${channel}/team/:userId`,
-    legacyPath: `${legacyChannel}/team/:userId`,
-    tags: ['team'],
+    ...underChannel('team/:userId', ['team']),
     params: TeamMemberParams,
     responses: { 200: Ok },
   }),

@@ -1,6 +1,6 @@
 import { Ok } from '../common.js';
 import { ConnectorParams } from '../connectors.js';
-import { defineEndpoint, type EndpointSpec } from '../endpoint.js';
+import { defineEndpoint } from '../endpoint.js';
 import {
   AutoMapApplyBody,
   AutoMapApplyResult,
@@ -25,17 +25,11 @@ import {
   WorkspaceMappingParams,
   WorkspaceMappingQuery,
 } from '../mappings.js';
-import { connector, legacyConnector } from './paths.js';
+import { underConnector } from './paths.js';
 
 const tags = ['mappings'];
 
-/** `{connector}/<rest>` with its legacy twin. */
-const at = <R extends string>(rest: R) =>
-  ({
-    path: `${connector}/${rest}`,
-    legacyPath: `${legacyConnector}/${rest}`,
-    tags,
-  }) as const satisfies Pick<EndpointSpec, 'path' | 'legacyPath' | 'tags'>;
+const at = <R extends string>(rest: R) => underConnector(rest, tags);
 
 /** Workspace mapping, service mapping and the contract check. Reads: any role; changes: admins. */
 export const mappingEndpoints = {

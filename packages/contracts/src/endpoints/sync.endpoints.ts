@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 
 import { ConnectorParams } from '../connectors.js';
-import { defineEndpoint, type EndpointSpec } from '../endpoint.js';
+import { defineEndpoint } from '../endpoint.js';
 import {
   ApproveLinesBody,
   ApproveLinesResult,
@@ -17,16 +17,11 @@ import {
   UndoRunBody,
   UndoStarted,
 } from '../sync.js';
-import { connector, legacyConnector } from './paths.js';
+import { underConnector } from './paths.js';
 
 const tags = ['sync'];
 
-const at = <R extends string>(rest: R) =>
-  ({
-    path: `${connector}/sync/${rest}`,
-    legacyPath: `${legacyConnector}/sync/${rest}`,
-    tags,
-  }) as const satisfies Pick<EndpointSpec, 'path' | 'legacyPath' | 'tags'>;
+const at = <R extends string>(rest: R) => underConnector(`sync/${rest}`, tags);
 
 /** Sync of one connector: settings, preview, run now, history, live progress, approvals, export, undo. */
 export const syncEndpoints = {
