@@ -101,9 +101,10 @@ export async function seedFleet(
       await mapServices(db, connectorId, serviceIds, now);
       const lines: FleetLine[] = [];
       const usage = [];
-      for (let w = 0; w < options.workspaces; w++) {
-        const company = c * options.workspaces + w;
-        const workspaceId = await mapWorkspace(db, connectorId, channelId, companyId(company), w, now);
+      const companies: number[] = [];
+      for (let w = 0; w < options.workspaces; w++) companies.push(c * options.workspaces + w);
+      const workspaceIds = await mapWorkspaces(db, connectorId, channelId, companies.map(companyId), now);
+      for (const [w, company] of companies.entries()) {
         for (let s = 0; s < options.services; s++) {
           const serviceId = serviceIds[s] ?? 0;
           const current = tenantAdmin.unitsOn(contractId(company), serviceId, today) ?? 0;
@@ -111,7 +112,7 @@ export async function seedFleet(
           const target = isChanged ? current + 1 + (w % 7) : current;
           lines.push({ contractId: contractId(company), serviceId, target, isChanged });
           usage.push({
-            workspace_id: workspaceId,
+            workspace_id: workspaceIds[w] ?? '',
             service_key: services[s]?.[0] ?? '',
             day: today,
             devices: target,
@@ -204,59 +205,65 @@ async function mapServices(
   }
 }
 
-async function mapWorkspace(
+/** One child workspace per company, mapped to it (one insert per table: benches seed thousands). */
+async function mapWorkspaces(
   db: Kysely<DB>,
   connectorId: string,
   channelId: string,
-  psaCompanyId: number,
-  index: number,
+  psaCompanyIds: readonly number[],
   now: string,
-): Promise<string> {
-  const id = newId();
+): Promise<string[]> {
+  const ids = psaCompanyIds.map(() => newId());
   await db
     .insertInto('workspaces')
-    .values({
-      id,
-      kind: 'child',
-      parent_id: channelId,
-      display_name: `Customer ${index}`,
-      company_name: null,
-      status: 'Subscription',
-      created_at: now,
-      updated_at: now,
-    })
+    .values(
+      ids.map((id, i) => ({
+        id,
+        kind: 'child',
+        parent_id: channelId,
+        display_name: `Customer ${i}`,
+        company_name: null,
+        status: 'Subscription',
+        created_at: now,
+        updated_at: now,
+      })),
+    )
     .execute();
   await db
     .insertInto('psa_companies')
-    .values({
-      connector_id: connectorId,
-      psa_id: String(psaCompanyId),
-      name: `Company ${psaCompanyId}`,
-      search_name: `company ${psaCompanyId}`,
-      match_name: `company ${psaCompanyId}`,
-      is_active: 1,
-      is_present: 1,
-      modified_at: null,
-      refreshed_at: now,
-    })
+    .values(
+      psaCompanyIds.map((psaId) => ({
+        connector_id: connectorId,
+        psa_id: String(psaId),
+        name: `Company ${psaId}`,
+        search_name: `company ${psaId}`,
+        match_name: `company ${psaId}`,
+        is_active: 1,
+        is_present: 1,
+        modified_at: null,
+        refreshed_at: now,
+      })),
+    )
     .execute();
   await db
     .insertInto('workspace_mappings')
-    .values({
-      id: newId(),
-      connector_id: connectorId,
-      workspace_id: id,
-      psa_company_id: String(psaCompanyId),
-      pinned_contract_id: null,
-      check_status: null,
-      check_json: null,
-      checked_at: null,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(
+      ids.map((id, i) => ({
+        id: newId(),
+        connector_id: connectorId,
+        workspace_id: id,
+        psa_company_id: String(psaCompanyIds[i]),
+        pinned_contract_id: null,
+        check_status: null,
+        check_json: null,
+        checked_at: null,
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
     .execute();
-  return id;
+  return ids;
 }
 
 /** Per connector: lines whose units differ from the target, and adjustments beyond one per changed line. */
