@@ -48,7 +48,7 @@ export const EnvSchema = Type.Object({
    * Connector syncs one process runs at once. A sync mostly waits on the PSA (3 threads per tenant,
    * ~150 ms a call), so a worker serving a fleet of tenants wants many; per-tenant limits hold anyway.
    */
-  SYNC_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 200, default: 2 }),
+  SYNC_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
 });
 export type Env = Static<typeof EnvSchema>;
 

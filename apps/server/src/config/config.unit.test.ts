@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       lockoutThreshold: 5,
       lockoutMs: 15 * 60_000,
     });
-    expect(config.syncConcurrency).toBe(2);
+    expect(config.syncConcurrency).toBe(10);
   });
 
   it('reads SYNC_CONCURRENCY and refuses zero or a non-integer', () => {
