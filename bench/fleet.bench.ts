@@ -68,6 +68,9 @@ interface Result {
   readonly spanS: number;
   readonly perMinute: number;
   readonly peakRssMb: number[];
+  /** CPU seconds of each worker process, and of this process (the sandbox, polling) meanwhile. */
+  readonly workerCpuS: number[];
+  readonly sandboxCpuS: number;
   readonly statuses: string;
   readonly maxInFlight: number;
   readonly rejected429: number;
@@ -111,7 +114,12 @@ async function postgresTarget(admin: pg.Client, adminUrl: string, suffix: string
   };
 }
 
-function startWorker(target: Target, sandbox: Sandbox): { child: ChildProcess; rss: Promise<number> } {
+interface WorkerExit {
+  readonly peakRssMb: number;
+  readonly cpuS: number;
+}
+
+function startWorker(target: Target, sandbox: Sandbox): { child: ChildProcess; exit: Promise<WorkerExit> } {
   const child = spawn(
     process.execPath,
     ['--import', maxRssPreload, cliPath, target.dialect === 'sqlite' ? 'serve' : 'worker'],
@@ -135,14 +143,15 @@ function startWorker(target: Target, sandbox: Sandbox): { child: ChildProcess; r
     err += d.toString();
     if (process.env.FLEET_ECHO) process.stderr.write(d);
   });
-  const rss = new Promise<number>((resolve, reject) => {
+  const exit = new Promise<WorkerExit>((resolve, reject) => {
     child.on('exit', () => {
-      const m = /max-rss-mb (\d+)/.exec(err);
-      if (m) resolve(Number(m[1]));
+      const rss = /max-rss-mb (\d+)/.exec(err);
+      const cpu = /cpu-s ([\d.]+)/.exec(err);
+      if (rss && cpu) resolve({ peakRssMb: Number(rss[1]), cpuS: Number(cpu[1]) });
       else reject(new Error(`worker printed no max RSS: ${err.slice(-2000)}`));
     });
   });
-  return { child, rss };
+  return { child, exit };
 }
 
 async function runFleet(target: Target, workers: number): Promise<Result> {
@@ -180,6 +189,7 @@ async function runFleet(target: Target, workers: number): Promise<Result> {
     );
 
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const procs = Array.from({ length: workers }, () => startWorker(target, sandbox));
     const db = target.database.db;
     let finished = 0;
@@ -194,8 +204,9 @@ async function runFleet(target: Target, workers: number): Promise<Result> {
       if (process.env.FLEET_ECHO) console.error(`[${label}] ${finished}/${N}`);
     }
     const wallS = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     for (const p of procs) p.child.kill('SIGTERM');
-    const peakRssMb = await Promise.all(procs.map((p) => p.rss));
+    const exits = await Promise.all(procs.map((p) => p.exit));
 
     const runs = await db
       .selectFrom('sync_runs')
@@ -214,7 +225,9 @@ async function runFleet(target: Target, workers: number): Promise<Result> {
       wallS,
       spanS,
       perMinute: (N / spanS) * 60,
-      peakRssMb,
+      peakRssMb: exits.map((e) => e.peakRssMb),
+      workerCpuS: exits.map((e) => e.cpuS),
+      sandboxCpuS: (cpu.user + cpu.system) / 1e6,
       statuses: [...byStatus].map(([s, n]) => `${s} ${n}`).join(', '),
       maxInFlight: Math.max(...tenants.map((t) => t.maxInFlight)),
       rejected429: tenants.reduce((sum, t) => sum + t.rejected429, 0),
@@ -239,6 +252,8 @@ function print(results: readonly Result[]): void {
       'syncs/min',
       '× 1 worker',
       'peak RSS MB (each)',
+      'worker CPU s (each)',
+      'sandbox CPU s',
       'runs',
       'max in flight',
       '429',
@@ -256,6 +271,8 @@ function print(results: readonly Result[]): void {
         r.perMinute.toFixed(0),
         scale,
         r.peakRssMb.join(', '),
+        r.workerCpuS.map((c) => c.toFixed(0)).join(', '),
+        r.sandboxCpuS.toFixed(0),
         r.statuses,
         String(r.maxInFlight),
         String(r.rejected429),
