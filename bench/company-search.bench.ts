@@ -37,16 +37,13 @@ import {
 } from '../apps/server/src/lookups/lookup.repository.js';
 import { insertWorkspace } from '../apps/server/src/workspaces/workspace.repository.js';
 import { dropDatabaseWhenIdle } from '../apps/server/test/pg-scratch.js';
+import { percentile } from './scale-app.js';
 
 const companyCount = Number(process.env.BENCH_COMPANIES ?? 50_000);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
 // Against the sandbox's scale-seed names ("Acmeridge Logistics", "Auroraside Dental LLC", …):
 // empty, very broad, prefix, contains-only multi-word, narrow prefix, no match.
 const queries = ['', 'a', 'acme', 'harbor', 'dental llc', 'northw', 'zzzz-none'] as const;
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function measure(run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
   for (let i = 0; i < 5; i += 1) await run();

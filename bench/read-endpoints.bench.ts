@@ -26,35 +26,19 @@
  * cookies/CSRF, helmet headers and pino, none above ~2 % of the profile; the mapping page's
  * 3.3 ms is ~1.9 ms of SQL (counts 1.6, page 0.3) plus serialising 50 rows.
  */
-import { sql, type Kysely } from 'kysely';
-import { pino } from 'pino';
+import { type Kysely } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CSRF_COOKIE, SESSION_COOKIE } from '@coro/contracts';
-import { scaleCompanyName } from 'autotask-sandbox';
 
-import { hashPassword } from '../apps/server/src/auth/password.js';
-import { grantRole, insertUser } from '../apps/server/src/auth/user.repository.js';
-import { loadConfig } from '../apps/server/src/config/config.js';
-import { SecretBox } from '../apps/server/src/crypto/secret-box.js';
 import { createDatabase, type Database } from '../apps/server/src/db/database.js';
-import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
-import type { DB } from '../apps/server/src/db/schema.js';
-import { buildApp } from '../apps/server/src/http/app.js';
-import { upsertCompanies } from '../apps/server/src/lookups/lookup.repository.js';
-import { loggerOptions } from '../apps/server/src/observability/logger.js';
-import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import { percentile, seedScaleChannel, startScaleApp } from './scale-app.js';
 
 const W = Number(process.env.BENCH_W ?? 5000);
 const companyCount = Number(process.env.BENCH_COMPANIES ?? 5001);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 300);
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Figures {
   cpuP50Ms: number;
@@ -92,59 +76,6 @@ async function measure(run: () => Promise<{ statusCode: number; body: string }>)
   };
 }
 
-async function seed(db: Kysely<DB>, now: string): Promise<{ channelId: string; connectorId: string }> {
-  const channel = { id: (await seedChannel(db, 'Bench MSP')).channelId };
-  const connectorId = await seedConnectorRow(db, channel.id, { now });
-  const companies = Array.from({ length: companyCount }, (_, i) => ({
-    id: String(i + 1),
-    name: scaleCompanyName(i),
-    isActive: i % 50 !== 0,
-    modifiedAt: now,
-  }));
-  await db.transaction().execute((trx) => upsertCompanies(trx, connectorId, companies, now));
-  // Children in bulk (insertWorkspace one by one would dominate the run); a third of them mapped.
-  await db.transaction().execute(async (trx) => {
-    for (let start = 0; start < W; start += 500) {
-      const rows = Array.from({ length: Math.min(500, W - start) }, (_, k) => {
-        const i = start + k;
-        return {
-          id: newId(),
-          kind: 'child' as const,
-          parent_id: channel.id,
-          display_name: `${scaleCompanyName(i)} (${i})`,
-          company_name: scaleCompanyName(i),
-          status: 'Subscription',
-          created_at: now,
-          updated_at: now,
-        };
-      });
-      await trx.insertInto('workspaces').values(rows).execute();
-      await trx
-        .insertInto('workspace_mappings')
-        .values(
-          rows
-            .filter((_, k) => (start + k) % 3 === 0)
-            .map((row, k) => ({
-              id: newId(),
-              connector_id: connectorId,
-              workspace_id: row.id,
-              psa_company_id: String(((start + k * 3) % companyCount) + 1),
-              pinned_contract_id: null,
-              check_status: null,
-              check_json: null,
-              checked_at: null,
-              created_by: null,
-              created_at: now,
-              updated_at: now,
-            })),
-        )
-        .execute();
-    }
-  });
-  await sql`analyze`.execute(db);
-  return { channelId: channel.id, connectorId };
-}
-
 const ms = (value: number): string => `${value.toFixed(3)} ms`.padStart(11);
 
 async function bench(label: string, database: Database): Promise<void> {
@@ -152,43 +83,15 @@ async function bench(label: string, database: Database): Promise<void> {
   await migrateToLatest(db as Kysely<unknown>, database.dialect);
   const now = new Date().toISOString();
   const started = performance.now();
-  const { channelId, connectorId } = await seed(db, now);
+  const { channelId, connectorId } = await seedScaleChannel(db, now, {
+    workspaces: W,
+    companies: companyCount,
+    isThirdMapped: true,
+  });
   console.log(
     `\n[${label}] ${W.toLocaleString('en-US')} workspaces × ${companyCount.toLocaleString('en-US')} companies seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; ${iterations} requests per row, one at a time`,
   );
-  const config = {
-    ...loadConfig({ MODE: 'test', LOG_LEVEL: 'info', DATA_DIR: tmpdir() }),
-    webDistDir: '/nonexistent',
-  };
-  const app = await buildApp(
-    {
-      config,
-      database,
-      logger: pino(loggerOptions('info'), pino.destination({ dest: '/dev/null', sync: true })),
-      clock: () => new Date(),
-      secretBox: new SecretBox(config.encryptionKeys),
-      psaProviders: {},
-    },
-    { webDistDir: null },
-  );
-  await app.ready();
-  const user = await insertUser(
-    db,
-    {
-      email: 'bench@example.test',
-      displayName: 'Bench',
-      passwordHash: await hashPassword('bench-password-1'),
-    },
-    now,
-  );
-  await grantRole(db, user.id, channelId, 'msp_admin', now);
-  const login = await app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { email: 'bench@example.test', password: 'bench-password-1' },
-  });
-  const cookies = login.cookies as { name: string; value: string }[];
-  const cookie = `${SESSION_COOKIE}=${cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? ''}; ${CSRF_COOKIE}=${cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? ''}`;
+  const { app, cookie } = await startScaleApp(database, channelId, now);
   const base = `/api/workspaces/${channelId}/connectors`;
   const rows: [string, string][] = [
     ['baseline: GET /healthz', '/healthz'],

@@ -22,32 +22,24 @@
  * 400/s 145 ms / 4.0 s / 0, 800/s 1,839 timeouts: highest rate holding p99 < 100 ms: 200/s.
  * With BENCH_SYNC_W=0: 200/s p99 39 ms, 400/s p99 56 ms (highest 400/s).
  */
-import { sql, type Kysely } from 'kysely';
-import { pino } from 'pino';
+import { type Kysely } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { CSRF_COOKIE, SESSION_COOKIE } from '@coro/contracts';
-import { scaleCompanyName, startSandbox } from 'autotask-sandbox';
+import { startSandbox } from 'autotask-sandbox';
 
-import { hashPassword } from '../apps/server/src/auth/password.js';
-import { grantRole, insertUser } from '../apps/server/src/auth/user.repository.js';
-import { loadConfig } from '../apps/server/src/config/config.js';
-import { SecretBox } from '../apps/server/src/crypto/secret-box.js';
 import { createDatabase, type Database } from '../apps/server/src/db/database.js';
 import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
 import type { DB } from '../apps/server/src/db/schema.js';
-import { buildApp } from '../apps/server/src/http/app.js';
 import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.js';
 import { createAutotaskProvider } from '../apps/server/src/integrations/autotask/index.js';
-import { upsertCompanies } from '../apps/server/src/lookups/lookup.repository.js';
 import { executeSync } from '../apps/server/src/sync/sync.executor.js';
 import { putSyncSettings } from '../apps/server/src/sync/sync-settings.repository.js';
-import { loggerOptions } from '../apps/server/src/observability/logger.js';
 import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import { percentile, seedScaleChannel, startScaleApp } from './scale-app.js';
 
 const W = Number(process.env.BENCH_W ?? 5000);
 const companyCount = Number(process.env.BENCH_COMPANIES ?? 5001);
@@ -186,56 +178,6 @@ async function seedSync(db: Kysely<DB>, sb: Sandbox, now: string): Promise<strin
   return connectorId;
 }
 
-async function seed(db: Kysely<DB>, now: string): Promise<{ channelId: string; connectorId: string }> {
-  const channelId = (await seedChannel(db, 'Bench MSP')).channelId;
-  const connectorId = await seedConnectorRow(db, channelId, { now });
-  const companies = Array.from({ length: companyCount }, (_, i) => ({
-    id: String(i + 1),
-    name: scaleCompanyName(i),
-    isActive: i % 50 !== 0,
-    modifiedAt: now,
-  }));
-  await db.transaction().execute((trx) => upsertCompanies(trx, connectorId, companies, now));
-  // A third of the children mapped, as in read-endpoints.bench.ts.
-  await db.transaction().execute(async (trx) => {
-    for (let start = 0; start < W; start += 500) {
-      const rows = Array.from({ length: Math.min(500, W - start) }, (_, k) => ({
-        id: newId(),
-        kind: 'child' as const,
-        parent_id: channelId,
-        display_name: `${scaleCompanyName(start + k)} (${start + k})`,
-        company_name: scaleCompanyName(start + k),
-        status: 'Subscription',
-        created_at: now,
-        updated_at: now,
-      }));
-      await trx.insertInto('workspaces').values(rows).execute();
-      const mapped = rows.filter((_, k) => (start + k) % 3 === 0);
-      if (mapped.length === 0) continue;
-      await trx
-        .insertInto('workspace_mappings')
-        .values(
-          mapped.map((row, k) => ({
-            id: newId(),
-            connector_id: connectorId,
-            workspace_id: row.id,
-            psa_company_id: String(((start + k * 3) % companyCount) + 1),
-            pinned_contract_id: null,
-            check_status: null,
-            check_json: null,
-            checked_at: null,
-            created_by: null,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-    }
-  });
-  await sql`analyze`.execute(db);
-  return { channelId, connectorId };
-}
-
 // The load generator, in its own thread so its schedule does not wait on the server's loop.
 const loadSource = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -286,30 +228,18 @@ function runLoad(
   });
 }
 
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const f = (value: number): string => `${value.toFixed(1)} ms`.padStart(11);
 
 async function bench(label: string, database: Database): Promise<void> {
   const db = database.db;
   await migrateToLatest(db as Kysely<unknown>, database.dialect);
   const now = new Date().toISOString();
-  const { channelId, connectorId } = await seed(db, now);
-  const config = {
-    ...loadConfig({ MODE: 'test', LOG_LEVEL: 'info', DATA_DIR: tmpdir() }),
-    webDistDir: '/nonexistent',
-  };
-  const app = await buildApp(
-    {
-      config,
-      database,
-      logger: pino(loggerOptions('info'), pino.destination({ dest: '/dev/null', sync: true })),
-      clock: () => new Date(),
-      secretBox: new SecretBox(config.encryptionKeys),
-      psaProviders: {},
-    },
-    { webDistDir: null },
-  );
+  const { channelId, connectorId } = await seedScaleChannel(db, now, {
+    workspaces: W,
+    companies: companyCount,
+    isThirdMapped: true,
+  });
+  const { app, cookie } = await startScaleApp(database, channelId, now);
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   const sb =
     syncW > 0
@@ -323,23 +253,6 @@ async function bench(label: string, database: Database): Promise<void> {
         })
       : null;
   const syncConnectorId = sb ? await seedSync(db, sb, now) : null;
-  const user = await insertUser(
-    db,
-    {
-      email: 'bench@example.test',
-      displayName: 'Bench',
-      passwordHash: await hashPassword('bench-password-1'),
-    },
-    now,
-  );
-  await grantRole(db, user.id, channelId, 'msp_admin', now);
-  const login = await app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { email: 'bench@example.test', password: 'bench-password-1' },
-  });
-  const cookies = login.cookies as { name: string; value: string }[];
-  const cookie = `${SESSION_COOKIE}=${cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? ''}; ${CSRF_COOKIE}=${cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? ''}`;
   const base = `${origin}/api/workspaces/${channelId}/connectors`;
   const urls = [
     base,

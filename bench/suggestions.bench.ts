@@ -22,73 +22,30 @@
  *   whole list, cold / warm      452 / 50 ms       / 41 / 52 ms (sliced: the loop stays free)
  * /healthz p50 stays 2–8 ms in every new row; its ~40 ms max is seen with warm pages too.
  */
-import { sql, type Kysely } from 'kysely';
-import { pino } from 'pino';
+import { type Kysely } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { CSRF_COOKIE, SESSION_COOKIE } from '@coro/contracts';
-import { scaleCompanyName } from 'autotask-sandbox';
 
-import { hashPassword } from '../apps/server/src/auth/password.js';
-import { grantRole, insertUser } from '../apps/server/src/auth/user.repository.js';
-import { loadConfig } from '../apps/server/src/config/config.js';
-import { SecretBox } from '../apps/server/src/crypto/secret-box.js';
 import { createDatabase, type Database } from '../apps/server/src/db/database.js';
-import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
 import type { DB } from '../apps/server/src/db/schema.js';
 import { honestNameScore, suggestMatches } from '../apps/server/src/domain/name-match.js';
-import { buildApp } from '../apps/server/src/http/app.js';
-import { listUnmappedCompanies, upsertCompanies } from '../apps/server/src/lookups/lookup.repository.js';
+import { listUnmappedCompanies } from '../apps/server/src/lookups/lookup.repository.js';
 import { listUnmappedWorkspaces } from '../apps/server/src/mappings/workspace-mapping.repository.js';
-import { loggerOptions } from '../apps/server/src/observability/logger.js';
-import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import { percentile, seedScaleChannel, startScaleApp } from './scale-app.js';
 
 const W = Number(process.env.BENCH_W ?? 5000);
 const companyCount = Number(process.env.BENCH_COMPANIES ?? 5001);
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
-async function seed(db: Kysely<DB>, now: string): Promise<{ channelId: string; connectorId: string }> {
-  const channelId = (await seedChannel(db, 'Bench MSP')).channelId;
-  const connectorId = await seedConnectorRow(db, channelId, { now });
-  const companies = Array.from({ length: companyCount }, (_, i) => ({
-    id: String(i + 1),
-    name: scaleCompanyName(i),
-    isActive: i % 50 !== 0,
-    modifiedAt: now,
-  }));
-  await db.transaction().execute((trx) => upsertCompanies(trx, connectorId, companies, now));
-  // Every workspace unmapped (the first visit of a new connector: the worst case).
-  await db.transaction().execute(async (trx) => {
-    for (let start = 0; start < W; start += 500) {
-      await trx
-        .insertInto('workspaces')
-        .values(
-          Array.from({ length: Math.min(500, W - start) }, (_, k) => ({
-            id: newId(),
-            kind: 'child' as const,
-            parent_id: channelId,
-            display_name: `${scaleCompanyName(start + k)} (${start + k})`,
-            company_name: scaleCompanyName(start + k),
-            status: 'Subscription',
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-    }
-  });
-  await sql`analyze`.execute(db);
-  return { channelId, connectorId };
-}
+const median = (values: readonly number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 /** The answer before issue 12, computed as the old route did: all of it, synchronously. */
 async function oldSuggestions(db: Kysely<DB>, channelId: string, connectorId: string): Promise<number> {
@@ -141,40 +98,13 @@ async function bench(label: string, database: Database): Promise<void> {
   const db = database.db;
   await migrateToLatest(db as Kysely<unknown>, database.dialect);
   const now = new Date().toISOString();
-  const { channelId, connectorId } = await seed(db, now);
-  const config = {
-    ...loadConfig({ MODE: 'test', LOG_LEVEL: 'info', DATA_DIR: tmpdir() }),
-    webDistDir: '/nonexistent',
-  };
-  const app = await buildApp(
-    {
-      config,
-      database,
-      logger: pino(loggerOptions('info'), pino.destination({ dest: '/dev/null', sync: true })),
-      clock: () => new Date(),
-      secretBox: new SecretBox(config.encryptionKeys),
-      psaProviders: {},
-    },
-    { webDistDir: null },
-  );
-  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
-  const user = await insertUser(
-    db,
-    {
-      email: 'bench@example.test',
-      displayName: 'Bench',
-      passwordHash: await hashPassword('bench-password-1'),
-    },
-    now,
-  );
-  await grantRole(db, user.id, channelId, 'msp_admin', now);
-  const login = await app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { email: 'bench@example.test', password: 'bench-password-1' },
+  const { channelId, connectorId } = await seedScaleChannel(db, now, {
+    workspaces: W,
+    companies: companyCount,
+    isThirdMapped: false,
   });
-  const cookies = login.cookies as { name: string; value: string }[];
-  const cookie = `${SESSION_COOKIE}=${cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? ''}; ${CSRF_COOKIE}=${cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? ''}`;
+  const { app, cookie } = await startScaleApp(database, channelId, now);
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `${origin}/api/workspaces/${channelId}/connectors/${connectorId}/workspace-mappings/suggestions`;
   const get = async (query: string): Promise<{ ms: number; bytes: number }> => {
     const started = performance.now();
@@ -230,7 +160,7 @@ async function bench(label: string, database: Database): Promise<void> {
       }
     });
     console.log(
-      `  ${name.padEnd(44)} ${f(percentile(times, 50))} ${f(Math.max(...times))} ${String(bytes).padStart(9)} ${f(percentile(healthz, 50)).padStart(12)} ${f(Math.max(...healthz)).padStart(12)}`,
+      `  ${name.padEnd(44)} ${f(median(times))} ${f(Math.max(...times))} ${String(bytes).padStart(9)} ${f(median(healthz)).padStart(12)} ${f(Math.max(...healthz)).padStart(12)}`,
     );
   };
   await row('baseline: old, whole list, on the loop', async () => {

@@ -2,6 +2,7 @@ import type { Admin } from './admin.js';
 import { AdminInputError } from './admin.js';
 import type { FaultRule } from './faults.js';
 import type { SeedOption } from './seeds/index.js';
+import type { SandboxTenantOptions } from './types.js';
 
 export interface AdminResponse {
   status: number;
@@ -31,7 +32,31 @@ export function handleAdminHttp(
       return { status: 400, body: { error: 'body is not valid JSON' } };
     }
   }
-  const route = `${method} ${path.toLowerCase().replace(/\/+$/, '')}`;
+  const normalized = path.replace(/\/+$/, '');
+  // `/_sandbox/tenants/<id>/<op>`: the same operations, on that tenant alone.
+  const scoped = /^\/_sandbox\/tenants\/([^/]+)(\/.+)$/i.exec(normalized);
+  const route = `${method} ${(scoped ? `/_sandbox${scoped[2] ?? ''}` : normalized).toLowerCase()}`;
+  try {
+    if (scoped) {
+      const id = decodeURIComponent(scoped[1] ?? '');
+      if (!admin.hasTenant(id)) return { status: 404, body: { error: `no tenant ${id}` } };
+      return dispatch(admin.tenant(id), route, query, body);
+    }
+    switch (route) {
+      case 'POST /_sandbox/tenants':
+        return { status: 200, body: admin.addTenant(asObject(body) as unknown as SandboxTenantOptions) };
+      case 'GET /_sandbox/tenants':
+        return { status: 200, body: admin.tenants() };
+      default:
+        return dispatch(admin, route, query, body);
+    }
+  } catch (error) {
+    if (error instanceof AdminInputError) return { status: 400, body: { error: error.message } };
+    throw error;
+  }
+}
+
+function dispatch(admin: Admin, route: string, query: URLSearchParams, body: unknown): AdminResponse {
   try {
     switch (route) {
       case 'POST /_sandbox/reset':
@@ -81,7 +106,10 @@ export function handleAdminHttp(
         return { status: 200, body: { units } };
       }
       case 'GET /_sandbox/stats':
-        return { status: 200, body: { ...admin.stats(), requestCount: admin.requestCount() } };
+        return {
+          status: 200,
+          body: { ...admin.stats(), requestCount: admin.requestCount(), maxInFlight: admin.maxInFlight() },
+        };
       default:
         return { status: 404, body: { error: `no admin route ${route}` } };
     }

@@ -1,8 +1,15 @@
 import { invalidFaultRule, type FaultRule } from './faults.js';
 import { invalidSeed, type SeedOption } from './seeds/index.js';
-import type { SandboxState } from './state.js';
+import type { Limits, SandboxState } from './state.js';
 import { apiUserResourceId } from './seeds/catalog.js';
-import type { AdjustmentRecord, SandboxAdmin, SandboxStats } from './types.js';
+import type { TenantState } from './tenant.js';
+import type {
+  AdjustmentRecord,
+  SandboxAdmin,
+  SandboxStats,
+  SandboxTenantOptions,
+  SandboxTenantSummary,
+} from './types.js';
 import { parseInstant } from './util/dates.js';
 import { zonePrefix } from './router.js';
 
@@ -11,6 +18,14 @@ export class AdminInputError extends Error {}
 
 function check(condition: boolean, message: string): asserts condition {
   if (!condition) throw new AdminInputError(message);
+}
+
+function positiveInteger(value: unknown): number {
+  check(
+    typeof value === 'number' && Number.isInteger(value) && value >= 1,
+    'threadLimit must be a positive integer',
+  );
+  return value;
 }
 
 function nonNegativeNumber(value: unknown, name: string): number {
@@ -23,14 +38,33 @@ function nonNegativeNumber(value: unknown, name: string): number {
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
+const tenantIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The root admin (`tenantId` null) acts on the default tenant and on the sandbox as a whole: its
+ * reset drops the other tenants, its latency and limits apply to every tenant. A tenant's admin
+ * (`admin.tenant(id)`) acts on that tenant alone.
+ */
 export class Admin implements SandboxAdmin {
   constructor(
     private readonly state: SandboxState,
     private readonly baseUrl: () => string,
+    private readonly tenantId: string | null = null,
   ) {}
 
+  private get t(): TenantState {
+    if (this.tenantId === null) return this.state.defaultTenant;
+    const tenant = this.state.tenants.get(this.tenantId);
+    check(tenant !== undefined, `no tenant ${this.tenantId} (a reset of the sandbox removes tenants)`);
+    return tenant;
+  }
+
+  private get isRoot(): boolean {
+    return this.tenantId === null;
+  }
+
   zoneUrl(): string {
-    return `${this.baseUrl()}${zonePrefix(this.state.tenantZone)}`;
+    return `${this.baseUrl()}${zonePrefix(this.t.zone)}`;
   }
 
   reset(seed?: SeedOption): void {
@@ -39,10 +73,81 @@ export class Admin implements SandboxAdmin {
       check(problem === null, problem ?? '');
     }
     try {
-      this.state.reset(seed);
+      if (this.isRoot) this.state.reset(seed);
+      else this.t.reset(seed ?? this.t.seed, this.state.now());
     } catch (error) {
       throw new AdminInputError(`seed could not be loaded: ${(error as Error).message}`);
     }
+  }
+
+  addTenant(input: SandboxTenantOptions): SandboxTenantSummary {
+    // Over HTTP anything can arrive: checked field by field before it is trusted.
+    const options = input as Partial<Record<keyof SandboxTenantOptions, unknown>> & SandboxTenantOptions;
+    check(typeof input === 'object' && (input as unknown) !== null, 'tenant must be an object');
+    check(
+      typeof (options.id as unknown) === 'string' && tenantIdPattern.test(options.id),
+      'id must be 1-64 letters, digits, dots, dashes or underscores',
+    );
+    check(!this.state.tenants.has(options.id), `tenant ${options.id} exists already`);
+    const user = options.apiUser as Partial<SandboxTenantOptions['apiUser']> | null | undefined;
+    check(typeof user === 'object' && user !== null, 'apiUser is required');
+    for (const key of ['username', 'secret', 'integrationCode'] as const) {
+      check(typeof user[key] === 'string' && user[key] !== '', `apiUser.${key} is required`);
+    }
+    const username = user.username as string;
+    check(this.state.findUser(username) === undefined, `API user ${username} exists already`);
+    const seed = options.seed ?? 'demo';
+    const problem = invalidSeed(seed);
+    check(problem === null, problem ?? '');
+    const limits = {
+      ...(options.latencyMs === undefined
+        ? {}
+        : { latencyMs: nonNegativeNumber(options.latencyMs, 'latencyMs') }),
+      ...(options.hourlyThreshold === undefined
+        ? {}
+        : { hourlyThreshold: nonNegativeNumber(options.hourlyThreshold, 'hourlyThreshold') }),
+      ...(options.threadLimit === undefined ? {} : { threadLimit: positiveInteger(options.threadLimit) }),
+    };
+    try {
+      this.state.addTenant(
+        options.id,
+        { username, secret: user.secret as string, integrationCode: user.integrationCode as string },
+        seed,
+        limits,
+      );
+    } catch (error) {
+      throw new AdminInputError(`seed could not be loaded: ${(error as Error).message}`);
+    }
+    return new Admin(this.state, this.baseUrl, options.id).summary();
+  }
+
+  hasTenant(id: string): boolean {
+    return this.state.tenants.has(id);
+  }
+
+  tenant(id: string): Admin {
+    check(this.state.tenants.has(id), `no tenant ${id}`);
+    return new Admin(this.state, this.baseUrl, id);
+  }
+
+  tenants(): SandboxTenantSummary[] {
+    return [...this.state.tenants.keys()].map((id) => new Admin(this.state, this.baseUrl, id).summary());
+  }
+
+  summary(): SandboxTenantSummary {
+    const t = this.t;
+    return {
+      id: t.id,
+      ci: t.ci,
+      zoneUrl: this.zoneUrl(),
+      ...this.stats(),
+      requestCount: this.requestCount(),
+      maxInFlight: this.maxInFlight(),
+    };
+  }
+
+  maxInFlight(): number {
+    return this.t.threads.peakDemand;
   }
 
   setFaults(rules: FaultRule[]): void {
@@ -51,32 +156,33 @@ export class Admin implements SandboxAdmin {
       const problem = invalidFaultRule(rule);
       check(problem === null, problem ?? '');
     }
-    this.state.faults.set(rules);
+    this.t.faults.set(rules);
   }
 
   clearFaults(): void {
-    this.state.faults.clear();
+    this.t.faults.clear();
   }
 
   setLatency(fixedMs: number): void {
-    this.state.limits.latencyMs = nonNegativeNumber(fixedMs, 'fixedMs');
+    const latencyMs = nonNegativeNumber(fixedMs, 'fixedMs');
+    for (const limits of this.limitsInScope()) limits.latencyMs = latencyMs;
+  }
+
+  /** The root's setters change the defaults for new tenants and every tenant; a tenant's, its own. */
+  private limitsInScope(): Limits[] {
+    if (!this.isRoot) return [this.t.limits];
+    return [this.state.baseLimits, ...[...this.state.tenants.values()].map((t) => t.limits)];
   }
 
   setLimits(limits: { hourlyThreshold?: number; latencyTierScale?: number; threadLimit?: number }): void {
     check(typeof limits === 'object', 'limits must be an object');
-    const next = { ...this.state.limits };
+    const next: Partial<Limits> = {};
     if (limits.hourlyThreshold !== undefined)
       next.hourlyThreshold = nonNegativeNumber(limits.hourlyThreshold, 'hourlyThreshold');
     if (limits.latencyTierScale !== undefined)
       next.latencyTierScale = nonNegativeNumber(limits.latencyTierScale, 'latencyTierScale');
-    if (limits.threadLimit !== undefined) {
-      check(
-        Number.isInteger(limits.threadLimit) && limits.threadLimit >= 1,
-        'threadLimit must be a positive integer',
-      );
-      next.threadLimit = limits.threadLimit;
-    }
-    Object.assign(this.state.limits, next);
+    if (limits.threadLimit !== undefined) next.threadLimit = positiveInteger(limits.threadLimit);
+    for (const scoped of this.limitsInScope()) Object.assign(scoped, next);
   }
 
   setClock(isoOrNull: string | null): void {
@@ -91,9 +197,9 @@ export class Admin implements SandboxAdmin {
 
   moveZone(username?: string): { zoneUrl: string } {
     if (username !== undefined)
-      check(this.state.findUser(username) !== undefined, `unknown API user ${username}`);
-    // Every API user belongs to the one tenant, so the whole tenant moves.
-    this.state.tenantZone += 1;
+      check(this.t.findUser(username) !== undefined, `unknown API user ${username}`);
+    // Every API user belongs to a tenant, so the whole tenant moves.
+    this.t.zone += 1;
     return { zoneUrl: this.zoneUrl() };
   }
 
@@ -103,7 +209,9 @@ export class Admin implements SandboxAdmin {
       check(typeof user[key] === 'string' && user[key] !== '', `${key} is required`);
     }
     check(user.readOnly === undefined || typeof user.readOnly === 'boolean', 'readOnly must be a boolean');
-    this.state.addUser({
+    const owner = this.state.tenantOfUser(user.username);
+    check(owner === undefined || owner === this.t, `API user ${user.username} belongs to another tenant`);
+    this.t.addUser({
       username: user.username,
       secret: user.secret,
       integrationCode: user.integrationCode,
@@ -113,11 +221,11 @@ export class Admin implements SandboxAdmin {
   }
 
   adjustments(): AdjustmentRecord[] {
-    return this.state.db.adjustmentLog.map((a) => ({ ...a }));
+    return this.t.db.adjustmentLog.map((a) => ({ ...a }));
   }
 
   rejectedAdjustments(): { body: unknown; error: string }[] {
-    return this.state.db.rejectedAdjustments.map((r) => ({ ...r }));
+    return this.t.db.rejectedAdjustments.map((r) => ({ ...r }));
   }
 
   unitsOn(contractId: number, serviceId: number, date: string): number | null {
@@ -126,16 +234,16 @@ export class Admin implements SandboxAdmin {
       'contractId and serviceId must be integers',
     );
     check(typeof date === 'string' && dayPattern.test(date), 'date must be YYYY-MM-DD');
-    const cs = this.state.db.contractServiceFor(contractId, serviceId);
-    return cs ? this.state.db.units.unitsOn(cs.id, date) : null;
+    const cs = this.t.db.contractServiceFor(contractId, serviceId);
+    return cs ? this.t.db.units.unitsOn(cs.id, date) : null;
   }
 
   requestCount(): number {
-    return this.state.counter.count(this.state.now());
+    return this.t.counter.count(this.state.now());
   }
 
   stats(): SandboxStats {
-    const s = this.state.stats;
+    const s = this.t.stats;
     return { requests: s.requests, byEntity: { ...s.byEntity }, rejected429: s.rejected429 };
   }
 }

@@ -19,6 +19,8 @@ export type {
   SandboxApiUser,
   SandboxOptions,
   SandboxStats,
+  SandboxTenantOptions,
+  SandboxTenantSummary,
   SeedDescription,
   SeedRecord,
 } from './types.js';

@@ -52,9 +52,15 @@ export function threadMessage(limit: number): string {
 /** In-flight requests per (tracking identifier, entity endpoint). */
 export class ThreadLimiter {
   private readonly inFlight = new Map<string, number>();
+  /**
+   * The most requests a client ever had in flight on one key, the refused one included: 4 means a
+   * client sent a 4th concurrent request (and got a 429), which is what a test wants to rule out.
+   */
+  peakDemand = 0;
 
   tryAcquire(key: string, limit: number): (() => void) | null {
     const current = this.inFlight.get(key) ?? 0;
+    this.peakDemand = Math.max(this.peakDemand, current + 1);
     if (current >= limit) return null;
     this.inFlight.set(key, current + 1);
     let released = false;
@@ -69,5 +75,6 @@ export class ThreadLimiter {
 
   reset(): void {
     this.inFlight.clear();
+    this.peakDemand = 0;
   }
 }

@@ -10,6 +10,7 @@ import { thresholdMessage, threadMessage, usageLatencyMs } from './limits.js';
 import { ApiError } from './api-error.js';
 import { parseRoute, zonePrefix, type Route } from './router.js';
 import type { SandboxState } from './state.js';
+import type { TenantState } from './tenant.js';
 
 const verbs: readonly string[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 const maxBodyBytes = 5 * 1024 * 1024;
@@ -72,12 +73,12 @@ export class SandboxServer {
   }
 
   /** Answers (or deliberately does not answer) a request hit by an injected fault. */
-  private applyFault(rule: FaultRule, req: IncomingMessage, res: ServerResponse): void {
+  private applyFault(tenant: TenantState, rule: FaultRule, req: IncomingMessage, res: ServerResponse): void {
     const headers: Record<string, string> = {};
     if (rule.retryAfterSeconds !== undefined) headers['retry-after'] = String(rule.retryAfterSeconds);
     switch (rule.kind) {
       case '429':
-        this.state.stats.rejected429 += 1;
+        tenant.stats.rejected429 += 1;
         send(res, 429, { errors: ['Injected fault: too many requests.'] }, headers);
         return;
       case '500':
@@ -156,26 +157,27 @@ export class SandboxServer {
     method: string,
     origin: string,
   ): void {
-    const fault = this.state.faults.take(zoneInformationEntity, method);
+    // Faults on discovery are the sandbox's (the default tenant's): no tenant is known before it.
+    const fault = this.state.defaultTenant.faults.take(zoneInformationEntity, method);
     if (fault) {
-      this.applyFault(fault, req, res);
+      this.applyFault(this.state.defaultTenant, fault, req, res);
       return;
     }
     if (method !== 'GET') {
       send(res, 405, methodNotAllowed(method).body);
       return;
     }
-    const user = this.state.findUser(url.searchParams.get('user') ?? '');
-    if (!user) {
+    const tenant = this.state.tenantOfUser(url.searchParams.get('user') ?? '');
+    if (!tenant) {
       send(res, 500, { errors: [zoneNotDetermined] });
       return;
     }
-    const zone = this.state.tenantZone;
+    const zone = tenant.zone;
     send(res, 200, {
       zoneName: zone === 1 ? 'America East' : `Sandbox Zone ${zone}`,
       url: `${origin}${zonePrefix(zone)}`,
       webUrl: `${origin}/`,
-      ci: 29683481,
+      ci: tenant.ci,
     });
   }
 
@@ -190,38 +192,42 @@ export class SandboxServer {
   ): Promise<void> {
     const state = this.state;
     const entityName = route.kind === 'api' ? route.entity.name : 'ThresholdInformation';
-    state.countRequest(entityName);
-    const auth = authenticate(req.headers, route.zone, state.tenantZone, (u) => state.findUser(u));
+    // The user name says which tenant database is called (an unknown one fails auth on the default).
+    const username = req.headers.username;
+    const tenant =
+      (typeof username === 'string' ? state.tenantOfUser(username) : undefined) ?? state.defaultTenant;
+    tenant.countRequest(entityName);
+    const auth = authenticate(req.headers, route.zone, tenant.zone, (u) => tenant.findUser(u));
     if (!auth.ok) {
       send(res, auth.status, auth.errors === null ? undefined : { errors: auth.errors });
       return;
     }
     // Taken only once the request is authenticated: a request refused at the door (e.g. a 401 from
     // a zone the tenant left) must not use up a count-limited fault meant for a real call.
-    const fault = state.faults.take(entityName, method);
+    const fault = tenant.faults.take(entityName, method);
     if (fault && fault.kind !== 'commit-then-drop') {
-      this.applyFault(fault, req, res);
+      this.applyFault(tenant, fault, req, res);
       return;
     }
-    const release = state.threads.tryAcquire(
+    const release = tenant.threads.tryAcquire(
       `${auth.user.integrationCode}|${entityName.toLowerCase()}`,
-      state.limits.threadLimit,
+      tenant.limits.threadLimit,
     );
     if (!release) {
-      state.stats.rejected429 += 1;
-      send(res, 429, { errors: [threadMessage(state.limits.threadLimit)] });
+      tenant.stats.rejected429 += 1;
+      send(res, 429, { errors: [threadMessage(tenant.limits.threadLimit)] });
       return;
     }
     try {
-      const { hourlyThreshold, latencyMs, latencyTierScale } = state.limits;
-      if (state.counter.count(state.now()) >= hourlyThreshold) {
-        state.stats.rejected429 += 1;
+      const { hourlyThreshold, latencyMs, latencyTierScale } = tenant.limits;
+      if (tenant.counter.count(state.now()) >= hourlyThreshold) {
+        tenant.stats.rejected429 += 1;
         send(res, 429, { errors: [thresholdMessage(hourlyThreshold)] });
         return;
       }
-      const used = state.counter.add(state.now());
+      const used = tenant.counter.add(state.now());
       await sleep(latencyMs + usageLatencyMs(used, hourlyThreshold, latencyTierScale));
-      const reply = this.dispatch(route, auth, url, method, bodyText, origin);
+      const reply = this.dispatch(tenant, route, auth, url, method, bodyText, origin);
       if (fault?.kind === 'commit-then-drop') {
         req.socket.destroy();
         return;
@@ -233,6 +239,7 @@ export class SandboxServer {
   }
 
   private dispatch(
+    tenant: TenantState,
     route: Extract<Route, { kind: 'api' | 'thresholdInformation' }>,
     auth: Extract<ReturnType<typeof authenticate>, { ok: true }>,
     url: URL,
@@ -246,9 +253,9 @@ export class SandboxServer {
       return {
         status: 200,
         body: {
-          externalRequestThreshold: state.limits.hourlyThreshold,
+          externalRequestThreshold: tenant.limits.hourlyThreshold,
           requestThresholdTimeframe: 60,
-          currentTimeframeRequestCount: state.counter.count(state.now()),
+          currentTimeframeRequestCount: tenant.counter.count(state.now()),
         },
       };
     }
@@ -256,7 +263,7 @@ export class SandboxServer {
     try {
       const impersonated = auth.impersonationResourceId;
       if (impersonated !== null) {
-        const resource = state.db.get('Resources', impersonated);
+        const resource = tenant.db.get('Resources', impersonated);
         if (!resource || resource.isActive === false) {
           throw new ApiError(
             `ImpersonationResourceId ${impersonated} does not reference an active resource.`,
@@ -273,7 +280,7 @@ export class SandboxServer {
         apiBase: `${origin}${zonePrefix(route.zone)}V1.0/`,
         isReadOnlyUser: auth.user.isReadOnly,
         ctx: {
-          db: state.db,
+          db: tenant.db,
           timeZone: state.timeZone,
           nowMs: state.now(),
           actingResourceId: impersonated ?? auth.user.resourceId,

@@ -1,44 +1,50 @@
 import type { ApiUserRecord } from './auth.js';
-import { FaultInjector } from './faults.js';
-import { RollingCounter, ThreadLimiter } from './limits.js';
-import { apiUserResourceId, defaultApiUser } from './seeds/catalog.js';
-import { buildDatabase, type SeedOption } from './seeds/index.js';
-import type { Database } from './store/database.js';
-import type { SandboxOptions, SandboxStats } from './types.js';
+import type { SeedOption } from './seeds/index.js';
+import {
+  defaultTenantCi,
+  defaultTenantId,
+  defaultTenantUser,
+  TenantState,
+  type Limits,
+  type TenantUser,
+} from './tenant.js';
+import type { SandboxOptions } from './types.js';
 
-export interface Limits {
-  latencyMs: number;
-  hourlyThreshold: number;
-  latencyTierScale: number;
-  threadLimit: number;
-}
+export type { Limits } from './tenant.js';
 
-/** Everything mutable about one running sandbox (one tenant). */
+/**
+ * Everything mutable about one running sandbox: the clock and its tenants. The default tenant is
+ * what a single-tenant sandbox always was; more are added through the admin (one per MSP).
+ */
 export class SandboxState {
-  db!: Database;
-  readonly users = new Map<string, ApiUserRecord>();
-  tenantZone = 1;
-  readonly faults = new FaultInjector();
-  readonly counter = new RollingCounter();
-  readonly threads = new ThreadLimiter();
-  readonly limits: Limits;
   readonly timeZone: string;
-  stats: SandboxStats = { requests: 0, byEntity: {}, rejected429: 0 };
-  /** The seed last chosen (at start or by an explicit reset): what a bare reset() goes back to. */
-  seed: SeedOption = 'demo';
+  /** The limits a new tenant starts with (options, then the root admin's setLatency/setLimits). */
+  readonly baseLimits: Limits;
+  readonly tenants = new Map<string, TenantState>();
+  readonly defaultTenant: TenantState;
   private frozenNowMs: number | null = null;
   private readonly clock: () => Date;
+  private nextCi = defaultTenantCi + 1;
 
   constructor(options: SandboxOptions) {
     this.clock = options.now ?? (() => new Date());
     this.timeZone = options.tenantTimeZone ?? 'America/New_York';
-    this.limits = {
+    this.baseLimits = {
       latencyMs: options.latencyMs ?? 0,
       hourlyThreshold: options.hourlyThreshold ?? 10_000,
       latencyTierScale: options.latencyTierScale ?? 1,
       threadLimit: options.threadLimit ?? 3,
     };
-    this.reset(options.seed ?? 'demo');
+    this.defaultTenant = new TenantState(
+      defaultTenantId,
+      defaultTenantCi,
+      { ...this.baseLimits },
+      defaultTenantUser,
+      options.seed ?? 'demo',
+      this.now(),
+      this.timeZone,
+    );
+    this.tenants.set(defaultTenantId, this.defaultTenant);
   }
 
   now(): number {
@@ -49,33 +55,35 @@ export class SandboxState {
     this.frozenNowMs = ms;
   }
 
-  /** A freshly seeded tenant: default API user only, zone 1, no faults, counters zeroed. */
-  reset(seed: SeedOption = this.seed): void {
-    const { db, description } = buildDatabase(seed, this.now(), this.timeZone);
-    this.db = db;
-    this.seed = seed;
-    this.users.clear();
-    this.addUser({ ...defaultApiUser, isReadOnly: false, resourceId: apiUserResourceId });
-    for (const u of description.apiUsers ?? []) {
-      this.addUser({ ...u, isReadOnly: u.readOnly ?? false, resourceId: u.resourceId ?? apiUserResourceId });
-    }
-    this.tenantZone = 1;
-    this.faults.clear();
-    this.counter.reset();
-    this.threads.reset();
-    this.stats = { requests: 0, byEntity: {}, rejected429: 0 };
+  /** Back to the default tenant alone, freshly seeded (`seed`, else the one last chosen). */
+  reset(seed: SeedOption = this.defaultTenant.seed): void {
+    this.defaultTenant.reset(seed, this.now());
+    for (const id of [...this.tenants.keys()]) if (id !== defaultTenantId) this.tenants.delete(id);
+    this.nextCi = defaultTenantCi + 1;
   }
 
-  addUser(user: ApiUserRecord): void {
-    this.users.set(user.username.toLowerCase(), user);
+  addTenant(id: string, user: TenantUser, seed: SeedOption, limits: Partial<Limits>): TenantState {
+    const tenant = new TenantState(
+      id,
+      this.nextCi,
+      { ...this.baseLimits, ...limits },
+      user,
+      seed,
+      this.now(),
+      this.timeZone,
+    );
+    this.nextCi += 1;
+    this.tenants.set(id, tenant);
+    return tenant;
+  }
+
+  /** API user names are unique across the sandbox, as on the real API (zone discovery needs it). */
+  tenantOfUser(username: string): TenantState | undefined {
+    for (const tenant of this.tenants.values()) if (tenant.findUser(username)) return tenant;
+    return undefined;
   }
 
   findUser(username: string): ApiUserRecord | undefined {
-    return this.users.get(username.toLowerCase());
-  }
-
-  countRequest(entity: string): void {
-    this.stats.requests += 1;
-    this.stats.byEntity[entity] = (this.stats.byEntity[entity] ?? 0) + 1;
+    return this.tenantOfUser(username)?.findUser(username);
   }
 }

@@ -42,7 +42,39 @@ export interface SandboxStats {
   rejected429: number;
 }
 
+export interface SandboxTenantOptions {
+  /** 1-64 letters, digits, `.`, `-`, `_`; the admin path `/_sandbox/tenants/<id>/…` */
+  id: string;
+  /** Its first API user; user names are unique across the sandbox (zone discovery finds the tenant by it). */
+  apiUser: SandboxApiUser;
+  /** default 'demo' */
+  seed?: SeedOption;
+  /** Limits of this tenant alone; the rest as the sandbox's (options, root setLatency/setLimits). */
+  latencyMs?: number;
+  hourlyThreshold?: number;
+  threadLimit?: number;
+}
+
+export interface SandboxTenantSummary extends SandboxStats {
+  id: string;
+  /** What zoneInformation answers as `ci` (the tenant database's id). */
+  ci: number;
+  zoneUrl: string;
+  /** Requests in the tenant's current rolling hour. */
+  requestCount: number;
+  /** Most requests ever in flight at once on one (tracking identifier, endpoint), a refused one included. */
+  maxInFlight: number;
+}
+
 export interface SandboxAdmin {
+  /** Another tenant database with its own data, users, budget, threads, faults and counts. */
+  addTenant(options: SandboxTenantOptions): SandboxTenantSummary;
+  /** The admin of one tenant: the same operations, on that tenant alone. */
+  tenant(id: string): SandboxAdmin;
+  /** Every tenant (the default one first) with its counts. */
+  tenants(): SandboxTenantSummary[];
+  summary(): SandboxTenantSummary;
+  maxInFlight(): number;
   reset(seed?: SandboxOptions['seed']): void;
   setFaults(rules: FaultRule[]): void;
   clearFaults(): void;

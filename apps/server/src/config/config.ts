@@ -44,6 +44,11 @@ export const EnvSchema = Type.Object({
   TRUST_PROXY: Type.Boolean({ default: false }),
   /** When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /**
+   * Connector syncs one process runs at once. A sync mostly waits on the PSA (3 threads per tenant,
+   * ~150 ms a call), so a worker serving a fleet of tenants wants many; per-tenant limits hold anyway.
+   */
+  SYNC_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -78,6 +83,8 @@ export interface AppConfig {
   readonly webDistDir: string;
   readonly trustProxy: boolean;
   readonly metricsToken: string | null;
+  /** SYNC_CONCURRENCY: `sync.connector` jobs per process (ADR 0015). */
+  readonly syncConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     webDistDir: resolve(parsed.WEB_DIST_DIR ?? defaultWebDistDir()),
     trustProxy: parsed.TRUST_PROXY,
     metricsToken: parsed.METRICS_TOKEN ?? null,
+    syncConcurrency: parsed.SYNC_CONCURRENCY,
   };
 }
 

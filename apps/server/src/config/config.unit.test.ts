@@ -32,6 +32,19 @@ describe('loadConfig', () => {
       lockoutThreshold: 5,
       lockoutMs: 15 * 60_000,
     });
+    expect(config.syncConcurrency).toBe(10);
+  });
+
+  it('reads SYNC_CONCURRENCY and refuses zero or a non-integer', () => {
+    expect(loadConfig({ MODE: 'test', DATA_DIR: tempDir(), SYNC_CONCURRENCY: '40' }).syncConcurrency).toBe(
+      40,
+    );
+    expect(() => loadConfig({ MODE: 'test', DATA_DIR: tempDir(), SYNC_CONCURRENCY: '0' })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConfig({ MODE: 'test', DATA_DIR: tempDir(), SYNC_CONCURRENCY: '2.5' })).toThrow(
+      ConfigError,
+    );
   });
 
   it('coerces numbers, picks PostgreSQL for a postgres URL and secure cookies for https', () => {

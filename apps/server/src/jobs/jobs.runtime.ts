@@ -60,7 +60,11 @@ export async function startJobs(
   if (options.role === 'worker' && ctx.config.database.driver !== 'postgres')
     throw new JobsUnsupportedError(WORKER_NEEDS_POSTGRES);
   const queue = createJobQueue(ctx);
-  await registerJobHandlers(ctx, queue, options.concurrency ?? defaultJobConcurrency);
+  await registerJobHandlers(
+    ctx,
+    queue,
+    options.concurrency ?? { ...defaultJobConcurrency, sync: ctx.config.syncConcurrency },
+  );
   for (const [name, definition] of Object.entries(jobCatalog) as [
     AppJobName,
     (typeof jobCatalog)[AppJobName],

@@ -129,13 +129,21 @@ export interface ClientDeps {
   readonly discoveryBaseUrl: string;
   readonly zoneTtlMs: number;
   readonly zoneCache: ZoneCache;
-  readonly queues: EntityQueues;
-  readonly pacer: BudgetPacer;
+  /**
+   * The thread queues and budget pacer of a tenant database, by key: `ci:<zone ci>` once the zone
+   * is known (every connector of that tenant shares them), `connector:<id>` before.
+   */
+  readonly limitsFor: (tenantKey: string) => TenantLimits;
   readonly retry: RetryPolicy;
   readonly clock: Clock;
   readonly logger: AutotaskLogger;
   readonly onCall?: ((event: PsaCallEvent) => void) | undefined;
   readonly onPace?: ((event: PaceEvent) => void) | undefined;
+}
+
+export interface TenantLimits {
+  readonly queues: EntityQueues;
+  readonly pacer: BudgetPacer;
 }
 
 export class AutotaskClient {
@@ -144,6 +152,8 @@ export class AutotaskClient {
   #zoneInFlight: Promise<PsaResult<ZoneInformation>> | null = null;
   #thresholdInFlight: Promise<PsaResult<ThresholdInformation>> | null = null;
   #requestCount = 0;
+  /** The tenant database (zone `ci`) this client last talked to; it keys the shared limits. */
+  #tenantCi: number | null = null;
 
   constructor(deps: ClientDeps) {
     this.#deps = deps;
@@ -183,6 +193,7 @@ export class AutotaskClient {
   async call(spec: CallSpec): Promise<PsaResult<unknown>> {
     const zone = await this.zone();
     if (!zone.ok) return zone;
+    this.#tenantCi = zone.value.ci;
     let outcome = await this.#attempts(spec, this.#url(zone.value, spec.path));
     if (outcome.kind === 'http' && outcome.status === 401) {
       // Tenants migrate between zones; the old zone then answers 401. A 401 means the request was
@@ -263,13 +274,14 @@ export class AutotaskClient {
       isIdempotent: true,
       isPaced: false,
     });
+    const { pacer } = this.#limits();
     if (!response.ok) {
-      this.#deps.pacer.recordReadingFailed();
+      pacer.recordReadingFailed();
       return response;
     }
     const info = parseThresholdInformation(response.value);
     if (info === null) {
-      this.#deps.pacer.recordReadingFailed();
+      pacer.recordReadingFailed();
       return err(
         classifyFailure({
           kind: 'garbage',
@@ -278,7 +290,7 @@ export class AutotaskClient {
         }),
       );
     }
-    this.#deps.pacer.recordReading({
+    pacer.recordReading({
       limit: info.externalRequestThreshold,
       windowMs: info.requestThresholdTimeframe * 60_000,
       used: info.currentTimeframeRequestCount,
@@ -321,7 +333,8 @@ export class AutotaskClient {
     url: string,
     mode: { isAuthenticated: boolean; isQueued: boolean } = { isAuthenticated: true, isQueued: true },
   ): Promise<Outcome> {
-    const { clock, pacer, queues, retry } = this.#deps;
+    const { clock, retry } = this.#deps;
+    const { pacer, queues } = this.#limits();
     const signal = this.#abort.signal;
     for (let attempt = 1; ; attempt += 1) {
       if (signal.aborted) return { kind: 'closed' };
@@ -346,7 +359,10 @@ export class AutotaskClient {
         durationMs = Math.round(performance.now() - startedAt);
         return result;
       };
-      const outcome = mode.isQueued ? await queues.run(spec.entity, timedSend) : await timedSend();
+      // Autotask counts threads per (tracking identifier, endpoint) inside the tenant.
+      const outcome = mode.isQueued
+        ? await queues.run(`${this.#deps.credentials.integrationCode}|${spec.entity}`, timedSend)
+        : await timedSend();
       if (outcome.kind === 'closed') return outcome;
       if (outcome.kind === 'ok' || outcome.kind === 'garbage') {
         this.#emitCall(spec, { status: outcome.status, durationMs, attempt, outcome: 'ok' });
@@ -448,6 +464,12 @@ export class AutotaskClient {
           retryAfterMs: parseRetryAfterMs(outcome.retryAfterHeader, this.#deps.clock.now()),
         });
     }
+  }
+
+  #limits(): TenantLimits {
+    return this.#deps.limitsFor(
+      this.#tenantCi === null ? `connector:${this.#deps.connectorId}` : `ci:${this.#tenantCi}`,
+    );
   }
 
   async #refreshForPacer(): Promise<void> {

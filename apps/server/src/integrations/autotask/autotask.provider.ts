@@ -32,6 +32,7 @@ import {
   silentLogger,
   ZoneCache,
   type AutotaskLogger,
+  type TenantLimits,
 } from './autotask.client.js';
 import { classifyFailure } from './autotask.errors.js';
 import { autotaskGuide } from './autotask.guide.js';
@@ -114,9 +115,9 @@ export interface AutotaskProviderConfig {
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
   readonly maxRetryAfterMs?: number;
-  /** In-flight requests per (connector, entity). Capped at Autotask's 3. */
+  /** In-flight requests per (tenant database, tracking identifier, entity). Capped at Autotask's 3. */
   readonly concurrencyPerEntity?: number;
-  /** Share of the tenant's hourly budget this connector may use. Default 0.5. */
+  /** Share of the tenant's hourly budget all our connectors of that tenant may use together. Default 0.5. */
   readonly budgetShare?: number;
   /** Usage fraction at which requests start being spaced out. Default 0.5. */
   readonly slowdownFrom?: number;
@@ -183,17 +184,19 @@ export function createAutotaskProvider(config: AutotaskProviderConfig = {}): Aut
     refreshEveryMs: config.thresholdEveryMs ?? defaultBudgetPacerOptions.refreshEveryMs,
     exhaustedRecheckMs: config.exhaustedRecheckMs ?? defaultBudgetPacerOptions.exhaustedRecheckMs,
   };
-  // Limits belong to the connector (= one tenant + tracking id), not to one connection: two
-  // connections of the same connector must share the 3 threads and the budget.
-  const limits = new Map<string, { queues: EntityQueues; pacer: BudgetPacer }>();
-  const limitsFor = (connectorId: string): { queues: EntityQueues; pacer: BudgetPacer } => {
-    let entry = limits.get(connectorId);
+  // Limits belong to the tenant database (zone `ci`), not to a connection nor to a connector: two
+  // connectors of one MSP's Autotask share its 3 threads per endpoint and its hourly budget, so
+  // however many syncs a worker runs at once, together they stay inside the tenant's limits.
+  // Per process: workers on other hosts each keep their own (ADR 0015).
+  const limits = new Map<string, TenantLimits>();
+  const limitsFor = (tenantKey: string): TenantLimits => {
+    let entry = limits.get(tenantKey);
     if (entry === undefined) {
       entry = {
         queues: new EntityQueues(config.concurrencyPerEntity ?? autotaskThreadLimit),
         pacer: new BudgetPacer(pacerOptions, clock),
       };
-      limits.set(connectorId, entry);
+      limits.set(tenantKey, entry);
     }
     return entry;
   };
@@ -202,7 +205,6 @@ export function createAutotaskProvider(config: AutotaskProviderConfig = {}): Aut
     kind: 'autotask',
     guide: autotaskGuide,
     connect(credentials: PsaCredentials, options: PsaConnectionOptions): PsaConnection {
-      const { queues, pacer } = limitsFor(options.connectorId);
       const client = new AutotaskClient({
         agent,
         credentials,
@@ -210,8 +212,7 @@ export function createAutotaskProvider(config: AutotaskProviderConfig = {}): Aut
         discoveryBaseUrl: config.discoveryBaseUrl ?? defaultDiscoveryBaseUrl,
         zoneTtlMs: config.zoneTtlMs ?? 60 * 60_000,
         zoneCache,
-        queues,
-        pacer,
+        limitsFor,
         retry,
         clock,
         logger: config.logger ?? silentLogger,
