@@ -1,13 +1,6 @@
-import {
-  ConnectorParams,
-  endpoints,
-  errorResponses,
-  LookupSearchQuery,
-  PsaCompanyPage,
-  PsaServicePage,
-} from '@coro/contracts';
+import { endpoints, type ConnectorParams, type LookupSearchQuery } from '@coro/contracts';
+import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Static, TSchema } from 'typebox';
 
 import { requireConnector } from '../../connectors/connector.service.js';
 import type { DB } from '../../db/schema.js';
@@ -19,11 +12,10 @@ import {
   type SearchPage,
 } from '../../lookups/lookup.repository.js';
 import { refreshLookups } from '../../lookups/lookup.service.js';
+import type { AppContext } from '../../app/app-context.js';
 import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
 import { serve } from './serve-endpoint.js';
-
-const tags = ['lookups'];
 
 async function withCursor<T>(search: () => Promise<T>): Promise<T> {
   try {
@@ -42,54 +34,35 @@ type LookupSearch<TItem extends { readonly isPresent: boolean }> = (
   options: SearchOptions,
 ) => Promise<SearchPage<TItem>>;
 
-/** What a search route answers: the search's page without `isPresent`. */
-interface LookupPage<TItem> {
-  items: Omit<TItem, 'isPresent'>[];
-  nextCursor: string | null;
+/** One page of a lookup search, without `isPresent`, after the caller's read permission. */
+async function lookupPage<TItem extends { readonly isPresent: boolean }>(
+  ctx: AppContext,
+  request: FastifyRequest<{ Params: ConnectorParams; Querystring: LookupSearchQuery }>,
+  search: LookupSearch<TItem>,
+): Promise<{ items: Omit<TItem, 'isPresent'>[]; nextCursor: string | null }> {
+  await request.requireChannel(request.params.channelId, 'read');
+  await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+  const { q, limit, cursor, activeOnly } = request.query;
+  const page = await withCursor(() =>
+    search(ctx.database.db, request.params.connectorId, {
+      q: q ?? '',
+      limit: limit ?? 25,
+      cursor: cursor ?? null,
+      activeOnly: activeOnly ?? false,
+    }),
+  );
+  return {
+    items: page.items.map(({ isPresent: _isPresent, ...item }) => item),
+    nextCursor: page.nextCursor,
+  };
 }
-
-/** `never` (so the call does not compile) unless the `response` schema accepts every page. */
-type DescribesPage<TPage extends TSchema, TItem> = LookupPage<TItem> extends Static<TPage> ? unknown : never;
 
 /** Cached Autotask companies and services: searched here, never in Autotask per keystroke. */
 export const lookupRoutes: RoutePlugin = (app, ctx) => {
-  const searchRoute = <TPage extends TSchema, TItem extends { readonly isPresent: boolean }>(
-    entity: 'companies' | 'services',
-    response: TPage & DescribesPage<TPage, TItem>,
-    search: LookupSearch<TItem>,
-  ): void => {
-    app.get<{ Params: ConnectorParams; Querystring: LookupSearchQuery; Reply: LookupPage<TItem> }>(
-      `/api/workspaces/:channelId/connectors/:connectorId/lookups/${entity}`,
-      {
-        schema: {
-          tags,
-          params: ConnectorParams,
-          querystring: LookupSearchQuery,
-          response: { 200: response, ...errorResponses },
-        },
-      },
-      async (request) => {
-        await request.requireChannel(request.params.channelId, 'read');
-        await requireConnector(ctx, request.params.channelId, request.params.connectorId);
-        const { q, limit, cursor, activeOnly } = request.query;
-        const page = await withCursor(() =>
-          search(ctx.database.db, request.params.connectorId, {
-            q: q ?? '',
-            limit: limit ?? 25,
-            cursor: cursor ?? null,
-            activeOnly: activeOnly ?? false,
-          }),
-        );
-        return {
-          items: page.items.map(({ isPresent: _isPresent, ...item }) => item),
-          nextCursor: page.nextCursor,
-        };
-      },
-    );
-  };
-
-  searchRoute('companies', PsaCompanyPage, searchCompanies);
-  searchRoute('services', PsaServicePage, searchServices);
+  // Registered from the endpoints (new and legacy path): before, only the legacy path was
+  // served, so `/api/channels/…/lookups/{companies,services}` answered 404.
+  serve(app, endpoints.lookups.companies, (request) => lookupPage(ctx, request, searchCompanies));
+  serve(app, endpoints.lookups.services, (request) => lookupPage(ctx, request, searchServices));
 
   serve(app, endpoints.lookups.refresh, async (request) => {
     await request.requireChannel(request.params.channelId, 'write');
