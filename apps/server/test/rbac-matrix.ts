@@ -1,12 +1,13 @@
 /**
- * RBAC matrix: one table row per route, one test per (route, role; billing = msp_billing). Add
- * your routes to a matrix in your own `*.int.test.ts` — the helper builds its own TestApp (both dialects).
+ * RBAC matrix: one table row per endpoint call, one test per (row, role; billing = msp_billing). Add
+ * your endpoints to a matrix in your own `*.int.test.ts` — the helper builds its own TestApp (both
+ * dialects). A row names an endpoint of `@coro/contracts` and its inputs, so each is type-checked.
  *
  * @example
  * describeRbacMatrix('connectors', [
- *   { name: 'list connectors', method: 'GET', url: (s) => `/api/workspaces/${s.channel.id}/connectors`, expect: readRoute(200) },
- *   { name: 'create connector', method: 'POST', url: (s) => `/api/workspaces/${s.channel.id}/connectors`,
- *     payload: () => ({ … }), expect: writeRoute(201) },
+ *   rbacCase(endpoints.connectors.list, { params: (s) => ({ channelId: s.channel.id }), expect: readRoute(200) }),
+ *   rbacCase(endpoints.connectors.create, { params: (s) => ({ channelId: s.channel.id }),
+ *     body: () => ({ … }), expect: writeRoute(201) }),
  * ]);
  *
  * Conventions encoded by readRoute/writeRoute/adminRoute, for a route on `seed.channel`:
@@ -15,11 +16,20 @@
  * Cases whose request must be unique per call (e.g. revoke a fresh token) use `prepare`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  EndpointBody,
+  EndpointInput,
+  EndpointParams,
+  EndpointQuery,
+  EndpointSpec,
+} from '@coro/contracts';
 
+import { callEndpoint, type EndpointCall } from './call-endpoint.js';
 import { isDatabaseUnavailable, testDialect } from './test-database.js';
 import {
   createTestApp,
   testRoles,
+  type AuthHeaders,
   type TestApp,
   type TestAppOptions,
   type TestRole,
@@ -28,16 +38,48 @@ import {
 
 export type Expectation = Readonly<Record<TestRole, number>>;
 
+/** One row of a matrix, its endpoint's types erased (build it with `rbacCase`). */
 export interface RbacCase {
+  /** What the row checks beyond the endpoint (e.g. "child A", "wrong current password"). */
   readonly name: string;
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  readonly url: (seed: TestSeed) => string;
-  readonly payload?: (seed: TestSeed) => unknown;
-  /** Per-call setup returning the url/payload to use (overrides `url`/`payload`). */
-  readonly prepare?: (t: TestApp) => Promise<{ url: string; payload?: unknown }>;
+  readonly endpoint: EndpointSpec;
   readonly expect: Expectation;
   /** Sign in anew for this case (routes that end the session, like logout). */
   readonly isFreshSession?: boolean;
+  call(t: TestApp, headers: AuthHeaders): Promise<EndpointCall<EndpointSpec>>;
+}
+
+/**
+ * A row: the endpoint, and its `params` / `query` / `body` computed from the seed, or `prepare` for
+ * a per-call setup returning the whole input (e.g. a fresh row to delete per role). A missing path
+ * parameter throws when the row runs. TypeScript widens a literal returned by a function without
+ * parameters before it knows the endpoint: write `'New' as const` there.
+ */
+interface RbacCaseSpec<E extends EndpointSpec> {
+  readonly name?: string;
+  readonly params?: (seed: TestSeed) => EndpointParams<E>;
+  readonly query?: (seed: TestSeed) => EndpointQuery<E>;
+  readonly body?: (seed: TestSeed) => EndpointBody<E>;
+  readonly prepare?: (t: TestApp) => Promise<EndpointInput<E>>;
+  readonly expect: Expectation;
+  readonly isFreshSession?: boolean;
+}
+
+/** A matrix row on `endpoint`, its inputs typed by the endpoint's schemas. */
+export function rbacCase<E extends EndpointSpec>(endpoint: E, spec: RbacCaseSpec<E>): RbacCase {
+  const input = async (t: TestApp): Promise<EndpointInput<E>> => {
+    if (spec.prepare) return spec.prepare(t);
+    const values = { params: spec.params?.(t.seed), query: spec.query?.(t.seed), body: spec.body?.(t.seed) };
+    return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as EndpointInput<E>;
+  };
+  return {
+    name: spec.name ?? '',
+    endpoint: endpoint,
+    expect: spec.expect,
+    ...(spec.isFreshSession === undefined ? {} : { isFreshSession: spec.isFreshSession }),
+    call: async (t, headers) =>
+      (await callEndpoint(t.app, endpoint, { ...(await input(t)), headers })),
+  };
 }
 
 /** Readable by every role of the channel. */
@@ -100,18 +142,16 @@ export function describeRbacMatrix(
 
     const rows = cases.flatMap((c) => testRoles.map((role) => [c, role] as const));
     it.each(
-      rows.map(([c, role]) => ({ c, role, label: `${c.method} ${c.name} as ${role} → ${c.expect[role]}` })),
+      rows.map(([c, role]) => ({
+        c,
+        role,
+        label: `${c.endpoint.method} ${c.endpoint.path}${c.name === '' ? '' : ` (${c.name})`} as ${role} → ${c.expect[role]}`,
+      })),
     )('$label', async ({ c, role }) => {
-      const prepared = c.prepare ? await c.prepare(t) : { url: c.url(t.seed), payload: c.payload?.(t.seed) };
-      const response = await t.app.inject({
-        method: c.method,
-        url: prepared.url,
-        headers: await t.login(role, { fresh: c.isFreshSession === true }),
-        ...(prepared.payload === undefined ? {} : { payload: prepared.payload as Record<string, unknown> }),
-      });
+      const response = await c.call(t, await t.login(role, { fresh: c.isFreshSession === true }));
       expect(response.statusCode, response.body).toBe(c.expect[role]);
       if (response.statusCode >= 400) {
-        const body = response.json<{ error?: { code?: unknown }; reqId?: unknown }>();
+        const body = response.response.json<{ error?: { code?: unknown }; reqId?: unknown }>();
         expect(typeof body.error?.code).toBe('string');
         expect(typeof body.reqId).toBe('string');
       }

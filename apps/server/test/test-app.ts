@@ -8,8 +8,9 @@
  *   beforeAll(async () => { t = await createTestApp(); });
  *   afterAll(() => t.close());
  *   it('lists', async () => {
- *     const res = await t.app.inject({ method: 'GET', url: `/api/workspaces/${t.seed.channel.id}/children`, headers: await t.login('admin') });
+ *     const res = await t.call(endpoints.workspaces.listChildren, { params: { channelId: t.seed.channel.id } }, 'admin');
  *     expect(res.statusCode).toBe(200);
+ *     expect(res.json().items).toHaveLength(3); // typed by the endpoint
  *   });
  * });
  *
@@ -25,10 +26,18 @@
  * `login(role)` signs in through POST /api/auth/login and returns headers to spread into
  * `inject({ headers })`: `{ cookie, 'x-csrf-token' }` (CSRF is required on unsafe methods);
  * `login('anonymous')` returns `{}`. Sessions are cached per role; `login(role, { fresh: true })`
- * makes a new one. `t.clock` is a settable clock shared with the app (`t.clock.advance(ms)`).
+ * makes a new one. `call(endpoint, input, role?)` is `callEndpoint` (`call-endpoint.ts`) signed in
+ * as `role` (default: anonymous), its headers merged over the role's. `t.clock` is a settable clock shared with the app (`t.clock.advance(ms)`).
  */
 import type { Kysely } from 'kysely';
-import { CSRF_COOKIE, SESSION_COOKIE, type Role, type Workspace } from '@coro/contracts';
+import {
+  CSRF_COOKIE,
+  endpoints,
+  SESSION_COOKIE,
+  type EndpointSpec,
+  type Role,
+  type Workspace,
+} from '@coro/contracts';
 
 import { loadConfig, type AppConfig } from '../src/config/config.js';
 import { SecretBox } from '../src/crypto/secret-box.js';
@@ -42,6 +51,7 @@ import type { AppJobQueue } from '../src/jobs/job-catalog.js';
 import { hashPassword, testScrypt } from '../src/auth/password.js';
 import { grantRole, insertUser } from '../src/auth/user.repository.js';
 import { insertWorkspace } from '../src/workspaces/workspace.repository.js';
+import { callEndpoint, type EndpointCall, type EndpointCallInput } from './call-endpoint.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const testRoles = [
@@ -102,6 +112,12 @@ export interface TestApp {
   readonly seed: TestSeed;
   readonly clock: TestClock;
   login(role: TestRole, options?: { fresh?: boolean }): Promise<AuthHeaders>;
+  /** `callEndpoint` as `role` (anonymous by default); `input.headers` go over the session's. */
+  call<E extends EndpointSpec>(
+    endpoint: E,
+    input: EndpointCallInput<E>,
+    role?: TestRole,
+  ): Promise<EndpointCall<E>>;
   close(): Promise<void>;
 }
 
@@ -208,16 +224,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     if (role === 'anonymous') return {};
     const cached = sessions.get(role);
     if (cached && loginOptions.fresh !== true) return cached;
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: seed.users[role].email, password: TEST_PASSWORD },
+    const response = await callEndpoint(app, endpoints.auth.login, {
+      body: { email: seed.users[role].email, password: TEST_PASSWORD },
       // Distinct client address per login so the per-IP login limit does not trip shared helpers.
       remoteAddress: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
     });
     if (response.statusCode !== 200)
       throw new Error(`login(${role}) failed: ${response.statusCode} ${response.body}`);
-    const cookies = response.cookies as { name: string; value: string }[];
+    const cookies = response.response.cookies as { name: string; value: string }[];
     const session = cookies.find((c) => c.name === SESSION_COOKIE)?.value;
     const csrf = cookies.find((c) => c.name === CSRF_COOKIE)?.value;
     if (!session || !csrf) throw new Error('login did not set the session and CSRF cookies');
@@ -237,6 +251,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     seed,
     clock,
     login,
+    call: async (endpoint, input, role = 'anonymous') =>
+      callEndpoint(app, endpoint, { ...input, headers: { ...(await login(role)), ...input.headers } }),
     close: async () => {
       await app.close();
       await database.close();

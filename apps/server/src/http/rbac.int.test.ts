@@ -1,118 +1,106 @@
+import { endpoints } from '@coro/contracts';
+
+import { callEndpoint } from '../../test/call-endpoint.js';
 import {
   anyUserRoute,
   describeRbacMatrix,
+  rbacCase,
   readRoute,
   writeRoute,
   type RbacCase,
 } from '../../test/rbac-matrix.js';
+import type { TestSeed } from '../../test/test-app.js';
 
 const today = new Date().toISOString().slice(0, 10);
+const onChannel = (s: TestSeed) => ({ channelId: s.channel.id });
 
 /** Every route of the core API (auth, workspaces, catalog, usage, audit). */
 const cases: RbacCase[] = [
-  { name: 'me', method: 'GET', url: () => '/api/auth/me', expect: anyUserRoute() },
-  { name: 'catalog', method: 'GET', url: () => '/api/catalog/services', expect: anyUserRoute() },
-  {
+  rbacCase(endpoints.auth.me, { name: 'me', expect: anyUserRoute() }),
+  rbacCase(endpoints.catalog.services, { name: 'catalog', expect: anyUserRoute() }),
+  rbacCase(endpoints.workspaces.listChildren, {
     name: 'list children',
-    method: 'GET',
-    url: (s) => `/api/workspaces/${s.channel.id}/children`,
+    params: onChannel,
     expect: readRoute(),
-  },
-  {
+  }),
+  rbacCase(endpoints.workspaces.createChild, {
     name: 'create child',
-    method: 'POST',
-    url: (s) => `/api/workspaces/${s.channel.id}/children`,
-    payload: () => ({ displayName: `New ${Math.random()}`, status: 'New' }),
+    params: onChannel,
+    body: () => ({ displayName: `New ${Math.random()}`, status: 'New' as const }),
     expect: writeRoute(201),
-  },
-  { name: 'get channel', method: 'GET', url: (s) => `/api/workspaces/${s.channel.id}`, expect: readRoute() },
-  {
+  }),
+  rbacCase(endpoints.workspaces.get, {
+    name: 'get channel',
+    params: (s) => ({ id: s.channel.id }),
+    expect: readRoute(),
+  }),
+  rbacCase(endpoints.workspaces.get, {
     name: 'get child A',
-    method: 'GET',
-    url: (s) => `/api/workspaces/${s.childA.id}`,
+    params: (s) => ({ id: s.childA.id }),
     // The child-only viewer sees their own child workspace.
     expect: { ...readRoute(), child_viewer: 200 },
-  },
-  {
+  }),
+  rbacCase(endpoints.workspaces.get, {
     name: 'get nested channel (inherited role)',
-    method: 'GET',
-    url: (s) => `/api/workspaces/${s.nestedChannel.id}`,
+    params: (s) => ({ id: s.nestedChannel.id }),
     expect: readRoute(),
-  },
-  { name: 'get child B', method: 'GET', url: (s) => `/api/workspaces/${s.childB.id}`, expect: readRoute() },
-  {
+  }),
+  rbacCase(endpoints.workspaces.get, {
+    name: 'get child B',
+    params: (s) => ({ id: s.childB.id }),
+    expect: readRoute(),
+  }),
+  rbacCase(endpoints.workspaces.update, {
     name: 'update child B',
-    method: 'PATCH',
-    url: (s) => `/api/workspaces/${s.childB.id}`,
-    payload: () => ({ companyName: `Beta ${Math.random()}` }),
+    params: (s) => ({ id: s.childB.id }),
+    body: () => ({ companyName: `Beta ${Math.random()}` }),
     expect: writeRoute(),
-  },
-  {
+  }),
+  rbacCase(endpoints.workspaces.update, {
     name: 'update child A',
-    method: 'PATCH',
-    url: (s) => `/api/workspaces/${s.childA.id}`,
-    payload: () => ({ companyName: 'Alpha Company Ltd' }),
+    params: (s) => ({ id: s.childA.id }),
+    body: () => ({ companyName: 'Alpha Company Ltd' }),
     expect: { ...writeRoute(), child_viewer: 403 },
-  },
-  { name: 'audit', method: 'GET', url: (s) => `/api/workspaces/${s.channel.id}/audit`, expect: readRoute() },
-  {
+  }),
+  rbacCase(endpoints.workspaces.audit, { name: 'audit', params: onChannel, expect: readRoute() }),
+  rbacCase(endpoints.usage.channelDay, {
     name: 'channel usage',
-    method: 'GET',
-    url: (s) => `/api/channels/${s.channel.id}/usage`,
+    params: onChannel,
     expect: readRoute(),
-  },
-  {
+  }),
+  rbacCase(endpoints.usage.series, {
     name: 'workspace usage series',
-    method: 'GET',
-    url: (s) => `/api/workspaces/${s.childB.id}/usage`,
+    params: (s) => ({ id: s.childB.id }),
     expect: readRoute(),
-  },
-  {
+  }),
+  rbacCase(endpoints.usage.ingest, {
     name: 'ingest usage',
-    method: 'PUT',
-    url: (s) => `/api/channels/${s.channel.id}/usage`,
-    payload: (s) => ({
+    params: onChannel,
+    body: (s) => ({
       records: [{ workspaceId: s.childA.id, serviceKey: 'edr', day: today, devices: 3, users: 2 }],
     }),
     expect: writeRoute(),
-  },
-  {
-    name: 'list tokens',
-    method: 'GET',
-    url: (s) => `/api/channels/${s.channel.id}/tokens`,
-    expect: writeRoute(),
-  },
-  {
+  }),
+  rbacCase(endpoints.auth.listTokens, { name: 'list tokens', params: onChannel, expect: writeRoute() }),
+  rbacCase(endpoints.auth.createToken, {
     name: 'create token',
-    method: 'POST',
-    url: (s) => `/api/channels/${s.channel.id}/tokens`,
-    payload: () => ({ name: 'matrix', scope: 'usage:write' }),
+    params: onChannel,
+    body: () => ({ name: 'matrix', scope: 'usage:write' as const }),
     expect: writeRoute(201),
-  },
-  {
+  }),
+  rbacCase(endpoints.auth.revokeToken, {
     name: 'revoke token',
-    method: 'DELETE',
-    url: () => '',
     prepare: async (t) => {
-      const created = await t.app.inject({
-        method: 'POST',
-        url: `/api/channels/${t.seed.channel.id}/tokens`,
+      const created = await callEndpoint(t.app, endpoints.auth.createToken, {
+        params: { channelId: t.seed.channel.id },
         headers: await t.login('admin'),
-        payload: { name: 'to revoke', scope: 'usage:write' },
+        body: { name: 'to revoke', scope: 'usage:write' },
       });
-      return {
-        url: `/api/channels/${t.seed.channel.id}/tokens/${created.json<{ token: { id: string } }>().token.id}`,
-      };
+      return { params: { channelId: t.seed.channel.id, tokenId: created.json().token.id } };
     },
     expect: writeRoute(),
-  },
-  {
-    name: 'logout',
-    method: 'POST',
-    url: () => '/api/auth/logout',
-    isFreshSession: true,
-    expect: anyUserRoute(),
-  },
+  }),
+  rbacCase(endpoints.auth.logout, { name: 'logout', isFreshSession: true, expect: anyUserRoute() }),
 ];
 
 describeRbacMatrix('core routes', cases);

@@ -1,16 +1,20 @@
-import { describeRbacMatrix, readRoute } from '../../test/rbac-matrix.js';
+import { endpoints } from '@coro/contracts';
+
+import { describeRbacMatrix, rbacCase, readRoute } from '../../test/rbac-matrix.js';
+
+const query = () => ({ serviceKey: 'edr', day: '2026-11-01' });
 
 describeRbacMatrix('usage members drill-down', [
-  {
+  rbacCase(endpoints.usage.members, {
     name: 'line members of a channel child',
-    method: 'GET',
-    url: (s) => `/api/workspaces/${s.childB.id}/usage/members?serviceKey=edr&day=2026-11-01`,
+    params: (s) => ({ id: s.childB.id }),
+    query,
     expect: readRoute(200),
-  },
-  {
+  }),
+  rbacCase(endpoints.usage.members, {
     name: 'line members of the child a child viewer sees',
-    method: 'GET',
-    url: (s) => `/api/workspaces/${s.childA.id}/usage/members?serviceKey=edr&day=2026-11-01`,
+    params: (s) => ({ id: s.childA.id }),
+    query,
     expect: { ...readRoute(200), child_viewer: 200 },
-  },
+  }),
 ]);

@@ -1,32 +1,30 @@
+import { endpoints } from '@coro/contracts';
+
 import { ensureChannelConnector, startRbacAutotask } from '../../test/rbac-connector.js';
-import { describeRbacMatrix, readRoute, type RbacCase } from '../../test/rbac-matrix.js';
+import { describeRbacMatrix, rbacCase, readRoute, type RbacCase } from '../../test/rbac-matrix.js';
 import type { TestApp } from '../../test/test-app.js';
 
 const { sandbox, provider } = await startRbacAutotask();
 
-const url = async (t: TestApp, suffix: string): Promise<{ url: string }> => {
+const input = async (t: TestApp) => {
   const { id } = await ensureChannelConnector(t, sandbox);
-  const month = t.clock().toISOString().slice(0, 7);
   return {
-    url: `/api/workspaces/${t.seed.channel.id}/connectors/${id}/reconciliation${suffix}?month=${month}`,
+    params: { channelId: t.seed.channel.id, connectorId: id },
+    query: { month: t.clock().toISOString().slice(0, 7) },
   };
 };
 
 const cases: RbacCase[] = [
-  {
+  rbacCase(endpoints.reconciliation.get, {
     name: 'monthly reconciliation',
-    method: 'GET',
-    url: () => '',
-    prepare: (t) => url(t, ''),
+    prepare: input,
     expect: readRoute(200),
-  },
-  {
+  }),
+  rbacCase(endpoints.reconciliation.csv, {
     name: 'monthly reconciliation CSV',
-    method: 'GET',
-    url: () => '',
-    prepare: (t) => url(t, '.csv'),
+    prepare: input,
     expect: readRoute(200),
-  },
+  }),
 ];
 
 describeRbacMatrix('reconciliation', cases, { psaProviders: { autotask: provider } });

@@ -1,4 +1,4 @@
-import type { AuditPage, ErrorEnvelope, Workspace, WorkspacePage } from '@coro/contracts';
+import { endpoints, endpointUrl, type ChildrenQuery, type ErrorEnvelope } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../../test/test-app.js';
@@ -14,17 +14,13 @@ describe.skipIf(isDatabaseUnavailable())(`workspaces (${testDialect()})`, () => 
     await t.close();
   });
 
-  const children = async (query = '') =>
-    t.app.inject({
-      method: 'GET',
-      url: `/api/workspaces/${t.seed.channel.id}/children${query}`,
-      headers: await t.login('viewer'),
-    });
+  const children = (query: ChildrenQuery = {}) =>
+    t.call(endpoints.workspaces.listChildren, { params: { channelId: t.seed.channel.id }, query }, 'viewer');
 
   it('lists the direct child workspaces of a channel, sorted by name', async () => {
     const response = await children();
     expect(response.statusCode).toBe(200);
-    const page = response.json<WorkspacePage>();
+    const page = response.json();
     expect(page.total).toBe(2);
     expect(page.items.map((w) => w.displayName)).toStrictEqual(['Alpha Co', 'Beta Co']);
     expect(page.items[0]).toStrictEqual(t.seed.childA);
@@ -34,11 +30,10 @@ describe.skipIf(isDatabaseUnavailable())(`workspaces (${testDialect()})`, () => 
   it('pages, searches (case-insensitive, display or company name, literal %) and filters by status', async () => {
     const admin = await t.login('admin');
     for (let i = 0; i < 5; i += 1) {
-      const created = await t.app.inject({
-        method: 'POST',
-        url: `/api/workspaces/${t.seed.channel.id}/children`,
+      const created = await t.call(endpoints.workspaces.createChild, {
+        params: { channelId: t.seed.channel.id },
         headers: admin,
-        payload: {
+        body: {
           displayName: `Gamma ${i}`,
           companyName: i === 0 ? 'Gamma 100% Ltd' : null,
           status: i % 2 === 0 ? 'Trial' : 'New',
@@ -46,48 +41,45 @@ describe.skipIf(isDatabaseUnavailable())(`workspaces (${testDialect()})`, () => 
       });
       expect(created.statusCode).toBe(201);
     }
-    const page = (await children('?limit=2&offset=2')).json<WorkspacePage>();
+    const page = (await children({ limit: 2, offset: 2 })).json();
     expect(page.items.map((w) => w.displayName)).toStrictEqual(['Gamma 0', 'Gamma 1']);
     expect(page.total).toBe(7);
-    expect(
-      (await children('?search=ALPHA')).json<WorkspacePage>().items.map((w) => w.displayName),
-    ).toStrictEqual(['Alpha Co']);
-    expect(
-      (await children('?search=company ltd')).json<WorkspacePage>().items.map((w) => w.displayName),
-    ).toStrictEqual(['Alpha Co']);
-    expect(
-      (await children('?search=100%25')).json<WorkspacePage>().items.map((w) => w.displayName),
-    ).toStrictEqual(['Gamma 0']);
-    expect((await children('?search=%25')).json<WorkspacePage>().total).toBe(1);
-    const trial = (await children('?status=Trial')).json<WorkspacePage>();
+    expect((await children({ search: 'ALPHA' })).json().items.map((w) => w.displayName)).toStrictEqual([
+      'Alpha Co',
+    ]);
+    expect((await children({ search: 'company ltd' })).json().items.map((w) => w.displayName)).toStrictEqual([
+      'Alpha Co',
+    ]);
+    expect((await children({ search: '100%' })).json().items.map((w) => w.displayName)).toStrictEqual([
+      'Gamma 0',
+    ]);
+    expect((await children({ search: '%' })).json().total).toBe(1);
+    const trial = (await children({ status: ['Trial'] })).json();
     expect(trial.items.map((w) => w.displayName)).toStrictEqual(['Beta Co', 'Gamma 0', 'Gamma 2', 'Gamma 4']);
-    expect((await children('?status=Trial&status=Subscription')).json<WorkspacePage>().total).toBe(5);
+    expect((await children({ status: ['Trial', 'Subscription'] })).json().total).toBe(5);
   });
 
   it('refuses children listing on a non-channel workspace', async () => {
-    const response = await t.app.inject({
-      method: 'GET',
-      url: `/api/workspaces/${t.seed.childA.id}/children`,
-      headers: await t.login('admin'),
-    });
-    expect(response.statusCode).toBe(400);
-    expect(response.json<ErrorEnvelope>().error.message).toContain(
-      'only configurable within channel workspaces',
+    const response = await t.call(
+      endpoints.workspaces.listChildren,
+      { params: { channelId: t.seed.childA.id } },
+      'admin',
     );
+    expect(response.statusCode).toBe(400);
+    expect(response.error().message).toContain('only configurable within channel workspaces');
     expect(() => assertChannel(t.seed.childA)).toThrow(/channel workspaces/);
     expect(() => assertChannel(t.seed.channel)).not.toThrow();
   });
 
   it('creates and updates a child workspace, auditing both on the channel in the same transaction', async () => {
     const admin = await t.login('admin');
-    const created = await t.app.inject({
-      method: 'POST',
-      url: `/api/workspaces/${t.seed.channel.id}/children`,
+    const created = await t.call(endpoints.workspaces.createChild, {
+      params: { channelId: t.seed.channel.id },
       headers: admin,
-      payload: { displayName: 'Delta Co', status: 'New' },
+      body: { displayName: 'Delta Co', status: 'New' },
     });
     expect(created.statusCode).toBe(201);
-    const child = created.json<Workspace>();
+    const child = created.json();
     expect(child).toMatchObject({
       kind: 'child',
       parentId: t.seed.channel.id,
@@ -95,19 +87,18 @@ describe.skipIf(isDatabaseUnavailable())(`workspaces (${testDialect()})`, () => 
       companyName: null,
       status: 'New',
     });
-    const updated = await t.app.inject({
-      method: 'PATCH',
-      url: `/api/workspaces/${child.id}`,
+    const updated = await t.call(endpoints.workspaces.update, {
+      params: { id: child.id },
       headers: admin,
-      payload: { status: 'Subscription', companyName: 'Delta Ltd' },
+      body: { status: 'Subscription', companyName: 'Delta Ltd' },
     });
-    expect(updated.json<Workspace>()).toMatchObject({ status: 'Subscription', companyName: 'Delta Ltd' });
-    const audit = await t.app.inject({
-      method: 'GET',
-      url: `/api/workspaces/${t.seed.channel.id}/audit?entity=workspace&limit=2`,
+    expect(updated.json()).toMatchObject({ status: 'Subscription', companyName: 'Delta Ltd' });
+    const audit = await t.call(endpoints.workspaces.audit, {
+      params: { channelId: t.seed.channel.id },
+      query: { entity: 'workspace', limit: 2 },
       headers: admin,
     });
-    const events = audit.json<AuditPage>().items;
+    const events = audit.json().items;
     expect(events.map((e) => e.action)).toStrictEqual(['workspace.updated', 'workspace.created']);
     expect(events[0]).toMatchObject({
       entityId: child.id,
@@ -117,22 +108,19 @@ describe.skipIf(isDatabaseUnavailable())(`workspaces (${testDialect()})`, () => 
     });
   });
 
+  // Raw inject: these bodies are what the typed helper refuses to compile.
   it('rejects bad create/update bodies', async () => {
     const admin = await t.login('admin');
+    const children = endpointUrl(endpoints.workspaces.createChild, {
+      params: { channelId: t.seed.channel.id },
+    });
+    const workspace = (id: string) => endpointUrl(endpoints.workspaces.update, { params: { id } });
     const cases = [
-      {
-        method: 'POST' as const,
-        url: `/api/workspaces/${t.seed.channel.id}/children`,
-        payload: { displayName: '', status: 'New' },
-      },
-      {
-        method: 'POST' as const,
-        url: `/api/workspaces/${t.seed.channel.id}/children`,
-        payload: { displayName: 'X', status: 'Paid' },
-      },
-      { method: 'PATCH' as const, url: `/api/workspaces/${t.seed.childA.id}`, payload: {} },
-      { method: 'PATCH' as const, url: `/api/workspaces/${t.seed.childA.id}`, payload: { kind: 'channel' } },
-      { method: 'PATCH' as const, url: `/api/workspaces/${t.seed.channel.id}`, payload: { status: 'Trial' } },
+      { method: 'POST' as const, url: children, payload: { displayName: '', status: 'New' } },
+      { method: 'POST' as const, url: children, payload: { displayName: 'X', status: 'Paid' } },
+      { method: 'PATCH' as const, url: workspace(t.seed.childA.id), payload: {} },
+      { method: 'PATCH' as const, url: workspace(t.seed.childA.id), payload: { kind: 'channel' } },
+      { method: 'PATCH' as const, url: workspace(t.seed.channel.id), payload: { status: 'Trial' } },
     ];
     for (const c of cases) {
       const response = await t.app.inject({ ...c, headers: admin });
@@ -143,14 +131,19 @@ describe.skipIf(isDatabaseUnavailable())(`workspaces (${testDialect()})`, () => 
 
   it("does not reveal another channel's workspaces", async () => {
     const admin = await t.login('admin');
-    for (const url of [
-      `/api/workspaces/${t.seed.otherChild.id}`,
-      `/api/workspaces/${t.seed.otherChannel.id}/children`,
-      `/api/workspaces/${t.seed.otherChannel.id}/audit`,
+    for (const response of [
+      await t.call(endpoints.workspaces.get, { params: { id: t.seed.otherChild.id }, headers: admin }),
+      await t.call(endpoints.workspaces.listChildren, {
+        params: { channelId: t.seed.otherChannel.id },
+        headers: admin,
+      }),
+      await t.call(endpoints.workspaces.audit, {
+        params: { channelId: t.seed.otherChannel.id },
+        headers: admin,
+      }),
     ]) {
-      const response = await t.app.inject({ method: 'GET', url, headers: admin });
       expect(response.statusCode).toBe(404);
-      expect(response.json<ErrorEnvelope>().error).toStrictEqual({
+      expect(response.error()).toStrictEqual({
         code: 'not_found',
         message: 'Workspace not found.',
       });

@@ -1,12 +1,22 @@
+import {
+  endpoints,
+  type ConnectorParams,
+  type EndpointInput,
+  type EndpointSpec,
+  type WorkspaceMappingParams,
+} from '@coro/contracts';
+
 import { ensureChannelConnector, startRbacAutotask } from '../../../test/rbac-connector.js';
 import {
   adminRoute,
   describeRbacMatrix,
+  rbacCase,
   readRoute,
   writeRoute,
+  type Expectation,
   type RbacCase,
 } from '../../../test/rbac-matrix.js';
-import type { TestApp, TestSeed } from '../../../test/test-app.js';
+import type { TestApp } from '../../../test/test-app.js';
 import { newId } from '../../db/ids.js';
 import { upsertCompanies, upsertServices } from '../../lookups/lookup.repository.js';
 
@@ -73,77 +83,111 @@ async function ensureServiceMapping(t: TestApp, connectorId: string): Promise<vo
     .execute();
 }
 
-const connectors = (s: TestSeed): string => `/api/workspaces/${s.channel.id}/connectors`;
-/** A case on an existing connector: `path` is appended to the connector's URL. */
-const onConnector = (
+/** The seed channel's connector, ready for the row (`before` adds what the row needs). */
+async function connectorParams(
+  t: TestApp,
+  before?: (t: TestApp, connectorId: string) => Promise<void>,
+): Promise<{ channelId: string; connectorId: string }> {
+  const connectorId = await ensureConnector(t);
+  await before?.(t, connectorId);
+  return { channelId: t.seed.channel.id, connectorId };
+}
+
+/** A row on an existing connector, its params filled in per call. */
+const onConnector = <E extends EndpointSpec & { params: typeof ConnectorParams }>(
   name: string,
-  method: RbacCase['method'],
-  path: string,
-  expected: RbacCase['expect'],
+  endpoint: E,
+  expected: Expectation,
   options: {
-    payload?: (t: TestApp) => unknown;
+    query?: EndpointInput<E>['query'];
+    body?: (t: TestApp) => EndpointInput<E>['body'];
     before?: (t: TestApp, connectorId: string) => Promise<void>;
   } = {},
-): RbacCase => ({
-  name,
-  method,
-  url: () => '',
-  expect: expected,
-  prepare: async (t) => {
-    const id = await ensureConnector(t);
-    await options.before?.(t, id);
-    const payload = options.payload?.(t);
-    return { url: `${connectors(t.seed)}/${id}${path}`, ...(payload === undefined ? {} : { payload }) };
-  },
-});
+): RbacCase =>
+  rbacCase(endpoint, {
+    name,
+    expect: expected,
+    prepare: async (t) => {
+      const body = options.body?.(t);
+      return {
+        params: await connectorParams(t, options.before),
+        ...(options.query === undefined ? {} : { query: options.query }),
+        ...(body === undefined ? {} : { body }),
+      } as EndpointInput<E>;
+    },
+  });
+
+/** A row on a mapping of child A on the connector (`workspaceId` in its params). */
+const onChildAMapping = <E extends EndpointSpec & { params: typeof WorkspaceMappingParams }>(
+  name: string,
+  endpoint: E,
+  expected: Expectation,
+  options: { body?: EndpointInput<E>['body']; isMapped?: boolean } = {},
+): RbacCase =>
+  rbacCase(endpoint, {
+    name,
+    expect: expected,
+    prepare: async (t) =>
+      ({
+        params: {
+          ...(await connectorParams(t, options.isMapped === true ? ensureWorkspaceMapping : undefined)),
+          workspaceId: t.seed.childA.id,
+        },
+        ...(options.body === undefined ? {} : { body: options.body }),
+      }) as EndpointInput<E>,
+  });
+
+const { connectors, lookups, mappings } = endpoints;
 
 describeRbacMatrix(
   'connectors, lookups and mappings',
   [
-    { name: 'list connectors', method: 'GET', url: connectors, expect: readRoute(200) },
-    {
+    rbacCase(connectors.list, {
+      name: 'list connectors',
+      params: (s) => ({ channelId: s.channel.id }),
+      expect: readRoute(200),
+    }),
+    rbacCase(connectors.create, {
       name: 'create connector',
-      method: 'POST',
-      url: connectors,
       expect: writeRoute(201),
       prepare: async (t) => {
         // Each allowed role creates it afresh: one Autotask connector per channel.
         await t.db.deleteFrom('psa_connectors').where('channel_id', '=', t.seed.channel.id).execute();
         return {
-          url: connectors(t.seed),
-          payload: {
-            kind: 'autotask',
+          params: { channelId: t.seed.channel.id },
+          body: {
+            kind: 'autotask' as const,
             username: sandbox.apiUser.username,
             secret: sandbox.apiUser.secret,
             integrationCode: sandbox.apiUser.integrationCode,
           },
         };
       },
-    },
-    onConnector('read connector', 'GET', '', readRoute(200)),
-    onConnector('update credentials', 'PUT', '/credentials', writeRoute(200), {
-      payload: () => ({ secret: sandbox.apiUser.secret }),
     }),
-    onConnector('verify connector', 'POST', '/verify', writeRoute(200)),
-    onConnector('disconnect connector', 'POST', '/disconnect', writeRoute(200), {
-      payload: () => ({ confirm: true }),
+    onConnector('read connector', connectors.get, readRoute(200)),
+    onConnector('update credentials', connectors.updateCredentials, writeRoute(200), {
+      body: () => ({ secret: sandbox.apiUser.secret }),
     }),
-    onConnector('delete connector', 'DELETE', '', adminRoute(200), { payload: () => ({ confirm: true }) }),
-    onConnector('search companies', 'GET', '/lookups/companies?q=alpha', readRoute(200)),
-    onConnector('search services', 'GET', '/lookups/services?q=edr', readRoute(200)),
-    onConnector('refresh lookups', 'POST', '/lookups/refresh', writeRoute(200), { payload: () => ({}) }),
-    onConnector('list workspace mappings', 'GET', '/workspace-mappings', readRoute(200)),
-    onConnector('suggest workspace mappings', 'GET', '/workspace-mappings/suggestions', readRoute(200)),
-    onConnector('propose auto-map', 'GET', '/workspace-mappings/auto-map', readRoute(200)),
-    onConnector('apply auto-map', 'POST', '/workspace-mappings/auto-map', writeRoute(200), {
+    onConnector('verify connector', connectors.verify, writeRoute(200)),
+    onConnector('disconnect connector', connectors.disconnect, writeRoute(200), {
+      body: () => ({ confirm: true as const }),
+    }),
+    onConnector('delete connector', connectors.remove, adminRoute(200), {
+      body: () => ({ confirm: true as const }),
+    }),
+    onConnector('search companies', lookups.companies, readRoute(200), { query: { q: 'alpha' } }),
+    onConnector('search services', lookups.services, readRoute(200), { query: { q: 'edr' } }),
+    onConnector('refresh lookups', lookups.refresh, writeRoute(200), { body: () => ({}) }),
+    onConnector('list workspace mappings', mappings.workspaces, readRoute(200)),
+    onConnector('suggest workspace mappings', mappings.suggestions, readRoute(200)),
+    onConnector('propose auto-map', mappings.autoMapProposals, readRoute(200)),
+    onConnector('apply auto-map', mappings.autoMapApply, writeRoute(200), {
       // A company the cache does not hold: answered as skipped, so no later case finds it taken.
-      payload: (t) => ({ pairs: [{ workspaceId: t.seed.childB.id, companyId: '9999' }] }),
+      body: (t) => ({ pairs: [{ workspaceId: t.seed.childB.id, companyId: '9999' }] }),
     }),
-    onConnector('list mapping batches', 'GET', '/mapping-batches', readRoute(200)),
-    {
+    onConnector('list mapping batches', mappings.batches, readRoute(200)),
+    rbacCase(mappings.undoBatch, {
       name: 'undo mapping batch',
-      method: 'POST',
-      url: () => '',
       expect: writeRoute(200),
       prepare: async (t) => {
         // A fresh (empty) batch per call: each allowed role undoes its own.
@@ -161,65 +205,35 @@ describeRbacMatrix(
             undone_at: null,
           })
           .execute();
-        return { url: `${connectors(t.seed)}/${id}/mapping-batches/${batchId}/undo` };
+        return { params: { channelId: t.seed.channel.id, connectorId: id, batchId } };
       },
-    },
-    {
-      name: 'list company contracts',
-      method: 'GET',
-      url: () => '',
-      expect: readRoute(200),
-      prepare: async (t) => {
-        const id = await ensureConnector(t);
-        await ensureWorkspaceMapping(t, id);
-        return { url: `${connectors(t.seed)}/${id}/workspace-mappings/${t.seed.childA.id}/contracts` };
-      },
-    },
-    {
-      name: 'map workspace',
-      method: 'PUT',
-      url: () => '',
+    }),
+    onChildAMapping('list company contracts', mappings.companyContracts, readRoute(200), { isMapped: true }),
+    onChildAMapping('map workspace', mappings.mapWorkspace, writeRoute(200), { body: { companyId: '9001' } }),
+    onChildAMapping('pin contract', mappings.pinContract, writeRoute(200), {
+      body: { contractId: null },
+      isMapped: true,
+    }),
+    onChildAMapping('unmap workspace', mappings.unmapWorkspace, writeRoute(200), { isMapped: true }),
+    onConnector('list service mappings', mappings.services, readRoute(200)),
+    onConnector('suggest service mappings', mappings.serviceSuggestions, readRoute(200)),
+    rbacCase(mappings.mapService, {
+      name: 'map service',
       expect: writeRoute(200),
       prepare: async (t) => ({
-        url: `${connectors(t.seed)}/${await ensureConnector(t)}/workspace-mappings/${t.seed.childA.id}`,
-        payload: { companyId: '9001' },
+        params: { ...(await connectorParams(t)), serviceKey: 'edr' },
+        body: { psaServiceId: '9101' },
       }),
-    },
-    {
-      name: 'pin contract',
-      method: 'PUT',
-      url: () => '',
-      expect: writeRoute(200),
-      prepare: async (t) => {
-        const id = await ensureConnector(t);
-        await ensureWorkspaceMapping(t, id);
-        return {
-          url: `${connectors(t.seed)}/${id}/workspace-mappings/${t.seed.childA.id}/pin`,
-          payload: { contractId: null },
-        };
-      },
-    },
-    {
-      name: 'unmap workspace',
-      method: 'DELETE',
-      url: () => '',
-      expect: writeRoute(200),
-      prepare: async (t) => {
-        const id = await ensureConnector(t);
-        await ensureWorkspaceMapping(t, id);
-        return { url: `${connectors(t.seed)}/${id}/workspace-mappings/${t.seed.childA.id}` };
-      },
-    },
-    onConnector('list service mappings', 'GET', '/service-mappings', readRoute(200)),
-    onConnector('suggest service mappings', 'GET', '/service-mappings/suggestions', readRoute(200)),
-    onConnector('map service', 'PUT', '/service-mappings/edr', writeRoute(200), {
-      payload: () => ({ psaServiceId: '9101' }),
     }),
-    onConnector('unmap service', 'DELETE', '/service-mappings/edr', writeRoute(200), {
-      before: ensureServiceMapping,
+    rbacCase(mappings.unmapService, {
+      name: 'unmap service',
+      expect: writeRoute(200),
+      prepare: async (t) => ({
+        params: { ...(await connectorParams(t, ensureServiceMapping)), serviceKey: 'edr' },
+      }),
     }),
-    onConnector('run contract check', 'POST', '/contract-check', writeRoute(200), {
-      payload: () => ({}),
+    onConnector('run contract check', mappings.contractCheck, writeRoute(200), {
+      body: () => ({}),
       before: ensureWorkspaceMapping,
     }),
   ],

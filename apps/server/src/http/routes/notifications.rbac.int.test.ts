@@ -1,30 +1,36 @@
+import { endpoints } from '@coro/contracts';
+
 import { ensureChannelConnector, startRbacAutotask } from '../../../test/rbac-connector.js';
-import { describeRbacMatrix, readRoute, writeRoute, type RbacCase } from '../../../test/rbac-matrix.js';
+import {
+  describeRbacMatrix,
+  rbacCase,
+  readRoute,
+  writeRoute,
+  type RbacCase,
+} from '../../../test/rbac-matrix.js';
 import type { TestApp } from '../../../test/test-app.js';
 
 const { sandbox, provider } = await startRbacAutotask();
 
-const url = async (t: TestApp): Promise<string> =>
-  `/api/workspaces/${t.seed.channel.id}/connectors/${(await ensureChannelConnector(t, sandbox)).id}/notifications`;
+const params = async (t: TestApp) => ({
+  channelId: t.seed.channel.id,
+  connectorId: (await ensureChannelConnector(t, sandbox)).id,
+});
 
 const cases: RbacCase[] = [
-  {
+  rbacCase(endpoints.notifications.get, {
     name: 'notification settings',
-    method: 'GET',
-    url: () => '',
-    prepare: async (t) => ({ url: await url(t) }),
+    prepare: async (t) => ({ params: await params(t) }),
     expect: readRoute(200),
-  },
-  {
+  }),
+  rbacCase(endpoints.notifications.put, {
     name: 'update notification settings',
-    method: 'PUT',
-    url: () => '',
     prepare: async (t) => ({
-      url: await url(t),
-      payload: { isEmailEnabled: false, emailRecipients: ['ops@msp.example'], webhookUrl: null },
+      params: await params(t),
+      body: { isEmailEnabled: false, emailRecipients: ['ops@msp.example'], webhookUrl: null },
     }),
     expect: writeRoute(200),
-  },
+  }),
 ];
 
 describeRbacMatrix('notifications', cases, { psaProviders: { autotask: provider } });

@@ -68,16 +68,23 @@ export function serve<E extends EndpointSpec>(
     handler: routeHandler,
   });
   if (endpoint.legacyPath === undefined) return;
+  const deprecation = (request: FastifyRequest): Record<string, string> => ({
+    deprecation: 'true',
+    link: `<${safePath(endpoint, request.params as Record<string, string>)}>; rel="successor-version"`,
+  });
   app.route({
     method: endpoint.method,
     url: endpoint.legacyPath,
     schema: { ...schema, deprecated: true, description: `Deprecated: use ${endpoint.path}.` },
     config: options.config,
-    handler: routeHandler,
+    // A handler that hijacks the reply (event stream) writes its head itself and skips onSend:
+    // the headers go on the raw response first, where its writeHead keeps them.
+    handler: function legacyHandler(this: unknown, request, reply) {
+      for (const [name, value] of Object.entries(deprecation(request))) reply.raw.setHeader(name, value);
+      return routeHandler.call(this as never, request, reply);
+    },
     onSend: (request, reply, payload, done) => {
-      void reply.header('deprecation', 'true');
-      const params = request.params as Record<string, string>;
-      void reply.header('link', `<${safePath(endpoint, params)}>; rel="successor-version"`);
+      void reply.headers(deprecation(request));
       done(null, payload);
     },
   });

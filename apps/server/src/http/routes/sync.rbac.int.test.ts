@@ -1,5 +1,13 @@
+import { endpoints } from '@coro/contracts';
+
 import { ensureChannelConnector, startRbacAutotask } from '../../../test/rbac-connector.js';
-import { describeRbacMatrix, readRoute, writeRoute, type RbacCase } from '../../../test/rbac-matrix.js';
+import {
+  describeRbacMatrix,
+  rbacCase,
+  readRoute,
+  writeRoute,
+  type RbacCase,
+} from '../../../test/rbac-matrix.js';
 import type { TestApp } from '../../../test/test-app.js';
 import { newId } from '../../db/ids.js';
 import { defaultBillingPolicy } from '../../domain/billing-policy.js';
@@ -24,106 +32,77 @@ async function ensureConnectorAndRun(t: TestApp): Promise<{ connectorId: string;
   return { connectorId, runId };
 }
 
-const base = (t: TestApp, connectorId: string): string =>
-  `/api/workspaces/${t.seed.channel.id}/connectors/${connectorId}/sync`;
+/** Params of a connector route, or of a run route with `runId`. */
+const connectorParams = async (t: TestApp) => ({
+  channelId: t.seed.channel.id,
+  connectorId: (await ensureConnectorAndRun(t)).connectorId,
+});
+const runParams = async (t: TestApp) => {
+  const { connectorId, runId } = await ensureConnectorAndRun(t);
+  return { channelId: t.seed.channel.id, connectorId, runId };
+};
+
+const { sync } = endpoints;
 
 const cases: RbacCase[] = [
-  {
+  rbacCase(sync.settings, {
     name: 'sync settings',
-    method: 'GET',
-    url: () => '',
-    prepare: async (t) => ({ url: `${base(t, (await ensureConnectorAndRun(t)).connectorId)}/settings` }),
+    prepare: async (t) => ({ params: await connectorParams(t) }),
     expect: readRoute(200),
-  },
-  {
+  }),
+  rbacCase(sync.putSettings, {
     name: 'update sync settings',
-    method: 'PUT',
-    url: () => '',
     prepare: async (t) => ({
-      url: `${base(t, (await ensureConnectorAndRun(t)).connectorId)}/settings`,
-      payload: {
+      params: await connectorParams(t),
+      body: {
         policy: { ...defaultBillingPolicy, timeZone: 'Europe/Berlin' },
         isScheduleEnabled: true,
         scheduleTime: '05:30',
       },
     }),
     expect: writeRoute(200),
-  },
-  {
+  }),
+  rbacCase(sync.preview, {
     name: 'preview (dry run)',
-    method: 'POST',
-    url: () => '',
-    prepare: async (t) => ({ url: `${base(t, (await ensureConnectorAndRun(t)).connectorId)}/preview` }),
+    prepare: async (t) => ({ params: await connectorParams(t) }),
     expect: writeRoute(200),
-  },
-  {
+  }),
+  rbacCase(sync.runs, {
     name: 'run history',
-    method: 'GET',
-    url: () => '',
-    prepare: async (t) => ({ url: `${base(t, (await ensureConnectorAndRun(t)).connectorId)}/runs` }),
+    prepare: async (t) => ({ params: await connectorParams(t) }),
     expect: readRoute(200),
-  },
-  {
+  }),
+  rbacCase(sync.run, {
     name: 'run detail',
-    method: 'GET',
-    url: () => '',
-    prepare: async (t) => {
-      const { connectorId, runId } = await ensureConnectorAndRun(t);
-      return { url: `${base(t, connectorId)}/runs/${runId}` };
-    },
+    prepare: async (t) => ({ params: await runParams(t) }),
     expect: readRoute(200),
-  },
-  {
+  }),
+  rbacCase(sync.exportCsv, {
     name: 'run CSV export',
-    method: 'GET',
-    url: () => '',
-    prepare: async (t) => {
-      const { connectorId, runId } = await ensureConnectorAndRun(t);
-      return { url: `${base(t, connectorId)}/runs/${runId}/export.csv` };
-    },
+    prepare: async (t) => ({ params: await runParams(t) }),
     expect: readRoute(200),
-  },
-  {
+  }),
+  rbacCase(sync.events, {
     name: 'run progress events',
-    method: 'GET',
-    url: () => '',
-    prepare: async (t) => {
-      const { connectorId, runId } = await ensureConnectorAndRun(t);
-      return { url: `${base(t, connectorId)}/runs/${runId}/events` };
-    },
+    prepare: async (t) => ({ params: await runParams(t) }),
     expect: readRoute(200),
-  },
-  {
+  }),
+  rbacCase(sync.approve, {
     name: 'approve held lines',
-    method: 'POST',
-    url: () => '',
-    prepare: async (t) => {
-      const { connectorId, runId } = await ensureConnectorAndRun(t);
-      return { url: `${base(t, connectorId)}/runs/${runId}/approve`, payload: { lineIds: [newId()] } };
-    },
+    prepare: async (t) => ({ params: await runParams(t), body: { lineIds: [newId()] } }),
     expect: writeRoute(200),
-  },
+  }),
   // The run is a preview: a permitted caller is refused with 409 (nothing to undo) after the role check.
-  {
+  rbacCase(sync.undoPreview, {
     name: 'undo preview',
-    method: 'POST',
-    url: () => '',
-    prepare: async (t) => {
-      const { connectorId, runId } = await ensureConnectorAndRun(t);
-      return { url: `${base(t, connectorId)}/runs/${runId}/undo-preview`, payload: {} };
-    },
+    prepare: async (t) => ({ params: await runParams(t), body: {} }),
     expect: writeRoute(409),
-  },
-  {
+  }),
+  rbacCase(sync.undo, {
     name: 'undo run',
-    method: 'POST',
-    url: () => '',
-    prepare: async (t) => {
-      const { connectorId, runId } = await ensureConnectorAndRun(t);
-      return { url: `${base(t, connectorId)}/runs/${runId}/undo`, payload: {} };
-    },
+    prepare: async (t) => ({ params: await runParams(t), body: {} }),
     expect: writeRoute(409),
-  },
+  }),
 ];
 
 describeRbacMatrix('sync', cases, { psaProviders: { autotask: provider } });

@@ -1,7 +1,10 @@
+import { endpoints } from '@coro/contracts';
+
 import { grantRole, insertUser } from '../../auth/user.repository.js';
 import {
   anyUserRoute,
   describeRbacMatrix,
+  rbacCase,
   readRoute,
   writeRoute,
   type RbacCase,
@@ -9,7 +12,6 @@ import {
 import type { TestApp } from '../../../test/test-app.js';
 
 let sequence = 0;
-const team = (t: TestApp): string => `/api/workspaces/${t.seed.channel.id}/team`;
 
 /** A fresh msp_viewer member per call, so each removal has someone to remove. */
 async function freshMember(t: TestApp): Promise<string> {
@@ -25,49 +27,40 @@ async function freshMember(t: TestApp): Promise<string> {
 }
 
 const cases: RbacCase[] = [
-  {
+  rbacCase(endpoints.team.list, {
     name: 'list team',
-    method: 'GET',
-    url: () => '',
-    prepare: (t) => Promise.resolve({ url: team(t) }),
+    params: (s) => ({ channelId: s.channel.id }),
     expect: readRoute(200),
-  },
-  {
+  }),
+  rbacCase(endpoints.team.add, {
     name: 'add team member',
-    method: 'POST',
-    url: () => '',
-    prepare: (t) => {
+    params: (s) => ({ channelId: s.channel.id }),
+    body: () => {
       sequence += 1;
-      return Promise.resolve({
-        url: team(t),
-        payload: { email: `rbac-added-${sequence}@team.example`, role: 'msp_viewer' },
-      });
+      return { email: `rbac-added-${sequence}@team.example`, role: 'msp_viewer' as const };
     },
     expect: writeRoute(201),
-  },
-  {
+  }),
+  rbacCase(endpoints.team.changeRole, {
     name: 'change team role',
-    method: 'PATCH',
-    url: () => '',
-    prepare: async (t) => ({ url: `${team(t)}/${await freshMember(t)}`, payload: { role: 'msp_billing' } }),
+    prepare: async (t) => ({
+      params: { channelId: t.seed.channel.id, userId: await freshMember(t) },
+      body: { role: 'msp_billing' as const },
+    }),
     expect: writeRoute(200),
-  },
-  {
+  }),
+  rbacCase(endpoints.team.remove, {
     name: 'remove team member',
-    method: 'DELETE',
-    url: () => '',
-    prepare: async (t) => ({ url: `${team(t)}/${await freshMember(t)}` }),
+    prepare: async (t) => ({ params: { channelId: t.seed.channel.id, userId: await freshMember(t) } }),
     expect: writeRoute(200),
-  },
+  }),
 ];
 
 // Every signed-in user may change their own password; a wrong current one answers 400 for all.
-const changePassword: RbacCase = {
+const changePassword = rbacCase(endpoints.auth.changePassword, {
   name: 'change own password (wrong current password)',
-  method: 'POST',
-  url: () => '/api/auth/password',
-  payload: () => ({ currentPassword: 'not-the-password', newPassword: 'a-fine-new-pass-42' }),
+  body: () => ({ currentPassword: 'not-the-password', newPassword: 'a-fine-new-pass-42' }),
   expect: { ...anyUserRoute(400), anonymous: 401 },
-};
+});
 
 describeRbacMatrix('team', [...cases, changePassword]);
