@@ -6,10 +6,11 @@
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
-import { CSRF_COOKIE, SESSION_COOKIE } from '@coro/contracts';
+import { CSRF_COOKIE, endpoints, SESSION_COOKIE } from '@coro/contracts';
 import { startSandbox } from 'autotask-sandbox';
 
 import { SecretBox } from '../src/crypto/secret-box.js';
+import { callEndpoint } from './call-endpoint.js';
 import type { DB } from '../src/db/schema.js';
 import { buildApp } from '../src/http/app.js';
 import type { AppContext } from '../src/app/app-context.js';
@@ -105,15 +106,13 @@ export async function createConnectorHarness(
       const cached = sessions.get(role);
       if (cached) return cached;
       address += 1;
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { email: seed.users[role].email, password: TEST_PASSWORD },
+      const response = await callEndpoint(app, endpoints.auth.login, {
+        body: { email: seed.users[role].email, password: TEST_PASSWORD },
         remoteAddress: `10.8.0.${address}`,
       });
       if (response.statusCode !== 200)
         throw new Error(`login(${role}) failed: ${response.statusCode} ${response.body}`);
-      const cookies = response.cookies as { name: string; value: string }[];
+      const cookies = response.response.cookies as { name: string; value: string }[];
       const session = cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? '';
       const csrf = cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? '';
       const headers = {

@@ -77,8 +77,7 @@ export function rbacCase<E extends EndpointSpec>(endpoint: E, spec: RbacCaseSpec
     endpoint: endpoint,
     expect: spec.expect,
     ...(spec.isFreshSession === undefined ? {} : { isFreshSession: spec.isFreshSession }),
-    call: async (t, headers) =>
-      (await callEndpoint(t.app, endpoint, { ...(await input(t)), headers })),
+    call: async (t, headers) => await callEndpoint(t.app, endpoint, { ...(await input(t)), headers }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AuditPage } from '@coro/contracts';
+import { endpoints } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../../test/test-app.js';
@@ -24,12 +24,12 @@ describe.skipIf(isDatabaseUnavailable())(`audit (${testDialect()})`, () => {
   });
 
   it('lists newest first with paging and filters', async () => {
-    const response = await t.app.inject({
-      method: 'GET',
-      url: `/api/workspaces/${t.seed.channel.id}/audit?limit=2&offset=1&entity=test`,
-      headers: await t.login('viewer'),
-    });
-    const page = response.json<AuditPage>();
+    const response = await t.call(
+      endpoints.workspaces.audit,
+      { params: { channelId: t.seed.channel.id }, query: { limit: 2, offset: 1, entity: 'test' } },
+      'viewer',
+    );
+    const page = response.json();
     expect(page.total).toBe(5);
     expect(page.items.map((e) => e.action)).toStrictEqual(['test.step3', 'test.step2']);
     expect(page.items[0]).toMatchObject({

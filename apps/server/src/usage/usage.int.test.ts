@@ -1,16 +1,10 @@
-import {
-  endpoints,
-  type CreatedMachineToken,
-  type ErrorEnvelope,
-  type UsageIngestResult,
-  type UsageRecord,
-} from '@coro/contracts';
+import { endpoints, endpointUrl, type ErrorEnvelope, type UsageRecord } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { callEndpoint } from '../../test/call-endpoint.js';
 import { createTestApp, type TestApp } from '../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { systemActor } from '../audit/audit.repository.js';
-import { callEndpoint } from '../../test/call-endpoint.js';
 import { listCatalogServices } from '../catalog/catalog.repository.js';
 import { ingestUsage, latestUsageDay, usageForDay } from './usage.repository.js';
 
@@ -20,24 +14,22 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
   beforeAll(async () => {
     t = await createTestApp();
     t.clock.set('2026-11-20T12:00:00Z');
-    const created = await t.app.inject({
-      method: 'POST',
-      url: `/api/channels/${t.seed.channel.id}/tokens`,
-      headers: await t.login('admin'),
-      payload: { name: 'coro-exporter', scope: 'usage:write' },
-    });
-    token = created.json<CreatedMachineToken>().secret;
+    const created = await t.call(
+      endpoints.auth.createToken,
+      { params: { channelId: t.seed.channel.id }, body: { name: 'coro-exporter', scope: 'usage:write' } },
+      'admin',
+    );
+    token = created.json().secret;
   });
   afterAll(async () => {
     await t.close();
   });
 
   const put = (
-    records: unknown[],
+    records: UsageRecord[],
     headers: Record<string, string> = { authorization: `Bearer ${token}` },
     channelId = t.seed.channel.id,
-  ) =>
-    t.app.inject({ method: 'PUT', url: `/api/channels/${channelId}/usage`, headers, payload: { records } });
+  ) => callEndpoint(t.app, endpoints.usage.ingest, { params: { channelId }, headers, body: { records } });
   const row = (over: Partial<UsageRecord> = {}): UsageRecord => ({
     workspaceId: t.seed.childA.id,
     serviceKey: 'endpoint_security',
@@ -63,14 +55,14 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
     ];
     const first = await put(records);
     expect(first.statusCode, first.body).toBe(200);
-    expect(first.json<UsageIngestResult>()).toStrictEqual({
+    expect(first.json()).toStrictEqual({
       received: 3,
       inserted: 3,
       updated: 0,
       unchanged: 0,
     });
     const again = await put(records);
-    expect(again.json<UsageIngestResult>()).toStrictEqual({
+    expect(again.json()).toStrictEqual({
       received: 3,
       inserted: 0,
       updated: 0,
@@ -81,7 +73,7 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
 
   it('replaces a re-posted day and keeps the previous value as a revision', async () => {
     const response = await put([row({ devices: 12 })]);
-    expect(response.json<UsageIngestResult>()).toStrictEqual({
+    expect(response.json()).toStrictEqual({
       received: 1,
       inserted: 0,
       updated: 1,
@@ -115,9 +107,9 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
       row({ day: '2026-11-19' }),
     ]);
     expect(response.statusCode).toBe(400);
-    const body = response.json<ErrorEnvelope>();
-    expect(body.error.code).toBe('validation_failed');
-    expect((body.error.details as { rows: { index: number; reason: string }[] }).rows).toStrictEqual([
+    const error = response.error();
+    expect(error.code).toBe('validation_failed');
+    expect((error.details as { rows: { index: number; reason: string }[] }).rows).toStrictEqual([
       { index: 1, reason: `workspace ${t.seed.otherChild.id} is not a child workspace of this channel` },
       { index: 2, reason: 'unknown service "no_such_service"' },
       { index: 3, reason: 'day 2026-02-30 is not a calendar date' },
@@ -134,7 +126,13 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
       [],
       [{ ...row(), extra: 1 }],
     ]) {
-      const response = await put(records);
+      // Raw inject: these records are what the typed helper refuses to compile.
+      const response = await t.app.inject({
+        method: 'PUT',
+        url: endpointUrl(endpoints.usage.ingest, { params: { channelId: t.seed.channel.id } }),
+        headers: { authorization: `Bearer ${token}` },
+        payload: { records },
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json<ErrorEnvelope>().error.code).toBe('validation_failed');
     }
@@ -154,14 +152,11 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
 
   it('limits machine tokens to their scope and to live tokens', async () => {
     const bearer = { authorization: `Bearer ${token}` };
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer })).statusCode).toBe(
-      403,
-    );
+    expect((await t.call(endpoints.auth.me, { headers: bearer })).statusCode).toBe(403);
     expect(
       (
-        await t.app.inject({
-          method: 'GET',
-          url: `/api/workspaces/${t.seed.channel.id}/children`,
+        await t.call(endpoints.workspaces.listChildren, {
+          params: { channelId: t.seed.channel.id },
           headers: bearer,
         })
       ).statusCode,
@@ -179,30 +174,25 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
 
   it('stops accepting a revoked token', async () => {
     const admin = await t.login('admin');
-    const created = await t.app.inject({
-      method: 'POST',
-      url: `/api/channels/${t.seed.channel.id}/tokens`,
+    const created = await t.call(endpoints.auth.createToken, {
+      params: { channelId: t.seed.channel.id },
       headers: admin,
-      payload: { name: 'short-lived', scope: 'usage:write' },
+      body: { name: 'short-lived', scope: 'usage:write' },
     });
-    const { token: info, secret } = created.json<CreatedMachineToken>();
+    const { token: info, secret } = created.json();
     expect((await put([row()], { authorization: `Bearer ${secret}` })).statusCode).toBe(200);
-    const revoke = await t.app.inject({
-      method: 'DELETE',
-      url: `/api/channels/${t.seed.channel.id}/tokens/${info.id}`,
-      headers: admin,
-    });
+    const revokeToken = () =>
+      t.call(endpoints.auth.revokeToken, {
+        params: { channelId: t.seed.channel.id, tokenId: info.id },
+        headers: admin,
+      });
+    const revoke = await revokeToken();
     expect(revoke.statusCode).toBe(200);
     expect((await put([row()], { authorization: `Bearer ${secret}` })).statusCode).toBe(401);
-    const again = await t.app.inject({
-      method: 'DELETE',
-      url: `/api/channels/${t.seed.channel.id}/tokens/${info.id}`,
-      headers: admin,
-    });
+    const again = await revokeToken();
     expect(again.statusCode).toBe(404);
-    const list = await t.app.inject({
-      method: 'GET',
-      url: `/api/channels/${t.seed.channel.id}/tokens`,
+    const list = await t.call(endpoints.auth.listTokens, {
+      params: { channelId: t.seed.channel.id },
       headers: admin,
     });
     expect(list.body).not.toContain(secret);
@@ -216,11 +206,14 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
 
   it('serves a workspace series and the channel usage of a day', async () => {
     await put([row({ day: '2026-11-19', devices: 13 }), row({ day: '2026-11-20', devices: 14 })]);
-    const series = await callEndpoint(t.app, endpoints.usage.series, {
-      params: { id: t.seed.childA.id },
-      query: { from: '2026-11-18', to: '2026-11-20', serviceKey: ['endpoint_security'] },
-      headers: await t.login('viewer'),
-    });
+    const series = await t.call(
+      endpoints.usage.series,
+      {
+        params: { id: t.seed.childA.id },
+        query: { from: '2026-11-18', to: '2026-11-20', serviceKey: ['endpoint_security'] },
+      },
+      'viewer',
+    );
     expect(series.json()).toStrictEqual({
       workspaceId: t.seed.childA.id,
       from: '2026-11-18',
@@ -237,16 +230,17 @@ describe.skipIf(isDatabaseUnavailable())(`usage (${testDialect()})`, () => {
         },
       ],
     });
-    const bad = await t.app.inject({
-      method: 'GET',
-      url: `/api/workspaces/${t.seed.childA.id}/usage?from=2026-11-20&to=2026-11-01`,
-      headers: await t.login('viewer'),
-    });
+    const bad = await t.call(
+      endpoints.usage.series,
+      { params: { id: t.seed.childA.id }, query: { from: '2026-11-20', to: '2026-11-01' } },
+      'viewer',
+    );
     expect(bad.statusCode).toBe(400);
-    const channel = await callEndpoint(t.app, endpoints.usage.channelDay, {
-      params: { channelId: t.seed.channel.id },
-      headers: await t.login('viewer'),
-    });
+    const channel = await t.call(
+      endpoints.usage.channelDay,
+      { params: { channelId: t.seed.channel.id } },
+      'viewer',
+    );
     // Every service of the catalog, 0 where the day's report left it out (issue 9 item 10).
     const catalog = await listCatalogServices(t.db);
     expect(catalog.length).toBeGreaterThan(1);

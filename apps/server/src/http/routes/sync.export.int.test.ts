@@ -1,3 +1,4 @@
+import { endpoints, type SyncRunParams } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ensureChannelConnector, startRbacAutotask } from '../../../test/rbac-connector.js';
@@ -43,7 +44,7 @@ const line = (i: number): PlannedLine => ({
  */
 describe.skipIf(isDatabaseUnavailable())(`GET …/sync/runs/:runId/export.csv (${testDialect()})`, () => {
   let t: TestApp;
-  let url: string;
+  let params: SyncRunParams;
   const count = 2_345; // more than two pages of 1,000
   beforeAll(async () => {
     t = await createTestApp({ psaProviders: { autotask: provider } });
@@ -65,14 +66,14 @@ describe.skipIf(isDatabaseUnavailable())(`GET …/sync/runs/:runId/export.csv ($
       status: 'not_applied' as const,
     }));
     await insertSyncLines(t.db, runId, 0, works, now);
-    url = `/api/workspaces/${t.seed.channel.id}/connectors/${connectorId}/sync/runs/${runId}/export.csv`;
+    params = { channelId: t.seed.channel.id, connectorId, runId };
   });
   afterAll(async () => {
     await t.close();
   });
 
   it('streams every line once, in plan order, as CSV with quoted and formula-safe cells', async () => {
-    const response = await t.app.inject({ method: 'GET', url, headers: await t.login('viewer') });
+    const response = await t.call(endpoints.sync.exportCsv, { params }, 'viewer');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="sync-run-.+\.csv"$/);
