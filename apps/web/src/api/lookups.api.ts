@@ -5,7 +5,7 @@ import type { PickerPage, PickerSearch } from '../components/AsyncEntityPicker.j
 import { api } from './client.js';
 import { connectorPath, connectorsKey } from './connectors.api.js';
 import { serviceMappingsKey, workspaceMappingsKey } from './mappings.api.js';
-import type { Connector, PsaCompanyPage, PsaServicePage } from './types.js';
+import type { Connector, PsaCompanyPage, PsaServicePage, RefreshLookupsResult } from './types.js';
 
 export const lookupKey = (connectorId: string, entity: 'companies' | 'services') =>
   ['lookup', connectorId, entity] as const;
@@ -39,6 +39,8 @@ export function useCompanySearch(
                 ? 'Inactive in Autotask'
                 : null,
             isWarning: Boolean(elsewhere) || !c.isActive,
+            // The server refuses a company another workspace holds (409): not selectable here.
+            isDisabled: Boolean(elsewhere),
           };
         }),
       };
@@ -75,6 +77,7 @@ export function useServiceSearch(
                 ? 'Inactive in Autotask'
                 : price,
             isWarning: Boolean(elsewhere) || !s.isActive,
+            isDisabled: Boolean(elsewhere),
           };
         }),
       };
@@ -87,7 +90,12 @@ export function useServiceSearch(
 export function useRefreshLookups(channelId: string, connectorId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<unknown>(`${connectorPath(channelId, connectorId)}/lookups/refresh`, {}),
+    // `full` re-reads every company and notices deleted ones; otherwise only changes since last time.
+    mutationFn: (options?: { full?: boolean }) =>
+      api.post<RefreshLookupsResult>(
+        `${connectorPath(channelId, connectorId)}/lookups/refresh`,
+        options?.full ? { full: true } : {},
+      ),
     onSuccess: () =>
       Promise.all([
         client.invalidateQueries({ queryKey: ['lookup', connectorId] }),

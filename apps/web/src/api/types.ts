@@ -32,6 +32,7 @@ export type {
   MappingSummary,
   PsaCompanyPage,
   PsaServicePage,
+  RefreshLookupsResult,
   ServiceMappingItem,
   ServiceMappingList,
   ServiceSuggestionList,
