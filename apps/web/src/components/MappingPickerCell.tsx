@@ -91,8 +91,8 @@ export function MappingPickerCell({
       aria-label={`${label}: ${value ? value.name : 'Map'}`}
       data-row-control="picker"
       sx={{
-        flex: 1,
-        minWidth: 0,
+        flex: '1 1 160px',
+        minWidth: 120,
         width: '100%',
         height: 36,
         px: 1.5,

@@ -172,6 +172,9 @@ export function MappingTable({
               '& td[data-column="actions"]': { textAlign: 'left' },
             },
             '& tbody td, & tbody th': { py: 0.75 },
+            // Fixed columns: a long suggestion or advice is cut with an ellipsis instead of
+            // squeezing the names onto three lines (rows stay ≤ 56 px).
+            '@media (min-width: 600px)': { tableLayout: 'fixed' },
           }}
         >
           <TableHead>
@@ -179,10 +182,7 @@ export function MappingTable({
               <TableCell sx={{ width: '24%' }} sortDirection={query.sort === 'subject' ? query.order : false}>
                 {header('subject', subjectLabel)}
               </TableCell>
-              <TableCell
-                sx={{ width: '42%', minWidth: 260 }}
-                sortDirection={query.sort === 'target' ? query.order : false}
-              >
+              <TableCell sx={{ width: '38%' }} sortDirection={query.sort === 'target' ? query.order : false}>
                 {header('target', targetLabel)}
               </TableCell>
               {extraColumns.map((column) => (
@@ -192,7 +192,7 @@ export function MappingTable({
                 {header('status', 'Status')}
               </TableCell>
               {readOnly ? null : (
-                <TableCell align="right">
+                <TableCell align="right" sx={{ width: 56 }}>
                   <Box component="span" style={visuallyHidden}>
                     Actions
                   </Box>
@@ -223,7 +223,20 @@ export function MappingTable({
                 >
                   <TableCell component="th" scope="row">
                     <Stack direction="row" spacing={1} sx={{ alignItems: 'center', minWidth: 0 }}>
-                      <Typography sx={{ fontWeight: 600, overflowWrap: 'anywhere' }}>{row.name}</Typography>
+                      <Typography
+                        variant="body2"
+                        sx={{
+                          fontWeight: 600,
+                          overflowWrap: 'anywhere',
+                          display: '-webkit-box',
+                          WebkitLineClamp: 2,
+                          '-webkit-box-orient': 'vertical',
+                          overflow: 'hidden',
+                        }}
+                        title={row.name}
+                      >
+                        {row.name}
+                      </Typography>
                       {row.tag ? <Chip size="small" label={row.tag} variant="outlined" /> : null}
                     </Stack>
                   </TableCell>
@@ -235,7 +248,7 @@ export function MappingTable({
                         sx={{
                           alignItems: 'center',
                           minWidth: 0,
-                          flexWrap: { xs: 'wrap', lg: 'nowrap' },
+                          flexWrap: { xs: 'wrap', sm: 'nowrap' },
                           rowGap: 0.5,
                         }}
                       >

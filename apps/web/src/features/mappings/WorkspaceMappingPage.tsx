@@ -157,7 +157,8 @@ export function WorkspaceMappingPage() {
               onClick={() => setPinning({ id: item.workspaceId, name: item.workspaceName })}
               aria-label={`Pin the contract for ${item.workspaceName}`}
             >
-              {item.mapping?.check?.isPinned ? 'Change pin' : 'Pin contract'}
+              {/* The visible words are part of the accessible name (WCAG 2.5.3). */}
+              Pin the contract
             </Button>
           ) : undefined,
         ),
@@ -195,11 +196,7 @@ export function WorkspaceMappingPage() {
 
   return (
     <Stack spacing={2.5}>
-      <Stack
-        direction={{ xs: 'column', md: 'row' }}
-        spacing={2}
-        sx={{ justifyContent: 'space-between', alignItems: { md: 'flex-start' } }}
-      >
+      <Stack spacing={1.5}>
         <Box>
           <Typography variant="h5" component="h2">
             Workspace mapping
@@ -210,7 +207,7 @@ export function WorkspaceMappingPage() {
           </Typography>
         </Box>
         {canEdit ? (
-          <Stack direction="row" spacing={1} sx={{ flexShrink: 0, flexWrap: 'wrap', rowGap: 1 }}>
+          <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
             <LookupRefreshButtons psaName={psaName} refresh={refresh} onNotice={setRefreshResult} />
             <Button
               variant="outlined"
