@@ -265,7 +265,11 @@ export function AsyncEntityPicker({
         onClosed?.(reason === 'selectOption' || reason === 'escape' || reason === 'blur' ? reason : 'other');
       }}
       value={value}
-      onChange={(_event, option) => onChange(option)}
+      onChange={(_event, option) => {
+        // MUI keeps disabled options out of the keyboard's reach and, by CSS only, of the pointer;
+        // a click that gets through must still not choose one.
+        if (!option?.isDisabled) onChange(option);
+      }}
       // Controlled: while open the box holds only what was typed, so a mapped row starts a fresh
       // search instead of appending to "Acme Corporation"; closed, it shows the current value.
       inputValue={open && !readOnly && !disabled ? typed : (value?.name ?? '')}
