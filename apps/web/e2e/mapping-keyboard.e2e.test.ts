@@ -17,7 +17,13 @@ import { startSandbox, type Sandbox } from 'autotask-sandbox';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { AutoMapProposalList, Connector, PsaCompanyPage, WorkspaceMappingPage } from '@coro/contracts';
+import type {
+  AutoMapProposalList,
+  Connector,
+  PsaCompanyPage,
+  SyncSettings,
+  WorkspaceMappingPage,
+} from '@coro/contracts';
 
 const chromiumPath = '/usr/bin/chromium';
 const hasChromium = existsSync(chromiumPath);
@@ -323,7 +329,7 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
       .evaluateAll((rows) =>
         rows
           .filter((r) => r.getBoundingClientRect().height > 56)
-          .map((r) => `${r.getBoundingClientRect().height}px ${r.textContent ?? ''}`),
+          .map((r) => `${r.getBoundingClientRect().height}px ${r.textContent}`),
       );
     expect(tall, 'rows taller than 56 px').toEqual([]);
     expect(heights.length).toBeGreaterThan(12);
@@ -347,6 +353,31 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shotsDir, 'workspace-mapping-compact.png') });
     expect(await seriousViolations(page), 'workspace mapping').toEqual([]);
+  });
+
+  it("shows the server's next run (with its jitter) in the MSP's time zone in the header", async () => {
+    const settingsPath = `${connectorBase()}/sync/settings`;
+    const settings = await call<SyncSettings>('GET', settingsPath);
+    await call('PUT', settingsPath, {
+      policy: { ...settings.policy, timeZone: 'Europe/Berlin' },
+      isScheduleEnabled: true,
+      scheduleTime: '06:00',
+      startScheduleBeforeFirstSync: true,
+    });
+    const connector = await call<Connector>('GET', `/workspaces/${channelId}/connectors/${connectorId}`);
+    expect(connector.nextSyncAt).not.toBeNull();
+    const expected = new Intl.DateTimeFormat('en-US', {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/Berlin',
+      timeZoneName: 'short',
+    }).format(new Date(connector.nextSyncAt ?? ''));
+    await page.goto(mappingUrl());
+    await expect
+      .poll(() => page.getByTestId('connector-sync-times').textContent())
+      .toContain(`Next sync ${expected} (Europe/Berlin)`);
   });
 
   it('does not scroll sideways at 390 px', async () => {

@@ -19,6 +19,31 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? '—' : dateTime.format(date);
 }
 
+/**
+ * `Dec 5, 07:12 CET`: a moment in the MSP's chosen zone (the schedule's), not the browser's; falls
+ * back to UTC for a zone this browser does not know.
+ */
+export function formatDateTimeIn(
+  iso: string | null | undefined,
+  timeZone: string | null | undefined,
+): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  try {
+    return new Intl.DateTimeFormat('en-US', {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: timeZone ?? 'UTC',
+      timeZoneName: 'short',
+    }).format(date);
+  } catch {
+    return dateTime.format(date);
+  }
+}
+
 const timeOfDay = new Intl.DateTimeFormat('en-GB', {
   hour: '2-digit',
   minute: '2-digit',
