@@ -355,6 +355,23 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
     expect(await seriousViolations(page), 'workspace mapping').toEqual([]);
   });
 
+  it('refreshes changes or fully reloads from the PSA, with progress and the result', async () => {
+    await page.goto(mappingUrl());
+    await table().getByRole('rowheader').first().waitFor();
+    await page.getByRole('button', { name: 'Refresh changes from Autotask' }).press('Enter');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^Refreshed changes from Autotask: / })
+      .waitFor({ timeout: 30_000 });
+    const full = page.getByRole('button', { name: 'Full reload from Autotask' });
+    await full.press('Enter');
+    await page.getByRole('button', { name: 'Reloading from Autotask…' }).waitFor();
+    const result = page.getByRole('alert').filter({ hasText: /^Full reload from Autotask: \d+ companies/ });
+    await result.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(shotsDir, 'workspace-mapping-full-reload.png') });
+    expect((await focused(page)).isBody).toBe(false);
+  });
+
   it("shows the server's next run (with its jitter) in the MSP's time zone in the header", async () => {
     const settingsPath = `${connectorBase()}/sync/settings`;
     const settings = await call<SyncSettings>('GET', settingsPath);

@@ -41,7 +41,9 @@ export function LookupRefreshButtons({
   onNotice: (text: string) => void;
 }) {
   const running = refresh.isPending ? (refresh.variables?.full ? 'full' : 'changes') : null;
+  // aria-disabled, not disabled, while one runs: a disabled button drops the keyboard focus to the body.
   const run = (full: boolean) =>
+    running === null &&
     refresh.mutate(full ? { full: true } : undefined, {
       onSuccess: (result) => onNotice(refreshOutcome(result, psaName)),
     });
@@ -51,7 +53,7 @@ export function LookupRefreshButtons({
         variant="outlined"
         startIcon={running === 'changes' ? <CircularProgress size={16} /> : <RefreshIcon />}
         onClick={() => run(false)}
-        disabled={running !== null}
+        aria-disabled={running !== null || undefined}
       >
         {running === 'changes' ? `Refreshing from ${psaName}…` : `Refresh changes from ${psaName}`}
       </Button>
@@ -59,7 +61,7 @@ export function LookupRefreshButtons({
         variant="outlined"
         startIcon={running === 'full' ? <CircularProgress size={16} /> : <CloudSyncIcon />}
         onClick={() => run(true)}
-        disabled={running !== null}
+        aria-disabled={running !== null || undefined}
       >
         {running === 'full' ? `Reloading from ${psaName}…` : `Full reload from ${psaName}`}
       </Button>
