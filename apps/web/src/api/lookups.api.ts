@@ -40,6 +40,8 @@ export function useCompanySearch(
                 ? 'Inactive in Autotask'
                 : null,
             isWarning: Boolean(elsewhere) || !c.isActive,
+            // The server refuses a company another workspace holds (409): not selectable here.
+            isDisabled: Boolean(elsewhere),
           };
         }),
       };
@@ -76,6 +78,7 @@ export function useServiceSearch(
                 ? 'Inactive in Autotask'
                 : price,
             isWarning: Boolean(elsewhere) || !s.isActive,
+            isDisabled: Boolean(elsewhere),
           };
         }),
       };
@@ -88,7 +91,12 @@ export function useServiceSearch(
 export function useRefreshLookups(channelId: string, connectorId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => call(endpoints.lookups.refresh, { params: { channelId, connectorId }, body: {} }),
+    // `full` re-reads every company and notices deleted ones; otherwise only changes since last time.
+    mutationFn: (options?: { full?: boolean }) =>
+      call(endpoints.lookups.refresh, {
+        params: { channelId, connectorId },
+        body: options?.full ? { full: true } : {},
+      }),
     onSuccess: () =>
       Promise.all([
         client.invalidateQueries({ queryKey: ['lookup', connectorId] }),

@@ -28,8 +28,16 @@ export function useSyncRuns(channelId: string, connectorId: string) {
         query: { limit: 20 },
         signal,
       });
-      // A run just finished: the connector's "Last sync" and "Next sync" changed with it.
-      if (previous?.items.some(isRunLive) && !page.items.some(isRunLive))
+      // A run just finished: the connector's "Last sync" and "Next sync" changed with it. A run can
+      // also start and finish between two reads (a small preview applied at once): a newest run
+      // that is new or changed its status counts too.
+      const [before, now] = [previous?.items[0], page.items[0]];
+      const isNewlyFinished =
+        now !== undefined &&
+        !isRunLive(now) &&
+        previous !== undefined &&
+        (before?.id !== now.id || before.status !== now.status);
+      if ((previous?.items.some(isRunLive) && !page.items.some(isRunLive)) || isNewlyFinished)
         void client.invalidateQueries({ queryKey: connectorsKey(channelId) });
       return page;
     },

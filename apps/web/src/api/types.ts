@@ -25,6 +25,7 @@ export type {
   Connector,
   CreateConnectorBody,
   MappingSummary,
+  RefreshLookupsResult,
   ServiceMappingItem,
   UpdateCredentialsBody,
   WorkspaceMappingItem,

@@ -13,6 +13,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type FocusEvent,
   type HTMLAttributes,
   type ReactElement,
   type ReactNode,
@@ -31,6 +32,11 @@ export interface PickerOption {
   readonly hint?: string | null;
   /** Colours the hint as a warning (already mapped elsewhere, inactive). */
   readonly isWarning?: boolean;
+  /**
+   * Shown but not selectable (aria-disabled): e.g. a company another workspace holds. Picking it
+   * could only end in a conflict from the server; the hint says who holds it.
+   */
+  readonly isDisabled?: boolean;
 }
 
 export interface PickerPage {
@@ -66,8 +72,10 @@ export interface AsyncEntityPickerProps {
   readonly id?: string;
   /** Mount focused with the list open (when it replaces a lightweight trigger). */
   readonly openOnMount?: boolean;
-  /** Called after the list closes (pick, Escape or blur). */
-  readonly onClosed?: () => void;
+  /** Called after the list closes (pick, Escape or blur), with why. */
+  readonly onClosed?: (reason: 'selectOption' | 'escape' | 'blur' | 'other') => void;
+  /** The search to start with (a character typed on a lightweight trigger). */
+  readonly initialSearch?: string;
 }
 
 const optionHeightPx = 52;
@@ -197,9 +205,10 @@ export function AsyncEntityPicker({
   id,
   openOnMount = false,
   onClosed,
+  initialSearch = '',
 }: AsyncEntityPickerProps) {
   const [open, setOpen] = useState(openOnMount);
-  const [typed, setTyped] = useState('');
+  const [typed, setTyped] = useState(initialSearch);
   const debounced = useDebouncedValue(typed.trim(), debounceMs);
   const isTooShort = debounced.length > 0 && debounced.length < minChars;
   const scrollToRef = useRef<((index: number) => void) | null>(null);
@@ -221,10 +230,12 @@ export function AsyncEntityPicker({
       .filter((option) => (seen.has(option.id) ? false : (seen.add(option.id), true)))
       // "Already mapped to …" is not news for the row that holds it.
       .map((option) =>
-        option.id === value?.id ? { ...option, hint: 'Current mapping', isWarning: false } : option,
+        option.id === value?.id
+          ? { ...option, hint: 'Current mapping', isWarning: false, isDisabled: false }
+          : option,
       );
     if (value && !seen.has(value.id))
-      return [{ ...value, hint: 'Current mapping', isWarning: false }, ...unique];
+      return [{ ...value, hint: 'Current mapping', isWarning: false, isDisabled: false }, ...unique];
     return unique;
   }, [query.data, value, isTooShort]);
 
@@ -248,16 +259,27 @@ export function AsyncEntityPicker({
       id={id}
       open={open}
       onOpen={() => setOpen(true)}
-      onClose={() => {
+      onClose={(_event, reason) => {
         setOpen(false);
         setTyped('');
-        onClosed?.();
+        onClosed?.(reason === 'selectOption' || reason === 'escape' || reason === 'blur' ? reason : 'other');
       }}
       value={value}
-      onChange={(_event, option) => onChange(option)}
-      onInputChange={(_event, text, reason) => {
-        if (reason === 'input') setTyped(text);
+      onChange={(_event, option) => {
+        // MUI keeps disabled options out of the keyboard's reach and, by CSS only, of the pointer;
+        // a click that gets through must still not choose one.
+        if (!option?.isDisabled) onChange(option);
       }}
+      // Controlled: while open the box holds only what was typed, so a mapped row starts a fresh
+      // search instead of appending to "Acme Corporation"; closed, it shows the current value.
+      inputValue={open && !readOnly && !disabled ? typed : (value?.name ?? '')}
+      onInputChange={(_event, text, reason) => {
+        if (reason === 'input') {
+          setTyped(text);
+          if (!open) setOpen(true);
+        }
+      }}
+      getOptionDisabled={(option) => option.isDisabled === true}
       onHighlightChange={(_event, option, reason) => {
         if (reason !== 'keyboard' || !option) return;
         const index = options.findIndex((o) => o.id === option.id);
@@ -288,8 +310,26 @@ export function AsyncEntityPicker({
       renderOption={(props, option) => {
         const { key, ...optionProps } = props as typeof props & { key: string };
         return (
-          <Box component="li" key={key} {...optionProps} sx={{ display: 'block !important', py: 0.75 }}>
-            <Typography variant="body2" component="span" sx={{ display: 'block' }}>
+          <Box
+            component="li"
+            key={key}
+            {...optionProps}
+            sx={{
+              display: 'block !important',
+              py: 0.75,
+              // MUI fades disabled options to 38 %: unreadable (and below AA). Keep the text legible;
+              // the greyed name and the hint say it cannot be chosen.
+              '&[aria-disabled="true"]': { opacity: '1 !important', cursor: 'not-allowed' },
+            }}
+          >
+            <Typography
+              variant="body2"
+              component="span"
+              sx={{
+                display: 'block',
+                ...(option.isDisabled ? { color: 'text.secondary' } : {}),
+              }}
+            >
               {option.name}
             </Typography>
             {option.hint ? (
@@ -309,7 +349,8 @@ export function AsyncEntityPicker({
           {...params}
           label={showLabel ? label : undefined}
           autoFocus={openOnMount}
-          placeholder={value ? undefined : placeholder}
+          // While searching, the current value stays visible as the placeholder.
+          placeholder={value ? value.name : placeholder}
           error={Boolean(errorText)}
           helperText={errorText ?? undefined}
           slotProps={{
@@ -317,6 +358,11 @@ export function AsyncEntityPicker({
             htmlInput: {
               ...params.slotProps.htmlInput,
               'aria-label': showLabel ? undefined : label,
+              // Keyboard focus selects the shown value, so typing replaces it instead of appending.
+              onFocus: (event: FocusEvent<HTMLInputElement>) => {
+                (params.slotProps.htmlInput as { onFocus?: (e: unknown) => void }).onFocus?.(event);
+                event.currentTarget.select();
+              },
             },
             input: {
               ...params.slotProps.input,

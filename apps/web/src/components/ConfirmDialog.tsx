@@ -17,6 +17,7 @@ export function ConfirmDialog({
   isPending = false,
   onConfirm,
   onCancel,
+  disableRestoreFocus = false,
 }: {
   open: boolean;
   title: string;
@@ -26,6 +27,8 @@ export function ConfirmDialog({
   isPending?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
+  /** The caller moves the focus itself (the opener may be gone once the change is done). */
+  disableRestoreFocus?: boolean;
 }) {
   const titleId = useId();
   const bodyId = useId();
@@ -33,6 +36,7 @@ export function ConfirmDialog({
     <Dialog
       open={open}
       onClose={isPending ? undefined : onCancel}
+      disableRestoreFocus={disableRestoreFocus}
       aria-labelledby={titleId}
       aria-describedby={bodyId}
     >

@@ -1,3 +1,4 @@
+import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -11,28 +12,40 @@ const toneSx: Partial<Record<StatusTone, { bgcolor: string; color: string }>> = 
   error: { bgcolor: 'error.light', color: 'error.dark' },
 };
 
-/** A row's status chip, what is wrong and what to do next. */
+/**
+ * A row's status chip, what is wrong and what to do next — on one line so the row stays compact
+ * (≤ 56 px): the text is cut with an ellipsis on screen but stays whole for screen readers, and
+ * whole in the tooltip (title) for a mouse.
+ */
 export function MappingStatusCell({ status }: { status: MappingRowStatus }) {
+  const detail = [status.message, status.advice ? `Next: ${status.advice}` : null].filter(Boolean).join(' ');
   return (
-    <Stack spacing={0.5} sx={{ alignItems: 'flex-start', maxWidth: 360 }}>
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', minWidth: 0, maxWidth: 420 }}>
       <Chip
         size="small"
         label={status.label}
         color={status.tone === 'default' ? 'default' : status.tone}
         variant={status.tone === 'default' ? 'outlined' : 'filled'}
-        sx={toneSx[status.tone]}
+        sx={{ ...toneSx[status.tone], flexShrink: 0 }}
       />
-      {status.message ? (
-        <Typography variant="caption" color="text.secondary">
-          {status.message}
+      {detail ? (
+        <Typography
+          variant="caption"
+          color="text.secondary"
+          title={detail}
+          sx={{
+            minWidth: 0,
+            display: '-webkit-box',
+            WebkitLineClamp: 2,
+            '-webkit-box-orient': 'vertical',
+            overflow: 'hidden',
+            lineHeight: 1.35,
+          }}
+        >
+          {detail}
         </Typography>
       ) : null}
-      {status.advice ? (
-        <Typography variant="caption" sx={{ color: 'text.primary' }}>
-          <strong>Next:</strong> {status.advice}
-        </Typography>
-      ) : null}
-      {status.action ?? null}
+      {status.action ? <Box sx={{ flexShrink: 0 }}>{status.action}</Box> : null}
     </Stack>
   );
 }

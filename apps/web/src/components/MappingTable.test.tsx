@@ -34,12 +34,16 @@ function Console({
   readOnly = false,
   pageSize = 50,
   log = [],
+  isHeldDisabled = false,
 }: {
   initial: Workspace[];
   readOnly?: boolean;
   pageSize?: number;
   log?: string[];
+  /** As the console's company search does: a company another workspace holds is not selectable. */
+  isHeldDisabled?: boolean;
 }) {
+  const [announcement, setAnnouncement] = useState<string | null>(null);
   const [workspaces, setWorkspaces] = useState(initial);
   const [query, setQuery] = useState<MappingQuery>({ ...defaultMappingQuery, pageSize });
   const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
@@ -79,6 +83,7 @@ function Console({
             ...c,
             hint: holder ? `Already mapped to ${holder.name}` : null,
             isWarning: Boolean(holder),
+            isDisabled: isHeldDisabled && Boolean(holder),
           };
         }),
       nextCursor: null,
@@ -98,6 +103,8 @@ function Console({
     }
     setRowError(null);
     setWorkspaces((all) => all.map((w) => (w.id === workspaceId ? { ...w, companyId } : w)));
+    const name = workspaces.find((w) => w.id === workspaceId)?.name ?? '';
+    setAnnouncement(`Mapped ${name} to ${companyName(companyId) ?? ''}`);
   };
 
   return (
@@ -123,6 +130,7 @@ function Console({
       onConfirmSuggestion={(row) => row.suggestion && map(row.id, row.suggestion.id)}
       rowError={rowError}
       readOnly={readOnly}
+      announcement={announcement}
     />
   );
 }
@@ -285,5 +293,96 @@ describe('MappingTable', () => {
     // The company name shows as text next to the workspace of the same name.
     expect(within(rowOf('Acme Corporation')).getAllByText('Acme Corporation')).toHaveLength(2);
     expect(within(rowOf('Nimbus')).getAllByText('Not mapped').length).toBeGreaterThan(0);
+  });
+
+  it('has one tab stop for all rows: arrows move between rows and inside a row, typing opens the picker', async () => {
+    const user = userEvent.setup();
+    renderConsole({ initial: demo });
+    const pickers = () => screen.getAllByRole('button', { name: /^Autotask Company for / });
+    const inTabOrder = () => pickers().filter((b) => b.tabIndex === 0);
+    expect(inTabOrder()).toEqual([pickers()[0]]);
+    // The row's other controls are reached with arrows, not Tab.
+    expect(screen.getByRole('button', { name: 'Unmap Acme Corporation' }).tabIndex).toBe(-1);
+
+    // Tab from the search box lands on the first row's picker; the next Tab leaves the rows.
+    screen.getByRole('textbox', { name: 'Search workspaces' }).focus();
+    let tabs = 0;
+    while (document.activeElement?.closest('tbody') === null && tabs < 10) {
+      await user.tab();
+      tabs += 1;
+    }
+    expect(document.activeElement).toBe(pickers()[0]);
+    await user.tab();
+    expect(document.activeElement?.closest('tbody')).toBeNull();
+    await user.tab({ shift: true });
+    expect(document.activeElement).toBe(pickers()[0]);
+
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(pickers()[1]);
+    expect(inTabOrder()).toEqual([pickers()[1]]);
+    await user.keyboard('{End}');
+    expect(document.activeElement).toBe(pickers()[3]);
+    await user.keyboard('{Home}');
+    expect(document.activeElement).toBe(pickers()[0]);
+    await user.keyboard('{ArrowRight}');
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Unmap Acme Corporation' }));
+    await user.keyboard('{ArrowLeft}{ArrowDown}');
+    expect(document.activeElement).toBe(pickers()[1]);
+
+    // Typing opens that row's picker with the character as the search; Escape returns to the row.
+    await user.keyboard('h');
+    const combo = within(rowOf('Blue Harbor')).getByRole('combobox');
+    expect(combo).toHaveProperty('value', 'h');
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(within(rowOf('Blue Harbor')).queryByRole('combobox')).toBeNull());
+    expect(document.activeElement).toBe(pickers()[1]);
+
+    // F2 opens, Enter picks: the focus is back on the row's control, the outcome announced.
+    await user.keyboard('{F2}');
+    await user.keyboard('blue');
+    // The debounced search has answered: only the match is listed (and highlighted).
+    await waitFor(() =>
+      expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['Blue Harbor Logistics']),
+    );
+    await user.keyboard('{Enter}');
+    await waitFor(() =>
+      expect(document.activeElement).toBe(
+        screen.getByRole('button', {
+          name: 'Autotask Company for Blue Harbor Logistics: Blue Harbor Logistics',
+        }),
+      ),
+    );
+    expect(screen.getByRole('status').textContent).toBe(
+      'Mapped Blue Harbor Logistics to Blue Harbor Logistics',
+    );
+  });
+
+  it('on a mapped row, opening the picker starts a fresh search instead of appending to the name', async () => {
+    const user = userEvent.setup();
+    renderConsole({ initial: demo });
+    await user.click(
+      screen.getByRole('button', { name: 'Autotask Company for Acme Corporation: Acme Corporation' }),
+    );
+    const combo = within(rowOf('Acme Corporation')).getByRole('combobox');
+    expect(combo).toHaveProperty('value', '');
+    await user.keyboard('blu');
+    expect(combo).toHaveProperty('value', 'blu');
+  });
+
+  it('shows a company another workspace holds, with its holder, but it cannot be picked', async () => {
+    const user = userEvent.setup();
+    const log: string[] = [];
+    renderConsole({ initial: demo, log, isHeldDisabled: true });
+    await user.click(within(rowOf('Nimbus')).getByRole('button', { name: /Autotask Company for Nimbus/ }));
+    await user.keyboard('acme');
+    await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(1));
+    const option = screen.getByRole('option', { name: /Acme Corporation/ });
+    expect(option.getAttribute('aria-disabled')).toBe('true');
+    expect(option.textContent).toContain('Already mapped to Acme Corporation');
+    await user.keyboard('{ArrowDown}{Enter}');
+    await user.click(option).catch(() => undefined);
+    expect(log.filter((l) => l.startsWith('map'))).toEqual([]);
+    expect(within(rowOf('Nimbus')).queryByRole('alert')).toBeNull();
+    expect(within(rowOf('Nimbus')).getByText('Not mapped')).toBeTruthy();
   });
 });

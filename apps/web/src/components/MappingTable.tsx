@@ -17,7 +17,7 @@ import TableRow from '@mui/material/TableRow';
 import TableSortLabel from '@mui/material/TableSortLabel';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 
 import type { PickerOption, PickerSearch } from './AsyncEntityPicker.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -25,6 +25,7 @@ import { ErrorAlert } from './ErrorAlert.js';
 import { MappingPickerCell } from './MappingPickerCell.js';
 import { MappingStatusCell } from './MappingStatusCell.js';
 import { MappingToolbar } from './MappingToolbar.js';
+import { useRovingRows } from './use-roving-rows.js';
 import {
   columnCount as countColumns,
   emptyMessage,
@@ -70,6 +71,8 @@ export interface MappingTableProps {
   /** Filter tabs, search and pagination: off for short fixed lists (services). */
   readonly hasToolbar?: boolean;
   readonly pageSizeOptions?: readonly number[];
+  /** The outcome of the last change ("Mapped Acme to Acme Corporation"), read by screen readers. */
+  readonly announcement?: string | null;
 }
 
 /**
@@ -98,8 +101,23 @@ export function MappingTable({
   extraColumns = [],
   hasToolbar = true,
   pageSizeOptions = [25, 50, 100],
+  announcement = null,
 }: MappingTableProps) {
   const [unmapping, setUnmapping] = useState<MappingTableRow | null>(null);
+  const rowIds = useMemo(() => rows.map((row) => row.id), [rows]);
+  const { bodyRef, activeId, onFocus, onBlur, onKeyDown, focusRow } = useRovingRows(rowIds);
+  // After the Unmap dialog closes, the row's picker gets the focus (the Unmap button is gone).
+  const refocusAfterDialog = useRef<string | null>(null);
+  useEffect(() => {
+    if (unmapping !== null || refocusAfterDialog.current === null) return;
+    const id = refocusAfterDialog.current;
+    refocusAfterDialog.current = null;
+    focusRow(id);
+  }, [unmapping, focusRow]);
+  const closeUnmap = () => {
+    refocusAfterDialog.current = unmapping?.id ?? null;
+    setUnmapping(null);
+  };
 
   const header = (sort: MappingSort, label: string) =>
     hasToolbar ? (
@@ -127,20 +145,44 @@ export function MappingTable({
           onQueryChange={onQueryChange}
         />
       ) : null}
+      <Box
+        role="status"
+        aria-live="polite"
+        aria-atomic="true"
+        style={visuallyHidden}
+        data-testid="mapping-live"
+      >
+        {announcement}
+      </Box>
       <TableContainer sx={{ border: 1, borderColor: 'divider', borderRadius: 2, position: 'relative' }}>
         {isLoading ? (
           <LinearProgress sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} aria-label="Loading" />
         ) : null}
-        <Table aria-label={`${subjectLabel} to ${targetLabel} mapping`} size="medium">
+        <Table
+          aria-label={`${subjectLabel} to ${targetLabel} mapping`}
+          size="small"
+          sx={{
+            // Phones: each row becomes a stacked card (name, picker, status); nothing scrolls sideways.
+            '@media (max-width: 599.95px)': {
+              display: 'block',
+              '& thead': { display: 'none' },
+              '& tbody, & tr, & th, & td': { display: 'block', width: '100% !important' },
+              '& tbody tr': { py: 1, borderBottom: 1, borderColor: 'divider' },
+              '& th, & td': { border: 0, py: 0.5, px: 1 },
+              '& td[data-column="actions"]': { textAlign: 'left' },
+            },
+            '& tbody td, & tbody th': { py: 0.75 },
+            // Fixed columns: a long suggestion or advice is cut with an ellipsis instead of
+            // squeezing the names onto three lines (rows stay ≤ 56 px).
+            '@media (min-width: 600px)': { tableLayout: 'fixed' },
+          }}
+        >
           <TableHead>
             <TableRow>
-              <TableCell sx={{ width: '30%' }} sortDirection={query.sort === 'subject' ? query.order : false}>
+              <TableCell sx={{ width: '24%' }} sortDirection={query.sort === 'subject' ? query.order : false}>
                 {header('subject', subjectLabel)}
               </TableCell>
-              <TableCell
-                sx={{ width: '34%', minWidth: 260 }}
-                sortDirection={query.sort === 'target' ? query.order : false}
-              >
+              <TableCell sx={{ width: '38%' }} sortDirection={query.sort === 'target' ? query.order : false}>
                 {header('target', targetLabel)}
               </TableCell>
               {extraColumns.map((column) => (
@@ -150,7 +192,7 @@ export function MappingTable({
                 {header('status', 'Status')}
               </TableCell>
               {readOnly ? null : (
-                <TableCell align="right">
+                <TableCell align="right" sx={{ width: 56 }}>
                   <Box component="span" style={visuallyHidden}>
                     Actions
                   </Box>
@@ -158,7 +200,7 @@ export function MappingTable({
               )}
             </TableRow>
           </TableHead>
-          <TableBody>
+          <TableBody ref={bodyRef}>
             {rows.length === 0 && !isLoading ? (
               <TableRow>
                 <TableCell colSpan={columnCount} sx={{ py: 6, textAlign: 'center', color: 'text.secondary' }}>
@@ -166,58 +208,100 @@ export function MappingTable({
                 </TableCell>
               </TableRow>
             ) : null}
-            {rows.map((row) => {
+            {rows.map((row, index) => {
               const isPending = pendingRowId === row.id;
               const error = rowError?.rowId === row.id ? rowError.error : null;
               return (
-                <TableRow key={row.id} hover data-row-id={row.id} aria-busy={isPending || undefined}>
+                <TableRow
+                  key={row.id}
+                  hover
+                  data-row-id={row.id}
+                  aria-busy={isPending || undefined}
+                  onFocus={() => onFocus(row.id, index)}
+                  onBlur={onBlur}
+                  onKeyDown={(event) => onKeyDown(event, row.id)}
+                >
                   <TableCell component="th" scope="row">
-                    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-                      <Typography sx={{ fontWeight: 600 }}>{row.name}</Typography>
+                    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', minWidth: 0 }}>
+                      <Typography
+                        variant="body2"
+                        sx={{
+                          fontWeight: 600,
+                          overflowWrap: 'anywhere',
+                          display: '-webkit-box',
+                          WebkitLineClamp: 2,
+                          '-webkit-box-orient': 'vertical',
+                          overflow: 'hidden',
+                        }}
+                        title={row.name}
+                      >
+                        {row.name}
+                      </Typography>
                       {row.tag ? <Chip size="small" label={row.tag} variant="outlined" /> : null}
                     </Stack>
                   </TableCell>
                   <TableCell>
-                    <Stack spacing={1}>
-                      {readOnly ? (
-                        <Typography color={row.target ? 'text.primary' : 'text.secondary'}>
-                          {row.target?.name ?? 'Not mapped'}
-                        </Typography>
-                      ) : (
-                        <MappingPickerCell
-                          label={`${targetLabel} for ${row.name}`}
-                          value={row.target}
-                          onChange={(option) => {
-                            const intent = pickerIntent(row, option);
-                            if (intent?.kind === 'map') onMap(row, intent.option);
-                            else if (intent?.kind === 'unmap') setUnmapping(row);
-                          }}
-                          search={search}
-                          searchKey={searchKey}
-                          disabled={isPending}
-                        />
-                      )}
-                      {!row.target && row.suggestion ? (
-                        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-                          <AutoFixHighIcon fontSize="small" color="primary" aria-hidden />
-                          <Typography variant="caption" color="text.secondary">
-                            Suggested: <strong>{row.suggestion.name}</strong> (
-                            {matchPercent(row.suggestion.score)}% match
-                            {row.suggestion.reason ? `, ${row.suggestion.reason}` : ''})
+                    <Stack spacing={0.5}>
+                      <Stack
+                        direction="row"
+                        spacing={1}
+                        sx={{
+                          alignItems: 'center',
+                          minWidth: 0,
+                          flexWrap: { xs: 'wrap', sm: 'nowrap' },
+                          rowGap: 0.5,
+                        }}
+                      >
+                        {readOnly ? (
+                          <Typography color={row.target ? 'text.primary' : 'text.secondary'}>
+                            {row.target?.name ?? 'Not mapped'}
                           </Typography>
-                          {!readOnly && onConfirmSuggestion ? (
-                            <Button
-                              size="small"
-                              startIcon={<CheckIcon />}
-                              onClick={() => onConfirmSuggestion(row)}
-                              disabled={isPending}
-                              aria-label={`Confirm suggestion ${row.suggestion.name} for ${row.name}`}
+                        ) : (
+                          <MappingPickerCell
+                            label={`${targetLabel} for ${row.name}`}
+                            value={row.target}
+                            onChange={(option) => {
+                              const intent = pickerIntent(row, option);
+                              if (intent?.kind === 'map') onMap(row, intent.option);
+                              else if (intent?.kind === 'unmap') setUnmapping(row);
+                            }}
+                            search={search}
+                            searchKey={searchKey}
+                            disabled={isPending}
+                            tabIndex={activeId === row.id ? 0 : -1}
+                          />
+                        )}
+                        {!row.target && row.suggestion ? (
+                          <Stack
+                            direction="row"
+                            spacing={0.5}
+                            sx={{ alignItems: 'center', minWidth: 0, flexShrink: 1 }}
+                          >
+                            <AutoFixHighIcon fontSize="small" color="primary" aria-hidden />
+                            <Typography
+                              variant="caption"
+                              color="text.secondary"
+                              title={row.suggestion.reason ?? undefined}
+                              sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}
                             >
-                              Confirm
-                            </Button>
-                          ) : null}
-                        </Stack>
-                      ) : null}
+                              Suggested: <strong>{row.suggestion.name}</strong> (
+                              {matchPercent(row.suggestion.score)}% match
+                              {row.suggestion.reason ? `, ${row.suggestion.reason}` : ''})
+                            </Typography>
+                            {!readOnly && onConfirmSuggestion ? (
+                              <Button
+                                size="small"
+                                startIcon={<CheckIcon />}
+                                onClick={() => onConfirmSuggestion(row)}
+                                disabled={isPending}
+                                aria-label={`Confirm suggestion ${row.suggestion.name} for ${row.name}`}
+                              >
+                                Confirm
+                              </Button>
+                            ) : null}
+                          </Stack>
+                        ) : null}
+                      </Stack>
                       {error ? <ErrorAlert error={error} /> : null}
                     </Stack>
                   </TableCell>
@@ -228,11 +312,12 @@ export function MappingTable({
                     <MappingStatusCell status={row.status} />
                   </TableCell>
                   {readOnly ? null : (
-                    <TableCell align="right">
+                    <TableCell align="right" data-column="actions">
                       {row.target ? (
                         <Tooltip title="Unmap">
                           <span>
                             <IconButton
+                              size="small"
                               aria-label={`Unmap ${row.name}`}
                               onClick={() => setUnmapping(row)}
                               disabled={isPending}
@@ -269,10 +354,11 @@ export function MappingTable({
         title={`Unmap ${unmapping?.name ?? ''}?`}
         confirmLabel="Unmap"
         isDestructive
-        onCancel={() => setUnmapping(null)}
+        disableRestoreFocus
+        onCancel={closeUnmap}
         onConfirm={() => {
           if (unmapping) onUnmap(unmapping);
-          setUnmapping(null);
+          closeUnmap();
         }}
       >
         {unmapping?.name} will no longer be linked to {unmapping?.target?.name}. Syncing stops for it; units

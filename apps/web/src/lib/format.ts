@@ -23,7 +23,12 @@ export function formatDateTime(iso: string | null | undefined, timeZone?: string
   if (timeZone === undefined || timeZone === 'UTC') return dateTime.format(date);
   let format = zonedDateTimes.get(timeZone);
   if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { ...dateTimeOptions, timeZone });
+    try {
+      format = new Intl.DateTimeFormat('en-US', { ...dateTimeOptions, timeZone });
+    } catch {
+      // A zone the server knows but this browser does not: UTC, still named.
+      format = dateTime;
+    }
     zonedDateTimes.set(timeZone, format);
   }
   return format.format(date);

@@ -17,6 +17,7 @@ import { useChannel } from '../../app/channel-context.js';
 import { paths } from '../../app/paths.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { AutotaskMark } from './AutotaskMark.js';
+import { SyncTimes } from './SyncTimes.js';
 import { useDocumentTitle } from '../../lib/use-document-title.js';
 
 export interface ConnectorOutletContext {
@@ -70,6 +71,7 @@ export function ConnectorLayout() {
               {connector.data.username}
               {connector.data.zoneName ? ` · ${connector.data.zoneName}` : ''}
             </Typography>
+            <SyncTimes connector={connector.data} />
           </Box>
           <Chip
             label={connector.data.status === 'connected' ? 'Connected' : 'Error'}

@@ -93,13 +93,20 @@ export function ServiceMappingPage() {
     };
   });
 
-  const save = (serviceKey: string, psaServiceId: string, billingBasis?: BillingBasis) => {
+  const [announcement, setAnnouncement] = useState<string | null>(null);
+  const nameOf = (key: string) => rows.find((r) => r.id === key)?.name ?? key;
+  const save = (serviceKey: string, target: { id: string; name: string }, billingBasis?: BillingBasis) => {
     setPendingRowId(serviceKey);
     setRowError(null);
+    setAnnouncement(null);
     map.mutate(
-      { serviceKey, psaServiceId, billingBasis },
+      { serviceKey, psaServiceId: target.id, billingBasis },
       {
-        onError: (error) => setRowError({ rowId: serviceKey, error }),
+        onSuccess: () => setAnnouncement(`Mapped ${nameOf(serviceKey)} to ${target.name}`),
+        onError: (error) => {
+          setRowError({ rowId: serviceKey, error });
+          setAnnouncement(`Mapping ${nameOf(serviceKey)} failed`);
+        },
         onSettled: () => setPendingRowId(null),
       },
     );
@@ -141,9 +148,12 @@ export function ServiceMappingPage() {
             hasToolbar={false}
             search={search}
             searchKey={lookupKey(connector.id, 'services')}
-            onMap={(row, option) => save(row.id, option.id, byKey.get(row.id)?.mapping?.billingBasis)}
-            onUnmap={(row) => unmap.mutate(row.id)}
-            onConfirmSuggestion={(row) => row.suggestion && save(row.id, row.suggestion.id)}
+            onMap={(row, option) => save(row.id, option, byKey.get(row.id)?.mapping?.billingBasis)}
+            onUnmap={(row) =>
+              unmap.mutate(row.id, { onSuccess: () => setAnnouncement(`Unmapped ${row.name}`) })
+            }
+            onConfirmSuggestion={(row) => row.suggestion && save(row.id, row.suggestion)}
+            announcement={announcement}
             pendingRowId={pendingRowId}
             rowError={rowError}
             isLoading={list.isFetching}
@@ -164,7 +174,13 @@ export function ServiceMappingPage() {
                       select
                       size="small"
                       value={basis}
-                      onChange={(e) => save(row.id, mapping.psaServiceId, e.target.value as BillingBasis)}
+                      onChange={(e) =>
+                        save(
+                          row.id,
+                          { id: mapping.psaServiceId, name: mapping.psaServiceName },
+                          e.target.value as BillingBasis,
+                        )
+                      }
                       slotProps={{ htmlInput: { 'aria-label': `Billing basis for ${row.name}` } }}
                       disabled={pendingRowId === row.id}
                       sx={{ minWidth: 120 }}

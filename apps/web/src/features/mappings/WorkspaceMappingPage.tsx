@@ -1,6 +1,5 @@
 import PushPinIcon from '@mui/icons-material/PushPin';
 import FactCheckIcon from '@mui/icons-material/FactCheck';
-import RefreshIcon from '@mui/icons-material/Refresh';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -31,7 +30,9 @@ import {
 } from '../../components/mapping-table.model.js';
 import { plural } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { psaLabel } from '../connectors/PsaMark.js';
 import { AutoMapReview } from './AutoMapReview.js';
+import { LookupRefreshButtons } from './LookupRefreshButtons.js';
 import { PinContractDialog } from './PinContractDialog.js';
 
 const sortToServer = { subject: 'workspace', target: 'company', status: 'status' } as const;
@@ -101,6 +102,8 @@ export function WorkspaceMappingPage() {
   const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
   const [pendingRowId, setPendingRowId] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState<string | null>(null);
+  const [refreshResult, setRefreshResult] = useState<string | null>(null);
   const [pinning, setPinning] = useState<{ id: string; name: string } | null>(null);
 
   const serverQuery: WorkspaceMappingQuery = {
@@ -154,7 +157,8 @@ export function WorkspaceMappingPage() {
               onClick={() => setPinning({ id: item.workspaceId, name: item.workspaceName })}
               aria-label={`Pin the contract for ${item.workspaceName}`}
             >
-              {item.mapping?.check?.isPinned ? 'Change pin' : 'Pin contract'}
+              {/* The visible words are part of the accessible name (WCAG 2.5.3). */}
+              Pin the contract
             </Button>
           ) : undefined,
         ),
@@ -163,27 +167,36 @@ export function WorkspaceMappingPage() {
     [page.data, suggestionByWorkspace, canEdit],
   );
 
-  const doMap = (rowId: string, companyId: string) => {
-    setPendingRowId(rowId);
+  const doMap = (row: MappingTableRow, company: { id: string; name: string }) => {
+    setPendingRowId(row.id);
     setRowError(null);
+    setAnnouncement(null);
     map.mutate(
-      { workspaceId: rowId, companyId },
+      { workspaceId: row.id, companyId: company.id },
       {
-        onError: (error) => setRowError({ rowId, error }),
+        onSuccess: () => setAnnouncement(`Mapped ${row.name} to ${company.name}`),
+        onError: (error) => {
+          setRowError({ rowId: row.id, error });
+          setAnnouncement(`Mapping ${row.name} failed`);
+        },
         onSettled: () => setPendingRowId(null),
       },
     );
   };
+  const doUnmap = (row: MappingTableRow) => {
+    setAnnouncement(null);
+    unmap.mutate(row.id, {
+      onSuccess: () => setAnnouncement(`Unmapped ${row.name}`),
+      onError: () => setAnnouncement(`Unmapping ${row.name} failed`),
+    });
+  };
 
   const counts = page.data?.counts;
+  const psaName = psaLabel(connector.kind);
 
   return (
     <Stack spacing={2.5}>
-      <Stack
-        direction={{ xs: 'column', md: 'row' }}
-        spacing={2}
-        sx={{ justifyContent: 'space-between', alignItems: { md: 'flex-start' } }}
-      >
+      <Stack spacing={1.5}>
         <Box>
           <Typography variant="h5" component="h2">
             Workspace mapping
@@ -194,19 +207,8 @@ export function WorkspaceMappingPage() {
           </Typography>
         </Box>
         {canEdit ? (
-          <Stack direction="row" spacing={1} sx={{ flexShrink: 0, flexWrap: 'wrap', rowGap: 1 }}>
-            <Button
-              variant="outlined"
-              startIcon={refresh.isPending ? <CircularProgress size={16} /> : <RefreshIcon />}
-              onClick={() =>
-                refresh.mutate(undefined, {
-                  onSuccess: () => setNotice('Companies and services re-read from Autotask.'),
-                })
-              }
-              disabled={refresh.isPending}
-            >
-              Refresh from Autotask
-            </Button>
+          <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+            <LookupRefreshButtons psaName={psaName} refresh={refresh} onNotice={setRefreshResult} />
             <Button
               variant="outlined"
               startIcon={check.isPending ? <CircularProgress size={16} /> : <FactCheckIcon />}
@@ -235,7 +237,12 @@ export function WorkspaceMappingPage() {
       ) : null}
       {firstRead.isError ? <ErrorAlert error={firstRead.error} title="Reading from Autotask failed" /> : null}
       {check.isError ? <ErrorAlert error={check.error} title="The contract check failed" /> : null}
-      {refresh.isError ? <ErrorAlert error={refresh.error} title="Refreshing from Autotask failed" /> : null}
+      {refreshResult && !refresh.isPending ? (
+        <Alert severity="success" onClose={() => setRefreshResult(null)}>
+          {refreshResult}
+        </Alert>
+      ) : null}
+      {refresh.isError ? <ErrorAlert error={refresh.error} title={`Reading from ${psaName} failed`} /> : null}
       {unmap.isError ? <ErrorAlert error={unmap.error} title="Unmapping failed" /> : null}
       {counts && counts.problems > 0 ? (
         <Alert
@@ -271,9 +278,10 @@ export function WorkspaceMappingPage() {
             onQueryChange={setQuery}
             search={search}
             searchKey={lookupKey(connector.id, 'companies')}
-            onMap={(row, option) => doMap(row.id, option.id)}
-            onUnmap={(row) => unmap.mutate(row.id)}
-            onConfirmSuggestion={(row) => row.suggestion && doMap(row.id, row.suggestion.id)}
+            onMap={doMap}
+            onUnmap={doUnmap}
+            onConfirmSuggestion={(row) => row.suggestion && doMap(row, row.suggestion)}
+            announcement={announcement}
             pendingRowId={pendingRowId}
             rowError={rowError}
             isLoading={page.isFetching}

@@ -1,0 +1,418 @@
+/**
+ * Keyboard-only workspace mapping in Debian's Chromium: the built console served by the real server
+ * (child process, demo seed) and the Autotask sandbox; set-up (connect, auto-map) goes through the
+ * API. Three rows are mapped without a mouse click, focus never falls to the page body, outcomes are
+ * announced in the polite live region, a company another workspace holds cannot be chosen (no
+ * 409), rows stay compact (≤ 56 px), axe finds nothing serious, and 390 px does not scroll sideways.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { startSandbox, type Sandbox } from 'autotask-sandbox';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type {
+  AutoMapProposalList,
+  Connector,
+  PsaCompanyPage,
+  SyncSettings,
+  WorkspaceMappingPage,
+} from '@coro/contracts';
+
+const chromiumPath = '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+if (!hasChromium) {
+  if (process.env.CI === 'true') throw new Error(`${chromiumPath} is missing: CI must install chromium.`);
+  console.warn(`\n#### SKIPPING the mapping keyboard e2e tests: ${chromiumPath} is not installed. ####\n`);
+}
+
+const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(webDir, '../..');
+const cli = join(repoRoot, 'apps/server/bin/coro-psa.mjs');
+const shotsDir = join(repoRoot, 'artifacts/screenshots');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const admin = { email: 'admin@northwind.example', password: 'demo-admin-2026!' };
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Serious and critical axe violations on the page as it is now (dialogs faded in first). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.MuiDialog-container, .MuiBackdrop-root')].every(
+      (el) => getComputedStyle(el).opacity === '1' || el.closest('[aria-hidden="true"]') !== null,
+    ),
+  );
+  await page.evaluate(axeSource);
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: unknown }> } })
+      .axe;
+    return (await axe.run(document)).violations;
+  })) as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) => `${v.impact ?? ''} ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What has the focus: the page body, or the row and label of a mapping control. */
+async function focused(page: Page): Promise<{ isBody: boolean; rowId: string | null; label: string | null }> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    return {
+      isBody: !el || el === document.body,
+      rowId: el?.closest('tr')?.getAttribute('data-row-id') ?? null,
+      label: el?.getAttribute('aria-label') ?? null,
+    };
+  });
+}
+
+describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => {
+  let sandbox: Sandbox;
+  let server: ChildProcess;
+  let output = '';
+  let baseUrl = '';
+  let dataDir = '';
+  let browser: Browser;
+  let page: Page;
+  let channelId = '';
+  let connectorId = '';
+  const conflicts: string[] = [];
+
+  const connectorBase = () => `/workspaces/${channelId}/connectors/${connectorId}`;
+  const mappingUrl = () =>
+    `${baseUrl}/channels/${channelId}/control-panel/connectors/psa/${connectorId}/workspace-mapping`;
+  const call = async <T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> => {
+    const cookies = await page.context().cookies();
+    const csrf = cookies.find((c) => c.name === 'coro_csrf')?.value ?? '';
+    const response = await page.request.fetch(`${baseUrl}/api${path}`, {
+      method,
+      headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+    });
+    expect(response.status(), `${method} ${path}: ${await response.text()}`).toBeLessThan(300);
+    return (await response.json()) as T;
+  };
+  const live = () => page.getByTestId('mapping-live');
+  const table = () => page.getByRole('table', { name: 'Coro workspace to Autotask Company mapping' });
+
+  beforeAll(async () => {
+    mkdirSync(shotsDir, { recursive: true });
+    if (!existsSync(join(webDir, 'dist/index.html'))) {
+      const build = spawnSync('npx', ['vite', 'build'], { cwd: webDir, stdio: 'inherit' });
+      if (build.status !== 0) throw new Error('vite build failed');
+    }
+    sandbox = await startSandbox({ port: 0, seed: 'demo', latencyTierScale: 0 });
+    dataDir = mkdtempSync(join(tmpdir(), 'coro-e2e-mapkbd-'));
+    const env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      AUTOTASK_DISCOVERY_URL: `${sandbox.url}/ATServicesRest/`,
+      AUTOTASK_INTEGRATION_CODE: sandbox.apiUser.integrationCode,
+      WEB_DIST_DIR: join(webDir, 'dist'),
+      LOG_LEVEL: 'warn',
+    };
+    const seed = spawnSync(process.execPath, [cli, 'demo', 'seed'], { env, encoding: 'utf8' });
+    if (seed.status !== 0) throw new Error(`demo seed failed:\n${seed.stdout}\n${seed.stderr}`);
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [cli, 'serve'], { env: { ...env, PORT: String(port) }, stdio: 'pipe' });
+    server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`server exited:\n${output}`);
+      const ok = await fetch(`${baseUrl}/api/auth/me`).then(
+        () => true,
+        () => false,
+      );
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    // The laptop the issue names.
+    page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    page.on('response', (response) => {
+      if (response.status() === 409) conflicts.push(`${response.request().method()} ${response.url()}`);
+    });
+
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Connectors', level: 1 }).waitFor();
+    channelId = /\/channels\/([^/]+)\//.exec(page.url())?.[1] ?? '';
+    const connector = await call<Connector>('POST', `/workspaces/${channelId}/connectors`, {
+      kind: 'autotask',
+      username: sandbox.apiUser.username,
+      secret: sandbox.apiUser.secret,
+    });
+    connectorId = connector.id;
+    const proposals = await call<AutoMapProposalList>(
+      'GET',
+      `${connectorBase()}/workspace-mappings/auto-map`,
+    );
+    await call('POST', `${connectorBase()}/workspace-mappings/auto-map`, {
+      pairs: proposals.items
+        .filter((p) => p.isPreselected)
+        .map((p) => ({ workspaceId: p.workspaceId, companyId: p.companyId })),
+    });
+  }, 180_000);
+
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+    await sandbox?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+
+  it('maps three rows with the keyboard only; focus stays on the row, outcomes are announced', async () => {
+    const mappings = await call<WorkspaceMappingPage>(
+      'GET',
+      `${connectorBase()}/workspace-mappings?limit=200`,
+    );
+    const companies = await call<PsaCompanyPage>('GET', `${connectorBase()}/lookups/companies?limit=100`);
+    const free = companies.items.filter((c) => !c.mappedWorkspace && c.isActive);
+    const targets = mappings.items
+      .filter((item) => !item.mapping)
+      .slice(0, 3)
+      .map((item, i) => ({ workspace: item, company: free[i] }));
+    expect(targets).toHaveLength(3);
+
+    await page.goto(mappingUrl());
+    await table().getByRole('rowheader').first().waitFor();
+    await page.waitForLoadState('networkidle');
+
+    // Tab into the table: exactly one stop for all its rows, then Tab leaves the table.
+    let tabs = 0;
+    while (!(await focused(page)).rowId && tabs < 40) {
+      await page.keyboard.press('Tab');
+      tabs += 1;
+    }
+    const entry = await focused(page);
+    expect(entry.rowId, 'Tab reaches the table').not.toBeNull();
+    expect(entry.label).toMatch(/^Autotask Company for /);
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).rowId, 'one tab stop per row: the next Tab leaves the table').toBeNull();
+    await page.keyboard.press('Shift+Tab');
+    expect((await focused(page)).rowId).toBe(entry.rowId);
+
+    const rowIds = await table()
+      .locator('tbody tr[data-row-id]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row-id')));
+    const goToRow = async (rowId: string) => {
+      for (let i = 0; i < rowIds.length && (await focused(page)).rowId !== rowId; i += 1) {
+        const at = rowIds.indexOf((await focused(page)).rowId);
+        await page.keyboard.press(at < rowIds.indexOf(rowId) ? 'ArrowDown' : 'ArrowUp');
+      }
+      expect((await focused(page)).rowId).toBe(rowId);
+    };
+
+    for (const [index, { workspace, company }] of targets.entries()) {
+      if (!company) throw new Error('not enough free companies in the demo seed');
+      await goToRow(workspace.workspaceId);
+      // Typing on the row opens its picker with that character as the search; Enter picks.
+      await page.keyboard.type(company.name, { delay: 15 });
+      const option = page.getByRole('option', { name: new RegExp(`^${escapeRegExp(company.name)}`) }).first();
+      await expect.poll(() => option.getAttribute('aria-selected'), { timeout: 15_000 }).not.toBeNull();
+      await expect
+        .poll(() => page.locator('.MuiAutocomplete-option.Mui-focused').first().textContent())
+        .toContain(company.name);
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => live().textContent(), { timeout: 30_000 })
+        .toBe(`Mapped ${workspace.workspaceName} to ${company.name}`);
+      const after = await focused(page);
+      expect(after.isBody, `focus after mapping row ${index + 1}`).toBe(false);
+      expect(after.rowId).toBe(workspace.workspaceId);
+      expect(after.label).toBe(`Autotask Company for ${workspace.workspaceName}: ${company.name}`);
+    }
+    await page.screenshot({ path: join(shotsDir, 'workspace-mapping-keyboard-mapped.png') });
+
+    // F2 opens, Escape closes, and the focus is back on the row's control.
+    await page.keyboard.press('F2');
+    await page.getByRole('listbox').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    expect((await focused(page)).label).toMatch(/^Autotask Company for /);
+
+    // Unmap with arrows inside the row: Right reaches Unmap, the dialog confirms, focus returns.
+    const last = targets[2];
+    if (!last?.company) throw new Error('unreachable');
+    await goToRow(last.workspace.workspaceId);
+    let steps = 0;
+    while ((await focused(page)).label !== `Unmap ${last.workspace.workspaceName}` && steps < 6) {
+      await page.keyboard.press('ArrowRight');
+      steps += 1;
+    }
+    expect((await focused(page)).label).toBe(`Unmap ${last.workspace.workspaceName}`);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: `Unmap ${last.workspace.workspaceName}?` });
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => live().textContent(), { timeout: 30_000 })
+      .toBe(`Unmapped ${last.workspace.workspaceName}`);
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(async () => (await focused(page)).label)
+      .toBe(`Autotask Company for ${last.workspace.workspaceName}: Map`);
+  });
+
+  it('shows a company another workspace holds, with its holder, and does not let it be chosen', async () => {
+    const mappings = await call<WorkspaceMappingPage>(
+      'GET',
+      `${connectorBase()}/workspace-mappings?limit=200`,
+    );
+    const holder = mappings.items.find((item) => item.mapping);
+    const row = mappings.items.find((item) => !item.mapping);
+    if (!holder?.mapping || !row) throw new Error('the demo seed needs a mapped and an unmapped row');
+    const held = holder.mapping.companyName;
+
+    const trigger = table().getByRole('button', { name: `Autotask Company for ${row.workspaceName}: Map` });
+    await trigger.focus();
+    await page.keyboard.type(held, { delay: 15 });
+    const option = page.getByRole('option', { name: new RegExp(`^${escapeRegExp(held)}`) }).first();
+    await option.waitFor({ timeout: 15_000 });
+    await expect(option.getAttribute('aria-disabled')).resolves.toBe('true');
+    await expect(option.textContent()).resolves.toContain(`Already mapped to ${holder.workspaceName}`);
+    expect(await seriousViolations(page), 'picker open').toEqual([]);
+    // Down cannot land on it and Enter cannot pick it: nothing is sent, so no 409.
+    await page.keyboard.press('ArrowDown');
+    expect(await option.getAttribute('class')).not.toContain('Mui-focused');
+    await page.keyboard.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    expect((await focused(page)).label).toBe(`Autotask Company for ${row.workspaceName}: Map`);
+    expect(conflicts).toEqual([]);
+  });
+
+  it('keeps rows compact at 1366×768 and passes axe', async () => {
+    await page.goto(mappingUrl());
+    await table().getByRole('rowheader').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const heights = await table()
+      .locator('tbody tr[data-row-id]')
+      .evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height));
+    await page.screenshot({ path: join(shotsDir, 'workspace-mapping-compact.png') });
+    const tall = await table()
+      .locator('tbody tr[data-row-id]')
+      .evaluateAll((rows) =>
+        rows
+          .filter((r) => r.getBoundingClientRect().height > 56)
+          .map((r) => `${r.getBoundingClientRect().height}px ${r.textContent}`),
+      );
+    expect(tall, 'rows taller than 56 px').toEqual([]);
+    expect(heights.length).toBeGreaterThan(12);
+    expect(Math.max(...heights)).toBeLessThanOrEqual(56);
+    // With the table scrolled to the top of the window, how many whole rows a laptop shows.
+    await table()
+      .locator('tbody tr')
+      .first()
+      .evaluate((row) => row.scrollIntoView({ block: 'start' }));
+    const visible = await table()
+      .locator('tbody tr[data-row-id]')
+      .evaluateAll(
+        (rows) =>
+          rows.filter((r) => {
+            const box = r.getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= window.innerHeight;
+          }).length,
+      );
+    console.log(`mapping rows: max height ${Math.max(...heights)} px, ${visible} whole rows in 1366×768`);
+    expect(visible).toBeGreaterThanOrEqual(12);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(shotsDir, 'workspace-mapping-compact.png') });
+    expect(await seriousViolations(page), 'workspace mapping').toEqual([]);
+  });
+
+  it('refreshes changes or fully reloads from the PSA, with progress and the result', async () => {
+    await page.goto(mappingUrl());
+    await table().getByRole('rowheader').first().waitFor();
+    await page.getByRole('button', { name: 'Refresh changes from Autotask' }).press('Enter');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^Refreshed changes from Autotask: / })
+      .waitFor({ timeout: 30_000 });
+    const full = page.getByRole('button', { name: 'Full reload from Autotask' });
+    await full.press('Enter');
+    await page.getByRole('button', { name: 'Reloading from Autotask…' }).waitFor();
+    const result = page.getByRole('alert').filter({ hasText: /^Full reload from Autotask: \d+ companies/ });
+    await result.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(shotsDir, 'workspace-mapping-full-reload.png') });
+    expect((await focused(page)).isBody).toBe(false);
+  });
+
+  it("shows the server's next run (with its jitter) in the MSP's time zone in the header", async () => {
+    const settingsPath = `${connectorBase()}/sync/settings`;
+    const settings = await call<SyncSettings>('GET', settingsPath);
+    await call('PUT', settingsPath, {
+      policy: { ...settings.policy, timeZone: 'Europe/Berlin' },
+      isScheduleEnabled: true,
+      scheduleTime: '06:00',
+      startScheduleBeforeFirstSync: true,
+    });
+    const connector = await call<Connector>('GET', `/workspaces/${channelId}/connectors/${connectorId}`);
+    expect(connector.nextSyncAt).not.toBeNull();
+    const expected = new Intl.DateTimeFormat('en-US', {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/Berlin',
+      timeZoneName: 'short',
+    }).format(new Date(connector.nextSyncAt ?? ''));
+    await page.goto(mappingUrl());
+    await expect
+      .poll(() => page.getByTestId('connector-sync-times').textContent())
+      .toContain(`Next sync ${expected} (Europe/Berlin)`);
+  });
+
+  it('does not scroll sideways at 390 px', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.context().addCookies(await page.context().cookies());
+    await phone.goto(mappingUrl());
+    await phone
+      .getByRole('table', { name: 'Coro workspace to Autotask Company mapping' })
+      .getByRole('rowheader')
+      .first()
+      .waitFor();
+    await phone.waitForLoadState('networkidle');
+    const overflow = await phone.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBe(0);
+    await phone.screenshot({ path: join(shotsDir, 'workspace-mapping-390.png') });
+    expect(await seriousViolations(phone), 'workspace mapping at 390 px').toEqual([]);
+    await phone.close();
+  });
+});
