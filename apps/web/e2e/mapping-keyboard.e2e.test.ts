@@ -17,12 +17,12 @@ import { startSandbox, type Sandbox } from 'autotask-sandbox';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type {
-  AutoMapProposalList,
-  Connector,
-  PsaCompanyPage,
-  SyncSettings,
-  WorkspaceMappingPage,
+import {
+  endpoints,
+  endpointUrl,
+  type EndpointInput,
+  type EndpointResponse,
+  type EndpointSpec,
 } from '@coro/contracts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -98,19 +98,25 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
   let connectorId = '';
   const conflicts: string[] = [];
 
-  const connectorBase = () => `/workspaces/${channelId}/connectors/${connectorId}`;
+  const ids = () => ({ channelId, connectorId });
   const mappingUrl = () =>
     `${baseUrl}/channels/${channelId}/control-panel/connectors/psa/${connectorId}/workspace-mapping`;
-  const call = async <T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> => {
+  /** The API as the signed-in page sees it, through the endpoint declarations (ADR 0014). */
+  const call = async <E extends EndpointSpec>(
+    endpoint: E,
+    input: EndpointInput<E>,
+  ): Promise<EndpointResponse<E>> => {
     const cookies = await page.context().cookies();
     const csrf = cookies.find((c) => c.name === 'coro_csrf')?.value ?? '';
-    const response = await page.request.fetch(`${baseUrl}/api${path}`, {
-      method,
+    const url = endpointUrl(endpoint, input as { params?: object; query?: object });
+    const { body } = input as { body?: unknown };
+    const response = await page.request.fetch(`${baseUrl}${url}`, {
+      method: endpoint.method,
       headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { data: JSON.stringify(body) }),
     });
-    expect(response.status(), `${method} ${path}: ${await response.text()}`).toBeLessThan(300);
-    return (await response.json()) as T;
+    expect(response.status(), `${endpoint.method} ${url}: ${await response.text()}`).toBeLessThan(300);
+    return (await response.json()) as EndpointResponse<E>;
   };
   const live = () => page.getByTestId('mapping-live');
   const table = () => page.getByRole('table', { name: 'Coro workspace to Autotask Company mapping' });
@@ -166,20 +172,19 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Connectors', level: 1 }).waitFor();
     channelId = /\/channels\/([^/]+)\//.exec(page.url())?.[1] ?? '';
-    const connector = await call<Connector>('POST', `/workspaces/${channelId}/connectors`, {
-      kind: 'autotask',
-      username: sandbox.apiUser.username,
-      secret: sandbox.apiUser.secret,
+    const connector = await call(endpoints.connectors.create, {
+      params: { channelId },
+      body: { kind: 'autotask', username: sandbox.apiUser.username, secret: sandbox.apiUser.secret },
     });
     connectorId = connector.id;
-    const proposals = await call<AutoMapProposalList>(
-      'GET',
-      `${connectorBase()}/workspace-mappings/auto-map`,
-    );
-    await call('POST', `${connectorBase()}/workspace-mappings/auto-map`, {
-      pairs: proposals.items
-        .filter((p) => p.isPreselected)
-        .map((p) => ({ workspaceId: p.workspaceId, companyId: p.companyId })),
+    const proposals = await call(endpoints.mappings.autoMapProposals, { params: ids() });
+    await call(endpoints.mappings.autoMapApply, {
+      params: ids(),
+      body: {
+        pairs: proposals.items
+          .filter((p) => p.isPreselected)
+          .map((p) => ({ workspaceId: p.workspaceId, companyId: p.companyId })),
+      },
     });
   }, 180_000);
 
@@ -196,11 +201,8 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
   /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
   it('maps three rows with the keyboard only; focus stays on the row, outcomes are announced', async () => {
-    const mappings = await call<WorkspaceMappingPage>(
-      'GET',
-      `${connectorBase()}/workspace-mappings?limit=200`,
-    );
-    const companies = await call<PsaCompanyPage>('GET', `${connectorBase()}/lookups/companies?limit=100`);
+    const mappings = await call(endpoints.mappings.workspaces, { params: ids(), query: { limit: 200 } });
+    const companies = await call(endpoints.lookups.companies, { params: ids(), query: { limit: 100 } });
     const free = companies.items.filter((c) => !c.mappedWorkspace && c.isActive);
     const targets = mappings.items
       .filter((item) => !item.mapping)
@@ -290,10 +292,7 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
   });
 
   it('shows a company another workspace holds, with its holder, and does not let it be chosen', async () => {
-    const mappings = await call<WorkspaceMappingPage>(
-      'GET',
-      `${connectorBase()}/workspace-mappings?limit=200`,
-    );
+    const mappings = await call(endpoints.mappings.workspaces, { params: ids(), query: { limit: 200 } });
     const holder = mappings.items.find((item) => item.mapping);
     const row = mappings.items.find((item) => !item.mapping);
     if (!holder?.mapping || !row) throw new Error('the demo seed needs a mapped and an unmapped row');
@@ -373,15 +372,17 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
   });
 
   it("shows the server's next run (with its jitter) in the MSP's time zone in the header", async () => {
-    const settingsPath = `${connectorBase()}/sync/settings`;
-    const settings = await call<SyncSettings>('GET', settingsPath);
-    await call('PUT', settingsPath, {
-      policy: { ...settings.policy, timeZone: 'Europe/Berlin' },
-      isScheduleEnabled: true,
-      scheduleTime: '06:00',
-      startScheduleBeforeFirstSync: true,
+    const settings = await call(endpoints.sync.settings, { params: ids() });
+    await call(endpoints.sync.putSettings, {
+      params: ids(),
+      body: {
+        policy: { ...settings.policy, timeZone: 'Europe/Berlin' },
+        isScheduleEnabled: true,
+        scheduleTime: '06:00',
+        startScheduleBeforeFirstSync: true,
+      },
     });
-    const connector = await call<Connector>('GET', `/workspaces/${channelId}/connectors/${connectorId}`);
+    const connector = await call(endpoints.connectors.get, { params: ids() });
     expect(connector.nextSyncAt).not.toBeNull();
     const expected = new Intl.DateTimeFormat('en-US', {
       month: 'short',
