@@ -140,7 +140,8 @@ async function runMoney(db: Kysely<DB>, run: FinishedRun): Promise<NonNullable<R
   };
 }
 
-async function channelAdminEmails(db: Kysely<DB>, channelId: string): Promise<string[]> {
+/** Who gets the email when the connector names no recipients: the channel's admins. */
+export async function channelAdminEmails(db: Kysely<DB>, channelId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')

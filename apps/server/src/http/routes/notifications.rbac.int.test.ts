@@ -25,6 +25,14 @@ const cases: RbacCase[] = [
     }),
     expect: writeRoute(200),
   },
+  {
+    // Nothing configured in the matrix: allowed roles get the 409 that says so, others 403.
+    name: 'send a test notification',
+    method: 'POST',
+    url: () => '',
+    prepare: async (t) => ({ url: `${await url(t)}/test`, payload: {} }),
+    expect: writeRoute(409),
+  },
 ];
 
 describeRbacMatrix('notifications', cases, { psaProviders: { autotask: provider } });
