@@ -8,6 +8,7 @@ import type { Mailer } from './email.sender.js';
 import { getNotificationSettings, webhookTargetOf } from './notification-settings.repository.js';
 import { channelAdminEmails } from './notify-run.js';
 import { renderTestEmail, testNotice, testWebhookPayload } from './test-notice.js';
+import { describeWebhookProblem, type WebhookLookup } from './webhook-target.resolve.js';
 import { deliverWebhook, type WebhookDeliveryResult } from './webhook.sender.js';
 
 export interface SendTestDeps {
@@ -19,6 +20,7 @@ export interface SendTestDeps {
   readonly isWebhookPrivateAllowed: boolean;
   readonly now: () => Date;
   readonly webhookTimeoutMs?: number;
+  readonly lookup?: WebhookLookup;
 }
 
 const notConfigured = (advice: string): NotificationChannelResult => ({
@@ -86,6 +88,8 @@ export async function sendTestNotification(
       url: target.url,
       secret: target.secret,
       body: JSON.stringify(testWebhookPayload(notice)),
+      isPrivateAllowed: deps.isWebhookPrivateAllowed,
+      ...(deps.lookup ? { lookup: deps.lookup } : {}),
       policy: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 },
       ...(deps.webhookTimeoutMs === undefined ? {} : { timeoutMs: deps.webhookTimeoutMs }),
     });
@@ -122,6 +126,13 @@ function smtpFailure(error: unknown): { detail: string | null; advice: string } 
 function webhookFailure(result: WebhookDeliveryResult): { detail: string | null; advice: string } {
   const detail = result.lastStatus === null ? result.lastOutcome : `HTTP ${result.lastStatus}`;
   switch (result.lastOutcome) {
+    case 'refused': {
+      const problem = result.refused ?? { rule: 'unresolvable' as const };
+      return {
+        detail: `refused (rule: ${problem.rule})`,
+        advice: `${describeWebhookProblem(problem)} Point the webhook at a public https address.`,
+      };
+    }
     case 'client_error':
       return {
         detail,
