@@ -19,6 +19,7 @@ import {
 import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { NotificationTest } from './NotificationTest.js';
 
 /** Comma- or line-separated addresses; empty means "the channel's admins". */
 const recipientsOf = (text: string): string[] | null => {
@@ -158,6 +159,7 @@ function NotificationsForm({ initial }: { initial: NotificationSettings }) {
             </Button>
           </Box>
         ) : null}
+        {canEdit ? <NotificationTest channelId={channel.id} connectorId={connector.id} /> : null}
       </Stack>
     </Box>
   );
