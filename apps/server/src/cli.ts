@@ -13,6 +13,11 @@ import { seedDemo } from './demo/demo-seed.js';
 import { AppError } from './app/app-error.js';
 import { JobsUnsupportedError } from './jobs/index.js';
 import { openDatabase, startServer, startWorker } from './main.js';
+import {
+  notificationsSetCommand,
+  notificationsShowCommand,
+  notificationsTestCommand,
+} from './notifications/notifications.cli.js';
 import { keysRotateCommand, keysStatusCommand } from './secrets/keys.cli.js';
 import { syncCommand } from './sync/sync.cli.js';
 import { syncUndoCommand } from './sync/undo.cli.js';
@@ -337,6 +342,52 @@ team
   .addOption(channelOption())
   .action(async (email, options) => {
     await teamRemoveCommand(config(), { channelId: options.channel, email });
+  });
+
+// ── notifications: run notices of one connector (issue 13) ──
+const notifications = program
+  .command('notifications')
+  .description('Run notifications of a connector: e-mail and a signed webhook');
+const connectorOption = () => new Option('--connector <id>', 'connector id').makeOptionMandatory();
+notifications
+  .command('show')
+  .description('Current settings (the webhook secret only as set / not set)')
+  .addOption(channelOption())
+  .addOption(connectorOption())
+  .action(async (options) => {
+    await notificationsShowCommand(config(), { channelId: options.channel, connectorId: options.connector });
+  });
+notifications
+  .command('set')
+  .description('Change the settings; what is not given keeps its value')
+  .addOption(channelOption())
+  .addOption(connectorOption())
+  .addOption(new Option('--email <state>', 'e-mail notices').choices(['on', 'off'] as const))
+  .option('--recipients <list>', 'comma-separated e-mail addresses, or "admins" (the channel\'s admins)')
+  .option('--webhook-url <url>', 'https URL of the receiver, or "none" to remove the webhook')
+  .option('--webhook-secret-from <source>', 'read the signing secret from "stdin" or "env:NAME" (never argv)')
+  .option('--clear-webhook-secret', 'remove the stored signing secret')
+  .action(async (options) => {
+    await notificationsSetCommand(config(), {
+      channelId: options.channel,
+      connectorId: options.connector,
+      email: options.email,
+      recipients: options.recipients,
+      webhookUrl: options.webhookUrl,
+      webhookSecretFrom: options.webhookSecretFrom,
+      clearWebhookSecret: options.clearWebhookSecret,
+    });
+  });
+notifications
+  .command('test')
+  .description('Send a labelled test notice through each configured channel; exit 1 if one failed')
+  .addOption(channelOption())
+  .addOption(connectorOption())
+  .action(async (options) => {
+    process.exitCode = await notificationsTestCommand(config(), {
+      channelId: options.channel,
+      connectorId: options.connector,
+    });
   });
 
 // ── secrets at rest (ADR 0006) ──

@@ -50,7 +50,12 @@ export interface ConnectorHarness {
 }
 
 export async function createConnectorHarness(
-  options: { seed?: 'demo' | 'empty' | `scale:${number}`; discoveryBaseUrl?: string } = {},
+  options: {
+    seed?: 'demo' | 'empty' | `scale:${number}`;
+    discoveryBaseUrl?: string;
+    /** Settings a test needs changed (e.g. a loopback SMTP server, private webhook targets). */
+    config?: Partial<AppContext['config']>;
+  } = {},
 ): Promise<ConnectorHarness> {
   const sandbox = await startSandbox({ port: 0, seed: options.seed ?? 'demo' });
   const logLines: string[] = [];
@@ -75,6 +80,7 @@ export async function createConnectorHarness(
   const config = {
     ...base,
     autotask: { ...base.autotask, integrationCode: sandbox.apiUser.integrationCode },
+    ...options.config,
   };
   const clock = createTestClock();
   const ctx: AppContext = {

@@ -5,10 +5,6 @@ import { Id, Timestamp } from './common.js';
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 // Run notifications of one connector (e-mail and a signed webhook), declared once here.
-export const testEmailOutcomes = ['sent', 'skipped', 'failed'] as const;
-export type TestEmailOutcome = (typeof testEmailOutcomes)[number];
-export const testWebhookOutcomes = ['delivered', 'skipped', 'failed'] as const;
-export type TestWebhookOutcome = (typeof testWebhookOutcomes)[number];
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 
@@ -39,18 +35,25 @@ export const NotificationSettings = Type.Object(
 );
 export type NotificationSettings = Static<typeof NotificationSettings>;
 
+export const notificationTestStatuses = ['sent', 'failed', 'not_configured'] as const;
+export type NotificationTestStatus = (typeof notificationTestStatuses)[number];
+
+/** One channel of a test send. `detail` is an HTTP status or SMTP reply summary, never a secret. */
+export const NotificationChannelResult = Type.Object({
+  status: Type.Enum(notificationTestStatuses),
+  detail: nullable(Type.String()),
+  durationMs: nullable(Type.Number()),
+  /** What to do next when it failed or is not configured. */
+  advice: nullable(Type.String()),
+});
+export type NotificationChannelResult = Static<typeof NotificationChannelResult>;
+
+export const NotificationTestBody = Type.Object({}, { additionalProperties: false });
+export type NotificationTestBody = Static<typeof NotificationTestBody>;
+
+/** A clearly labelled test notice sent once through each configured channel. */
 export const NotificationTestResult = Type.Object(
-  {
-    email: Type.Object({
-      outcome: Type.Enum(testEmailOutcomes),
-      detail: nullable(Type.String()),
-    }),
-    webhook: Type.Object({
-      outcome: Type.Enum(testWebhookOutcomes),
-      status: nullable(Type.Integer()),
-      detail: nullable(Type.String()),
-    }),
-  },
+  { email: NotificationChannelResult, webhook: NotificationChannelResult },
   { $id: 'NotificationTestResult' },
 );
 export type NotificationTestResult = Static<typeof NotificationTestResult>;

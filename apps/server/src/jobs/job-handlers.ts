@@ -77,7 +77,14 @@ export async function registerJobHandlers(
       if (summary.status === 'queued')
         throw new JobReleasedError(`sync run ${summary.runId} stopped for a shutdown`);
       await notifyRunFinished(
-        { db: ctx.database.db, secretBox: ctx.secretBox, publicUrl: ctx.config.publicUrl, mailer, logger },
+        {
+          db: ctx.database.db,
+          secretBox: ctx.secretBox,
+          publicUrl: ctx.config.publicUrl,
+          mailer,
+          isWebhookPrivateAllowed: ctx.config.isWebhookPrivateAllowed,
+          logger,
+        },
         summary,
       );
     },

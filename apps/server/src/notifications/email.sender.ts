@@ -1,7 +1,8 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 
 export interface Mailer {
-  send(message: { to: readonly string[]; subject: string; text: string }): Promise<void>;
+  /** Resolves with the server's final SMTP reply (e.g. "250 2.0.0 Ok: queued"). */
+  send(message: { to: readonly string[]; subject: string; text: string }): Promise<{ response: string }>;
   close(): void;
 }
 
@@ -18,7 +19,13 @@ export function createMailer(smtpUrl: string): Mailer {
   const transport: Transporter = nodemailer.createTransport(url.toString());
   return {
     async send(message) {
-      await transport.sendMail({ from, to: [...message.to], subject: message.subject, text: message.text });
+      const info = (await transport.sendMail({
+        from,
+        to: [...message.to],
+        subject: message.subject,
+        text: message.text,
+      })) as { response?: unknown };
+      return { response: typeof info.response === 'string' ? info.response : '' };
     },
     close() {
       transport.close();

@@ -50,6 +50,7 @@ export interface WebhookRequest {
   readonly signature: string | undefined;
   readonly body: string;
   readonly contentType: string | undefined;
+  readonly host: string | undefined;
 }
 
 /** A real HTTP receiver on loopback; `respond` decides each answer (status, delay). */
@@ -66,6 +67,7 @@ export async function startWebhookReceiver(
         signature: req.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] as string | undefined,
         body: Buffer.concat(chunks).toString('utf8'),
         contentType: req.headers['content-type'],
+        host: req.headers.host,
       });
       const answer = respond(index);
       setTimeout(() => {

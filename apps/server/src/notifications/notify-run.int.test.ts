@@ -171,7 +171,14 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
         .values([line('l1', 'adjust', 'applied', 10, 12, 4.5), line('l2', 'held', 'held', 40, 10, 2)])
         .execute();
       const result = await notifyRunFinished(
-        { db: database.db, secretBox, publicUrl: 'https://psa.example.com', mailer, logger: quietLogger },
+        {
+          db: database.db,
+          secretBox,
+          publicUrl: 'https://psa.example.com',
+          mailer,
+          isWebhookPrivateAllowed: true,
+          logger: quietLogger,
+        },
         finishedRun('conn-notify'),
       );
       expect(result).toStrictEqual({ email: 'sent', webhook: 'delivered' });
@@ -223,6 +230,7 @@ describe.skipIf(isDatabaseUnavailable())(`run notifications (${testDialect()})`,
         secretBox,
         publicUrl: 'http://x',
         mailer: null,
+        isWebhookPrivateAllowed: true,
         logger: quietLogger,
         webhookPolicy: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1 },
         webhookTimeoutMs: 500,

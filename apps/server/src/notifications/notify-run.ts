@@ -46,6 +46,8 @@ export interface NotifyDeps {
   readonly publicUrl: string;
   /** null when SMTP_URL is not configured: email is skipped. */
   readonly mailer: Mailer | null;
+  /** WEBHOOK_ALLOW_PRIVATE: the delivery-time address check applies the same rules as the PUT. */
+  readonly isWebhookPrivateAllowed: boolean;
   readonly logger: {
     info(fields: object, message: string): void;
     warn(fields: object, message: string): void;
@@ -117,13 +119,20 @@ export async function notifyRunFinished(deps: NotifyDeps, run: FinishedRun): Pro
       url: target.url,
       secret: target.secret,
       body: JSON.stringify(webhookPayload(notice)),
+      isPrivateAllowed: deps.isWebhookPrivateAllowed,
       ...(deps.webhookPolicy ? { policy: deps.webhookPolicy } : {}),
       ...(deps.webhookTimeoutMs === undefined ? {} : { timeoutMs: deps.webhookTimeoutMs }),
     });
     webhook = result.isDelivered ? 'delivered' : 'failed';
     if (!result.isDelivered)
       deps.logger.warn(
-        { ...log, attempts: result.attempts, outcome: result.lastOutcome, status: result.lastStatus },
+        {
+          ...log,
+          attempts: result.attempts,
+          outcome: result.lastOutcome,
+          status: result.lastStatus,
+          ...(result.refused ? { rule: result.refused.rule } : {}),
+        },
         'run webhook failed',
       );
   }
@@ -140,7 +149,8 @@ async function runMoney(db: Kysely<DB>, run: FinishedRun): Promise<NonNullable<R
   };
 }
 
-async function channelAdminEmails(db: Kysely<DB>, channelId: string): Promise<string[]> {
+/** Who gets the email when the connector names no recipients: the channel's admins. */
+export async function channelAdminEmails(db: Kysely<DB>, channelId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')

@@ -1,9 +1,20 @@
-import { endpoints, type NotificationSettings, type NotificationSettingsBody } from '@coro/contracts';
+import {
+  endpoints,
+  type NotificationChannelResult,
+  type NotificationSettings,
+  type NotificationSettingsBody,
+  type NotificationTestResult,
+} from '@coro/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { call } from './client.js';
 
-export type { NotificationSettings, NotificationSettingsBody };
+export type {
+  NotificationChannelResult,
+  NotificationSettings,
+  NotificationSettingsBody,
+  NotificationTestResult,
+};
 
 const notificationsKey = (connectorId: string) => ['notifications', connectorId] as const;
 
@@ -22,5 +33,12 @@ export function useSaveNotificationSettings(channelId: string, connectorId: stri
     mutationFn: (body: NotificationSettingsBody) =>
       call(endpoints.notifications.put, { params: { channelId, connectorId }, body }),
     onSuccess: (saved) => client.setQueryData(notificationsKey(connectorId), saved),
+  });
+}
+
+/** Sends a labelled test notice through the saved settings; each channel's outcome comes back. */
+export function useSendTestNotification(channelId: string, connectorId: string) {
+  return useMutation({
+    mutationFn: () => call(endpoints.notifications.test, { params: { channelId, connectorId }, body: {} }),
   });
 }

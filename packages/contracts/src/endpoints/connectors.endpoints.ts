@@ -16,7 +16,12 @@ import {
   RefreshLookupsBody,
   RefreshLookupsResult,
 } from '../lookups.js';
-import { NotificationSettings, NotificationSettingsBody } from '../notifications.js';
+import {
+  NotificationSettings,
+  NotificationSettingsBody,
+  NotificationTestBody,
+  NotificationTestResult,
+} from '../notifications.js';
 import { Reconciliation, ReconciliationQuery } from '../reconciliation.js';
 import {
   AddedTeamMember,
@@ -125,6 +130,17 @@ export const notificationEndpoints = {
     params: ConnectorParams,
     body: NotificationSettingsBody,
     responses: { 200: NotificationSettings },
+  }),
+  test: defineEndpoint({
+    method: 'POST',
+    path: `${connector}/notifications/test`,
+    legacyPath: `${legacyConnector}/notifications/test`,
+    tags: ['notifications'],
+    description:
+      'Sends a labelled test notice once through each configured channel (e-mail, signed webhook) and reports each outcome; 409 when neither is configured.',
+    params: ConnectorParams,
+    body: NotificationTestBody,
+    responses: { 200: NotificationTestResult },
   }),
 } as const;
 

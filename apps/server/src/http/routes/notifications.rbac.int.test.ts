@@ -31,6 +31,12 @@ const cases: RbacCase[] = [
     }),
     expect: writeRoute(200),
   }),
+  // Nothing configured in the matrix: allowed roles get the 409 that says so, others 403.
+  rbacCase(endpoints.notifications.test, {
+    name: 'send a test notification',
+    prepare: async (t) => ({ params: await params(t), body: {} }),
+    expect: writeRoute(409),
+  }),
 ];
 
 describeRbacMatrix('notifications', cases, { psaProviders: { autotask: provider } });

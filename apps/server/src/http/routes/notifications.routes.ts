@@ -7,6 +7,8 @@ import {
   putNotificationSettings,
   type NotificationSettingsView,
 } from '../../notifications/notification-settings.repository.js';
+import { createMailer } from '../../notifications/email.sender.js';
+import { sendTestNotification } from '../../notifications/send-test.js';
 import { checkWebhookTarget, describeWebhookProblem } from '../../notifications/webhook-target.resolve.js';
 import { AppError } from '../../app/app-error.js';
 import type { RoutePlugin } from './route-plugin.js';
@@ -62,5 +64,46 @@ export const notificationsRoutes: RoutePlugin = (app, ctx) => {
       after: auditView(after),
     });
     return toResponse(after);
+  });
+
+  serve(app, endpoints.notifications.test, async (request) => {
+    await request.requireChannel(request.params.channelId, 'write');
+    await requireConnector(ctx, request.params.channelId, request.params.connectorId);
+    const mailer = ctx.config.smtpUrl ? createMailer(ctx.config.smtpUrl) : null;
+    try {
+      const result = await sendTestNotification(
+        {
+          db: ctx.database.db,
+          secretBox: ctx.secretBox,
+          publicUrl: ctx.config.publicUrl,
+          mailer,
+          isWebhookPrivateAllowed: ctx.config.isWebhookPrivateAllowed,
+          now: ctx.clock,
+        },
+        request.params.connectorId,
+      );
+      if (result.email.status === 'not_configured' && result.webhook.status === 'not_configured') {
+        throw new AppError(
+          'conflict',
+          'Nothing to test: turn on e-mail (with SMTP on the server) or set a webhook URL and secret first.',
+          { email: result.email.advice, webhook: result.webhook.advice },
+        );
+      }
+      // Outcomes only: statuses and the receiver's verdicts, never a secret or an SMTP URL.
+      await recordAudit(ctx.database.db, {
+        actor: actorOf(request.principal),
+        workspaceId: request.params.channelId,
+        action: 'notifications.test_sent',
+        entity: 'connector',
+        entityId: request.params.connectorId,
+        after: {
+          email: { status: result.email.status, detail: result.email.detail },
+          webhook: { status: result.webhook.status, detail: result.webhook.detail },
+        },
+      });
+      return result;
+    } finally {
+      mailer?.close();
+    }
   });
 };

@@ -19,6 +19,7 @@ import {
 import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { NotificationTest } from './NotificationTest.js';
 
 /** Comma- or line-separated addresses; empty means "the channel's admins". */
 const recipientsOf = (text: string): string[] | null => {
@@ -39,6 +40,9 @@ export function NotificationsSection() {
   const { channel } = useChannel();
   const { connector } = useConnectorContext();
   const settings = useNotificationSettings(channel.id, connector.id);
+  // Held here, not in the form: a save changes updatedAt, which remounts the form (fresh fields
+  // from the server); the "saved" or error message must survive that remount.
+  const save = useSaveNotificationSettings(channel.id, connector.id);
   return (
     <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="notifications-title">
       <Typography variant="subtitle1" component="h3" id="notifications-title">
@@ -53,16 +57,21 @@ export function NotificationsSection() {
       ) : settings.isError ? (
         <ErrorAlert error={settings.error} onRetry={() => void settings.refetch()} />
       ) : (
-        <NotificationsForm key={settings.data.updatedAt ?? 'new'} initial={settings.data} />
+        <NotificationsForm key={settings.data.updatedAt ?? 'new'} initial={settings.data} save={save} />
       )}
     </Paper>
   );
 }
 
-function NotificationsForm({ initial }: { initial: NotificationSettings }) {
+function NotificationsForm({
+  initial,
+  save,
+}: {
+  initial: NotificationSettings;
+  save: ReturnType<typeof useSaveNotificationSettings>;
+}) {
   const { channel, canEdit } = useChannel();
   const { connector } = useConnectorContext();
-  const save = useSaveNotificationSettings(channel.id, connector.id);
   const [isEmailEnabled, setEmailEnabled] = useState(initial.isEmailEnabled);
   const [recipients, setRecipients] = useState((initial.emailRecipients ?? []).join(', '));
   const [webhookUrl, setWebhookUrl] = useState(initial.webhookUrl ?? '');
@@ -158,6 +167,7 @@ function NotificationsForm({ initial }: { initial: NotificationSettings }) {
             </Button>
           </Box>
         ) : null}
+        {canEdit ? <NotificationTest channelId={channel.id} connectorId={connector.id} /> : null}
       </Stack>
     </Box>
   );
