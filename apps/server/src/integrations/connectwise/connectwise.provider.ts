@@ -85,6 +85,8 @@ interface AdditionWire {
   readonly productId: number;
   readonly quantity: number;
   readonly unitPrice: number | null;
+  /** Units billed at nothing: ConnectWise bills `quantity - lessIncluded` (reference: Addition model). */
+  readonly lessIncluded: number;
   readonly effectiveDate: string | null;
   readonly cancelledDate: string | null;
 }
@@ -100,6 +102,7 @@ function parseAddition(row: Record<string, unknown>, agreementId: number): Addit
     productId,
     quantity,
     unitPrice: num(row.unitPrice),
+    lessIncluded: Math.max(0, num(row.lessIncluded) ?? 0),
     effectiveDate: calendarDate(row.effectiveDate),
     cancelledDate: calendarDate(row.cancelledDate),
   };
@@ -313,6 +316,7 @@ export class ConnectWiseConnection implements PsaConnection {
           endDate: a.cancelledDate ?? openEnd,
           units: a.quantity,
           unitPrice: a.unitPrice,
+          ...(a.lessIncluded > 0 ? { includedUnits: a.lessIncluded } : {}),
         })),
     );
   }
@@ -406,7 +410,7 @@ export class ConnectWiseConnection implements PsaConnection {
         this.#listPath(
           `finance/agreements/${agreementId}/additions`,
           null,
-          'id,agreementId,product/id,quantity,unitPrice,effectiveDate,cancelledDate',
+          'id,agreementId,product/id,quantity,lessIncluded,unitPrice,effectiveDate,cancelledDate',
         ),
       );
       if (!rows.ok) {
