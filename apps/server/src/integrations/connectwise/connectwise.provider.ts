@@ -56,8 +56,11 @@ export function createConnectWiseProvider(config: ConnectWiseProviderConfig = {}
 const openEnd = '9999-12-31';
 const calendarDate = (value: unknown): string | null =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
+/** A real day: Date.parse accepts 2026-02-30 (it rolls over), so the date must round-trip. */
 const isCalendarDate = (value: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+  /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+  !Number.isNaN(Date.parse(value)) &&
+  new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 const num = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
 const ref = (value: unknown): Record<string, unknown> | null =>
