@@ -67,6 +67,8 @@ export interface UnitsOnDate {
   readonly contractServiceId: string;
   /** Price per unit in force on the date, when the PSA reports it. */
   readonly unitPrice?: number | null;
+  /** Units billed at nothing (the price applies above them only); see `PsaUnitsWindow`. */
+  readonly includedUnits?: number;
 }
 
 export interface PsaView {
@@ -278,7 +280,14 @@ export function planSync(input: PlanInput): PlannedLine[] {
     const isDeferred = appliedDate !== undefined && appliedDate >= effectiveDate;
     const date = isDeferred ? addDays(appliedDate, 1) : effectiveDate;
     const contractServiceId = read?.contractServiceId ?? located.contractServiceId;
-    const unitPrice = read?.unitPrice ?? catalogPrices.get(located.psaServiceId ?? '') ?? null;
+    // Money impact is delta × price; with included units the billed delta is
+    // max(0, target − included) − max(0, current − included), which that product does not know.
+    // No price beats a wrong one (the impact counts the line as unpriced), and the catalog price
+    // must not stand in for it either.
+    const unitPrice =
+      (read?.includedUnits ?? 0) > 0
+        ? null
+        : (read?.unitPrice ?? catalogPrices.get(located.psaServiceId ?? '') ?? null);
     const delta = target - current;
     /** A line on the resolved contract service; only what differs between outcomes is passed. */
     const resolved = (

@@ -58,6 +58,7 @@ interface Scenario {
   appliedDate?: string;
   companyError?: boolean;
   contractError?: boolean;
+  read?: { unitPrice?: number | null; includedUnits?: number };
 }
 
 function planInputOf(s: Scenario): PlanInput {
@@ -90,7 +91,9 @@ function planInputOf(s: Scenario): PlanInput {
         ['c2', contractServices.filter((c) => c.contractId === 'c2')],
       ]),
       unitsByKey: new Map(
-        current === null ? [] : [[unitsKey('c1', 's1'), { units: current, contractServiceId: 'cs1' }]],
+        current === null
+          ? []
+          : [[unitsKey('c1', 's1'), { units: current, contractServiceId: 'cs1', ...s.read }]],
       ),
       companyErrors: new Map(s.companyError ? [['co1', error]] : []),
       contractErrors: new Map(s.contractError ? [['c1', error]] : []),
@@ -341,6 +344,33 @@ describe('planSync: the PSA named and advised by its guide', () => {
       guide: { ...testGuide, psaName: 'AnyPSA' },
     });
     expect(lines[0]?.message).toBe('Acme is not mapped to an AnyPSA company.');
+  });
+});
+
+describe('planSync: unit price', () => {
+  const adjust = (s: Scenario): PlannedLine | undefined => plan(s).find((l) => l.kind === 'adjust');
+
+  it('carries the price the PSA reports for the units in force', () => {
+    expect(adjust({ read: { unitPrice: 6 } })?.unitPrice).toBe(6);
+  });
+
+  it('reports no price when the PSA bills only units above an included quantity', () => {
+    // 10 → 12 with 11 included bills 1 more unit, not 2: delta × price would be wrong.
+    const line = adjust({ read: { unitPrice: 6, includedUnits: 11 } });
+    expect(line?.delta).toBe(2);
+    expect(line?.unitPrice).toBeNull();
+  });
+
+  it('does not fall back to the catalog price when units are included', () => {
+    const input = planInputOf({ read: { includedUnits: 5 } });
+    const priced = { ...input, services: input.services.map((s) => ({ ...s, unitPrice: 9 })) };
+    expect(planSync(priced).find((l) => l.kind === 'adjust')?.unitPrice).toBeNull();
+    const withoutIncluded = planInputOf({});
+    const catalog = {
+      ...withoutIncluded,
+      services: withoutIncluded.services.map((s) => ({ ...s, unitPrice: 9 })),
+    };
+    expect(planSync(catalog).find((l) => l.kind === 'adjust')?.unitPrice).toBe(9);
   });
 });
 

@@ -135,6 +135,12 @@ export interface PsaUnitsWindow {
   readonly units: number;
   /** Per-unit price in force over the window, when the PSA reports it (for billing estimates). */
   readonly unitPrice?: number | null;
+  /**
+   * Units the contract includes and bills nothing for (ConnectWise's `lessIncluded`): the price
+   * applies to `units - includedUnits` only, so a delta times the price can be wrong. Omit or 0 when
+   * the PSA has no such notion.
+   */
+  readonly includedUnits?: number;
 }
 
 export interface PsaUnitAdjustment {

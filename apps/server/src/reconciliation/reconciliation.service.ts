@@ -104,7 +104,9 @@ function toPeriods(windows: readonly PsaUnitsWindow[]): UnitsPeriod[] {
     const following = sorted[i + 1];
     const endDate =
       following && following.startDate <= w.endDate ? addDays(following.startDate, -1) : w.endDate;
-    return { startDate: w.startDate, endDate, units: w.units, unitPrice: w.unitPrice ?? null };
+    // units × price overstates a period with included (unbilled) units: report it unpriced instead.
+    const unitPrice = (w.includedUnits ?? 0) > 0 ? null : (w.unitPrice ?? null);
+    return { startDate: w.startDate, endDate, units: w.units, unitPrice };
   });
 }
 

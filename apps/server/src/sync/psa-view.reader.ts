@@ -31,6 +31,7 @@ export async function readUnitsMap(
         units: w.units,
         contractServiceId: w.contractServiceId,
         unitPrice: w.unitPrice ?? null,
+        ...(w.includedUnits ? { includedUnits: w.includedUnits } : {}),
       });
   }
   return { ok: true, map };

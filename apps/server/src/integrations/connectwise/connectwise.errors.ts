@@ -18,8 +18,15 @@ export type CwFailure =
   | { readonly kind: 'timeout'; readonly isSent: boolean }
   | { readonly kind: 'garbage'; readonly what: string };
 
-/** The clientId message is the only 401 that says which part is wrong; keys and company share one. */
-const isClientIdMessage = (message: string): boolean => /clientid/i.test(message);
+/** The clientId message is the only refusal that says which part is wrong; keys and company share one. */
+const isClientIdMessage = (message: string): boolean => /client\s*id/i.test(message);
+
+/**
+ * ConnectWise's gateway has been seen refusing a missing or unregistered clientId with 400, 401 or
+ * 403 depending on version and cloud (reference §2 marks the status unverified), so the message
+ * decides, not the status: a 403 about the clientId is not a security-role problem.
+ */
+const clientIdStatuses: ReadonlySet<number> = new Set([400, 401, 403]);
 
 export function classifyCwFailure(failure: CwFailure): PsaError {
   switch (failure.kind) {
@@ -57,12 +64,12 @@ export function classifyCwFailure(failure: CwFailure): PsaError {
 
 function fromStatus(f: Extract<CwFailure, { kind: 'status' }>): PsaError {
   const detail = f.message === '' ? {} : { detail: f.message };
-  if (f.status === 401 && isClientIdMessage(f.message))
+  if (clientIdStatuses.has(f.status) && isClientIdMessage(f.message))
     return {
       code: 'bad_integration_code',
       message: 'ConnectWise PSA refused the integration’s clientId.',
       advice:
-        'The server’s CONNECTWISE_CLIENT_ID is missing or not registered at developer.connectwise.com; ask your Coro administrator.',
+        'The server’s CONNECTWISE_CLIENT_ID is missing or not registered in ConnectWise’s developer portal (developer.connectwise.com › Client IDs); ask your Coro administrator.',
       ...detail,
     };
   if (f.status === 401)

@@ -1,4 +1,6 @@
 /** The ConnectWise provider against the real ConnectWise sandbox over HTTPS. */
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { PsaResult } from '../../psa/psa-provider.port.js';
 import { useCwSandbox } from './connectwise.test-support.js';
@@ -97,6 +99,37 @@ describe('ConnectWise reads and writes', () => {
     expect(writes[0]?.body).toEqual([{ op: 'replace', path: 'quantity', value: line.units - 4 }]);
     const after = value(await connection.readUnits(['3001'], '2026-12-03'));
     expect(after.find((u) => u.id === line.id)?.units).toBe(line.units - 4);
+  });
+
+  it('reports included units (lessIncluded) so no one prices the whole delta', async () => {
+    const { connection } = cw.connect();
+    const [line] = value(await connection.readUnits(['3001'], '2026-12-03'));
+    if (line === undefined) throw new Error('no addition on 3001');
+    expect(line.includedUnits ?? 0).toBe(0);
+    // Set lessIncluded through ConnectWise's own API, as an admin in ConnectWise would.
+    const { url, credentials: c, caFile } = cw.sandbox();
+    const dispatcher = new Agent({ connect: { ca: readFileSync(caFile ?? '', 'utf8') } });
+    const user = `${c.companyId}+${c.publicKey}:${c.privateKey}`;
+    const patched = await request(
+      `${url}/${c.codebase}apis/3.0/finance/agreements/3001/additions/${line.contractServiceId}`,
+      {
+        method: 'PATCH',
+        dispatcher,
+        headers: {
+          authorization: `Basic ${Buffer.from(user).toString('base64')}`,
+          clientid: c.clientId,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify([{ op: 'replace', path: 'lessIncluded', value: 5 }]),
+      },
+    );
+    await patched.body.dump();
+    await dispatcher.close();
+    expect(patched.statusCode).toBe(200);
+    const after = value(await connection.readUnits(['3001'], '2026-12-03'));
+    const same = after.find((u) => u.id === line.id);
+    expect(same?.includedUnits).toBe(5);
+    expect(same?.units).toBe(line.units);
   });
 
   it('waits out 429 Retry-After on reads and retries 5xx', async () => {

@@ -56,8 +56,11 @@ export function createConnectWiseProvider(config: ConnectWiseProviderConfig = {}
 const openEnd = '9999-12-31';
 const calendarDate = (value: unknown): string | null =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
+/** A real day: Date.parse accepts 2026-02-30 (it rolls over), so the date must round-trip. */
 const isCalendarDate = (value: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+  /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+  !Number.isNaN(Date.parse(value)) &&
+  new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 const num = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
 const ref = (value: unknown): Record<string, unknown> | null =>
@@ -85,6 +88,8 @@ interface AdditionWire {
   readonly productId: number;
   readonly quantity: number;
   readonly unitPrice: number | null;
+  /** Units billed at nothing: ConnectWise bills `quantity - lessIncluded` (reference: Addition model). */
+  readonly lessIncluded: number;
   readonly effectiveDate: string | null;
   readonly cancelledDate: string | null;
 }
@@ -100,6 +105,7 @@ function parseAddition(row: Record<string, unknown>, agreementId: number): Addit
     productId,
     quantity,
     unitPrice: num(row.unitPrice),
+    lessIncluded: Math.max(0, num(row.lessIncluded) ?? 0),
     effectiveDate: calendarDate(row.effectiveDate),
     cancelledDate: calendarDate(row.cancelledDate),
   };
@@ -313,6 +319,7 @@ export class ConnectWiseConnection implements PsaConnection {
           endDate: a.cancelledDate ?? openEnd,
           units: a.quantity,
           unitPrice: a.unitPrice,
+          ...(a.lessIncluded > 0 ? { includedUnits: a.lessIncluded } : {}),
         })),
     );
   }
@@ -406,7 +413,7 @@ export class ConnectWiseConnection implements PsaConnection {
         this.#listPath(
           `finance/agreements/${agreementId}/additions`,
           null,
-          'id,agreementId,product/id,quantity,unitPrice,effectiveDate,cancelledDate',
+          'id,agreementId,product/id,quantity,lessIncluded,unitPrice,effectiveDate,cancelledDate',
         ),
       );
       if (!rows.ok) {

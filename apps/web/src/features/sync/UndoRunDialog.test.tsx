@@ -61,12 +61,12 @@ const preview: UndoPreview = {
 };
 
 /** The server's answers; every request body is kept to check what the dialog sent. */
-function serve(): { url: string; body: unknown }[] {
+function serve(answer: UndoPreview = preview): { url: string; body: unknown }[] {
   const sent: { url: string; body: unknown }[] = [];
   vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     sent.push({ url, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined });
-    const body = url.endsWith('/undo-preview') ? preview : { runId: 'undo-run', undoOfRunId: run.id };
+    const body = url.endsWith('/undo-preview') ? answer : { runId: 'undo-run', undoOfRunId: run.id };
     return Promise.resolve(
       new Response(JSON.stringify(body), {
         status: url.endsWith('/undo') ? 202 : 200,
@@ -121,5 +121,14 @@ describe('UndoRunDialog', () => {
       url: `/api/channels/ch/connectors/co/sync/runs/${run.id}/undo`,
       body: { includeConflicts: ['0190a4c2-0000-7000-8000-000000000003'] },
     });
+  });
+
+  it('names the PSA only by the label the server sends (no PSA of its own in the text)', async () => {
+    serve({ ...preview, psaName: 'ConnectWise PSA' });
+    renderDialog(() => undefined);
+    const dialog = await screen.findByRole('dialog', { name: 'Undo the sync of Nov 27, 2026' });
+    await within(dialog).findByText(/1 conflict: changed in ConnectWise PSA since the run/);
+    expect(dialog.textContent).toMatch(/one change per line in ConnectWise PSA/);
+    expect(dialog.textContent).not.toMatch(/autotask|adjustment/i);
   });
 });

@@ -124,8 +124,8 @@ export function UndoRunDialog({
       <DialogContent>
         <Stack spacing={2}>
           <Typography variant="body2" color="text.secondary">
-            {psaName} cannot delete an adjustment: undo writes an opposing one per line, back to the units
-            before the run. A line already adjusted today takes effect tomorrow.
+            Undo writes one change per line in {psaName}, back to the units before the run; it deletes
+            nothing. A line already changed today takes effect tomorrow.
           </Typography>
           {preview.isPending ? (
             <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center' }} role="status">
