@@ -25,6 +25,7 @@ import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { describeNextSync, formatDate, formatDateTime } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { psaLabel } from '../connectors/PsaMark.js';
 import { ApplyPreviewDialog } from './ApplyPreviewDialog.js';
 import { RunHistory } from './RunHistory.js';
 import { RunProgress } from './RunProgress.js';
@@ -81,7 +82,8 @@ export function SyncPage() {
     });
   const isRunning = isLive(current) || preview.isPending;
   const isSetup = connector.workspaceMapping.mapped > 0 && connector.serviceMapping.mapped > 0;
-  const psaName = 'Autotask';
+  // The connector's own PSA, as the connectors page names it (never a hard-coded vendor).
+  const psaName = psaLabel(connector.kind);
   const shown = detail.data;
   const applyAction =
     canEdit && shown && current && shown.run.id === current.id && isApplicable(current, allRuns) ? (
