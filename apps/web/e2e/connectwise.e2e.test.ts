@@ -282,10 +282,7 @@ describe.skipIf(!hasChromium)('ConnectWise e2e (Chromium, HTTPS sandbox)', () =>
     expect(await seriousViolations(page)).toStrictEqual([]);
   });
 
-  // Skipped at the deadline (2026-12-04): preview passes, then the confirm dialog is not found by
-  // /^Apply this preview to ConnectWise/ (its title is likely still "…to Autotask?"); check the
-  // dialog's name, then un-skip. The sandbox-side assertions below have not run yet.
-  it.skip('previews and applies; the sandbox additions then hold the Coro counts', async () => {
+  it('previews and applies; the sandbox additions then hold the Coro counts', async () => {
     await page.goto(`${baseUrl}/channels/${channelId}/control-panel/connectors/psa/${connectorId}/sync`);
     await page.getByRole('heading', { name: 'Sync', level: 2 }).waitFor();
     await page.getByRole('button', { name: 'Preview' }).click();

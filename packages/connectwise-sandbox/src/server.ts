@@ -257,7 +257,9 @@ export class SandboxServer {
         path,
         search: url.searchParams,
         headers: new Headers(
-          Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+          Object.entries(req.headers).flatMap(([k, v]): [string, string][] =>
+            v === undefined ? [] : [[k, String(v)]],
+          ),
         ),
         bodyText,
         apiBase: `${this.origin(req)}/${codebase}apis/3.0`,
