@@ -10,10 +10,10 @@ describe('withStatementCache', () => {
     const sqlite = new SqliteDatabase(':memory:');
     const prepared: string[] = [];
     const original = sqlite.prepare.bind(sqlite);
-    sqlite.prepare = ((text: string) => {
+    sqlite.prepare = (text: string) => {
       prepared.push(text);
       return original(text);
-    });
+    };
     const db = new Kysely<{ t: { n: number } }>({
       dialect: new SqliteDialect({ database: withStatementCache(sqlite, max) }),
     });
