@@ -1,43 +1,43 @@
+import { endpoints, type Connector } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { callEndpoint } from '../../../test/call-endpoint.js';
 import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
 import { defaultBillingPolicy } from '../../domain/billing-policy.js';
 import { nextRunAt, scheduleJitterMs } from '../../jobs/schedule/daily-schedule.js';
 import { armSchedule, putSyncSettings } from '../../sync/sync-settings.repository.js';
 
-interface ConnectorBody {
-  id: string;
-  nextSyncAt: string | null;
-  schedule: { localTime: string; timeZone: string; spreadMinutes: number } | null;
-  isAwaitingFirstReviewedSync: boolean;
-  lastSyncAt: string | null;
-}
+type ConnectorBody = Connector;
 
 describe.skipIf(isDatabaseUnavailable())(`connector next sync (${testDialect()})`, () => {
   let h: ConnectorHarness;
   let headers: Record<string, string>;
   let connectorId = '';
-  const base = (): string => `/api/workspaces/${h.seed.channel.id}/connectors`;
+  const channelId = (): string => h.seed.channel.id;
   const detail = async (): Promise<ConnectorBody> =>
-    (await h.app.inject({ method: 'GET', url: `${base()}/${connectorId}`, headers })).json<ConnectorBody>();
+    (
+      await callEndpoint(h.app, endpoints.connectors.get, {
+        params: { channelId: channelId(), connectorId },
+        headers,
+      })
+    ).json();
   const listed = async (): Promise<ConnectorBody | undefined> =>
-    (await h.app.inject({ method: 'GET', url: base(), headers }))
-      .json<{ items: ConnectorBody[] }>()
+    (await callEndpoint(h.app, endpoints.connectors.list, { params: { channelId: channelId() }, headers }))
+      .json()
       .items.find((c) => c.id === connectorId);
 
   beforeAll(async () => {
     h = await createConnectorHarness();
     h.clock.set('2026-11-27T10:00:00.000Z');
     headers = await h.login('admin');
-    const created = await h.app.inject({
-      method: 'POST',
-      url: base(),
+    const created = await callEndpoint(h.app, endpoints.connectors.create, {
+      params: { channelId: channelId() },
       headers,
-      payload: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+      body: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
     });
     expect(created.statusCode).toBe(201);
-    connectorId = created.json<ConnectorBody>().id;
+    connectorId = created.json().id;
   });
   afterAll(async () => {
     await h.close();
@@ -106,14 +106,13 @@ describe.skipIf(isDatabaseUnavailable())(`connector next sync (${testDialect()})
 
   it('is null once the connector is disconnected', async () => {
     expect((await detail()).nextSyncAt).not.toBeNull();
-    const response = await h.app.inject({
-      method: 'POST',
-      url: `${base()}/${connectorId}/disconnect`,
+    const response = await callEndpoint(h.app, endpoints.connectors.disconnect, {
+      params: { channelId: channelId(), connectorId },
       headers,
-      payload: { confirm: true },
+      body: { confirm: true },
     });
     expect(response.statusCode).toBe(200);
-    expect(response.json<ConnectorBody>().nextSyncAt).toBeNull();
+    expect(response.json().nextSyncAt).toBeNull();
     expect((await listed())?.nextSyncAt).toBeNull();
   });
 });
