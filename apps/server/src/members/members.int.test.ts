@@ -1,4 +1,4 @@
-import type { ErrorEnvelope, LineMembers, UsageRecord } from '@coro/contracts';
+import { endpoints, type UsageRecord } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../../test/test-app.js';
@@ -114,23 +114,25 @@ describe.skipIf(isDatabaseUnavailable())(`usage members as intervals (${testDial
       daily: await t.db.selectFrom('usage_daily').select(['day', 'devices']).orderBy('day').execute(),
     });
     const before = await stored();
-    const response = await t.app.inject({
-      method: 'PUT',
-      url: `/api/channels/${t.seed.channel.id}/usage`,
-      headers: await t.login('admin'),
-      payload: {
-        records: [
-          record('2026-11-10', ['a', 'b']),
-          { ...record('2026-11-11', ['a', 'b']), devices: 3 },
-          record('2026-11-12', ['a', 'a']),
-          { ...record('2026-11-13', []), users: 1, members: { users: [] } },
-        ],
+    const response = await t.call(
+      endpoints.usage.ingest,
+      {
+        params: { channelId: t.seed.channel.id },
+        body: {
+          records: [
+            record('2026-11-10', ['a', 'b']),
+            { ...record('2026-11-11', ['a', 'b']), devices: 3 },
+            record('2026-11-12', ['a', 'a']),
+            { ...record('2026-11-13', []), users: 1, members: { users: [] } },
+          ],
+        },
       },
-    });
+      'admin',
+    );
     expect(response.statusCode, response.body).toBe(400);
-    const body = response.json<ErrorEnvelope>();
-    expect(body.error.code).toBe('validation_failed');
-    expect(body.error.details).toMatchObject({
+    const error = response.error();
+    expect(error.code).toBe('validation_failed');
+    expect(error.details).toMatchObject({
       rows: [
         { index: 1, reason: 'members.devices lists 2 devices but devices is 3' },
         { index: 2, reason: 'members.devices lists "a" twice' },
@@ -141,29 +143,31 @@ describe.skipIf(isDatabaseUnavailable())(`usage members as intervals (${testDial
   });
 
   it('accepts user members over HTTP beside counts-only rows (backward compatible)', async () => {
-    const response = await t.app.inject({
-      method: 'PUT',
-      url: `/api/channels/${t.seed.channel.id}/usage`,
-      headers: await t.login('admin'),
-      payload: {
-        records: [
-          {
-            workspaceId: t.seed.childB.id,
-            serviceKey: 'email_security',
-            day: '2026-11-20',
-            devices: 0,
-            users: 2,
-            members: {
-              users: [
-                { id: 'u1', email: 'ann@example.com' },
-                { id: 'u2', email: 'bo@example.com' },
-              ],
+    const response = await t.call(
+      endpoints.usage.ingest,
+      {
+        params: { channelId: t.seed.channel.id },
+        body: {
+          records: [
+            {
+              workspaceId: t.seed.childB.id,
+              serviceKey: 'email_security',
+              day: '2026-11-20',
+              devices: 0,
+              users: 2,
+              members: {
+                users: [
+                  { id: 'u1', email: 'ann@example.com' },
+                  { id: 'u2', email: 'bo@example.com' },
+                ],
+              },
             },
-          },
-          { workspaceId: t.seed.childB.id, serviceKey: 'edr', day: '2026-11-20', devices: 4, users: 0 },
-        ],
+            { workspaceId: t.seed.childB.id, serviceKey: 'edr', day: '2026-11-20', devices: 4, users: 0 },
+          ],
+        },
       },
-    });
+      'admin',
+    );
     expect(response.statusCode, response.body).toBe(200);
     const users = await membersOnDay(
       t.db,
@@ -177,15 +181,11 @@ describe.skipIf(isDatabaseUnavailable())(`usage members as intervals (${testDial
   });
 
   it('drills down over HTTP: members on a day and the changes since another day', async () => {
-    const get = async (query: string) =>
-      t.app.inject({
-        method: 'GET',
-        url: `/api/workspaces/${t.seed.childA.id}/usage/members?${query}`,
-        headers: await t.login('viewer'),
-      });
-    const response = await get('serviceKey=endpoint_security&day=2026-11-03&since=2026-11-01');
+    const get = (query: { serviceKey: string; day: string; since?: string }) =>
+      t.call(endpoints.usage.members, { params: { id: t.seed.childA.id }, query }, 'viewer');
+    const response = await get({ serviceKey: 'endpoint_security', day: '2026-11-03', since: '2026-11-01' });
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json<LineMembers>()).toStrictEqual({
+    expect(response.json()).toStrictEqual({
       workspaceId: t.seed.childA.id,
       serviceKey: 'endpoint_security',
       kind: 'device',
@@ -201,11 +201,11 @@ describe.skipIf(isDatabaseUnavailable())(`usage members as intervals (${testDial
         { id: 'b', label: 'PC-b', change: 'removed', day: '2026-11-03' },
       ],
     });
-    const backwards = await get('serviceKey=endpoint_security&day=2026-11-01&since=2026-11-03');
+    const backwards = await get({ serviceKey: 'endpoint_security', day: '2026-11-01', since: '2026-11-03' });
     expect(backwards.statusCode).toBe(400);
-    expect(backwards.json<ErrorEnvelope>().error.message).toBe('`since` must not be after `day`.');
-    const unknown = await get('serviceKey=no_such_service&day=2026-11-01');
+    expect(backwards.error().message).toBe('`since` must not be after `day`.');
+    const unknown = await get({ serviceKey: 'no_such_service', day: '2026-11-01' });
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.json<ErrorEnvelope>().error.message).toBe('Unknown service "no_such_service".');
+    expect(unknown.error().message).toBe('Unknown service "no_such_service".');
   });
 });
