@@ -347,6 +347,13 @@ export function MappingTable({
             onQueryChange(firstPageQuery(query, { pageSize: Number(e.target.value) }))
           }
           labelRowsPerPage={rowsPerPageLabel(subjectPlural)}
+          // On a phone the toolbar wraps and drops the spacer and the visible "rows per page" text
+          // (the select keeps it as its name): one line of it was wider than 390 px.
+          sx={{
+            '& .MuiTablePagination-toolbar': { flexWrap: 'wrap', px: { xs: 0, sm: 2 } },
+            '& .MuiTablePagination-spacer': { display: { xs: 'none', sm: 'block' } },
+            '& .MuiTablePagination-selectLabel': { display: { xs: 'none', sm: 'block' } },
+          }}
         />
       ) : null}
       <ConfirmDialog
