@@ -11,6 +11,11 @@
 export const psaKinds = ['autotask', 'connectwise'] as const;
 export type PsaKind = (typeof psaKinds)[number];
 
+/** A stored connector kind this build knows (rows may outlive a removed integration). */
+export function isPsaKind(value: string): value is PsaKind {
+  return (psaKinds as readonly string[]).includes(value);
+}
+
 /**
  * What users read for each PSA kind, so shared messages name the admin's PSA. Keyed by string
  * (not `PsaKind`) because stored connector rows carry the kind as text; an unknown kind reads "PSA".

@@ -2,14 +2,13 @@ import { endpoints } from '@coro/contracts';
 import { actorOf } from '../../auth/principal.js';
 import {
   createConnector,
-  connectorView,
   deleteConnector,
   disconnectConnector,
-  listConnectorViews,
   requireConnector,
   updateCredentials,
   verifyConnector,
 } from '../../connectors/connector.service.js';
+import { connectorView, listConnectorViews } from '../../connectors/connector.view.js';
 import { findConnector } from '../../connectors/connector.repository.js';
 import { requestLookupRefresh } from '../../lookups/lookup-refresh.trigger.js';
 import type { RoutePlugin } from './route-plugin.js';
