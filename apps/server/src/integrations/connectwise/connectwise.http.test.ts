@@ -101,6 +101,53 @@ describe('ConnectWise reads and writes', () => {
     expect(after.find((u) => u.id === line.id)?.units).toBe(line.units - 4);
   });
 
+  it("a sync reads each agreement's additions once for its lines and units; a later re-read asks again", async () => {
+    const { connection, calls } = cw.connect();
+    const agreements = ['3001', '3002', '3003'];
+    const additionReads = (): number =>
+      calls.filter((c) => c.entity === 'finance/agreements/additions' && c.method === 'GET').length;
+    const lines = value(await connection.readContractServices(agreements));
+    expect(additionReads()).toBe(agreements.length);
+    const units = value(await connection.readUnits(agreements, '2026-12-03'));
+    expect(additionReads()).toBe(agreements.length);
+    expect(new Set(units.map((u) => u.contractId))).toEqual(new Set(lines.map((l) => l.contractId)));
+    // The hand-over is spent: the ledger's re-read after a write sees ConnectWise, not the memory.
+    value(await connection.readUnits(['3001'], '2026-12-03'));
+    expect(additionReads()).toBe(agreements.length + 1);
+  });
+
+  it('a write PATCHes from the quantity last read, without a GET; after a failed write it reads first', async () => {
+    const { connection, calls } = cw.connect();
+    const [line] = value(await connection.readUnits(['3001'], '2026-12-03'));
+    if (line === undefined) throw new Error('no addition on 3001');
+    const written = (): string[] =>
+      calls.filter((c) => c.entity === 'finance/agreements/additions').map((c) => c.method);
+    const before = written().length;
+    const adjust = (unitChange: number) =>
+      connection.createUnitAdjustment({
+        contractId: '3001',
+        serviceId: line.serviceId,
+        contractServiceId: line.contractServiceId,
+        unitChange,
+        effectiveDate: '2026-12-03',
+      });
+    value(await adjust(2));
+    expect(written().slice(before)).toEqual(['PATCH']);
+    cw.sandbox().admin.setFaults([{ kind: '500', method: 'PATCH', count: 1 }]);
+    expect((await adjust(3)).ok).toBe(false);
+    value(await adjust(3));
+    expect(written().slice(before)).toEqual(['PATCH', 'PATCH', 'GET', 'PATCH']);
+    expect(
+      cw
+        .sandbox()
+        .admin.writes()
+        .map((w) => w.body),
+    ).toEqual([
+      [{ op: 'replace', path: 'quantity', value: line.units + 2 }],
+      [{ op: 'replace', path: 'quantity', value: line.units + 5 }],
+    ]);
+  });
+
   it('reports included units (lessIncluded) so no one prices the whole delta', async () => {
     const { connection } = cw.connect();
     const [line] = value(await connection.readUnits(['3001'], '2026-12-03'));

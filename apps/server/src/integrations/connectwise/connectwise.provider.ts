@@ -2,6 +2,12 @@
  * ConnectWise PSA behind the port: companies and catalog items as lookups, agreements as
  * contracts, agreement additions as contract services whose `quantity` is the units in force.
  * A unit change edits the owned addition's quantity in place (ADR 0013), never retried blindly.
+ *
+ * Calls (bench/connectwise-sync.bench.ts): ConnectWise lists additions only under their agreement,
+ * so a sync costs one additions query per agreement. The sync asks for a chunk's contract services
+ * and then its units, both made of the same additions: the list read for the first is handed to the
+ * second once, not read twice. A write PATCHes the quantity this connection last read plus the
+ * delta, without reading the addition again first; it re-reads only when it has no such reading.
  */
 import type {
   PsaBudget,
@@ -36,6 +42,8 @@ export interface ConnectWiseProviderConfig {
   /** Ids per `in (...)` list: keeps URLs well under ConnectWise's 2,000 characters. */
   readonly idsPerQuery?: number;
   readonly pageSize?: number;
+  /** Additions queries in flight at once (one per agreement; ConnectWise asks to limit parallelism). */
+  readonly readConcurrency?: number;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -123,10 +131,24 @@ export class ConnectWiseConnection implements PsaConnection {
   readonly #idsPerQuery: number;
   readonly #pageSize: number;
   readonly #site: string;
+  readonly #readConcurrency: number;
+  /**
+   * The additions the last `readContractServices` read, by agreement, for the `readUnits` of the
+   * same agreements that follows it in a sync (psa-view.reader.ts): each list is handed over once,
+   * then dropped; the next `readContractServices` and any write to the agreement drop it too.
+   */
+  #handOver = new Map<number, AdditionWire[]>();
+  /**
+   * Quantity and product of each addition as this connection last read or wrote it: the base of the
+   * next PATCH (the delta the sync sends was computed from that same reading). Dropped after any
+   * failed write, so a retry without a re-read reads the addition first.
+   */
+  readonly #lastRead = new Map<number, { readonly quantity: number; readonly productId: number }>();
 
   constructor(credentials: PsaCredentials, options: PsaConnectionOptions, config: ConnectWiseProviderConfig) {
     this.#idsPerQuery = Math.max(1, config.idsPerQuery ?? 150);
     this.#pageSize = Math.min(cwMaxPageSize, Math.max(1, config.pageSize ?? cwMaxPageSize));
+    this.#readConcurrency = Math.max(1, config.readConcurrency ?? 3);
     const decoded = decodeCwCredentials(credentials);
     const clientOptions: CwClientOptions = {
       requestTimeoutMs: config.requestTimeoutMs ?? 30_000,
@@ -287,8 +309,15 @@ export class ConnectWiseConnection implements PsaConnection {
   async readContractServices(
     contractIds: readonly string[],
   ): Promise<PsaResult<readonly PsaContractService[]>> {
-    const additions = await this.#additions(contractIds);
+    const ids = wireIds(contractIds);
+    if (!ids.ok) return ids;
+    this.#handOver = new Map();
+    const additions = await this.#additions(ids.value);
     if (!additions.ok) return additions;
+    for (const a of additions.value)
+      this.#handOver.set(a.agreementId, [...(this.#handOver.get(a.agreementId) ?? []), a]);
+    // Agreements without additions are handed over too (as empty lists).
+    for (const id of ids.value) if (!this.#handOver.has(id)) this.#handOver.set(id, []);
     return ok(
       additions.value
         .filter((a) => a.cancelledDate === null)
@@ -305,10 +334,20 @@ export class ConnectWiseConnection implements PsaConnection {
     onDate: string,
   ): Promise<PsaResult<readonly PsaUnitsWindow[]>> {
     if (!isCalendarDate(onDate)) return err(invalid('onDate must be a calendar date YYYY-MM-DD.', onDate));
-    const additions = await this.#additions(contractIds);
+    const ids = wireIds(contractIds);
+    if (!ids.ok) return ids;
+    const handed: AdditionWire[] = [];
+    const toRead: number[] = [];
+    for (const id of new Set(ids.value)) {
+      const list = this.#handOver.get(id);
+      this.#handOver.delete(id);
+      if (list === undefined) toRead.push(id);
+      else handed.push(...list);
+    }
+    const additions = await this.#additions(toRead);
     if (!additions.ok) return additions;
     return ok(
-      additions.value
+      [...handed, ...additions.value]
         .filter((a) => isAdditionInForce(a, onDate))
         .map((a) => ({
           id: String(a.id),
@@ -325,9 +364,12 @@ export class ConnectWiseConnection implements PsaConnection {
   }
 
   /**
-   * The port speaks deltas; ConnectWise stores an absolute quantity. We read the addition, then
-   * PATCH `quantity` to current + delta. A PATCH that may have been applied comes back
-   * `isAmbiguous` (the client never repeats it), so the ledger re-reads before deciding.
+   * The port speaks deltas; ConnectWise stores an absolute quantity. We PATCH `quantity` to the
+   * quantity this connection last read (the reading the sync computed the delta from; the addition
+   * is read first only when there is none) + delta. ConnectWise has no conditional PATCH, so an edit
+   * made in ConnectWise between that reading and the PATCH is not detected either way; the target
+   * the sync computed is what lands. A PATCH that may have been applied comes back `isAmbiguous`
+   * (the client never repeats it), so the ledger re-reads before deciding.
    * Without a `contractServiceId` the product is added as a new addition from the effective date.
    */
   async createUnitAdjustment(adjustment: PsaUnitAdjustment): Promise<PsaResult<{ readonly id: string }>> {
@@ -345,6 +387,7 @@ export class ConnectWiseConnection implements PsaConnection {
     if (!ids.ok) return ids;
     const [agreementId = 0, productId = 0, additionId] = ids.value;
     const base = `finance/agreements/${agreementId}/additions`;
+    this.#handOver.delete(agreementId);
     if (additionId === undefined) {
       if (adjustment.unitChange < 0)
         return err(invalid('A new addition cannot start with fewer than zero units.'));
@@ -366,15 +409,20 @@ export class ConnectWiseConnection implements PsaConnection {
         ? err({ ...classifyCwFailure({ kind: 'garbage', what: 'addition without id' }), isAmbiguous: true })
         : ok({ id: String(id) });
     }
-    const current = await client.call({
-      entity: 'finance/agreements/additions',
-      method: 'GET',
-      path: `${base}/${additionId}`,
-      isIdempotent: true,
-    });
-    if (!current.ok) return current;
-    const addition = parseAddition(ref(current.value) ?? {}, agreementId);
-    if (addition === null) return err(classifyCwFailure({ kind: 'garbage', what: 'addition unreadable' }));
+    let addition = this.#lastRead.get(additionId);
+    this.#lastRead.delete(additionId);
+    if (addition === undefined) {
+      const current = await client.call({
+        entity: 'finance/agreements/additions',
+        method: 'GET',
+        path: `${base}/${additionId}`,
+        isIdempotent: true,
+      });
+      if (!current.ok) return current;
+      const read = parseAddition(ref(current.value) ?? {}, agreementId);
+      if (read === null) return err(classifyCwFailure({ kind: 'garbage', what: 'addition unreadable' }));
+      addition = read;
+    }
     if (addition.productId !== productId)
       return err(invalid('The addition holds another product.', String(addition.productId)));
     const quantity = addition.quantity + adjustment.unitChange;
@@ -388,6 +436,9 @@ export class ConnectWiseConnection implements PsaConnection {
       isIdempotent: false,
     });
     if (!patched.ok) return patched;
+    // What ConnectWise now holds is the base of a later write in this run (another date's line).
+    const written = parseAddition(ref(patched.value) ?? {}, agreementId);
+    if (written !== null) this.#remember(written);
     return ok({ id: String(additionId) });
   }
 
@@ -402,29 +453,44 @@ export class ConnectWiseConnection implements PsaConnection {
     return Promise.resolve();
   }
 
-  async #additions(contractIds: readonly string[]): Promise<PsaResult<AdditionWire[]>> {
-    const ids = wireIds(contractIds);
-    if (!ids.ok) return ids;
-    const out: AdditionWire[] = [];
-    // ConnectWise lists additions only under their agreement: one (paged) query per agreement.
-    for (const agreementId of new Set(ids.value)) {
-      const rows = await this.#collect(
-        'finance/agreements/additions',
-        this.#listPath(
-          `finance/agreements/${agreementId}/additions`,
-          null,
-          'id,agreementId,product/id,quantity,lessIncluded,unitPrice,effectiveDate,cancelledDate',
-        ),
-      );
-      if (!rows.ok) {
-        if (rows.error.code === 'not_found') continue;
-        return rows;
+  #remember(a: AdditionWire): void {
+    this.#lastRead.set(a.id, { quantity: a.quantity, productId: a.productId });
+  }
+
+  async #additions(agreementIds: readonly number[]): Promise<PsaResult<AdditionWire[]>> {
+    // ConnectWise lists additions only under their agreement: one (paged) query per agreement, a
+    // few in flight; results in the order asked.
+    const unique = [...new Set(agreementIds)];
+    const lists: (AdditionWire[] | undefined)[] = [];
+    const state: { failure: PsaError | null; next: number } = { failure: null, next: 0 };
+    const worker = async (): Promise<void> => {
+      while (state.failure === null && state.next < unique.length) {
+        const index = state.next++;
+        const agreementId = unique[index] ?? 0;
+        const rows = await this.#collect(
+          'finance/agreements/additions',
+          this.#listPath(
+            `finance/agreements/${agreementId}/additions`,
+            null,
+            'id,agreementId,product/id,quantity,lessIncluded,unitPrice,effectiveDate,cancelledDate',
+          ),
+        );
+        if (!rows.ok) {
+          if (rows.error.code !== 'not_found') state.failure ??= rows.error;
+          continue;
+        }
+        const list: AdditionWire[] = [];
+        for (const row of rows.value) {
+          const a = parseAddition(row, agreementId);
+          if (a !== null) list.push(a);
+        }
+        lists[index] = list;
       }
-      for (const row of rows.value) {
-        const a = parseAddition(row, agreementId);
-        if (a !== null) out.push(a);
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#readConcurrency, unique.length) }, worker));
+    if (state.failure !== null) return err(state.failure);
+    const out = lists.flatMap((list) => list ?? []);
+    for (const a of out) this.#remember(a);
     return ok(out);
   }
 
