@@ -67,10 +67,10 @@ import { confirmedUnitsFor, confirmedUnitsOfOrphans } from './confirmed-units.re
 export type { RunSyncOptions, SyncEnvironment, SyncRunSummary, SyncTuning } from './sync-environment.js';
 
 /**
- * Lines persisted (and confirmed) per turn of the event loop: ~10 ms of work on a slow core, so a
+ * Lines persisted (and confirmed) per turn of the event loop: ~5 ms of work on a slow core, so a
  * sync never holds the loop that serves the console for long (issue 12: nothing over 50 ms).
  */
-const linesPerSlice = 500;
+const linesPerSlice = 250;
 
 export async function executeSync(env: SyncEnvironment, options: RunSyncOptions): Promise<SyncRunSummary> {
   const tuning: SyncTuning = { ...defaultSyncTuning, ...options.tuning };
@@ -184,7 +184,9 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       const view = await readPsaView(conn, companyIds, chunkConfirmed, policy, today, appliedDates);
       const first = [...view.companyErrors.values()][0];
       if (first && isCredentialFailure(first)) await env.onCredentialFailure?.(connectorId, first);
-      // 3. Plan.
+      // 3. Plan (whole, per chunk: workspaces sharing a contract service are decided together), in a
+      // turn of the event loop of its own: the last read's page was parsed in this one.
+      await yieldToLoop();
       const { services } = source;
       const guide = conn.guide;
       const lines = planSync({
