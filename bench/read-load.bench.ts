@@ -316,14 +316,23 @@ function runLoad(
   });
 }
 
-/** Every gap in a 5 ms timer's ticks beyond its period: how long the loop was held each time. */
-function watchStalls(): { stop(): number[] } {
-  const seen: number[] = [];
+interface Stall {
+  readonly ms: number;
+  /** CPU this process used meanwhile: far below `ms` when the OS ran other work instead (shared cores). */
+  readonly cpuMs: number;
+}
+
+/** Every gap in a 5 ms timer's ticks beyond its period (> 20 ms): how long the loop was held each time. */
+function watchStalls(): { stop(): Stall[] } {
+  const seen: Stall[] = [];
   let last = performance.now();
+  let lastCpu = process.cpuUsage();
   const timer = setInterval(() => {
     const t = performance.now();
-    if (t - last - 5 > 20) seen.push(t - last - 5);
+    const cpu = process.cpuUsage(lastCpu);
+    if (t - last - 5 > 20) seen.push({ ms: t - last - 5, cpuMs: (cpu.user + cpu.system) / 1000 });
     last = t;
+    lastCpu = process.cpuUsage();
   }, 5);
   return {
     stop: () => {
@@ -331,6 +340,16 @@ function watchStalls(): { stop(): number[] } {
       return seen;
     },
   };
+}
+
+/** "N stalls > 50 ms (M with > 50 ms of CPU), longest a (cpu b), … ms" */
+function describeStalls(seen: Stall[]): string {
+  const over = seen.filter((s) => s.ms > 50);
+  const longest = [...seen]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 4)
+    .map((s) => `${s.ms.toFixed(0)} (cpu ${s.cpuMs.toFixed(0)})`);
+  return `${over.length} stalls > 50 ms (${over.filter((s) => s.cpuMs > 50).length} with > 50 ms of CPU), longest ${longest.join(', ') || '–'} ms`;
 }
 
 const f = (value: number): string => `${value.toFixed(1)} ms`.padStart(11);
@@ -387,11 +406,7 @@ async function bench(label: string, database: Database): Promise<void> {
     loopDelay.disable();
     const seen = stalls.stop();
     console.log(
-      `  one sync alone (${syncW.toLocaleString('en-US')} × 4, ${summary?.status}, ${summary?.counters.adjusted} adjusted, ${(wallMs / 1000).toFixed(1)} s): loop delay max ${(loopDelay.max / 1e6).toFixed(1)} ms, ${seen.filter((ms) => ms > 50).length} stalls > 50 ms, longest ${seen
-        .sort((a, b) => b - a)
-        .slice(0, 5)
-        .map((ms) => ms.toFixed(0))
-        .join(', ')} ms`,
+      `  one sync alone (${syncW.toLocaleString('en-US')} × 4, ${summary?.status}, ${summary?.counters.adjusted} adjusted, ${(wallMs / 1000).toFixed(1)} s): loop delay max ${(loopDelay.max / 1e6).toFixed(1)} ms, ${describeStalls(seen)}`,
     );
     // The run's CSV export over HTTP (the client's side of the download runs on this loop too).
     if (summary && syncChannel) {
@@ -406,7 +421,7 @@ async function bench(label: string, database: Database): Promise<void> {
       csvDelay.disable();
       const csvSeen = csvStalls.stop();
       console.log(
-        `  its CSV export (${response.status}, ${(text.split('\r\n').length - 2).toLocaleString('en-US')} lines, ${csvMs.toFixed(0)} ms): loop delay max ${(csvDelay.max / 1e6).toFixed(1)} ms, ${csvSeen.filter((ms) => ms > 50).length} stalls > 50 ms, longest ${Math.max(0, ...csvSeen).toFixed(0)} ms`,
+        `  its CSV export (${response.status}, ${(text.split('\r\n').length - 2).toLocaleString('en-US')} lines, ${csvMs.toFixed(0)} ms): loop delay max ${(csvDelay.max / 1e6).toFixed(1)} ms, ${describeStalls(csvSeen)}`,
       );
     }
   }
