@@ -28,7 +28,24 @@
  * / loop-delay max, syncs of 1,000 × 4 running: 50/s 7.1 / 121 ms / 0 / 140 ms (the sync's start
  * still blocks the loop > 50 ms), 100/s 4.9 / 40 ms / 0 / 29 ms, 200/s 5.5 / 42 ms / 0 / 39 ms,
  * 400/s 145 ms / 4.0 s / 0, 800/s 1,839 timeouts: highest rate holding p99 < 100 ms: 200/s.
- * With BENCH_SYNC_W=0: 200/s p99 39 ms, 400/s p99 56 ms (highest 400/s).
+ * With BENCH_SYNC_W=0: 200/s p99 39 ms, 400/s p99 56 ms (highest 400/s). (Sandbox in process.)
+ *
+ * 2026-12-04, sandbox out of process, before → after the sync persists and confirms 250 lines per
+ * turn of the loop, plans in a turn of its own, and the CSV export turns the loop before each page
+ * (same 2 shared cores, load average 2–10 from other work: each stall also says how much CPU this
+ * process used, so a gap where the OS ran someone else shows as such):
+ *   one sync alone, 1,000 × 4: 2 stalls per run with > 50 ms of our CPU, 109–135 ms each (once per
+ *     chunk of 500 companies: plan, ids, 2,000 inserts, confirmations in one turn; 7 runs: longest
+ *     stall 78–395 ms)
+ *     → none over 50 ms of CPU in 6 runs (largest 41 ms of CPU; on a quiet machine the longest
+ *     stall was 20–25 ms in 3 runs; under load a few 50–132 ms gaps with 0–41 ms of our CPU);
+ *   its CSV export, 4,000 lines: 1 stall of 57–257 ms (68–90 ms of CPU) → none over 50 ms of CPU
+ *     (longest 21–46 ms, ≤ 28 ms of CPU);
+ *   rates, same hour, load average 1.9 → 2.6: 50/s p99 90 → 25–36 ms, loop max 114 → 36–41 ms;
+ *     100/s 116 → 63 ms (once 294 ms), loop max 132 → 50–123 ms; 200/s 118 → 38 ms (once
+ *     405 ms: the machine's other work; with no sync at all 400/s failed then too). At load average
+ *     5–10 neither version held 50/s. JSON pages of the Autotask client are no blocker: the largest
+ *     (500 companies, 653 KiB) parses in 1.3 ms.
  */
 import { endpointPath, endpoints } from '@coro/contracts';
 import { type Kysely } from 'kysely';
