@@ -9,12 +9,13 @@
  * Chunks of ≤ 500 companies are read one after another while a pool of writers applies the previous
  * chunk's adjustments. A failure of one company (or chunk) becomes problem lines; the others carry on.
  */
-import type { SyncRunStatusName } from '@coro/contracts';
+import type { SyncLineStatus, SyncRunStatusName } from '@coro/contracts';
 import PQueue from 'p-queue';
 import type { Kysely } from 'kysely';
 
 import type { DB } from '../db/schema.js';
 import { newId } from '../db/ids.js';
+import { yieldToLoop } from '../lib/event-loop.js';
 import { localDay } from '../domain/billing-policy.js';
 import { planSync, type ConfirmedUnits, type PlannedLine, type PlanWorkspace } from '../domain/sync-plan.js';
 import { isCredentialFailure, type PsaConnection } from '../psa/psa-provider.port.js';
@@ -64,6 +65,12 @@ import { appliedDatesFrom } from './ledger.repository.js';
 import { confirmedUnitsFor, confirmedUnitsOfOrphans } from './confirmed-units.repository.js';
 
 export type { RunSyncOptions, SyncEnvironment, SyncRunSummary, SyncTuning } from './sync-environment.js';
+
+/**
+ * Lines persisted (and confirmed) per turn of the event loop: ~5 ms of work on a slow core, so a
+ * sync never holds the loop that serves the console for long (issue 12: nothing over 50 ms).
+ */
+const linesPerSlice = 250;
 
 export async function executeSync(env: SyncEnvironment, options: RunSyncOptions): Promise<SyncRunSummary> {
   const tuning: SyncTuning = { ...defaultSyncTuning, ...options.tuning };
@@ -177,7 +184,9 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       const view = await readPsaView(conn, companyIds, chunkConfirmed, policy, today, appliedDates);
       const first = [...view.companyErrors.values()][0];
       if (first && isCredentialFailure(first)) await env.onCredentialFailure?.(connectorId, first);
-      // 3. Plan.
+      // 3. Plan (whole, per chunk: workspaces sharing a contract service are decided together), in a
+      // turn of the event loop of its own: the last read's page was parsed in this one.
+      await yieldToLoop();
       const { services } = source;
       const guide = conn.guide;
       const lines = planSync({
@@ -191,17 +200,24 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       const kept = resumePoint?.kept;
       const fresh = kept ? lines.filter((l) => !kept.has(lineKey(l.workspaceId, l.serviceKey))) : lines;
       tracker.done += lines.length - fresh.length;
-      const works = fresh.map((line) => {
-        const isStale = reviewed !== null && line.kind === 'adjust' && !reviewed.matches(line);
-        return {
-          id: newId(),
-          line,
-          status: isStale ? ('stale' as const) : initialLineStatus(line, mode),
-          detail: isStale ? staleDetail(reviewed.before(line)) : null,
-        };
-      });
-      await insertSyncLines(db, runId, seq, works, now);
-      seq += works.length;
+      // A slice at a time, each in one transaction, with a turn of the event loop between slices:
+      // a chunk has thousands of lines, and with SQLite every statement runs on this thread.
+      const works: { id: string; line: PlannedLine; status: SyncLineStatus; detail: string | null }[] = [];
+      for (let start = 0; start < fresh.length; start += linesPerSlice) {
+        await yieldToLoop();
+        const slice = fresh.slice(start, start + linesPerSlice).map((line) => {
+          const isStale = reviewed !== null && line.kind === 'adjust' && !reviewed.matches(line);
+          return {
+            id: newId(),
+            line,
+            status: isStale ? ('stale' as const) : initialLineStatus(line, mode),
+            detail: isStale ? staleDetail(reviewed.before(line)) : null,
+          };
+        });
+        await db.transaction().execute((trx) => insertSyncLines(trx, runId, seq, slice, now));
+        seq += slice.length;
+        works.push(...slice);
+      }
       counters.lines_total += fresh.length;
       // 5. Apply: adjustments go to the writers; the rest is counted as planned.
       for (const { id, line, status } of works) {
@@ -218,8 +234,15 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
             tracker.countWritten(line, outcome.status);
           });
       }
-      // 6. Confirm what needed no write.
-      if (mode === 'apply') await confirmUnwritten(db, connectorId, runId, lines, today, now);
+      // 6. Confirm what needed no write (a slice at a time too).
+      if (mode === 'apply')
+        for (let start = 0; start < lines.length; start += linesPerSlice) {
+          await yieldToLoop();
+          const slice = lines.slice(start, start + linesPerSlice);
+          await db
+            .transaction()
+            .execute((trx) => confirmUnwritten(trx, connectorId, runId, slice, today, now));
+        }
       tracker.emit();
     };
 
