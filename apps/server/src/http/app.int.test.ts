@@ -1,9 +1,10 @@
-import type { ErrorEnvelope, Me } from '@coro/contracts';
+import { endpoints, type ErrorEnvelope } from '@coro/contracts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { callEndpoint } from '../../test/call-endpoint.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { createTestApp, type TestApp } from '../../test/test-app.js';
 
@@ -66,18 +67,16 @@ describe.skipIf(isDatabaseUnavailable())(`app (${testDialect()})`, () => {
 
   it('logs in and reads me', async () => {
     const headers = await t.login('admin');
-    const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers });
+    const me = await callEndpoint(t.app, endpoints.auth.me, { headers });
     expect(me.statusCode).toBe(200);
-    expect(me.json<Me>().user.email).toBe('admin@test.example');
+    expect(me.json().user.email).toBe('admin@test.example');
   });
 
   it('lists the service catalog from the migration seed', async () => {
-    const response = await t.app.inject({
-      method: 'GET',
-      url: '/api/catalog/services',
+    const response = await callEndpoint(t.app, endpoints.catalog.services, {
       headers: await t.login('viewer'),
     });
-    const items = response.json<{ items: { key: string; kind: string; billingBasis: string }[] }>().items;
+    const items = response.json().items;
     expect(items).toHaveLength(12);
     expect(items[0]).toStrictEqual({
       key: 'endpoint_security',

@@ -4,9 +4,10 @@
  * and the difference, and nothing is written; the first sync of a new connector never runs from
  * the schedule.
  */
-import type { PreviewStaleDetails, SyncRunDetail, SyncRunStarted, SyncSettings } from '@coro/contracts';
+import { endpoints, type EndpointSpec, type PreviewStaleDetails, type SyncRunDetail } from '@coro/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { callEndpoint, type EndpointCallInput } from '../../test/call-endpoint.js';
 import { grantRole } from '../auth/user.repository.js';
 import { listConnectorSchedules } from '../jobs/job-handlers.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
@@ -17,18 +18,20 @@ const day = 24 * 60 * 60 * 1000;
 describe.skipIf(isDatabaseUnavailable())(`reviewed writes (${testDialect()})`, () => {
   let h: SyncHarness;
   let headers: Record<string, string>;
-  const path = (rest: string): string =>
-    `/api/workspaces/${h.channelId}/connectors/${h.connectorId}/sync${rest}`;
-  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
-    h.t.app.inject({ method, url: path(url), headers, ...(payload ? { payload } : {}) });
+  const connector = () => ({ channelId: h.channelId, connectorId: h.connectorId });
+  const run = (runId: string) => ({ ...connector(), runId });
+  const call = async <E extends EndpointSpec>(endpoint: E, input: EndpointCallInput<E>) =>
+    callEndpoint(h.t.app, endpoint, { ...input, headers });
+  const settingsNow = async () => (await call(endpoints.sync.settings, { params: connector() })).json();
+  const apply = async (runId: string) => call(endpoints.sync.apply, { params: run(runId) });
   const preview = async (): Promise<SyncRunDetail> => {
-    const response = await call('POST', '/preview');
+    const response = await call(endpoints.sync.preview, { params: connector() });
     expect(response.statusCode).toBe(200);
-    return response.json<SyncRunDetail>();
+    return response.json();
   };
   const finished = async (runId: string): Promise<SyncRunDetail> => {
     for (let i = 0; i < 200; i++) {
-      const detail = (await call('GET', `/runs/${runId}?limit=5000`)).json<SyncRunDetail>();
+      const detail = (await call(endpoints.sync.run, { params: run(runId), query: { limit: 5000 } })).json();
       if (detail.run.status !== 'queued' && detail.run.status !== 'running') return detail;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -46,7 +49,7 @@ describe.skipIf(isDatabaseUnavailable())(`reviewed writes (${testDialect()})`, (
   });
 
   it('applies exactly the reviewed lines, states the money first, then starts the daily schedule', async () => {
-    const settingsBefore = (await call('GET', '/settings')).json<SyncSettings>();
+    const settingsBefore = await settingsNow();
     expect(settingsBefore.isAwaitingFirstReviewedSync).toBe(true);
 
     const reviewed = await preview();
@@ -60,10 +63,10 @@ describe.skipIf(isDatabaseUnavailable())(`reviewed writes (${testDialect()})`, (
     expect(reviewed.impact.monthlyAmount).toBeCloseTo(expectedAmount, 2);
     expect(reviewed.impact.monthlyAmount).not.toBe(0);
 
-    const started = await call('POST', `/runs/${reviewed.run.id}/apply`);
+    const started = await apply(reviewed.run.id);
     expect(started.statusCode).toBe(202);
-    const run = await finished(started.json<SyncRunStarted>().runId ?? '');
-    expect(run.run).toMatchObject({ status: 'succeeded', previewRunId: reviewed.run.id });
+    const done = await finished(started.json().runId ?? '');
+    expect(done.run).toMatchObject({ status: 'succeeded', previewRunId: reviewed.run.id });
 
     // One adjustment per reviewed line, each to the reviewed target; nothing else.
     expect(h.sb.admin.adjustments()).toHaveLength(adjust.length);
@@ -72,13 +75,13 @@ describe.skipIf(isDatabaseUnavailable())(`reviewed writes (${testDialect()})`, (
       const name = `${line.workspace_name}/${line.service_key}`;
       expect({ name, units }).toEqual({ name, units: line.target_units });
     }
-    expect((await call('GET', '/settings')).json<SyncSettings>().isAwaitingFirstReviewedSync).toBe(false);
+    expect((await settingsNow()).isAwaitingFirstReviewedSync).toBe(false);
     expect(
       (await listConnectorSchedules(h.t.ctx)).find((s) => s.connectorId === h.connectorId)?.isEnabled,
     ).toBe(true);
 
     // The same preview cannot be applied twice.
-    const again = await call('POST', `/runs/${reviewed.run.id}/apply`);
+    const again = await apply(reviewed.run.id);
     expect(again.statusCode).toBe(409);
     expect(h.sb.admin.adjustments()).toHaveLength(adjust.length);
   });
@@ -119,26 +122,25 @@ describe.skipIf(isDatabaseUnavailable())(`reviewed writes (${testDialect()})`, (
     async (_why, change, name) => {
       const reviewed = await preview();
       const changedName = (await change()) ?? name;
-      const response = await call('POST', `/runs/${reviewed.run.id}/apply`);
+      const response = await apply(reviewed.run.id);
       expect(response.statusCode).toBe(409);
-      const { error } = response.json<{
-        error: { code: string; message: string; details: PreviewStaleDetails };
-      }>();
+      const error = response.error();
+      const details = error.details as PreviewStaleDetails;
       expect(error.code).toBe('preview_stale');
       expect(error.message).toMatch(/Nothing was written/);
-      expect(error.details.changeCount).toBeGreaterThan(0);
-      expect(error.details.changes.map((c) => c.workspaceName)).toContain(changedName);
+      expect(details.changeCount).toBeGreaterThan(0);
+      expect(details.changes.map((c) => c.workspaceName)).toContain(changedName);
       const ours = h.sb.admin.adjustments().filter((a) => a.unitChange !== 3);
       expect(ours).toHaveLength(0);
 
       // The fresh preview is what applying now would do: it applies.
       const fresh = (
-        await call('GET', `/runs/${error.details.freshPreviewRunId}?limit=5000`)
-      ).json<SyncRunDetail>();
+        await call(endpoints.sync.run, { params: run(details.freshPreviewRunId), query: { limit: 5000 } })
+      ).json();
       expect(fresh.run.mode).toBe('dry-run');
-      const started = await call('POST', `/runs/${fresh.run.id}/apply`);
+      const started = await apply(fresh.run.id);
       expect(started.statusCode).toBe(202);
-      expect((await finished(started.json<SyncRunStarted>().runId ?? '')).run.status).toBe('succeeded');
+      expect((await finished(started.json().runId ?? '')).run.status).toBe('succeeded');
     },
   );
 
@@ -146,9 +148,9 @@ describe.skipIf(isDatabaseUnavailable())(`reviewed writes (${testDialect()})`, (
     const reviewed = await preview();
     h.clock.advance(day);
     headers = await h.t.login('admin', { fresh: true }); // the session of yesterday expired
-    const response = await call('POST', `/runs/${reviewed.run.id}/apply`);
+    const response = await apply(reviewed.run.id);
     expect(response.statusCode).toBe(409);
-    expect(response.json<{ error: { code: string; message: string } }>().error).toMatchObject({
+    expect(response.error()).toMatchObject({
       code: 'preview_stale',
       message: expect.stringMatching(/made for \d{4}-\d{2}-\d{2}/) as unknown,
     });
@@ -159,38 +161,43 @@ describe.skipIf(isDatabaseUnavailable())(`reviewed writes (${testDialect()})`, (
     const schedule = async () =>
       (await listConnectorSchedules(h.t.ctx)).find((s) => s.connectorId === h.connectorId);
     expect((await schedule())?.isEnabled).toBe(false);
-    const connector = (
-      await h.t.app.inject({ url: `/api/workspaces/${h.channelId}/connectors/${h.connectorId}`, headers })
-    ).json<{ nextSyncAt: string | null; isAwaitingFirstReviewedSync: boolean }>();
-    expect(connector).toMatchObject({ nextSyncAt: null, isAwaitingFirstReviewedSync: true });
+    const shown = (await call(endpoints.connectors.get, { params: connector() })).json();
+    expect(shown).toMatchObject({ nextSyncAt: null, isAwaitingFirstReviewedSync: true });
 
     // Saving other settings does not start it; only the explicit start does.
-    const settings = (await call('GET', '/settings')).json<SyncSettings>();
+    const settings = await settingsNow();
     const body = { policy: settings.policy, isScheduleEnabled: true, scheduleTime: '05:00' };
-    expect((await call('PUT', '/settings', body)).json<SyncSettings>().isAwaitingFirstReviewedSync).toBe(
-      true,
-    );
+    expect(
+      (await call(endpoints.sync.putSettings, { params: connector(), body })).json()
+        .isAwaitingFirstReviewedSync,
+    ).toBe(true);
     expect((await schedule())?.isEnabled).toBe(false);
-    const started = await call('PUT', '/settings', { ...body, startScheduleBeforeFirstSync: true });
-    expect(started.json<SyncSettings>().isAwaitingFirstReviewedSync).toBe(false);
+    const started = await call(endpoints.sync.putSettings, {
+      params: connector(),
+      body: { ...body, startScheduleBeforeFirstSync: true },
+    });
+    expect(started.json().isAwaitingFirstReviewedSync).toBe(false);
     expect((await schedule())?.isEnabled).toBe(true);
   });
 
   it('holds by default a decrease of more than 50 % or a change of more than 25 units', async () => {
-    const settings = (await call('GET', '/settings')).json<SyncSettings>();
+    const settings = await settingsNow();
     const defaults = { maxUnitChange: 25, maxPercentChange: null, maxPercentDecrease: 50 };
-    const response = await call('PUT', '/settings', {
-      policy: { ...settings.policy, guardrails: { maxUnitChange: 25, maxPercentChange: null } },
-      isScheduleEnabled: true,
-      scheduleTime: settings.scheduleTime,
+    const response = await call(endpoints.sync.putSettings, {
+      params: connector(),
+      body: {
+        policy: { ...settings.policy, guardrails: { maxUnitChange: 25, maxPercentChange: null } },
+        isScheduleEnabled: true,
+        scheduleTime: settings.scheduleTime,
+      },
     });
     // An older client sending two guardrails keeps the third (the harness disabled it).
-    expect(response.json<SyncSettings>().policy.guardrails).toEqual({
+    expect(response.json().policy.guardrails).toEqual({
       ...defaults,
       maxPercentDecrease: null,
     });
     await h.t.db.deleteFrom('sync_settings').where('connector_id', '=', h.connectorId).execute();
-    const fresh = (await call('GET', '/settings')).json<SyncSettings>();
+    const fresh = await settingsNow();
     expect(fresh.policy.guardrails).toEqual(defaults);
   });
 });

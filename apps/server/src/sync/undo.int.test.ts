@@ -4,8 +4,9 @@
  * conflict, left alone unless the admin includes it; a run undone is refused the second time.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { SyncRun, UndoPreview } from '@coro/contracts';
+import { endpoints, type SyncRun, type UndoRunBody } from '@coro/contracts';
 
+import { callEndpoint } from '../../test/call-endpoint.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { grantRole } from '../auth/user.repository.js';
 import { addDays } from '../domain/billing-policy.js';
@@ -26,8 +27,7 @@ describe.skipIf(isDatabaseUnavailable())(`undo a sync run (${testDialect()})`, (
     await h.close();
   });
 
-  const url = (runId: string, action = ''): string =>
-    `/api/workspaces/${h.channelId}/connectors/${h.connectorId}/sync/runs/${runId}${action}`;
+  const params = (runId: string) => ({ channelId: h.channelId, connectorId: h.connectorId, runId });
   // Sessions expire when the test moves the clock by days: sign in again then.
   let signedInAt = 0;
   const headers = async () => {
@@ -35,22 +35,26 @@ describe.skipIf(isDatabaseUnavailable())(`undo a sync run (${testDialect()})`, (
     if (isFresh) signedInAt = h.clock().getTime();
     return h.t.login('admin', { fresh: isFresh });
   };
-  const post = async (runId: string, action: string, payload: object = {}) =>
-    h.t.app.inject({
-      method: 'POST',
-      url: url(runId, action),
+  const previewUndo = async (runId: string) =>
+    callEndpoint(h.t.app, endpoints.sync.undoPreview, {
+      params: params(runId),
       headers: await headers(),
-      payload,
+      body: {},
     });
+  const startUndo = async (runId: string, body: UndoRunBody = {}) =>
+    callEndpoint(h.t.app, endpoints.sync.undo, { params: params(runId), headers: await headers(), body });
   const getRun = async (runId: string): Promise<SyncRun> => {
-    const res = await h.t.app.inject({ url: url(runId), headers: await headers() });
-    return res.json<{ run: SyncRun }>().run;
+    const res = await callEndpoint(h.t.app, endpoints.sync.run, {
+      params: params(runId),
+      headers: await headers(),
+    });
+    return res.json().run;
   };
   /** Starts the undo over HTTP and waits for the undo run to finish. */
-  const undo = async (runId: string, payload: object = {}): Promise<SyncRun> => {
-    const res = await post(runId, '/undo', payload);
+  const undo = async (runId: string, body: UndoRunBody = {}): Promise<SyncRun> => {
+    const res = await startUndo(runId, body);
     expect(res.statusCode, res.body).toBe(202);
-    const { runId: undoRunId } = res.json<{ runId: string }>();
+    const { runId: undoRunId } = res.json();
     return vi.waitFor(
       async () => {
         const run = await getRun(undoRunId);
@@ -70,9 +74,9 @@ describe.skipIf(isDatabaseUnavailable())(`undo a sync run (${testDialect()})`, (
     expect(writes.length).toBeGreaterThan(5);
     const sentBefore = h.sb.admin.adjustments().length;
 
-    const preview = await post(run.runId, '/undo-preview');
+    const preview = await previewUndo(run.runId);
     expect(preview.statusCode, preview.body).toBe(200);
-    const plan = preview.json<UndoPreview>();
+    const plan = preview.json();
     expect(plan.counts).toMatchObject({ reversals: writes.length, conflicts: 0 });
     expect(h.sb.admin.adjustments().length, 'a preview writes nothing').toBe(sentBefore);
 
@@ -92,7 +96,7 @@ describe.skipIf(isDatabaseUnavailable())(`undo a sync run (${testDialect()})`, (
       new Set(writes.map((w) => w.line_id)),
     );
 
-    const again = await post(run.runId, '/undo');
+    const again = await startUndo(run.runId);
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({
       error: { code: 'conflict', message: expect.stringMatching(/already undone/) },
@@ -124,7 +128,7 @@ describe.skipIf(isDatabaseUnavailable())(`undo a sync run (${testDialect()})`, (
     });
     expect(edit.ok).toBe(true);
 
-    const plan = (await post(run.runId, '/undo-preview')).json<UndoPreview>();
+    const plan = (await previewUndo(run.runId)).json();
     expect(plan.lines.find((l) => l.lineId === edr.id)).toMatchObject({
       decision: 'conflict',
       appliedUnits: edrWrite.to_units,
@@ -151,12 +155,12 @@ describe.skipIf(isDatabaseUnavailable())(`undo a sync run (${testDialect()})`, (
 
   it('refuses to undo a preview, an undo run and an unknown run, with a code', async () => {
     const preview = await h.run({ mode: 'dry-run' });
-    expect((await post(preview.runId, '/undo')).json()).toMatchObject({ error: { code: 'conflict' } });
+    expect((await startUndo(preview.runId)).json()).toMatchObject({ error: { code: 'conflict' } });
     const [undoRun] = await h.t.db.selectFrom('sync_runs').select('id').where('mode', '=', 'undo').execute();
-    const refused = await post(undoRun?.id ?? '', '/undo-preview');
+    const refused = await previewUndo(undoRun?.id ?? '');
     expect(refused.statusCode).toBe(409);
-    expect((await post('0190c8a5-0000-7000-8000-000000000000', '/undo')).statusCode).toBe(404);
-    const bad = await post(preview.runId, '/undo', { lineIds: ['nope'] });
+    expect((await startUndo('0190c8a5-0000-7000-8000-000000000000')).statusCode).toBe(404);
+    const bad = await startUndo(preview.runId, { lineIds: ['nope'] });
     expect(bad.statusCode).toBe(400);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddedTeamMember } from '@coro/contracts';
+import { endpoints } from '@coro/contracts';
 
+import { callEndpoint } from '../../test/call-endpoint.js';
 import { startSmtpServer } from '../notifications/notifications.test-support.js';
 import { createTestApp, type TestApp } from '../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
@@ -20,17 +21,16 @@ describe.skipIf(isDatabaseUnavailable())(`team invitation by e-mail (${testDiale
   });
 
   const add = async (app: TestApp, email: string) =>
-    app.app.inject({
-      method: 'POST',
-      url: `/api/workspaces/${app.seed.channel.id}/team`,
+    callEndpoint(app.app, endpoints.team.add, {
+      params: { channelId: app.seed.channel.id },
       headers: await app.login('admin'),
-      payload: { email, role: 'msp_billing' },
+      body: { email, role: 'msp_billing' },
     });
 
   it('e-mails the sign-in link and one-time password instead of returning it', async () => {
     const response = await add(t, 'invited@team.example');
     expect(response.statusCode, response.body).toBe(201);
-    expect(response.json<AddedTeamMember>()).toMatchObject({
+    expect(response.json()).toMatchObject({
       onboarding: 'invitation_emailed',
       oneTimePassword: null,
     });
@@ -42,10 +42,8 @@ describe.skipIf(isDatabaseUnavailable())(`team invitation by e-mail (${testDiale
     expect(body).toContain('Test Channel');
     const password = /One-time password: (\S+)/.exec(body)?.[1] ?? '';
     expect(password).not.toBe('');
-    const login = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: 'invited@team.example', password },
+    const login = await callEndpoint(t.app, endpoints.auth.login, {
+      body: { email: 'invited@team.example', password },
     });
     expect(login.statusCode).toBe(200);
   });
@@ -53,7 +51,7 @@ describe.skipIf(isDatabaseUnavailable())(`team invitation by e-mail (${testDiale
   it('an existing account gets no e-mail (nothing to tell it but the new channel)', async () => {
     const before = smtp.received.length;
     const response = await add(t, t.seed.users.other_admin.email);
-    expect(response.json<AddedTeamMember>().onboarding).toBe('existing_account');
+    expect(response.json().onboarding).toBe('existing_account');
     expect(smtp.received).toHaveLength(before);
   });
 
@@ -62,7 +60,7 @@ describe.skipIf(isDatabaseUnavailable())(`team invitation by e-mail (${testDiale
     try {
       const response = await add(down, 'fallback@team.example');
       expect(response.statusCode, response.body).toBe(201);
-      const added = response.json<AddedTeamMember>();
+      const added = response.json();
       expect(added.onboarding).toBe('one_time_password');
       expect(added.oneTimePassword).toEqual(expect.any(String));
     } finally {

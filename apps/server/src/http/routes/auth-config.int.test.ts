@@ -1,5 +1,7 @@
+import { endpoints } from '@coro/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { callEndpoint } from '../../../test/call-endpoint.js';
 import { createTestApp, type TestApp } from '../../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
 
@@ -12,7 +14,7 @@ describe.skipIf(isDatabaseUnavailable())(`GET /api/auth/config (${testDialect()}
 
   it('tells the sign-in page the demo logins in demo mode, without a session', async () => {
     t = await createTestApp({ config: { mode: 'demo' } });
-    const response = await t.app.inject({ method: 'GET', url: '/api/auth/config' });
+    const response = await callEndpoint(t.app, endpoints.auth.config, {});
     expect(response.statusCode).toBe(200);
     expect(response.json()).toStrictEqual({
       isDemo: true,
@@ -25,7 +27,7 @@ describe.skipIf(isDatabaseUnavailable())(`GET /api/auth/config (${testDialect()}
 
   it.each(['production', 'test'] as const)('reveals no login in %s mode', async (mode) => {
     t = await createTestApp({ config: { mode } });
-    const response = await t.app.inject({ method: 'GET', url: '/api/auth/config' });
+    const response = await callEndpoint(t.app, endpoints.auth.config, {});
     expect(response.statusCode).toBe(200);
     expect(response.json()).toStrictEqual({ isDemo: false });
     expect(response.body).not.toContain('demo-admin');

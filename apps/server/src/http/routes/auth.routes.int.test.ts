@@ -1,11 +1,12 @@
-import type { ErrorEnvelope, Me } from '@coro/contracts';
+import { endpoints, endpointUrl, type ErrorEnvelope } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { callEndpoint } from '../../../test/call-endpoint.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
 import { hashToken } from '../../auth/tokens.js';
 
-const setCookies = (response: { cookies: unknown }) =>
+const setCookies = ({ response }: { response: { cookies: unknown } }) =>
   response.cookies as {
     name: string;
     value: string;
@@ -29,7 +30,7 @@ describe.skipIf(isDatabaseUnavailable())(`auth routes (${testDialect()})`, () =>
   });
 
   const login = (email: string, password: string, remoteAddress = '10.0.0.1') =>
-    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, remoteAddress });
+    callEndpoint(t.app, endpoints.auth.login, { body: { email, password }, remoteAddress });
 
   it('logs in: HttpOnly Lax session cookie, JS-readable CSRF cookie, me with memberships and channels', async () => {
     const response = await login('ADMIN@test.example ', TEST_PASSWORD);
@@ -40,7 +41,7 @@ describe.skipIf(isDatabaseUnavailable())(`auth routes (${testDialect()})`, () =>
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', maxAge: 12 * 3600 });
     expect(session.secure).toBeUndefined();
     expect(csrf.httpOnly).toBeUndefined();
-    const me = response.json<Me>();
+    const me = response.json();
     expect(me.csrfToken).toBe(csrf.value);
     expect(me.user).toStrictEqual({
       id: t.seed.users.admin.id,
@@ -80,23 +81,24 @@ describe.skipIf(isDatabaseUnavailable())(`auth routes (${testDialect()})`, () =>
     const unknown = await login('nobody@test.example', 'whatever-password');
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
-    expect(wrong.json<ErrorEnvelope>().error).toStrictEqual(unknown.json<ErrorEnvelope>().error);
-    expect(wrong.json<ErrorEnvelope>().error.code).toBe('unauthenticated');
+    expect(wrong.error()).toStrictEqual(unknown.error());
+    expect(wrong.error().code).toBe('unauthenticated');
     // Reset the failure count for later tests.
     expect((await login('super-admin@test.example', TEST_PASSWORD)).statusCode).toBe(200);
   });
 
   it('rejects malformed login bodies with validation codes', async () => {
+    // Raw inject on purpose: these bodies are what the endpoint's type forbids.
     const missing = await t.app.inject({
       method: 'POST',
-      url: '/api/auth/login',
+      url: endpointUrl(endpoints.auth.login),
       payload: { email: 'a@b.c' },
     });
     expect(missing.statusCode).toBe(400);
     expect(missing.json<ErrorEnvelope>().error.code).toBe('validation_failed');
     const extra = await t.app.inject({
       method: 'POST',
-      url: '/api/auth/login',
+      url: endpointUrl(endpoints.auth.login),
       payload: { email: 'a@b.c', password: 'x', isAdmin: true },
     });
     expect(extra.json<ErrorEnvelope>().error.code).toBe('validation_failed');
@@ -109,14 +111,14 @@ describe.skipIf(isDatabaseUnavailable())(`auth routes (${testDialect()})`, () =>
       const response = await login(email, attempt);
       // The same answer as an unknown e-mail, before and after the lock: no enumeration.
       expect(response.statusCode).toBe(401);
-      expect(response.json<ErrorEnvelope>().error).toStrictEqual(unknown.json<ErrorEnvelope>().error);
+      expect(response.error()).toStrictEqual(unknown.error());
     }
     const right = await login(email, TEST_PASSWORD);
     expect(right.statusCode).toBe(423);
-    const body = right.json<ErrorEnvelope>();
-    const lockedUntil = (body.error.details as { lockedUntil: string }).lockedUntil;
-    expect(body.error.code).toBe('locked_out');
-    expect(body.error.message).toContain(lockedUntil);
+    const error = right.error();
+    const lockedUntil = (error.details as { lockedUntil: string }).lockedUntil;
+    expect(error.code).toBe('locked_out');
+    expect(error.message).toContain(lockedUntil);
     expect(new Date(lockedUntil).getTime() - t.clock().getTime()).toBe(10 * 60_000);
     // After the lockout window the right password works and resets the counter.
     t.clock.advance(10 * 60_000 + 1000);
@@ -130,54 +132,51 @@ describe.skipIf(isDatabaseUnavailable())(`auth routes (${testDialect()})`, () =>
   });
 
   it('me requires a session; a bogus cookie is anonymous', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
-    const bogus = await t.app.inject({
-      method: 'GET',
-      url: '/api/auth/me',
+    expect((await callEndpoint(t.app, endpoints.auth.me, {})).statusCode).toBe(401);
+    const bogus = await callEndpoint(t.app, endpoints.auth.me, {
       headers: { cookie: 'coro_session=forged' },
     });
     expect(bogus.statusCode).toBe(401);
-    expect(bogus.json<ErrorEnvelope>().error.code).toBe('unauthenticated');
+    expect(bogus.error().code).toBe('unauthenticated');
   });
 
   it('requires the CSRF header on unsafe methods for cookie sessions', async () => {
     const headers = await t.login('admin', { fresh: true });
-    const url = `/api/workspaces/${t.seed.childB.id}`;
-    const noHeader = await t.app.inject({
-      method: 'PATCH',
-      url,
+    const params = { id: t.seed.childB.id };
+    const body = { companyName: 'x' };
+    const noHeader = await callEndpoint(t.app, endpoints.workspaces.update, {
+      params,
       headers: { cookie: headers.cookie! },
-      payload: { companyName: 'x' },
+      body,
     });
     expect(noHeader.statusCode).toBe(403);
-    expect(noHeader.json<ErrorEnvelope>().error.code).toBe('csrf_failed');
-    const wrong = await t.app.inject({
-      method: 'PATCH',
-      url,
+    expect(noHeader.error().code).toBe('csrf_failed');
+    const wrong = await callEndpoint(t.app, endpoints.workspaces.update, {
+      params,
       headers: { ...headers, 'x-csrf-token': 'forged' },
-      payload: { companyName: 'x' },
+      body,
     });
-    expect(wrong.json<ErrorEnvelope>().error.code).toBe('csrf_failed');
+    expect(wrong.error().code).toBe('csrf_failed');
     // Another session's CSRF token does not fit this session.
     const other = await t.login('super_admin', { fresh: true });
-    const crossed = await t.app.inject({
-      method: 'PATCH',
-      url,
+    const crossed = await callEndpoint(t.app, endpoints.workspaces.update, {
+      params,
       headers: { cookie: headers.cookie!, 'x-csrf-token': other['x-csrf-token']! },
-      payload: { companyName: 'x' },
+      body,
     });
-    expect(crossed.json<ErrorEnvelope>().error.code).toBe('csrf_failed');
-    const ok = await t.app.inject({ method: 'PATCH', url, headers, payload: { companyName: 'x' } });
+    expect(crossed.error().code).toBe('csrf_failed');
+    const ok = await callEndpoint(t.app, endpoints.workspaces.update, { params, headers, body });
     expect(ok.statusCode).toBe(200);
     // Safe methods need no header.
     expect(
-      (await t.app.inject({ method: 'GET', url, headers: { cookie: headers.cookie! } })).statusCode,
+      (await callEndpoint(t.app, endpoints.workspaces.get, { params, headers: { cookie: headers.cookie! } }))
+        .statusCode,
     ).toBe(200);
   });
 
   it('logout ends the session server-side and clears the cookies', async () => {
     const headers = await t.login('viewer', { fresh: true });
-    const response = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers });
+    const response = await callEndpoint(t.app, endpoints.auth.logout, { headers });
     expect(response.statusCode).toBe(200);
     expect(
       setCookies(response)
@@ -185,13 +184,13 @@ describe.skipIf(isDatabaseUnavailable())(`auth routes (${testDialect()})`, () =>
         .map((c) => c.name)
         .sort(),
     ).toStrictEqual(['coro_csrf', 'coro_session']);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers })).statusCode).toBe(401);
+    expect((await callEndpoint(t.app, endpoints.auth.me, { headers })).statusCode).toBe(401);
   });
 
   it('expires sessions after the TTL', async () => {
     const headers = await t.login('viewer', { fresh: true });
     t.clock.advance(12 * 3_600_000 + 1);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers })).statusCode).toBe(401);
+    expect((await callEndpoint(t.app, endpoints.auth.me, { headers })).statusCode).toBe(401);
   });
 });
 
@@ -210,17 +209,15 @@ describe.skipIf(isDatabaseUnavailable())(`login rate limit (${testDialect()})`, 
 
   it('throttles login attempts per client address with 429 rate_limited', async () => {
     const attempt = (remoteAddress: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { email: 'admin@test.example', password: 'wrong' },
+      callEndpoint(t.app, endpoints.auth.login, {
+        body: { email: 'admin@test.example', password: 'wrong' },
         remoteAddress,
       });
     const statuses = [];
     for (let i = 0; i < 4; i += 1) statuses.push((await attempt('192.0.2.7')).statusCode);
     expect(statuses).toStrictEqual([401, 401, 401, 429]);
     const limited = await attempt('192.0.2.7');
-    expect(limited.json<ErrorEnvelope>().error.code).toBe('rate_limited');
+    expect(limited.error().code).toBe('rate_limited');
     expect(limited.headers['retry-after']).toBeDefined();
     // Another address is not affected.
     expect((await attempt('192.0.2.8')).statusCode).toBe(401);
@@ -231,10 +228,8 @@ describe.skipIf(isDatabaseUnavailable())(`secure cookies (${testDialect()})`, ()
   it('marks cookies Secure when PUBLIC_URL is https', async () => {
     const t = await createTestApp({ config: { isSecureCookies: true } });
     try {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { email: 'admin@test.example', password: TEST_PASSWORD },
+      const response = await callEndpoint(t.app, endpoints.auth.login, {
+        body: { email: 'admin@test.example', password: TEST_PASSWORD },
       });
       expect(setCookies(response).every((c) => c.secure === true)).toBe(true);
     } finally {

@@ -1,15 +1,14 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  AutoMapApplyResult,
-  AutoMapProposal,
-  AutoMapProposalList,
-  CompanyContractList,
-  MappingBatchList,
-  MappingBatchUndoResult,
-  ServiceSuggestionList,
+import {
+  endpoints,
+  endpointUrl,
+  type AutoMapProposal,
+  type AutoMapProposalList,
+  type EndpointSpec,
 } from '@coro/contracts';
 
+import { callEndpoint, type EndpointCallInput } from '../../../test/call-endpoint.js';
 import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
 import type { TestRole } from '../../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
@@ -20,8 +19,13 @@ import { demoChildren } from '../../demo/demo-data.js';
 describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${testDialect()})`, () => {
   let h: ConnectorHarness;
   let connectorId = '';
-  const base = (): string => `/api/workspaces/${h.seed.channel.id}/connectors/${connectorId}`;
-  const call = async (role: TestRole, options: InjectOptions) =>
+  const connector = () => ({ channelId: h.seed.channel.id, connectorId });
+  const workspace = (workspaceId: string) => ({ ...connector(), workspaceId });
+  const batch = (id: string) => ({ ...connector(), batchId: id });
+  const call = async <E extends EndpointSpec>(role: TestRole, endpoint: E, input: EndpointCallInput<E>) =>
+    callEndpoint(h.app, endpoint, { ...input, headers: { ...(await h.login(role)), ...input.headers } });
+  /** Raw inject on purpose: for bodies that the endpoint's type forbids. */
+  const callRaw = async (role: TestRole, options: InjectOptions) =>
     h.app.inject({ ...options, headers: { ...(await h.login(role)), ...options.headers } });
   /** workspace name → company name, as stored. */
   const mappings = async (): Promise<Record<string, string>> => {
@@ -37,9 +41,9 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
     return Object.fromEntries(rows.map((r) => [r.display_name, r.name]));
   };
   const proposals = async (): Promise<AutoMapProposalList> => {
-    const response = await call('viewer', { method: 'GET', url: `${base()}/workspace-mappings/auto-map` });
+    const response = await call('viewer', endpoints.mappings.autoMapProposals, { params: connector() });
     expect(response.statusCode).toBe(200);
-    return response.json<AutoMapProposalList>();
+    return response.json();
   };
   const byName = (list: AutoMapProposalList, name: string): AutoMapProposal => {
     const found = list.items.find((p) => p.workspaceName === name);
@@ -47,24 +51,22 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
     return found;
   };
   const apply = (pairs: readonly { workspaceId: string; companyId: string }[]) =>
-    call('admin', { method: 'POST', url: `${base()}/workspace-mappings/auto-map`, payload: { pairs } });
+    call('admin', endpoints.mappings.autoMapApply, { params: connector(), body: { pairs: [...pairs] } });
   const pairOf = (p: AutoMapProposal) => ({ workspaceId: p.workspaceId, companyId: p.companyId });
 
   beforeAll(async () => {
     h = await createConnectorHarness({ seed: 'demo' });
     await h.addChildren(demoChildren.map((c) => c.name));
-    const created = await call('admin', {
-      method: 'POST',
-      url: `/api/workspaces/${h.seed.channel.id}/connectors`,
-      payload: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+    const created = await call('admin', endpoints.connectors.create, {
+      params: { channelId: h.seed.channel.id },
+      body: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
     });
-    connectorId = created.json<{ id: string }>().id;
+    connectorId = created.json().id;
     // One workspace mapped by hand first: its company must come back as "already mapped".
     const acme = (await proposals()).items.find((p) => p.companyName === 'Acme Corporation')!;
-    const alpha = await call('admin', {
-      method: 'PUT',
-      url: `${base()}/workspace-mappings/${h.seed.childA.id}`,
-      payload: { companyId: acme.companyId },
+    const alpha = await call('admin', endpoints.mappings.mapWorkspace, {
+      params: workspace(h.seed.childA.id),
+      body: { companyId: acme.companyId },
     });
     expect(alpha.statusCode).toBe(200);
   });
@@ -112,9 +114,9 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
     const before = await mappings();
     const list = await proposals();
     const blue = pairOf(byName(list, 'Blue Harbor Logistics'));
-    const legacy = await call('admin', {
+    const legacy = await callRaw('admin', {
       method: 'POST',
-      url: `${base()}/workspace-mappings/auto-map`,
+      url: endpointUrl(endpoints.mappings.autoMapApply, { params: connector() }),
       payload: {},
     });
     expect(legacy.statusCode).toBe(400);
@@ -122,12 +124,11 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
     expect((await apply([])).statusCode).toBe(400);
     const twice = await apply([blue, { ...blue, companyId: '0' }]);
     expect(twice.statusCode).toBe(400);
-    expect(twice.json().error.code).toBe('bad_request');
+    expect(twice.error().code).toBe('bad_request');
     expect((await apply([{ workspaceId: 'not-an-id', companyId: '1' }])).statusCode).toBe(400);
-    const viewer = await call('viewer', {
-      method: 'POST',
-      url: `${base()}/workspace-mappings/auto-map`,
-      payload: { pairs: [blue] },
+    const viewer = await call('viewer', endpoints.mappings.autoMapApply, {
+      params: connector(),
+      body: { pairs: [blue] },
     });
     expect(viewer.statusCode).toBe(403);
     expect(await mappings()).toStrictEqual(before);
@@ -149,7 +150,7 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
     ];
     const response = await apply(selected.map(pairOf));
     expect(response.statusCode).toBe(200);
-    const result = response.json<AutoMapApplyResult>();
+    const result = response.json();
     batchId = result.batchId!;
     expect(batchId).toMatch(/^[0-9a-f-]{36}$/);
     expect(result.skipped.map((s) => [s.reason, s.message.includes('Alpha Co')])).toStrictEqual([
@@ -169,8 +170,8 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
       .where('w.display_name', '=', 'Evergreen Law Group')
       .executeTakeFirstOrThrow();
     expect(row.check_status).toBe('ok');
-    const batches = await call('viewer', { method: 'GET', url: `${base()}/mapping-batches` });
-    expect(batches.json<MappingBatchList>().items).toStrictEqual([
+    const batches = await call('viewer', endpoints.mappings.batches, { params: connector() });
+    expect(batches.json().items).toStrictEqual([
       {
         id: batchId,
         createdAt: h.clock().toISOString(),
@@ -180,7 +181,7 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
       },
     ]);
     const again = await apply([pairOf(byName(list, 'Blue Harbor Logistics'))]);
-    expect(again.json<AutoMapApplyResult>()).toMatchObject({
+    expect(again.json()).toMatchObject({
       batchId: null,
       mapped: [],
       skipped: [{ reason: 'workspace_already_mapped' }],
@@ -188,11 +189,11 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
   });
 
   it('suggests PSA services by name, initials and known aliases, and commits nothing', async () => {
-    const response = await call('viewer', { method: 'GET', url: `${base()}/service-mappings/suggestions` });
+    const response = await call('viewer', endpoints.mappings.serviceSuggestions, { params: connector() });
     expect(response.statusCode).toBe(200);
     const best = Object.fromEntries(
       response
-        .json<ServiceSuggestionList>()
+        .json()
         .items.map((i) => [
           i.serviceKey,
           i.candidates[0] && [i.candidates[0].psaServiceName, i.candidates[0].reason],
@@ -225,15 +226,15 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
       .where('connector_id', '=', connectorId)
       .where('name', '=', 'Coro Email Security')
       .executeTakeFirstOrThrow();
-    const mapped = await call('admin', {
-      method: 'PUT',
-      url: `${base()}/service-mappings/email_security`,
-      payload: { psaServiceId: email.psa_id },
+    const service = { ...connector(), serviceKey: 'email_security' };
+    const mapped = await call('admin', endpoints.mappings.mapService, {
+      params: service,
+      body: { psaServiceId: email.psa_id },
     });
     expect(mapped.statusCode).toBe(200);
     // Kestrel's contract lacks Email Security (docs/demo-data.md): the row says so at once.
     expect(await status()).toBe('service_missing');
-    await call('admin', { method: 'DELETE', url: `${base()}/service-mappings/email_security` });
+    await call('admin', endpoints.mappings.unmapService, { params: service });
     expect(await status()).toBe('ok');
   });
 
@@ -245,55 +246,42 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
         .where('display_name', '=', 'Blue Harbor Logistics')
         .executeTakeFirstOrThrow()
     ).id;
-    const response = await call('viewer', {
-      method: 'GET',
-      url: `${base()}/workspace-mappings/${id}/contracts`,
-    });
+    const response = await call('viewer', endpoints.mappings.companyContracts, { params: workspace(id) });
     expect(response.statusCode).toBe(200);
-    const list = response.json<CompanyContractList>();
+    const list = response.json();
     expect(list.pinnedContractId).toBeNull();
     expect(list.items.length).toBeGreaterThan(0);
-    const pinned = await call('admin', {
-      method: 'PUT',
-      url: `${base()}/workspace-mappings/${id}/pin`,
-      payload: { contractId: list.items[0]!.id },
+    const pinned = await call('admin', endpoints.mappings.pinContract, {
+      params: workspace(id),
+      body: { contractId: list.items[0]!.id },
     });
     expect(pinned.statusCode).toBe(200);
     const unmapped = (await proposals()).items.find((p) => p.workspaceName === 'Cedar Ridge Dental')!;
-    const notMapped = await call('viewer', {
-      method: 'GET',
-      url: `${base()}/workspace-mappings/${unmapped.workspaceId}/contracts`,
+    const notMapped = await call('viewer', endpoints.mappings.companyContracts, {
+      params: workspace(unmapped.workspaceId),
     });
     expect(notMapped.statusCode).toBe(404);
-    expect(notMapped.json().error.code).toBe('not_found');
+    expect(notMapped.error().code).toBe('not_found');
   });
 
   it('undoes the batch in one call, keeping and reporting what changed since', async () => {
-    const list = await call('viewer', {
-      method: 'GET',
-      url: `${base()}/workspace-mappings`,
-      query: { filter: 'mapped', limit: '500' },
+    const list = await call('viewer', endpoints.mappings.workspaces, {
+      params: connector(),
+      query: { filter: 'mapped', limit: 500 },
     });
-    const idOf = (name: string) =>
-      list
-        .json<{ items: { workspaceId: string; workspaceName: string }[] }>()
-        .items.find((i) => i.workspaceName === name)!.workspaceId;
+    const idOf = (name: string) => list.json().items.find((i) => i.workspaceName === name)!.workspaceId;
     // Changed since the batch: unmapped by hand, and re-mapped to another company.
-    await call('admin', { method: 'DELETE', url: `${base()}/workspace-mappings/${idOf('Keystone Realty')}` });
+    await call('admin', endpoints.mappings.unmapWorkspace, { params: workspace(idOf('Keystone Realty')) });
     const lakeside = (await proposals()).items.find((p) => p.workspaceName === 'Lakeside Veterinary')!;
-    await call('admin', {
-      method: 'PUT',
-      url: `${base()}/workspace-mappings/${idOf('Juniper Financial')}`,
-      payload: { companyId: lakeside.companyId },
+    await call('admin', endpoints.mappings.mapWorkspace, {
+      params: workspace(idOf('Juniper Financial')),
+      body: { companyId: lakeside.companyId },
     });
     const now = await mappings();
 
-    const response = await call('admin', {
-      method: 'POST',
-      url: `${base()}/mapping-batches/${batchId}/undo`,
-    });
+    const response = await call('admin', endpoints.mappings.undoBatch, { params: batch(batchId) });
     expect(response.statusCode).toBe(200);
-    const result = response.json<MappingBatchUndoResult>();
+    const result = response.json();
     expect(result.kept.map((k) => [k.workspaceName, k.reason]).sort()).toStrictEqual([
       ['Blue Harbor Logistics', 'changed_since'],
       ['Juniper Financial', 'changed_since'],
@@ -304,22 +292,21 @@ describe.skipIf(isDatabaseUnavailable())(`auto-map review and batch undo (${test
     expect(await mappings()).toStrictEqual(expected);
     expect(result.removed.length).toBe(Object.keys(now).length - Object.keys(expected).length);
 
-    const listed = await call('viewer', { method: 'GET', url: `${base()}/mapping-batches` });
-    expect(listed.json<MappingBatchList>().items[0]).toMatchObject({
+    const listed = await call('viewer', endpoints.mappings.batches, { params: connector() });
+    expect(listed.json().items[0]).toMatchObject({
       id: batchId,
       undoneAt: h.clock().toISOString(),
     });
-    const twice = await call('admin', { method: 'POST', url: `${base()}/mapping-batches/${batchId}/undo` });
+    const twice = await call('admin', endpoints.mappings.undoBatch, { params: batch(batchId) });
     expect(twice.statusCode).toBe(409);
-    expect(twice.json().error.code).toBe('conflict');
-    const unknown = await call('admin', {
-      method: 'POST',
-      url: `${base()}/mapping-batches/0190a1b2-0000-7000-8000-000000000000/undo`,
+    expect(twice.error().code).toBe('conflict');
+    const unknown = await call('admin', endpoints.mappings.undoBatch, {
+      params: batch('0190a1b2-0000-7000-8000-000000000000'),
     });
     expect(unknown.statusCode).toBe(404);
-    expect(
-      (await call('viewer', { method: 'POST', url: `${base()}/mapping-batches/${batchId}/undo` })).statusCode,
-    ).toBe(403);
+    expect((await call('viewer', endpoints.mappings.undoBatch, { params: batch(batchId) })).statusCode).toBe(
+      403,
+    );
     const audit = await h.db
       .selectFrom('audit_events')
       .select(['action', 'entity_id'])

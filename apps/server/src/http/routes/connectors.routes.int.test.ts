@@ -1,6 +1,8 @@
+import { endpoints, endpointUrl, type EndpointSpec } from '@coro/contracts';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { callEndpoint, type EndpointCallInput } from '../../../test/call-endpoint.js';
 import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
 import type { TestRole } from '../../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
@@ -10,8 +12,18 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
   /** Every response body of this file, checked for secrets at the end. */
   const bodies: string[] = [];
   let connectorId = '';
-  const base = (): string => `/api/workspaces/${h.seed.channel.id}/connectors`;
-  const call = async (role: TestRole, options: InjectOptions) => {
+  const channel = () => ({ channelId: h.seed.channel.id });
+  const connector = (id = connectorId) => ({ ...channel(), connectorId: id });
+  const call = async <E extends EndpointSpec>(role: TestRole, endpoint: E, input: EndpointCallInput<E>) => {
+    const response = await callEndpoint(h.app, endpoint, {
+      ...input,
+      headers: { ...(await h.login(role)), ...input.headers },
+    });
+    bodies.push(response.body);
+    return response;
+  };
+  /** Raw inject on purpose: for bodies that the endpoint's type forbids. */
+  const callRaw = async (role: TestRole, options: InjectOptions) => {
     const response = await h.app.inject({
       ...options,
       headers: { ...(await h.login(role)), ...options.headers },
@@ -19,8 +31,9 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
     bodies.push(response.body);
     return response;
   };
+  const advice = (error: { details?: unknown }) => (error.details as { advice?: unknown }).advice;
   const goodBody = () => ({
-    kind: 'autotask',
+    kind: 'autotask' as const,
     username: h.sandbox.apiUser.username,
     secret: h.sandbox.apiUser.secret,
   });
@@ -33,23 +46,29 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
   });
 
   it('should be protected: anonymous 401, another channel 404, viewer cannot create', async () => {
-    expect((await call('anonymous', { method: 'GET', url: base() })).statusCode).toBe(401);
-    expect((await call('other_admin', { method: 'GET', url: base() })).json()).toMatchObject({
+    expect((await call('anonymous', endpoints.connectors.list, { params: channel() })).statusCode).toBe(401);
+    expect(
+      (await call('other_admin', endpoints.connectors.list, { params: channel() })).json(),
+    ).toMatchObject({
       error: { code: 'not_found' },
     });
-    expect((await call('child_viewer', { method: 'GET', url: base() })).statusCode).toBe(404);
-    const viewer = await call('viewer', { method: 'POST', url: base(), payload: goodBody() });
+    expect((await call('child_viewer', endpoints.connectors.list, { params: channel() })).statusCode).toBe(
+      404,
+    );
+    const viewer = await call('viewer', endpoints.connectors.create, { params: channel(), body: goodBody() });
     expect(viewer.statusCode).toBe(403);
-    expect(viewer.json().error.code).toBe('forbidden');
-    const other = await call('other_admin', { method: 'POST', url: base(), payload: goodBody() });
+    expect(viewer.error().code).toBe('forbidden');
+    const other = await call('other_admin', endpoints.connectors.create, {
+      params: channel(),
+      body: goodBody(),
+    });
     expect(other.statusCode).toBe(404);
   });
 
   it('refuses connectors on a child workspace', async () => {
-    const response = await call('admin', {
-      method: 'POST',
-      url: `/api/workspaces/${h.seed.childA.id}/connectors`,
-      payload: goodBody(),
+    const response = await call('admin', endpoints.connectors.create, {
+      params: { channelId: h.seed.childA.id },
+      body: goodBody(),
     });
     expect(response.statusCode).toBe(400);
   });
@@ -59,27 +78,31 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
     ['unknown user', { username: 'nobody@northwind-msp.example' }, 'psa_bad_username'],
     ['wrong tracking identifier', { integrationCode: 'WRONG7TRACKING7ID' }, 'psa_bad_integration_code'],
   ])('CONNECT with a %s answers 422 %s with advice and stores nothing', async (_label, override, code) => {
-    const response = await call('admin', {
-      method: 'POST',
-      url: base(),
-      payload: { ...goodBody(), ...override },
+    const response = await call('admin', endpoints.connectors.create, {
+      params: channel(),
+      body: { ...goodBody(), ...override },
     });
     expect(response.statusCode).toBe(422);
-    const body = response.json();
-    expect(body.error.code).toBe(code);
-    expect(body.error.message.length).toBeGreaterThan(10);
-    expect(typeof body.error.details.advice).toBe('string');
-    expect((await call('admin', { method: 'GET', url: base() })).json()).toStrictEqual({ items: [] });
+    const error = response.error();
+    expect(error.code).toBe(code);
+    expect(error.message.length).toBeGreaterThan(10);
+    expect(typeof advice(error)).toBe('string');
+    expect((await call('admin', endpoints.connectors.list, { params: channel() })).json()).toStrictEqual({
+      items: [],
+    });
   });
 
   it('CONNECT while Autotask is down answers psa_unavailable with advice', async () => {
     h.sandbox.admin.setFaults([{ kind: '503' }]);
     try {
-      const response = await call('admin', { method: 'POST', url: base(), payload: goodBody() });
+      const response = await call('admin', endpoints.connectors.create, {
+        params: channel(),
+        body: goodBody(),
+      });
       // Zone discovery itself answers 503: the PSA is down, not the credentials wrong.
       expect(response.statusCode).toBe(502);
-      expect(response.json().error.code).toBe('psa_unavailable');
-      expect(typeof response.json().error.details.advice).toBe('string');
+      expect(response.error().code).toBe('psa_unavailable');
+      expect(typeof advice(response.error())).toBe('string');
     } finally {
       h.sandbox.admin.clearFaults();
     }
@@ -112,9 +135,9 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       'validation_failed',
     ],
   ])('rejects %s with %d %s', async (_label, payload, status, code) => {
-    const response = await call('admin', {
+    const response = await callRaw('admin', {
       method: 'POST',
-      url: base(),
+      url: endpointUrl(endpoints.connectors.create, { params: channel() }),
       payload,
       headers: { 'content-type': 'application/json' },
     });
@@ -123,7 +146,10 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
   });
 
   it('CONNECT with valid credentials creates a Connected connector with "Setup required" mappings', async () => {
-    const response = await call('admin', { method: 'POST', url: base(), payload: goodBody() });
+    const response = await call('admin', endpoints.connectors.create, {
+      params: channel(),
+      body: goodBody(),
+    });
     expect(response.statusCode).toBe(201);
     const connector = response.json();
     connectorId = connector.id;
@@ -156,52 +182,57 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
   });
 
   it('refuses a second Autotask connector on the channel with 409', async () => {
-    const response = await call('super_admin', { method: 'POST', url: base(), payload: goodBody() });
+    const response = await call('super_admin', endpoints.connectors.create, {
+      params: channel(),
+      body: goodBody(),
+    });
     expect(response.statusCode).toBe(409);
-    expect(response.json().error.code).toBe('conflict');
+    expect(response.error().code).toBe('conflict');
   });
 
   it('lists and reads the connector for every role of the channel', async () => {
     for (const role of ['super_admin', 'admin', 'viewer'] as const) {
-      const list = await call(role, { method: 'GET', url: base() });
+      const list = await call(role, endpoints.connectors.list, { params: channel() });
       expect(list.statusCode).toBe(200);
-      expect(list.json<{ items: { id: string }[] }>().items.map((c) => c.id)).toStrictEqual([connectorId]);
-      expect((await call(role, { method: 'GET', url: `${base()}/${connectorId}` })).statusCode).toBe(200);
+      expect(list.json().items.map((c) => c.id)).toStrictEqual([connectorId]);
+      expect((await call(role, endpoints.connectors.get, { params: connector() })).statusCode).toBe(200);
     }
   });
 
   it('answers 404 for unknown ids, ids of another channel, and 400 for malformed ids', async () => {
     expect(
-      (await call('admin', { method: 'GET', url: `${base()}/0190a0a0-0000-7000-8000-000000000000` }))
-        .statusCode,
+      (
+        await call('admin', endpoints.connectors.get, {
+          params: connector('0190a0a0-0000-7000-8000-000000000000'),
+        })
+      ).statusCode,
     ).toBe(404);
-    expect((await call('admin', { method: 'GET', url: `${base()}/not-an-id` })).statusCode).toBe(400);
-    const foreign = await call('other_admin', {
-      method: 'GET',
-      url: `/api/workspaces/${h.seed.otherChannel.id}/connectors/${connectorId}`,
+    expect(
+      (await call('admin', endpoints.connectors.get, { params: connector('not-an-id') })).statusCode,
+    ).toBe(400);
+    const foreign = await call('other_admin', endpoints.connectors.get, {
+      params: { channelId: h.seed.otherChannel.id, connectorId },
     });
     expect(foreign.statusCode).toBe(404);
   });
 
   it('keeps the old credentials when new ones fail verification', async () => {
-    const response = await call('admin', {
-      method: 'PUT',
-      url: `${base()}/${connectorId}/credentials`,
-      payload: { secret: 'wrong-again' },
+    const response = await call('admin', endpoints.connectors.updateCredentials, {
+      params: connector(),
+      body: { secret: 'wrong-again' },
     });
     expect(response.statusCode).toBe(422);
-    expect(response.json().error.code).toBe('psa_bad_secret');
-    const verify = await call('admin', { method: 'POST', url: `${base()}/${connectorId}/verify` });
+    expect(response.error().code).toBe('psa_bad_secret');
+    const verify = await call('admin', endpoints.connectors.verify, { params: connector() });
     expect(verify.statusCode).toBe(200);
     expect(verify.json().status).toBe('connected');
   });
 
   it('updates credentials after verifying them (override of the tracking identifier included)', async () => {
     h.clock.advance(60_000);
-    const response = await call('admin', {
-      method: 'PUT',
-      url: `${base()}/${connectorId}/credentials`,
-      payload: { secret: h.sandbox.apiUser.secret, integrationCode: h.sandbox.apiUser.integrationCode },
+    const response = await call('admin', endpoints.connectors.updateCredentials, {
+      params: connector(),
+      body: { secret: h.sandbox.apiUser.secret, integrationCode: h.sandbox.apiUser.integrationCode },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
@@ -209,14 +240,13 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       hasIntegrationCodeOverride: true,
       lastVerifiedAt: h.clock().toISOString(),
     });
-    const dropped = await call('admin', {
-      method: 'PUT',
-      url: `${base()}/${connectorId}/credentials`,
-      payload: { integrationCode: null },
+    const dropped = await call('admin', endpoints.connectors.updateCredentials, {
+      params: connector(),
+      body: { integrationCode: null },
     });
     expect(dropped.json().hasIntegrationCodeOverride).toBe(false);
     expect(
-      (await call('admin', { method: 'PUT', url: `${base()}/${connectorId}/credentials`, payload: {} }))
+      (await call('admin', endpoints.connectors.updateCredentials, { params: connector(), body: {} }))
         .statusCode,
     ).toBe(400);
   });
@@ -227,10 +257,9 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       secret: 'first-secret-1',
       integrationCode: h.sandbox.apiUser.integrationCode,
     });
-    const switched = await call('admin', {
-      method: 'PUT',
-      url: `${base()}/${connectorId}/credentials`,
-      payload: { username: 'rotated@northwind-msp.example', secret: 'first-secret-1' },
+    const switched = await call('admin', endpoints.connectors.updateCredentials, {
+      params: connector(),
+      body: { username: 'rotated@northwind-msp.example', secret: 'first-secret-1' },
     });
     expect(switched.statusCode).toBe(200);
     // The Autotask admin regenerates the secret: our stored one is now wrong.
@@ -239,57 +268,50 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       secret: 'second-secret-2',
       integrationCode: h.sandbox.apiUser.integrationCode,
     });
-    const verify = await call('admin', { method: 'POST', url: `${base()}/${connectorId}/verify` });
+    const verify = await call('admin', endpoints.connectors.verify, { params: connector() });
     expect(verify.statusCode).toBe(200);
     expect(verify.json()).toMatchObject({ status: 'error', statusReason: { code: 'psa_bad_secret' } });
-    expect(typeof verify.json().statusReason.advice).toBe('string');
-    const fixed = await call('admin', {
-      method: 'PUT',
-      url: `${base()}/${connectorId}/credentials`,
-      payload: { username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+    expect(typeof verify.json().statusReason?.advice).toBe('string');
+    const fixed = await call('admin', endpoints.connectors.updateCredentials, {
+      params: connector(),
+      body: { username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
     });
     expect(fixed.json()).toMatchObject({ status: 'connected', statusReason: null });
   });
 
   it('disconnects only with confirmation, keeps the connector, and reconnects on verify', async () => {
-    const unconfirmed = await call('admin', {
+    const unconfirmed = await callRaw('admin', {
       method: 'POST',
-      url: `${base()}/${connectorId}/disconnect`,
+      url: endpointUrl(endpoints.connectors.disconnect, { params: connector() }),
       payload: {},
     });
     expect(unconfirmed.statusCode).toBe(400);
     expect(
       (
-        await call('viewer', {
-          method: 'POST',
-          url: `${base()}/${connectorId}/disconnect`,
-          payload: { confirm: true },
+        await call('viewer', endpoints.connectors.disconnect, {
+          params: connector(),
+          body: { confirm: true },
         })
       ).statusCode,
     ).toBe(403);
-    const response = await call('admin', {
-      method: 'POST',
-      url: `${base()}/${connectorId}/disconnect`,
-      payload: { confirm: true },
+    const response = await call('admin', endpoints.connectors.disconnect, {
+      params: connector(),
+      body: { confirm: true },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().status).toBe('disconnected');
-    const refresh = await call('admin', {
-      method: 'POST',
-      url: `${base()}/${connectorId}/lookups/refresh`,
-      payload: {},
-    });
+    const refresh = await call('admin', endpoints.lookups.refresh, { params: connector(), body: {} });
     expect(refresh.statusCode).toBe(409);
-    expect(
-      (await call('admin', { method: 'POST', url: `${base()}/${connectorId}/verify` })).json().status,
-    ).toBe('connected');
+    expect((await call('admin', endpoints.connectors.verify, { params: connector() })).json().status).toBe(
+      'connected',
+    );
   });
 
   it('binds the encrypted secret to its connector: an envelope copied to another row does not open', async () => {
-    const nested = `/api/workspaces/${h.seed.nestedChannel.id}/connectors`;
-    const created = await call('admin', { method: 'POST', url: nested, payload: goodBody() });
+    const nested = { channelId: h.seed.nestedChannel.id };
+    const created = await call('admin', endpoints.connectors.create, { params: nested, body: goodBody() });
     expect(created.statusCode).toBe(201);
-    const nestedId = created.json<{ id: string }>().id;
+    const nestedId = created.json().id;
     const original = await h.db
       .selectFrom('psa_connectors')
       .select('secret_box')
@@ -300,23 +322,22 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
       .set({ secret_box: original.secret_box })
       .where('id', '=', nestedId)
       .execute();
-    const verify = await call('admin', { method: 'POST', url: `${nested}/${nestedId}/verify` });
+    const verify = await call('admin', endpoints.connectors.verify, {
+      params: { ...nested, connectorId: nestedId },
+    });
     expect(verify.statusCode).toBe(503);
     expect(verify.json()).toMatchObject({
       error: { code: 'unavailable', details: { advice: expect.any(String) } },
     });
     // Other channels' connectors stay out of this channel's list.
     expect(
-      (await call('admin', { method: 'GET', url: base() }))
-        .json<{ items: { id: string }[] }>()
-        .items.map((c) => c.id),
+      (await call('admin', endpoints.connectors.list, { params: channel() })).json().items.map((c) => c.id),
     ).toStrictEqual([connectorId]);
     expect(
       (
-        await call('super_admin', {
-          method: 'DELETE',
-          url: `${nested}/${nestedId}`,
-          payload: { confirm: true },
+        await call('super_admin', endpoints.connectors.remove, {
+          params: { ...nested, connectorId: nestedId },
+          body: { confirm: true },
         })
       ).statusCode,
     ).toBe(200);
@@ -324,21 +345,27 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes (${testDialect()})`, 
 
   it('deletes only for a super admin, with confirmation', async () => {
     expect(
-      (await call('admin', { method: 'DELETE', url: `${base()}/${connectorId}`, payload: { confirm: true } }))
+      (await call('admin', endpoints.connectors.remove, { params: connector(), body: { confirm: true } }))
         .statusCode,
     ).toBe(403);
     expect(
-      (await call('super_admin', { method: 'DELETE', url: `${base()}/${connectorId}`, payload: {} }))
-        .statusCode,
+      (
+        await callRaw('super_admin', {
+          method: 'DELETE',
+          url: endpointUrl(endpoints.connectors.remove, { params: connector() }),
+          payload: {},
+        })
+      ).statusCode,
     ).toBe(400);
-    const response = await call('super_admin', {
-      method: 'DELETE',
-      url: `${base()}/${connectorId}`,
-      payload: { confirm: true },
+    const response = await call('super_admin', endpoints.connectors.remove, {
+      params: connector(),
+      body: { confirm: true },
     });
     expect(response.statusCode).toBe(200);
-    expect((await call('admin', { method: 'GET', url: base() })).json()).toStrictEqual({ items: [] });
-    expect((await call('admin', { method: 'GET', url: `${base()}/${connectorId}` })).statusCode).toBe(404);
+    expect((await call('admin', endpoints.connectors.list, { params: channel() })).json()).toStrictEqual({
+      items: [],
+    });
+    expect((await call('admin', endpoints.connectors.get, { params: connector() })).statusCode).toBe(404);
   });
 
   it('audits every configuration change without secrets', async () => {
@@ -402,16 +429,15 @@ describe.skipIf(isDatabaseUnavailable())(`connector routes, Autotask unreachable
   });
 
   it('answers psa_zone_unknown with network advice, and stores nothing', async () => {
-    const response = await h.app.inject({
-      method: 'POST',
-      url: `/api/workspaces/${h.seed.channel.id}/connectors`,
+    const response = await callEndpoint(h.app, endpoints.connectors.create, {
+      params: { channelId: h.seed.channel.id },
       headers: await h.login('admin'),
-      payload: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+      body: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
     });
     // Nothing listens at the discovery URL: the zone cannot be found, and the advice is about the network.
     expect(response.statusCode).toBe(422);
-    expect(response.json().error.code).toBe('psa_zone_unknown');
-    expect(typeof response.json().error.details.advice).toBe('string');
+    expect(response.error().code).toBe('psa_zone_unknown');
+    expect(typeof (response.error().details as { advice?: unknown }).advice).toBe('string');
     expect(response.body).not.toContain(h.sandbox.apiUser.secret);
     expect(await h.db.selectFrom('psa_connectors').selectAll().execute()).toStrictEqual([]);
   });

@@ -1,6 +1,7 @@
-import type { InjectOptions } from 'fastify';
+import { endpoints, type EndpointSpec, type NotificationSettingsBody } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { callEndpoint, type EndpointCallInput } from '../../../test/call-endpoint.js';
 import { createConnectorHarness, type ConnectorHarness } from '../../../test/connector-harness.js';
 import type { TestRole } from '../../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../../test/test-database.js';
@@ -10,38 +11,41 @@ const secret = 'whsec-never-comes-out-0123456789';
 describe.skipIf(isDatabaseUnavailable())(`notification settings routes (${testDialect()})`, () => {
   let h: ConnectorHarness;
   const bodies: string[] = [];
-  let url = '';
-  const call = async (role: TestRole, options: InjectOptions) => {
-    const response = await h.app.inject({
-      ...options,
-      headers: { ...(await h.login(role)), ...options.headers },
+  let connectorId = '';
+  const params = () => ({ channelId: h.seed.channel.id, connectorId });
+  const call = async <E extends EndpointSpec>(role: TestRole, endpoint: E, input: EndpointCallInput<E>) => {
+    const response = await callEndpoint(h.app, endpoint, {
+      ...input,
+      headers: { ...(await h.login(role)), ...input.headers },
     });
     bodies.push(response.body);
     return response;
   };
-  const put = (payload: object, role: TestRole = 'admin') => call(role, { method: 'PUT', url, payload });
-  const base = { isEmailEnabled: true, emailRecipients: null, webhookUrl: null };
+  const put = (body: NotificationSettingsBody, role: TestRole = 'admin') =>
+    call(role, endpoints.notifications.put, { params: params(), body });
+  const base: NotificationSettingsBody = { isEmailEnabled: true, emailRecipients: null, webhookUrl: null };
 
   beforeAll(async () => {
     h = await createConnectorHarness();
-    const created = await call('admin', {
-      method: 'POST',
-      url: `/api/workspaces/${h.seed.channel.id}/connectors`,
-      payload: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+    const created = await call('admin', endpoints.connectors.create, {
+      params: { channelId: h.seed.channel.id },
+      body: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
     });
-    url = `/api/workspaces/${h.seed.channel.id}/connectors/${created.json().id}/notifications`;
+    connectorId = created.json().id;
   });
   afterAll(async () => {
     await h.close();
   });
 
   it('reads defaults, and a viewer may read but not write', async () => {
-    const read = await call('viewer', { method: 'GET', url });
+    const read = await call('viewer', endpoints.notifications.get, { params: params() });
     expect(read.statusCode).toBe(200);
     expect(read.json()).toMatchObject({ ...base, hasWebhookSecret: false });
     expect((await put(base, 'viewer')).statusCode).toBe(403);
-    expect((await call('other_admin', { method: 'GET', url })).statusCode).toBe(404);
-    expect((await call('anonymous', { method: 'GET', url })).statusCode).toBe(401);
+    expect((await call('other_admin', endpoints.notifications.get, { params: params() })).statusCode).toBe(
+      404,
+    );
+    expect((await call('anonymous', endpoints.notifications.get, { params: params() })).statusCode).toBe(401);
   });
 
   it.each([
@@ -58,7 +62,7 @@ describe.skipIf(isDatabaseUnavailable())(`notification settings routes (${testDi
   ])('refuses %s with validation_failed', async (_, payload) => {
     const response = await put(payload);
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe('validation_failed');
+    expect(response.error().code).toBe('validation_failed');
   });
 
   it('sets, keeps and clears the write-only secret; audits without it', async () => {

@@ -1,4 +1,4 @@
-import { endpoints } from '@coro/contracts';
+import { endpoints, endpointUrl } from '@coro/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { callEndpoint } from '../../../test/call-endpoint.js';
@@ -122,9 +122,10 @@ describe.skipIf(isDatabaseUnavailable())(`POST …/notifications/test (${testDia
   });
 
   it('refuses a body with unknown fields (strict)', async () => {
+    // Raw inject on purpose: a body the endpoint refuses, sent as it is.
     const response = await h.app.inject({
       method: 'POST',
-      url: `/api/channels/${params.channelId}/connectors/${params.connectorId}/notifications/test`,
+      url: endpointUrl(endpoints.notifications.test, { params }),
       payload: { to: 'x@y.z' },
       headers: await h.login('admin'),
     });
