@@ -1,7 +1,12 @@
 import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AutoMapApplyResult, AutoMapProposalList, WorkspaceMappingPage } from '@coro/contracts';
+import type {
+  AutoMapApplyResult,
+  AutoMapProposalList,
+  ConnectorList,
+  WorkspaceMappingPage,
+} from '@coro/contracts';
 
 import { createConnectorHarness, type ConnectorHarness } from '../../test/connector-harness.js';
 import type { TestRole } from '../../test/test-app.js';
@@ -9,7 +14,8 @@ import { createDatabase, type Database } from '../db/database.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { demoChildren } from '../demo/demo-data.js';
 
-// The mapping page's tab counts are kept until the database changes (issue 12). Every change
+// The mapping page's tab counts and the connector list's are kept until the database changes
+// (issue 12). Every change
 // below must show on the very next page, read twice first so a kept value exists to go stale.
 describe.skipIf(isDatabaseUnavailable())(`workspace-mapping counts stay current (${testDialect()})`, () => {
   let h: ConnectorHarness;
@@ -49,11 +55,27 @@ describe.skipIf(isDatabaseUnavailable())(`workspace-mapping counts stay current 
     ).length;
     return { all, mapped: rows.length, unmapped: all - rows.length, problems };
   };
-  /** Reads the page twice (the second from the kept counts) and returns what it showed. */
+  /** The connector list's summary of the same mappings (problems there: failed checks only). */
+  const listed = async (): Promise<{ mapped: number; total: number }> => {
+    const response = await call('viewer', {
+      method: 'GET',
+      url: `/api/workspaces/${h.seed.channel.id}/connectors`,
+    });
+    expect(response.statusCode).toBe(200);
+    const connector = response.json<ConnectorList>().items.find((c) => c.id === connectorId)!;
+    return { mapped: connector.workspaceMapping.mapped, total: connector.workspaceMapping.total };
+  };
+  /**
+   * Reads the page and the connector list twice (the second time from the kept counts), checks
+   * them against the tables and returns what the page showed.
+   */
   const settled = async (): Promise<WorkspaceMappingPage['counts']> => {
     const first = await counts();
+    const firstListed = await listed();
     expect(await counts()).toStrictEqual(first);
+    expect(await listed()).toStrictEqual(firstListed);
     expect(first).toStrictEqual(await truth());
+    expect(firstListed).toStrictEqual({ mapped: first.mapped, total: first.all });
     return first;
   };
   const proposals = async (): Promise<AutoMapProposalList> =>
