@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 
+import { cachedUntilWrite } from '../db/cached-until-write.js';
 import type { DB } from '../db/schema.js';
 import type { PsaConnectorsTable } from '../db/tables/connector.tables.js';
 
@@ -98,13 +99,25 @@ export async function deleteConnector(db: Kysely<DB>, id: string): Promise<void>
   await db.deleteFrom('psa_connectors').where('id', '=', id).execute();
 }
 
-/** Mapping counts for the connector list, in three grouped queries whatever the number of connectors. */
+/**
+ * Mapping counts for the connector list, in three grouped queries whatever the number of connectors,
+ * kept until the database changes (issue 12: 0.6 ms of the list's 1.5 ms at 5,000 workspaces).
+ */
 export async function countMappings(
   db: Kysely<DB>,
   connectors: readonly ConnectorRecord[],
 ): Promise<Map<string, ConnectorMappingCounts>> {
+  if (connectors.length === 0) return new Map();
+  const key = `connector-mapping-counts:${connectors.map((c) => `${c.id}@${c.channel_id}`).join(',')}`;
+  // A copy: callers own the map they get, the kept one stays as computed.
+  return new Map(await cachedUntilWrite(db, key, () => queryMappingCounts(db, connectors)));
+}
+
+async function queryMappingCounts(
+  db: Kysely<DB>,
+  connectors: readonly ConnectorRecord[],
+): Promise<Map<string, ConnectorMappingCounts>> {
   const result = new Map<string, ConnectorMappingCounts>();
-  if (connectors.length === 0) return result;
   const ids = connectors.map((c) => c.id);
   const channelIds = [...new Set(connectors.map((c) => c.channel_id))];
 

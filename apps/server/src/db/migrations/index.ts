@@ -12,6 +12,7 @@ import * as m0300 from './202612030300_sync_undo.js';
 import * as m0350 from './202612030350_mapping_batches.js';
 import * as m0520 from './202612030520_user_password_change.js';
 import * as m040100 from './202612040100_company_search_order.js';
+import * as m040700 from './202612040700_channel_list_order.js';
 
 // Static barrel (no filesystem scan): order is the key order, names never change once released.
 export const migrations: Record<string, DialectMigration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, DialectMigration> = {
   '202612030350_mapping_batches': m0350,
   '202612030520_user_password_change': m0520,
   '202612040100_company_search_order': m040100,
+  '202612040700_channel_list_order': m040700,
 };
