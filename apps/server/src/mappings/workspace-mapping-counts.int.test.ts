@@ -1,13 +1,13 @@
-import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  AutoMapApplyResult,
-  AutoMapProposalList,
-  ConnectorList,
-  WorkspaceMappingPage,
+import {
+  endpoints,
+  type AutoMapProposalList,
+  type EndpointSpec,
+  type WorkspaceMappingPage,
 } from '@coro/contracts';
 
+import { callEndpoint, type EndpointCallInput } from '../../test/call-endpoint.js';
 import { createConnectorHarness, type ConnectorHarness } from '../../test/connector-harness.js';
 import type { TestRole } from '../../test/test-app.js';
 import { createDatabase, type Database } from '../db/database.js';
@@ -21,13 +21,13 @@ describe.skipIf(isDatabaseUnavailable())(`workspace-mapping counts stay current 
   let h: ConnectorHarness;
   let connectorId = '';
   let other: Database;
-  const base = (): string => `/api/workspaces/${h.seed.channel.id}/connectors/${connectorId}`;
-  const call = async (role: TestRole, options: InjectOptions) =>
-    h.app.inject({ ...options, headers: { ...(await h.login(role)), ...options.headers } });
+  const ids = () => ({ channelId: h.seed.channel.id, connectorId });
+  const call = async <E extends EndpointSpec>(role: TestRole, endpoint: E, input: EndpointCallInput<E>) =>
+    callEndpoint(h.app, endpoint, { ...input, headers: { ...(await h.login(role)), ...input.headers } });
   const counts = async (): Promise<WorkspaceMappingPage['counts']> => {
-    const response = await call('viewer', { method: 'GET', url: `${base()}/workspace-mappings` });
+    const response = await call('viewer', endpoints.mappings.workspaces, { params: ids() });
     expect(response.statusCode).toBe(200);
-    return response.json<WorkspaceMappingPage>().counts;
+    return response.json().counts;
   };
   /** The counts straight from the tables, with no cache in the way. */
   const truth = async (): Promise<WorkspaceMappingPage['counts']> => {
@@ -57,12 +57,11 @@ describe.skipIf(isDatabaseUnavailable())(`workspace-mapping counts stay current 
   };
   /** The connector list's summary of the same mappings (problems there: failed checks only). */
   const listed = async (): Promise<{ mapped: number; total: number }> => {
-    const response = await call('viewer', {
-      method: 'GET',
-      url: `/api/workspaces/${h.seed.channel.id}/connectors`,
+    const response = await call('viewer', endpoints.connectors.list, {
+      params: { channelId: h.seed.channel.id },
     });
     expect(response.statusCode).toBe(200);
-    const connector = response.json<ConnectorList>().items.find((c) => c.id === connectorId)!;
+    const connector = response.json().items.find((c) => c.id === connectorId)!;
     return { mapped: connector.workspaceMapping.mapped, total: connector.workspaceMapping.total };
   };
   /**
@@ -79,18 +78,17 @@ describe.skipIf(isDatabaseUnavailable())(`workspace-mapping counts stay current 
     return first;
   };
   const proposals = async (): Promise<AutoMapProposalList> =>
-    (await call('viewer', { method: 'GET', url: `${base()}/workspace-mappings/auto-map` })).json();
+    (await call('viewer', endpoints.mappings.autoMapProposals, { params: ids() })).json();
 
   beforeAll(async () => {
     h = await createConnectorHarness({ seed: 'demo' });
     await h.addChildren(demoChildren.map((c) => c.name));
-    const created = await call('admin', {
-      method: 'POST',
-      url: `/api/workspaces/${h.seed.channel.id}/connectors`,
-      payload: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
+    const created = await call('admin', endpoints.connectors.create, {
+      params: { channelId: h.seed.channel.id },
+      body: { kind: 'autotask', username: h.sandbox.apiUser.username, secret: h.sandbox.apiUser.secret },
     });
     expect(created.statusCode).toBe(201);
-    connectorId = created.json<{ id: string }>().id;
+    connectorId = created.json().id;
     const location = h.database.location;
     other = createDatabase(
       location.driver === 'sqlite'
@@ -108,43 +106,39 @@ describe.skipIf(isDatabaseUnavailable())(`workspace-mapping counts stay current 
     expect(start.mapped).toBe(0);
 
     const acme = (await proposals()).items.find((p) => p.companyName === 'Acme Corporation')!;
-    const mapped = await call('admin', {
-      method: 'PUT',
-      url: `${base()}/workspace-mappings/${h.seed.childA.id}`,
-      payload: { companyId: acme.companyId },
+    const mapped = await call('admin', endpoints.mappings.mapWorkspace, {
+      params: { ...ids(), workspaceId: h.seed.childA.id },
+      body: { companyId: acme.companyId },
     });
     expect(mapped.statusCode).toBe(200);
     expect(await settled()).toMatchObject({ mapped: 1, unmapped: start.all - 1 });
 
-    const unmapped = await call('admin', {
-      method: 'DELETE',
-      url: `${base()}/workspace-mappings/${h.seed.childA.id}`,
+    const unmapped = await call('admin', endpoints.mappings.unmapWorkspace, {
+      params: { ...ids(), workspaceId: h.seed.childA.id },
     });
     expect(unmapped.statusCode).toBe(200);
     expect(await settled()).toStrictEqual(start);
 
     const exact = (await proposals()).items.filter((p) => p.isPreselected);
     expect(exact.length).toBeGreaterThan(1);
-    const applied = await call('admin', {
-      method: 'POST',
-      url: `${base()}/workspace-mappings/auto-map`,
-      payload: { pairs: exact.map((p) => ({ workspaceId: p.workspaceId, companyId: p.companyId })) },
+    const applied = await call('admin', endpoints.mappings.autoMapApply, {
+      params: ids(),
+      body: { pairs: exact.map((p) => ({ workspaceId: p.workspaceId, companyId: p.companyId })) },
     });
     expect(applied.statusCode).toBe(200);
-    const batchId = applied.json<AutoMapApplyResult>().batchId!;
+    const batchId = applied.json().batchId!;
     expect(await settled()).toMatchObject({ mapped: exact.length, unmapped: start.all - exact.length });
 
-    const undone = await call('admin', { method: 'POST', url: `${base()}/mapping-batches/${batchId}/undo` });
+    const undone = await call('admin', endpoints.mappings.undoBatch, { params: { ...ids(), batchId } });
     expect(undone.statusCode).toBe(200);
     expect(await settled()).toStrictEqual(start);
   });
 
   it('follows a new child workspace, a company gone inactive and a failed check', async () => {
     const acme = (await proposals()).items.find((p) => p.companyName === 'Acme Corporation')!;
-    await call('admin', {
-      method: 'PUT',
-      url: `${base()}/workspace-mappings/${h.seed.childA.id}`,
-      payload: { companyId: acme.companyId },
+    await call('admin', endpoints.mappings.mapWorkspace, {
+      params: { ...ids(), workspaceId: h.seed.childA.id },
+      body: { companyId: acme.companyId },
     });
     const before = await settled();
 
