@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CSRF_COOKIE, SESSION_COOKIE } from '@coro/contracts';
+import { CSRF_COOKIE, SESSION_COOKIE, endpoints, endpointUrl } from '@coro/contracts';
 import { scaleCompanyName } from 'autotask-sandbox';
 
 import { hashPassword } from '../apps/server/src/auth/password.js';
@@ -165,7 +165,7 @@ async function bench(label: string, database: Database): Promise<void> {
   });
   const cookies = login.cookies as { name: string; value: string }[];
   const cookie = `${SESSION_COOKIE}=${cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? ''}; ${CSRF_COOKIE}=${cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? ''}`;
-  const url = `/api/workspaces/${channel.id}/connectors/${connectorId}/lookups/companies`;
+  const url = endpointUrl(endpoints.lookups.companies, { params: { channelId: channel.id, connectorId } });
 
   console.log(
     `  ${'query'.padEnd(16)} ${'hits'.padStart(5)} | ${'repo p50'.padStart(10)} ${'repo p95'.padStart(10)} | ${'HTTP p50'.padStart(10)} ${'HTTP p95'.padStart(10)} | ${'base p50'.padStart(10)} ${'ratio'.padStart(6)}`,

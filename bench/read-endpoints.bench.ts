@@ -42,6 +42,7 @@
  * SQLite (the 50-row page join, 0.2 ms alone), ~11 % Kysely building and compiling its queries,
  * the rest fastify, light-my-request and GC.
  */
+import { endpoints, endpointUrl } from '@coro/contracts';
 import { type Kysely } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,14 +110,17 @@ async function bench(label: string, database: Database): Promise<void> {
     `\n[${label}] ${W.toLocaleString('en-US')} workspaces × ${companyCount.toLocaleString('en-US')} companies seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; ${iterations} requests per row, one at a time`,
   );
   const { app, cookie } = await startScaleApp(database, channelId, now);
-  const base = `/api/workspaces/${channelId}/connectors`;
+  const ids = { channelId, connectorId };
   const rows: [string, string][] = [
     ['baseline: GET /healthz', '/healthz'],
-    ['baseline: GET /api/auth/me', '/api/auth/me'],
-    ['connector list', base],
-    ['mapping page of 50', `${base}/${connectorId}/workspace-mappings?limit=50`],
-    ['company search "acme"', `${base}/${connectorId}/lookups/companies?q=acme&limit=25`],
-    ['company search ""', `${base}/${connectorId}/lookups/companies?limit=25`],
+    ['baseline: GET /api/auth/me', endpointUrl(endpoints.auth.me, {})],
+    ['connector list', endpointUrl(endpoints.connectors.list, { params: { channelId } })],
+    ['mapping page of 50', endpointUrl(endpoints.mappings.workspaces, { params: ids, query: { limit: 50 } })],
+    [
+      'company search "acme"',
+      endpointUrl(endpoints.lookups.companies, { params: ids, query: { q: 'acme', limit: 25 } }),
+    ],
+    ['company search ""', endpointUrl(endpoints.lookups.companies, { params: ids, query: { limit: 25 } })],
   ];
   console.log(
     `  ${'request'.padEnd(30)} ${'CPU p50'.padStart(11)} ${'CPU mean'.padStart(11)} ${'wall p50'.padStart(11)} ${'bytes'.padStart(8)}`,

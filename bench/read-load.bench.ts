@@ -47,7 +47,7 @@
  *     5–10 neither version held 50/s. JSON pages of the Autotask client are no blocker: the largest
  *     (500 companies, 653 KiB) parses in 1.3 ms.
  */
-import { endpointPath, endpoints } from '@coro/contracts';
+import { endpointPath, endpoints, endpointUrl } from '@coro/contracts';
 import { type Kysely } from 'kysely';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -385,11 +385,11 @@ async function bench(label: string, database: Database): Promise<void> {
   const sb = syncW > 0 ? await startSandboxProcess() : null;
   const syncChannel = sb ? await seedSync(db, sb, now) : null;
   const syncConnectorId = syncChannel?.connectorId ?? null;
-  const base = `${origin}/api/workspaces/${channelId}/connectors`;
+  const ids = { channelId, connectorId };
   const urls = [
-    base,
-    `${base}/${connectorId}/workspace-mappings?limit=50`,
-    `${base}/${connectorId}/lookups/companies?q=acme&limit=25`,
+    origin + endpointUrl(endpoints.connectors.list, { params: { channelId } }),
+    origin + endpointUrl(endpoints.mappings.workspaces, { params: ids, query: { limit: 50 } }),
+    origin + endpointUrl(endpoints.lookups.companies, { params: ids, query: { q: 'acme', limit: 25 } }),
   ];
   console.log(
     `\n[${label}] ${W.toLocaleString('en-US')} workspaces × ${companyCount.toLocaleString('en-US')} companies; connector list, mapping page of 50, company search in turn; ${seconds} s per rate; ${syncW > 0 ? `syncs of ${syncW} × 4 lines (150 ms per call) running` : 'no sync running'}`,

@@ -22,6 +22,7 @@
  *   whole list, cold / warm      452 / 50 ms       / 41 / 52 ms (sliced: the loop stays free)
  * /healthz p50 stays 2–8 ms in every new row; its ~40 ms max is seen with warm pages too.
  */
+import { endpoints, endpointUrl } from '@coro/contracts';
 import { type Kysely } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,7 +106,7 @@ async function bench(label: string, database: Database): Promise<void> {
   });
   const { app, cookie } = await startScaleApp(database, channelId, now);
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `${origin}/api/workspaces/${channelId}/connectors/${connectorId}/workspace-mappings/suggestions`;
+  const url = origin + endpointUrl(endpoints.mappings.suggestions, { params: { channelId, connectorId } });
   const get = async (query: string): Promise<{ ms: number; bytes: number }> => {
     const started = performance.now();
     const response = await fetch(`${url}${query}`, { headers: { cookie } });

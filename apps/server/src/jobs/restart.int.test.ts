@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { endpoints, endpointUrl } from '@coro/contracts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -115,7 +116,7 @@ describe.skipIf(isDatabaseUnavailable())(
         h.sb.admin.setLatency(250);
         const server = await start('serve');
         const base = server.address ?? '';
-        const login = await fetch(`${base}/api/auth/login`, {
+        const login = await fetch(base + endpointUrl(endpoints.auth.login, {}), {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ email: 'admin@test.example', password: TEST_PASSWORD }),
@@ -124,8 +125,8 @@ describe.skipIf(isDatabaseUnavailable())(
         const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
         const cookie = cookies.join('; ');
         const csrf = cookies.find((c) => c.startsWith('coro_csrf='))?.slice('coro_csrf='.length) ?? '';
-        const connectorPath = `${base}/api/workspaces/${h.channelId}/connectors/${h.connectorId}`;
-        const started = await fetch(`${connectorPath}/sync/runs`, {
+        const ids = { channelId: h.channelId, connectorId: h.connectorId };
+        const started = await fetch(base + endpointUrl(endpoints.sync.start, { params: ids }), {
           method: 'POST',
           headers: { cookie, 'x-csrf-token': csrf },
         });
@@ -133,7 +134,9 @@ describe.skipIf(isDatabaseUnavailable())(
         const { runId } = (await started.json()) as { runId: string };
 
         // A console following the run: its stream must not hold the shutdown up.
-        const events = await fetch(`${connectorPath}/sync/runs/${runId}/events`, { headers: { cookie } });
+        const events = await fetch(base + endpointUrl(endpoints.sync.events, { params: { ...ids, runId } }), {
+          headers: { cookie },
+        });
         expect(events.status).toBe(200);
         const streamEnded = (async () => {
           const reader = events.body?.getReader();
