@@ -22,8 +22,13 @@ export function sessionApi(page: Page, baseUrl: string): SessionApi {
     const { body } = input as { body?: unknown };
     return page.request.fetch(`${baseUrl}${endpointUrl(endpoint, input as UrlInput)}`, {
       method: endpoint.method,
-      headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+      // As the console's client: a JSON content type only with a body (an empty JSON body is a 400).
+      ...(body === undefined
+        ? { headers: { 'x-csrf-token': csrf } }
+        : {
+            headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
+            data: JSON.stringify(body),
+          }),
     });
   };
   return {

@@ -1,4 +1,4 @@
-/** Signing in to the console as one of the demo seed's users. */
+/** Signing in to the console as one of the demo seed's users, and the console's own page URLs. */
 import type { Page } from 'playwright-core';
 
 export interface Credentials {
@@ -26,3 +26,13 @@ export async function signIn(page: Page, baseUrl: string, who: Credentials = adm
 
 /** The channel in the console's current URL (`/channels/<id>/…`), '' when there is none. */
 export const channelIdOf = (page: Page): string => /\/channels\/([^/]+)\//.exec(page.url())?.[1] ?? '';
+/** A connector's page in the console, e.g. `…/connectors/psa/<id>/sync`; the list without an id. */
+export function connectorPageUrl(
+  baseUrl: string,
+  ids: { readonly channelId: string; readonly connectorId?: string },
+  section?: string,
+): string {
+  const list = `${baseUrl}/channels/${ids.channelId}/control-panel/connectors/psa`;
+  if (ids.connectorId === undefined) return list;
+  return section === undefined ? `${list}/${ids.connectorId}` : `${list}/${ids.connectorId}/${section}`;
+}
