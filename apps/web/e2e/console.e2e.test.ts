@@ -3,51 +3,16 @@
  * (child process, fresh SQLite DATA_DIR with the Coro demo seed) talking to the Autotask sandbox
  * (in-process, demo seed). Screenshots of each screen go to artifacts/screenshots/.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-import { startSandbox, type Sandbox } from 'autotask-sandbox';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type {
-  ChannelUsage,
-  Connector,
-  ServiceMappingList,
-  SyncRun,
-  SyncRunDetail,
-  SyncRunPage,
-  WorkspaceMappingPage,
-} from '@coro/contracts';
+import { endpoints, type SyncRun } from '@coro/contracts';
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) {
-  if (process.env.CI === 'true')
-    throw new Error(`${chromiumPath} is missing: CI must install chromium (apt-get install chromium).`);
-  console.warn(
-    [
-      '',
-      '############################################################################',
-      `#  SKIPPING the console e2e tests: ${chromiumPath} is not installed.`,
-      '#  Install it with `apt-get install chromium` (bash .ci/run does).',
-      '############################################################################',
-      '',
-    ].join('\n'),
-  );
-}
+import { sessionApi, type SessionApi } from './support/api.js';
+import { admin, connectorPageUrl, signIn, viewer } from './support/session.js';
+import { chromiumAvailable, shotPath, startStack, type SandboxStack } from './support/stack.js';
 
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(webDir, '../..');
-const cli = join(repoRoot, 'apps/server/bin/coro-psa.mjs');
-const shotsDir = join(repoRoot, 'artifacts/screenshots');
-
-const admin = { email: 'admin@northwind.example', password: 'demo-admin-2026!' };
-const viewer = { email: 'viewer@northwind.example', password: 'demo-viewer-2026!' };
+const hasChromium = chromiumAvailable('the console e2e tests');
 
 const demoServices = [
   ['Endpoint Security', 'Coro Endpoint Security'],
@@ -56,132 +21,41 @@ const demoServices = [
   ['Secure Messages', 'Coro Secure Messages'],
 ] as const;
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
-    try {
-      const response = await fetch(`${url}/api/auth/me`);
-      if (response.status === 401 || response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not start in time:\n${output()}`);
-}
-
 describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
-  let sandbox: Sandbox;
-  let server: ChildProcess;
-  let serverOutput = '';
-  let baseUrl = '';
-  let dataDir = '';
-  let browser: Browser;
-  let context: BrowserContext;
+  let stack: SandboxStack;
   let page: Page;
+  let api: SessionApi;
   let channelId = '';
   let connectorId = '';
+
+  const ids = () => ({ channelId, connectorId });
 
   const shot = async (name: string, target: Page = page, fullPage = true) => {
     await target.waitForLoadState('networkidle').catch(() => undefined);
     // Full-page shots stitch the page from the top: the fixed app bar belongs there.
     await target.evaluate(() => window.scrollTo(0, 0));
-    await target.screenshot({ path: join(shotsDir, `${name}.png`), fullPage });
+    await target.screenshot({ path: shotPath(name), fullPage });
   };
 
-  const mappingsPath = () => `/workspaces/${channelId}/connectors/${connectorId}/workspace-mappings`;
-
-  /** Same-origin API call with the browser's session (cookie + CSRF header). */
-  const apiGet = async <T>(path: string): Promise<T> => {
-    const response = await page.request.get(`${baseUrl}/api${path}`);
-    expect(response.status(), `GET ${path}`).toBe(200);
-    return (await response.json()) as T;
-  };
-
-  const signIn = async (target: Page, who: { email: string; password: string }) => {
-    await target.goto(`${baseUrl}/login`);
-    await target.getByLabel('Email').fill(who.email);
-    await target.getByLabel('Password').fill(who.password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-    await target.getByRole('heading', { name: 'Connectors', level: 1 }).waitFor();
-  };
+  /** Mapped workspaces over the whole channel, whatever the page. */
+  const mappedCount = async () =>
+    (await api.call(endpoints.mappings.workspaces, { params: ids(), query: { limit: 1 } })).counts.mapped;
 
   beforeAll(async () => {
-    mkdirSync(shotsDir, { recursive: true });
-    if (!existsSync(join(webDir, 'dist/index.html'))) {
-      const build = spawnSync('npx', ['vite', 'build'], { cwd: webDir, stdio: 'inherit' });
-      if (build.status !== 0) throw new Error('vite build failed');
-    }
-    sandbox = await startSandbox({ port: 0, seed: 'demo', latencyTierScale: 0 });
-
-    dataDir = mkdtempSync(join(tmpdir(), 'coro-e2e-'));
-    const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      AUTOTASK_DISCOVERY_URL: `${sandbox.url}/ATServicesRest/`,
-      AUTOTASK_INTEGRATION_CODE: sandbox.apiUser.integrationCode,
-      WEB_DIST_DIR: join(webDir, 'dist'),
-      LOG_LEVEL: 'warn',
-    };
-    const seed = spawnSync(process.execPath, [cli, 'demo', 'seed'], { env, encoding: 'utf8' });
-    if (seed.status !== 0) throw new Error(`demo seed failed:\n${seed.stdout}\n${seed.stderr}`);
-
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [cli, 'serve'], { env: { ...env, PORT: String(port) }, stdio: 'pipe' });
-    server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    await waitForServer(baseUrl, server, () => serverOutput);
-
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
+    stack = await startStack({ label: 'console' });
+    page = await stack.newPage({ width: 1440, height: 900 });
+    api = sessionApi(page, stack.baseUrl);
   }, 180_000);
 
-  // beforeAll may have failed half-way: each of these may still be unset.
-  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
-  afterAll(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    }
-    await sandbox?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+  // beforeAll may have failed before the stack started.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+  afterAll(() => stack?.close());
 
   it('signs in and shows the empty PSA tab with ADD CONNECTOR', async () => {
-    await page.goto(`${baseUrl}/login`);
+    await page.goto(`${stack.baseUrl}/login`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await shot('01-sign-in');
-    await signIn(page, admin);
-    channelId = /\/channels\/([^/]+)\//.exec(page.url())?.[1] ?? '';
+    channelId = await signIn(page, stack.baseUrl, admin);
     expect(channelId).not.toBe('');
     await expect(page.getByRole('tab', { name: 'PSA' }).getAttribute('aria-selected')).resolves.toBe('true');
     await page.getByRole('button', { name: 'ADD CONNECTOR' }).waitFor();
@@ -195,7 +69,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await shot('03-add-psa-connection');
     await chooser.getByRole('button', { name: /Autotask/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Add Autotask connector' });
-    await dialog.getByLabel('User name').fill(sandbox.apiUser.username);
+    await dialog.getByLabel('User name').fill(stack.sandbox.apiUser.username);
     await dialog.getByLabel('Secret').fill('not-the-secret');
     await expect(dialog.getByLabel('Secret').getAttribute('type')).resolves.toBe('password');
     await dialog.getByRole('button', { name: 'CONNECT', exact: true }).click();
@@ -207,8 +81,8 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
 
   it('connects with the sandbox credentials: Connected, Setup required', async () => {
     const dialog = page.getByRole('dialog', { name: 'Add Autotask connector' });
-    await dialog.getByLabel('User name').fill(sandbox.apiUser.username);
-    await dialog.getByLabel('Secret').fill(sandbox.apiUser.secret);
+    await dialog.getByLabel('User name').fill(stack.sandbox.apiUser.username);
+    await dialog.getByLabel('Secret').fill(stack.sandbox.apiUser.secret);
     await dialog.getByRole('button', { name: 'CONNECT', exact: true }).click();
     await dialog.waitFor({ state: 'detached', timeout: 60_000 });
     const table = page.getByRole('table', { name: 'PSA Connectors' });
@@ -216,9 +90,9 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await table.getByRole('link', { name: 'Workspace mapping: Setup required' }).waitFor();
     await table.getByRole('link', { name: 'Service mapping: Setup required' }).waitFor();
     // The secret never comes back: not in the page, not in the API.
-    expect(await page.content()).not.toContain(sandbox.apiUser.secret);
-    const list = await apiGet<{ items: Connector[] }>(`/workspaces/${channelId}/connectors`);
-    expect(JSON.stringify(list)).not.toContain(sandbox.apiUser.secret);
+    expect(await page.content()).not.toContain(stack.sandbox.apiUser.secret);
+    const list = await api.call(endpoints.connectors.list, { params: { channelId } });
+    expect(JSON.stringify(list)).not.toContain(stack.sandbox.apiUser.secret);
     connectorId = list.items[0]?.id ?? '';
     await page.getByRole('button', { name: 'ADD CONNECTOR' }).waitFor();
     await shot('05-connectors-setup-required');
@@ -237,7 +111,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     const evergreen = page.getByRole('option', { name: /Evergreen Law Group LLP/ });
     // The server's answer to "evergreen" replaces the first page (44 companies).
     await expect.poll(() => page.getByRole('option').count()).toBe(1);
-    await page.screenshot({ path: join(shotsDir, '06-company-search-dropdown.png') });
+    await page.screenshot({ path: shotPath('06-company-search-dropdown') });
     await evergreen.click();
     await table
       .getByRole('button', { name: 'Autotask Company for Evergreen Law Group: Evergreen Law Group LLP' })
@@ -262,7 +136,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     const acme = review.getByRole('checkbox', { name: 'Acme Corporation → Acme Corporation' });
     await acme.waitFor({ timeout: 30_000 });
     expect(await acme.isChecked()).toBe(true);
-    await review.screenshot({ path: join(shotsDir, '07-auto-map-review.png') });
+    await review.screenshot({ path: shotPath('07-auto-map-review') });
     // The legal-form difference is a similar name (never "100%"), on a later page; opt into it.
     await review.getByRole('button', { name: 'Go to next page' }).click();
     const quantum = review.getByRole('checkbox', { name: 'Quantum Analytics → Quantum Analytics Inc.' });
@@ -271,15 +145,13 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     expect(await review.getByText(/100% match/).count()).toBe(0);
     const apply = review.getByRole('button', { name: /^Apply \d+ mappings$/ });
     const selected = Number(/\d+/.exec((await apply.textContent()) ?? '')?.[0]);
-    const mappedBefore = (await apiGet<WorkspaceMappingPage>(`${mappingsPath()}?limit=1`)).counts.mapped;
+    const mappedBefore = await mappedCount();
     await apply.click();
     await page.getByText(/^Auto-map mapped \d+ workspaces/).waitFor({ timeout: 30_000 });
     await table
       .getByRole('button', { name: 'Autotask Company for Acme Corporation: Acme Corporation' })
       .waitFor();
-    expect((await apiGet<WorkspaceMappingPage>(`${mappingsPath()}?limit=1`)).counts.mapped).toBe(
-      mappedBefore + selected,
-    );
+    expect(await mappedCount()).toBe(mappedBefore + selected);
     await shot('07-auto-map-applied');
 
     // One click undoes the whole batch, after a reload too (the batch is stored): the mappings
@@ -289,9 +161,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await page.getByRole('button', { name: 'Undo auto-map' }).click();
     await page.getByText(/^Undid auto-map: \d+ workspaces unmapped/).waitFor({ timeout: 30_000 });
     await table.getByRole('button', { name: 'Autotask Company for Acme Corporation: Map' }).waitFor();
-    expect((await apiGet<WorkspaceMappingPage>(`${mappingsPath()}?limit=1`)).counts.mapped).toBe(
-      mappedBefore,
-    );
+    expect(await mappedCount()).toBe(mappedBefore);
     await shot('07-auto-map-undone');
 
     // Apply the exact names again for the steps that follow.
@@ -314,7 +184,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     const firstContract = pinDialog.getByRole('radio').first();
     await firstContract.waitFor({ timeout: 30_000 });
     await firstContract.check();
-    await pinDialog.screenshot({ path: join(shotsDir, '07-pin-contract.png') });
+    await pinDialog.screenshot({ path: shotPath('07-pin-contract') });
     await pinDialog.getByRole('button', { name: 'Pin contract' }).click();
     await page.getByText(/^Pinned ".+" for Foxtrot Distribution\.$/).waitFor({ timeout: 30_000 });
     await table.getByText('Contract OK').waitFor();
@@ -339,13 +209,12 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await combo.press('Escape');
     await table.getByRole('button', { name: 'Autotask Company for Nimbus Cloud Services: Map' }).waitFor();
     // The server still refuses it (a script, or two admins at once) and says what to do.
-    const page1 = await apiGet<WorkspaceMappingPage>(`${mappingsPath()}?limit=200`);
+    const page1 = await api.call(endpoints.mappings.workspaces, { params: ids(), query: { limit: 200 } });
     const nimbus = page1.items.find((i) => i.workspaceName === 'Nimbus Cloud Services');
     const acme = page1.items.find((i) => i.workspaceName === 'Acme Corporation')?.mapping;
-    const csrf = (await page.context().cookies()).find((c) => c.name === 'coro_csrf')?.value ?? '';
-    const refused = await page.request.put(`${baseUrl}/api${mappingsPath()}/${nimbus?.workspaceId ?? ''}`, {
-      headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
-      data: JSON.stringify({ companyId: acme?.companyId }),
+    const refused = await api.fetch(endpoints.mappings.mapWorkspace, {
+      params: { ...ids(), workspaceId: nimbus?.workspaceId ?? '' },
+      body: { companyId: acme?.companyId ?? '' },
     });
     expect(refused.status()).toBe(409);
     const body = (await refused.json()) as { error: { code: string; message: string } };
@@ -379,7 +248,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
   });
 
   it('previews, syncs now, and the sandbox then holds the demo counts', async () => {
-    await page.goto(`${baseUrl}/channels/${channelId}/control-panel/connectors/psa/${connectorId}/sync`);
+    await page.goto(connectorPageUrl(stack.baseUrl, ids(), 'sync'));
     await page.getByRole('heading', { name: 'Sync', level: 2 }).waitFor();
 
     await page.getByRole('button', { name: 'Preview' }).click();
@@ -394,10 +263,14 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await shot('11-sync-preview');
 
     // Apply exactly what was reviewed: the dialog states counts and money before anything is written.
-    const runsPath = `/workspaces/${channelId}/connectors/${connectorId}/sync/runs`;
-    const previewRun = (await apiGet<SyncRunPage>(runsPath)).items.find((r) => r.mode === 'dry-run');
-    const reviewed = await apiGet<SyncRunDetail>(`${runsPath}/${previewRun!.id}?limit=5000`);
-    expect(sandbox.admin.adjustments()).toHaveLength(0);
+    const previewRun = (await api.call(endpoints.sync.runs, { params: ids() })).items.find(
+      (r) => r.mode === 'dry-run',
+    );
+    const reviewed = await api.call(endpoints.sync.run, {
+      params: { ...ids(), runId: previewRun!.id },
+      query: { limit: 5000 },
+    });
+    expect(stack.sandbox.admin.adjustments()).toHaveLength(0);
     expect(reviewed.impact.changes).toBeGreaterThan(20);
     // Safe default guardrails: the demo's big swings (e.g. a decrease of more than half) are held.
     expect(reviewed.heldImpact.changes).toBeGreaterThan(0);
@@ -430,7 +303,9 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await expect
       .poll(
         async () => {
-          applied = (await apiGet<SyncRunPage>(runsPath)).items.find((r) => r.mode === 'apply');
+          applied = (await api.call(endpoints.sync.runs, { params: ids() })).items.find(
+            (r) => r.mode === 'apply',
+          );
           return applied?.status;
         },
         { timeout: 150_000, interval: 500 },
@@ -442,18 +317,20 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await history.getByText('Preview (applied)').first().waitFor();
     await page.getByText(/^Sync of a reviewed preview of /).waitFor();
     // Exactly the reviewed lines were written: one adjustment each.
-    expect(sandbox.admin.adjustments()).toHaveLength(reviewed.impact.changes);
+    expect(stack.sandbox.admin.adjustments()).toHaveLength(reviewed.impact.changes);
     await shot('12-sync-done');
 
     // Independent check: the units the sandbox now holds are the units Coro counted.
-    const detail = await apiGet<SyncRunDetail>(`${runsPath}/${applied!.id}?limit=5000`);
-    const services = await apiGet<ServiceMappingList>(
-      `/workspaces/${channelId}/connectors/${connectorId}/service-mappings`,
-    );
-    const mappings = await apiGet<WorkspaceMappingPage>(
-      `/workspaces/${channelId}/connectors/${connectorId}/workspace-mappings?filter=mapped&limit=500`,
-    );
-    const usage = await apiGet<ChannelUsage>(`/channels/${channelId}/usage`);
+    const detail = await api.call(endpoints.sync.run, {
+      params: { ...ids(), runId: applied!.id },
+      query: { limit: 5000 },
+    });
+    const services = await api.call(endpoints.mappings.services, { params: ids() });
+    const mappings = await api.call(endpoints.mappings.workspaces, {
+      params: ids(),
+      query: { filter: 'mapped', limit: 500 },
+    });
+    const usage = await api.call(endpoints.usage.channelDay, { params: { channelId } });
     const psaServiceOf = new Map(services.items.map((s) => [s.serviceKey, s.mapping]));
     const statusOf = new Map(mappings.items.map((m) => [m.workspaceId, m.workspaceStatus]));
     let compared = 0;
@@ -466,7 +343,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
       );
       const coroUnits = counted ? counted[mapping!.billingBasis] : 0;
       const expected = statusOf.get(line.workspaceId) === 'Subscription' ? coroUnits : 0;
-      const units = sandbox.admin.unitsOn(
+      const units = stack.sandbox.admin.unitsOn(
         Number(line.contractId),
         Number(mapping!.psaServiceId),
         line.effectiveDate ?? applied!.effectiveDate!,
@@ -483,7 +360,7 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     // Held lines were not written: the sandbox still holds their current units.
     for (const line of detail.lines.items.filter((l) => l.kind === 'held' && l.contractId)) {
       const mapping = psaServiceOf.get(line.serviceKey);
-      const units = sandbox.admin.unitsOn(
+      const units = stack.sandbox.admin.unitsOn(
         Number(line.contractId),
         Number(mapping!.psaServiceId),
         line.effectiveDate ?? applied!.effectiveDate!,
@@ -496,8 +373,9 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
   });
 
   it('undoes the sync from its summary: dialog with counts → confirm → undo run → units back in the sandbox', async () => {
-    const runsPath = `/workspaces/${channelId}/connectors/${connectorId}/sync/runs`;
-    const applied = (await apiGet<SyncRunPage>(runsPath)).items.find((r) => r.mode === 'apply');
+    const applied = (await api.call(endpoints.sync.runs, { params: ids() })).items.find(
+      (r) => r.mode === 'apply',
+    );
     expect(applied?.status).toBe('succeeded');
     await page.getByRole('button', { name: 'Undo run' }).click();
     const dialog = page.getByRole('dialog', { name: /^Undo the sync/ });
@@ -508,7 +386,9 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await expect
       .poll(
         async () => {
-          undo = (await apiGet<SyncRunPage>(runsPath)).items.find((r) => r.mode === 'undo');
+          undo = (await api.call(endpoints.sync.runs, { params: ids() })).items.find(
+            (r) => r.mode === 'undo',
+          );
           return undo?.status;
         },
         { timeout: 150_000, interval: 500 },
@@ -520,17 +400,21 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await shot('12c-undo-done');
 
     // Independent check: each reversed line holds, in the sandbox, the units from before the sync.
-    const before = await apiGet<SyncRunDetail>(`${runsPath}/${applied!.id}?limit=5000&kind=adjust`);
-    const reversed = await apiGet<SyncRunDetail>(`${runsPath}/${undo!.id}?limit=5000&kind=adjust`);
-    const services = await apiGet<ServiceMappingList>(
-      `/workspaces/${channelId}/connectors/${connectorId}/service-mappings`,
-    );
+    const before = await api.call(endpoints.sync.run, {
+      params: { ...ids(), runId: applied!.id },
+      query: { limit: 5000, kind: 'adjust' },
+    });
+    const reversed = await api.call(endpoints.sync.run, {
+      params: { ...ids(), runId: undo!.id },
+      query: { limit: 5000, kind: 'adjust' },
+    });
+    const services = await api.call(endpoints.mappings.services, { params: ids() });
     const psaServiceOf = new Map(services.items.map((s) => [s.serviceKey, s.mapping?.psaServiceId]));
     const key = (l: { workspaceId: string; serviceKey: string }) => `${l.workspaceId}/${l.serviceKey}`;
     const prior = new Map(before.lines.items.map((l) => [key(l), l.currentUnits]));
     expect(reversed.lines.items.length).toBe(before.lines.items.length);
     for (const line of reversed.lines.items) {
-      const units = sandbox.admin.unitsOn(
+      const units = stack.sandbox.admin.unitsOn(
         Number(line.contractId),
         Number(psaServiceOf.get(line.serviceKey)),
         line.effectiveDate ?? '',
@@ -546,17 +430,14 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await maxUnits.fill('250');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
-    const saved = await apiGet<{ policy: { guardrails: { maxUnitChange: number | null } } }>(
-      `/workspaces/${channelId}/connectors/${connectorId}/sync/settings`,
-    );
+    const saved = await api.call(endpoints.sync.settings, { params: ids() });
     expect(saved.policy.guardrails.maxUnitChange).toBe(250);
     await shot('13-settings');
   });
 
   it('shows the viewer everything read-only', async () => {
-    const viewerContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const viewerPage = await viewerContext.newPage();
-    await signIn(viewerPage, viewer);
+    const viewerPage = await stack.newPage({ width: 1440, height: 900 });
+    await signIn(viewerPage, stack.baseUrl, viewer);
     await viewerPage.getByText('Read-only').waitFor();
     const connectors = viewerPage.getByRole('table', { name: 'PSA Connectors' });
     await connectors.getByText('Connected').waitFor();
@@ -574,6 +455,6 @@ describe.skipIf(!hasChromium)('console e2e (Chromium)', () => {
     await viewerPage.getByRole('tab', { name: 'Sync' }).click();
     await viewerPage.getByRole('table', { name: 'Run history' }).waitFor();
     expect(await viewerPage.getByRole('button', { name: 'Sync now' }).count()).toBe(0);
-    await viewerContext.close();
+    await viewerPage.context().close();
   });
 });

@@ -5,72 +5,17 @@
  * announced in the polite live region, a company another workspace holds cannot be chosen (no
  * 409), rows stay compact (≤ 56 px), axe finds nothing serious, and 390 px does not scroll sideways.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-import { startSandbox, type Sandbox } from 'autotask-sandbox';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  endpoints,
-  endpointUrl,
-  type EndpointInput,
-  type EndpointResponse,
-  type EndpointSpec,
-} from '@coro/contracts';
+import { endpoints } from '@coro/contracts';
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) {
-  if (process.env.CI === 'true') throw new Error(`${chromiumPath} is missing: CI must install chromium.`);
-  console.warn(`\n#### SKIPPING the mapping keyboard e2e tests: ${chromiumPath} is not installed. ####\n`);
-}
+import { sessionApi, type SessionApi } from './support/api.js';
+import { atPhoneWidth, seriousViolations, sidewaysScroll } from './support/checks.js';
+import { connectorPageUrl, signIn } from './support/session.js';
+import { chromiumAvailable, shotPath, startStack, type SandboxStack } from './support/stack.js';
 
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(webDir, '../..');
-const cli = join(repoRoot, 'apps/server/bin/coro-psa.mjs');
-const shotsDir = join(repoRoot, 'artifacts/screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const admin = { email: 'admin@northwind.example', password: 'demo-admin-2026!' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Serious and critical axe violations on the page as it is now (dialogs faded in first). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('.MuiDialog-container, .MuiBackdrop-root')].every(
-      (el) => getComputedStyle(el).opacity === '1' || el.closest('[aria-hidden="true"]') !== null,
-    ),
-  );
-  await page.evaluate(axeSource);
-  const violations = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: unknown }> } })
-      .axe;
-    return (await axe.run(document)).violations;
-  })) as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) => `${v.impact ?? ''} ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    );
-}
+const hasChromium = chromiumAvailable('the mapping keyboard e2e tests');
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -87,98 +32,39 @@ async function focused(page: Page): Promise<{ isBody: boolean; rowId: string | n
 }
 
 describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => {
-  let sandbox: Sandbox;
-  let server: ChildProcess;
-  let output = '';
-  let baseUrl = '';
-  let dataDir = '';
-  let browser: Browser;
+  let stack: SandboxStack;
   let page: Page;
+  let api: SessionApi;
   let channelId = '';
   let connectorId = '';
   const conflicts: string[] = [];
 
   const ids = () => ({ channelId, connectorId });
-  const mappingUrl = () =>
-    `${baseUrl}/channels/${channelId}/control-panel/connectors/psa/${connectorId}/workspace-mapping`;
-  /** The API as the signed-in page sees it, through the endpoint declarations (ADR 0014). */
-  const call = async <E extends EndpointSpec>(
-    endpoint: E,
-    input: EndpointInput<E>,
-  ): Promise<EndpointResponse<E>> => {
-    const cookies = await page.context().cookies();
-    const csrf = cookies.find((c) => c.name === 'coro_csrf')?.value ?? '';
-    const url = endpointUrl(endpoint, input as { params?: object; query?: object });
-    const { body } = input as { body?: unknown };
-    const response = await page.request.fetch(`${baseUrl}${url}`, {
-      method: endpoint.method,
-      headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
-    });
-    expect(response.status(), `${endpoint.method} ${url}: ${await response.text()}`).toBeLessThan(300);
-    return (await response.json()) as EndpointResponse<E>;
-  };
+  const mappingUrl = () => connectorPageUrl(stack.baseUrl, ids(), 'workspace-mapping');
   const live = () => page.getByTestId('mapping-live');
   const table = () => page.getByRole('table', { name: 'Coro workspace to Autotask Company mapping' });
 
   beforeAll(async () => {
-    mkdirSync(shotsDir, { recursive: true });
-    if (!existsSync(join(webDir, 'dist/index.html'))) {
-      const build = spawnSync('npx', ['vite', 'build'], { cwd: webDir, stdio: 'inherit' });
-      if (build.status !== 0) throw new Error('vite build failed');
-    }
-    sandbox = await startSandbox({ port: 0, seed: 'demo', latencyTierScale: 0 });
-    dataDir = mkdtempSync(join(tmpdir(), 'coro-e2e-mapkbd-'));
-    const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      AUTOTASK_DISCOVERY_URL: `${sandbox.url}/ATServicesRest/`,
-      AUTOTASK_INTEGRATION_CODE: sandbox.apiUser.integrationCode,
-      WEB_DIST_DIR: join(webDir, 'dist'),
-      LOG_LEVEL: 'warn',
-    };
-    const seed = spawnSync(process.execPath, [cli, 'demo', 'seed'], { env, encoding: 'utf8' });
-    if (seed.status !== 0) throw new Error(`demo seed failed:\n${seed.stdout}\n${seed.stderr}`);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [cli, 'serve'], { env: { ...env, PORT: String(port) }, stdio: 'pipe' });
-    server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`server exited:\n${output}`);
-      const ok = await fetch(`${baseUrl}/api/auth/me`).then(
-        () => true,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
+    stack = await startStack({ label: 'mapkbd' });
     // The laptop the issue names.
-    page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    page = await stack.newPage({ width: 1366, height: 768 });
     page.on('response', (response) => {
       if (response.status() === 409) conflicts.push(`${response.request().method()} ${response.url()}`);
     });
+    api = sessionApi(page, stack.baseUrl);
 
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Connectors', level: 1 }).waitFor();
-    channelId = /\/channels\/([^/]+)\//.exec(page.url())?.[1] ?? '';
-    const connector = await call(endpoints.connectors.create, {
+    channelId = await signIn(page, stack.baseUrl);
+    const connector = await api.call(endpoints.connectors.create, {
       params: { channelId },
-      body: { kind: 'autotask', username: sandbox.apiUser.username, secret: sandbox.apiUser.secret },
+      body: {
+        kind: 'autotask',
+        username: stack.sandbox.apiUser.username,
+        secret: stack.sandbox.apiUser.secret,
+      },
     });
     connectorId = connector.id;
-    const proposals = await call(endpoints.mappings.autoMapProposals, { params: ids() });
-    await call(endpoints.mappings.autoMapApply, {
+    const proposals = await api.call(endpoints.mappings.autoMapProposals, { params: ids() });
+    await api.call(endpoints.mappings.autoMapApply, {
       params: ids(),
       body: {
         pairs: proposals.items
@@ -188,21 +74,13 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
     });
   }, 180_000);
 
-  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
-  afterAll(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    }
-    await sandbox?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+  // beforeAll may have failed before the stack started.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+  afterAll(() => stack?.close());
 
   it('maps three rows with the keyboard only; focus stays on the row, outcomes are announced', async () => {
-    const mappings = await call(endpoints.mappings.workspaces, { params: ids(), query: { limit: 200 } });
-    const companies = await call(endpoints.lookups.companies, { params: ids(), query: { limit: 100 } });
+    const mappings = await api.call(endpoints.mappings.workspaces, { params: ids(), query: { limit: 200 } });
+    const companies = await api.call(endpoints.lookups.companies, { params: ids(), query: { limit: 100 } });
     const free = companies.items.filter((c) => !c.mappedWorkspace && c.isActive);
     const targets = mappings.items
       .filter((item) => !item.mapping)
@@ -258,7 +136,7 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
       expect(after.rowId).toBe(workspace.workspaceId);
       expect(after.label).toBe(`Autotask Company for ${workspace.workspaceName}: ${company.name}`);
     }
-    await page.screenshot({ path: join(shotsDir, 'workspace-mapping-keyboard-mapped.png') });
+    await page.screenshot({ path: shotPath('workspace-mapping-keyboard-mapped') });
 
     // F2 opens, Escape closes, and the focus is back on the row's control.
     await page.keyboard.press('F2');
@@ -292,7 +170,7 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
   });
 
   it('shows a company another workspace holds, with its holder, and does not let it be chosen', async () => {
-    const mappings = await call(endpoints.mappings.workspaces, { params: ids(), query: { limit: 200 } });
+    const mappings = await api.call(endpoints.mappings.workspaces, { params: ids(), query: { limit: 200 } });
     const holder = mappings.items.find((item) => item.mapping);
     const row = mappings.items.find((item) => !item.mapping);
     if (!holder?.mapping || !row) throw new Error('the demo seed needs a mapped and an unmapped row');
@@ -322,7 +200,7 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
     const heights = await table()
       .locator('tbody tr[data-row-id]')
       .evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height));
-    await page.screenshot({ path: join(shotsDir, 'workspace-mapping-compact.png') });
+    await page.screenshot({ path: shotPath('workspace-mapping-compact') });
     const tall = await table()
       .locator('tbody tr[data-row-id]')
       .evaluateAll((rows) =>
@@ -350,7 +228,7 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
     console.log(`mapping rows: max height ${Math.max(...heights)} px, ${visible} whole rows in 1366×768`);
     expect(visible).toBeGreaterThanOrEqual(12);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(shotsDir, 'workspace-mapping-compact.png') });
+    await page.screenshot({ path: shotPath('workspace-mapping-compact') });
     expect(await seriousViolations(page), 'workspace mapping').toEqual([]);
   });
 
@@ -367,13 +245,13 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
     await page.getByRole('button', { name: 'Reloading from Autotask…' }).waitFor();
     const result = page.getByRole('alert').filter({ hasText: /^Full reload from Autotask: \d+ companies/ });
     await result.waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: join(shotsDir, 'workspace-mapping-full-reload.png') });
+    await page.screenshot({ path: shotPath('workspace-mapping-full-reload') });
     expect((await focused(page)).isBody).toBe(false);
   });
 
   it("shows the server's next run (with its jitter) in the MSP's time zone in the header", async () => {
-    const settings = await call(endpoints.sync.settings, { params: ids() });
-    await call(endpoints.sync.putSettings, {
+    const settings = await api.call(endpoints.sync.settings, { params: ids() });
+    await api.call(endpoints.sync.putSettings, {
       params: ids(),
       body: {
         policy: { ...settings.policy, timeZone: 'Europe/Berlin' },
@@ -382,7 +260,7 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
         startScheduleBeforeFirstSync: true,
       },
     });
-    const connector = await call(endpoints.connectors.get, { params: ids() });
+    const connector = await api.call(endpoints.connectors.get, { params: ids() });
     expect(connector.nextSyncAt).not.toBeNull();
     const expected = new Intl.DateTimeFormat('en-US', {
       month: 'short',
@@ -399,8 +277,7 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
   });
 
   it('does not scroll sideways at 390 px', async () => {
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await phone.context().addCookies(await page.context().cookies());
+    const phone = await atPhoneWidth(stack, { sessionOf: page });
     await phone.goto(mappingUrl());
     await phone
       .getByRole('table', { name: 'Coro workspace to Autotask Company mapping' })
@@ -408,12 +285,9 @@ describe.skipIf(!hasChromium)('workspace mapping by keyboard (Chromium)', () => 
       .first()
       .waitFor();
     await phone.waitForLoadState('networkidle');
-    const overflow = await phone.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow).toBe(0);
-    await phone.screenshot({ path: join(shotsDir, 'workspace-mapping-390.png') });
+    expect((await sidewaysScroll(phone)).px).toBe(0);
+    await phone.screenshot({ path: shotPath('workspace-mapping-390') });
     expect(await seriousViolations(phone), 'workspace mapping at 390 px').toEqual([]);
-    await phone.close();
+    await phone.context().close();
   });
 });

@@ -5,35 +5,21 @@
  * written here) receives the labelled mail and a local receiver gets a webhook whose signature we
  * check with our own HMAC. axe: no serious/critical violation; 390 px: no sideways scroll.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { startSandbox, type Sandbox } from 'autotask-sandbox';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { endpoints, endpointUrl, type Connector } from '@coro/contracts';
+import { endpoints } from '@coro/contracts';
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) {
-  if (process.env.CI === 'true') throw new Error(`${chromiumPath} is missing: CI must install chromium.`);
-  console.warn(`\n#### SKIPPING the notifications e2e tests: ${chromiumPath} is not installed. ####\n`);
-}
+import { sessionApi } from './support/api.js';
+import { atPhoneWidth, seriousViolations, sidewaysScroll } from './support/checks.js';
+import { connectorPageUrl, signIn } from './support/session.js';
+import { chromiumAvailable, shotPath, startStack, type SandboxStack } from './support/stack.js';
 
-const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(webDir, '../..');
-const cli = join(repoRoot, 'apps/server/bin/coro-psa.mjs');
-const shotsDir = join(repoRoot, 'artifacts/screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const admin = { email: 'admin@northwind.example', password: 'demo-admin-2026!' };
+const hasChromium = chromiumAvailable('the notifications e2e tests');
 const secret = 'whsec-e2e-signing-secret-0042';
 
 const listen = (server: Server | HttpServer): Promise<number> =>
@@ -86,28 +72,8 @@ function signatureVerifies(header: string | undefined, body: string): boolean {
   return expected === match[2] && Math.abs(Date.now() / 1000 - Number(match[1])) < 300;
 }
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(axeSource);
-  const violations = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: unknown }> } })
-      .axe;
-    return (await axe.run(document)).violations;
-  })) as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) => `${v.impact ?? ''} ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    );
-}
-
 describe.skipIf(!hasChromium)('notification settings e2e (Chromium)', () => {
-  let sandbox: Sandbox;
-  let server: ChildProcess;
-  let output = '';
-  let dataDir = '';
-  let baseUrl = '';
-  let browser: Browser;
+  let stack: SandboxStack;
   let page: Page;
   let settingsUrl = '';
   const mails: string[] = [];
@@ -123,92 +89,38 @@ describe.skipIf(!hasChromium)('notification settings e2e (Chromium)', () => {
   });
   let receiverUrl = '';
 
-  const signIn = async (target: Page) => {
-    await target.goto(`${baseUrl}/login`);
-    await target.getByLabel('Email').fill(admin.email);
-    await target.getByLabel('Password').fill(admin.password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-    await target.getByRole('heading', { name: 'Connectors', level: 1 }).waitFor();
-  };
-
   beforeAll(async () => {
-    mkdirSync(shotsDir, { recursive: true });
-    if (!existsSync(join(webDir, 'dist/index.html'))) throw new Error('run `npm run build` first');
     const smtpPort = await listen(smtp);
     receiverUrl = `http://127.0.0.1:${await listen(receiver)}/hooks/coro`;
-    sandbox = await startSandbox({ port: 0, seed: 'demo', latencyTierScale: 0 });
-    dataDir = mkdtempSync(join(tmpdir(), 'coro-e2e-notif-'));
-    const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      AUTOTASK_DISCOVERY_URL: `${sandbox.url}/ATServicesRest/`,
-      AUTOTASK_INTEGRATION_CODE: sandbox.apiUser.integrationCode,
-      WEB_DIST_DIR: join(webDir, 'dist'),
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}?from=${encodeURIComponent('PSA Bot <bot@coro.test>')}`,
-      // The receiver listens on loopback: allowed here only, never by default.
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      LOG_LEVEL: 'warn',
-    };
-    const seed = spawnSync(process.execPath, [cli, 'demo', 'seed'], { env, encoding: 'utf8' });
-    if (seed.status !== 0) throw new Error(`demo seed failed:\n${seed.stdout}\n${seed.stderr}`);
-    const probe = createServer();
-    const port = await listen(probe);
-    await new Promise((r) => probe.close(r));
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [cli, 'serve'], { env: { ...env, PORT: String(port) }, stdio: 'pipe' });
-    server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`server exited:\n${output}`);
-      const ok = await fetch(`${baseUrl}/api/auth/me`).then(
-        () => true,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(page);
-    const channelId = /\/channels\/([^/]+)\//.exec(page.url())?.[1] ?? '';
-    const csrf = (await page.context().cookies()).find((c) => c.name === 'coro_csrf')?.value ?? '';
-    const created = await page.request.post(
-      `${baseUrl}${endpointUrl(endpoints.connectors.create, { params: { channelId } })}`,
-      {
-        headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' },
-        data: JSON.stringify({
-          kind: 'autotask',
-          username: sandbox.apiUser.username,
-          secret: sandbox.apiUser.secret,
-        }),
+    stack = await startStack({
+      label: 'notif',
+      env: {
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}?from=${encodeURIComponent('PSA Bot <bot@coro.test>')}`,
+        // The receiver listens on loopback: allowed here only, never by default.
+        WEBHOOK_ALLOW_PRIVATE: 'true',
       },
-    );
-    expect(created.status(), await created.text()).toBe(201);
-    const connector = (await created.json()) as Connector;
-    settingsUrl = `${baseUrl}/channels/${channelId}/control-panel/connectors/psa/${connector.id}/settings`;
+    });
+    page = await stack.newPage({ width: 1280, height: 900 });
+    const channelId = await signIn(page, stack.baseUrl);
+    const connector = await sessionApi(page, stack.baseUrl).call(endpoints.connectors.create, {
+      params: { channelId },
+      body: {
+        kind: 'autotask',
+        username: stack.sandbox.apiUser.username,
+        secret: stack.sandbox.apiUser.secret,
+      },
+    });
+    settingsUrl = connectorPageUrl(stack.baseUrl, { channelId, connectorId: connector.id }, 'settings');
   }, 180_000);
 
-  // beforeAll may have failed half-way: each of these may still be unset.
-  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
+  // beforeAll may have failed half-way: the stack may not have started.
   afterAll(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    }
-    await sandbox?.close();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+    await stack?.close();
     smtp.close();
     receiver.closeAllConnections();
     receiver.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
-  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
   it('saves recipients and a signed webhook, sends a test: mail arrives, signature verifies, outcome announced', async () => {
     await page.goto(settingsUrl);
@@ -243,18 +155,15 @@ describe.skipIf(!hasChromium)('notification settings e2e (Chromium)', () => {
 
     expect(await seriousViolations(page), 'settings with test results').toEqual([]);
     const section = page.locator('section[aria-labelledby="notifications-title"]');
-    await section.screenshot({ path: join(shotsDir, 'notifications-settings.png') });
+    await section.screenshot({ path: shotPath('notifications-settings') });
   });
 
   it('fits 390 px without scrolling sideways', async () => {
-    const phone = await (await browser.newContext({ viewport: { width: 390, height: 900 } })).newPage();
-    await signIn(phone);
+    const phone = await atPhoneWidth(stack, { height: 900 });
+    await signIn(phone, stack.baseUrl);
     await phone.goto(settingsUrl);
     await phone.getByRole('button', { name: 'Send test' }).waitFor();
-    const overflow = await phone.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect((await sidewaysScroll(phone)).px).toBeLessThanOrEqual(0);
     expect(await seriousViolations(phone), 'settings at 390 px').toEqual([]);
     await phone.context().close();
   });
