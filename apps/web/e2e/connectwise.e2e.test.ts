@@ -266,9 +266,8 @@ describe.skipIf(!hasChromium)('ConnectWise e2e (Chromium, HTTPS sandbox)', () =>
 
     await page.getByRole('tab', { name: 'Service mapping' }).click();
     await page.getByRole('heading', { name: 'Service mapping' }).waitFor();
-    // The page still labels the target "Autotask Services" whatever the PSA (found on 2026-12-04,
-    // ServiceMappingPage's targetLabel): match the subject only until it comes from the guide.
-    const table = page.getByRole('table', { name: /^Coro service to / });
+    const table = page.getByRole('table', { name: 'Coro service to ConnectWise PSA Services mapping' });
+    expect(await page.content()).not.toContain('Autotask');
     for (const [coro, product] of demoServices) {
       await table.getByRole('button', { name: new RegExp(`for ${coro}: Map$`) }).click();
       const combo = table.getByRole('combobox', { name: new RegExp(`for ${coro}$`) });

@@ -46,8 +46,10 @@ import { visuallyHidden } from '../lib/visually-hidden.js';
 export interface MappingTableProps {
   /** "Coro workspace" / "Coro service". */
   readonly subjectLabel: string;
-  /** "Autotask Company" / "Autotask Services". */
+  /** "Autotask Company" / "ConnectWise PSA Services". */
   readonly targetLabel: string;
+  /** The connector's PSA as its users know it (`psaLabel(kind)`), for the texts that name it. */
+  readonly psaName: string;
   /** Noun for the search box and the counts ("workspaces"). */
   readonly subjectPlural: string;
   readonly rows: readonly MappingTableRow[];
@@ -83,6 +85,7 @@ export interface MappingTableProps {
 export function MappingTable({
   subjectLabel,
   targetLabel,
+  psaName,
   subjectPlural,
   rows,
   total,
@@ -369,7 +372,7 @@ export function MappingTable({
         }}
       >
         {unmapping?.name} will no longer be linked to {unmapping?.target?.name}. Syncing stops for it; units
-        already in Autotask are left as they are.
+        already in {psaName} are left as they are.
       </ConfirmDialog>
     </Box>
   );
