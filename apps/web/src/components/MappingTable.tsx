@@ -285,7 +285,14 @@ export function MappingTable({
                               variant="caption"
                               color="text.secondary"
                               title={row.suggestion.reason ?? undefined}
-                              sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}
+                              // On a phone the suggestion wraps beside its Confirm button: cut to one
+                              // line it left Confirm past the stacked row's edge, clipped.
+                              sx={{
+                                whiteSpace: { xs: 'normal', sm: 'nowrap' },
+                                flex: { xs: '1 1 0', sm: '0 1 auto' },
+                                overflow: 'hidden',
+                                textOverflow: 'ellipsis',
+                              }}
                             >
                               Suggested: <strong>{row.suggestion.name}</strong> (
                               {matchPercent(row.suggestion.score)}% match

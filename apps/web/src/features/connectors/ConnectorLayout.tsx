@@ -65,7 +65,9 @@ export function ConnectorLayout() {
       ) : (
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
           <PsaMark kind={connector.data.kind} size={44} />
-          <Box>
+          {/* A ConnectWise user reads "company+publicKey@site · site": one long word that must
+              break on a phone instead of pushing the page 15 px sideways. */}
+          <Box sx={{ minWidth: 0, overflowWrap: 'anywhere' }}>
             <Typography variant="h4" component="h1">
               {psaName}
             </Typography>
