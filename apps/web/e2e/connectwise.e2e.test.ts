@@ -305,11 +305,7 @@ describe.skipIf(!hasChromium)('ConnectWise e2e (Chromium, HTTPS sandbox)', () =>
       .first()
       .waitFor({ timeout: 90_000 });
     await page.getByRole('table', { name: 'Preview' }).getByRole('row').nth(1).waitFor();
-    // Known, PSA-independent (found here 2026-12-04): the preview rows' small text buttons have an
-    // accessible name without their visible text (label-content-name-mismatch). Every other rule holds.
-    expect(
-      (await seriousViolations(page)).filter((v) => !v.includes(' label-content-name-mismatch:')),
-    ).toStrictEqual([]);
+    expect(await seriousViolations(page)).toStrictEqual([]);
     await atPhoneWidth('Sync', 2, 'connectwise-sync-390.png');
 
     const runsPath = `/workspaces/${channelId}/connectors/${connectorId}/sync/runs`;

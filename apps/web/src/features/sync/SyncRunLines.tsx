@@ -204,7 +204,8 @@ export function RunLines({
                         <Button
                           size="small"
                           sx={{ p: 0, minWidth: 0 }}
-                          aria-label={`Members behind ${line.workspaceName} ${line.serviceName}`}
+                          // The name holds the visible words (WCAG 2.5.3, axe label-content-name-mismatch).
+                          aria-label={`Members behind ${line.workspaceName} ${line.serviceName}: who changed?`}
                           onClick={() =>
                             setMembers({
                               workspaceId: line.workspaceId,
