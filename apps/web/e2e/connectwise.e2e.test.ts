@@ -354,4 +354,11 @@ describe.skipIf(!hasChromium)('ConnectWise e2e (Chromium, HTTPS sandbox)', () =>
     }
     expect(compared).toBe(reviewed.impact.changes);
   });
+
+  it('names ConnectWise PSA, not Autotask, on the settings page', async () => {
+    await page.goto(`${baseUrl}/channels/${channelId}/control-panel/connectors/psa/${connectorId}/settings`);
+    await page.getByRole('heading', { name: 'Settings', level: 2 }).waitFor();
+    await page.getByLabel('When units were edited by hand in ConnectWise PSA').waitFor();
+    expect(await page.content()).not.toContain('Autotask');
+  });
 });
