@@ -17,6 +17,8 @@ const pageSize = 50;
 export function useCompanySearch(
   channelId: string,
   connectorId: string,
+  /** The connector's PSA as its users know it (`psaLabel(kind)`), for the "inactive" hint. */
+  psaName: string,
   currentWorkspaceId?: string,
 ): PickerSearch {
   return useCallback(
@@ -37,7 +39,7 @@ export function useCompanySearch(
             hint: elsewhere
               ? `Already mapped to ${elsewhere.name}`
               : !c.isActive
-                ? 'Inactive in Autotask'
+                ? `Inactive in ${psaName}`
                 : null,
             isWarning: Boolean(elsewhere) || !c.isActive,
             // The server refuses a company another workspace holds (409): not selectable here.
@@ -46,13 +48,14 @@ export function useCompanySearch(
         }),
       };
     },
-    [channelId, connectorId, currentWorkspaceId],
+    [channelId, connectorId, psaName, currentWorkspaceId],
   );
 }
 
 export function useServiceSearch(
   channelId: string,
   connectorId: string,
+  psaName: string,
   serviceNames: ReadonlyMap<string, string>,
   currentServiceKey?: string,
 ): PickerSearch {
@@ -75,7 +78,7 @@ export function useServiceSearch(
             hint: elsewhere
               ? `Already mapped to ${serviceNames.get(elsewhere) ?? elsewhere}`
               : !s.isActive
-                ? 'Inactive in Autotask'
+                ? `Inactive in ${psaName}`
                 : price,
             isWarning: Boolean(elsewhere) || !s.isActive,
             isDisabled: Boolean(elsewhere),
@@ -83,7 +86,7 @@ export function useServiceSearch(
         }),
       };
     },
-    [channelId, connectorId, serviceNames, currentServiceKey],
+    [channelId, connectorId, psaName, serviceNames, currentServiceKey],
   );
 }
 

@@ -20,7 +20,20 @@ const toneSx: Partial<Record<StatusTone, { bgcolor: string; color: string }>> = 
 export function MappingStatusCell({ status }: { status: MappingRowStatus }) {
   const detail = [status.message, status.advice ? `Next: ${status.advice}` : null].filter(Boolean).join(' ');
   return (
-    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', minWidth: 0, maxWidth: 420 }}>
+    // On a phone the action (e.g. "Pin the contract") wraps under the chip and the text instead of
+    // pushing the stacked row 15 px past a 390 px screen.
+    <Stack
+      direction="row"
+      spacing={1}
+      useFlexGap
+      sx={{
+        alignItems: 'center',
+        minWidth: 0,
+        maxWidth: 420,
+        flexWrap: { xs: 'wrap', sm: 'nowrap' },
+        rowGap: 0.5,
+      }}
+    >
       <Chip
         size="small"
         label={status.label}

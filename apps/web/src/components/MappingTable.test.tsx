@@ -35,6 +35,7 @@ function Console({
   pageSize = 50,
   log = [],
   isHeldDisabled = false,
+  psaName = 'Autotask',
 }: {
   initial: Workspace[];
   readOnly?: boolean;
@@ -42,6 +43,7 @@ function Console({
   log?: string[];
   /** As the console's company search does: a company another workspace holds is not selectable. */
   isHeldDisabled?: boolean;
+  psaName?: string;
 }) {
   const [announcement, setAnnouncement] = useState<string | null>(null);
   const [workspaces, setWorkspaces] = useState(initial);
@@ -110,7 +112,8 @@ function Console({
   return (
     <MappingTable
       subjectLabel="Coro workspace"
-      targetLabel="Autotask Company"
+      targetLabel={`${psaName} Company`}
+      psaName={psaName}
       subjectPlural="workspaces"
       rows={rows}
       total={total}
@@ -245,6 +248,7 @@ describe('MappingTable', () => {
     renderConsole({ initial: demo, log });
     await user.click(screen.getByRole('button', { name: 'Unmap Acme Corporation' }));
     let dialog = await screen.findByRole('dialog', { name: 'Unmap Acme Corporation?' });
+    expect(dialog.textContent).toContain('units already in Autotask are left as they are');
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(log.filter((l) => l.startsWith('unmap'))).toEqual([]);
@@ -254,6 +258,26 @@ describe('MappingTable', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Unmap' }));
     expect(log).toContain('unmap w1');
     await waitFor(() => expect(screen.getByRole('tab', { name: 'Mapped (0)' })).toBeTruthy());
+  });
+
+  it("names the connector's PSA, not Autotask, in the column, the pickers and the unmap dialog", async () => {
+    const user = userEvent.setup();
+    renderConsole({ initial: demo, psaName: 'ConnectWise PSA' });
+    const table = screen.getByRole('table', { name: 'Coro workspace to ConnectWise PSA Company mapping' });
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent)[1],
+    ).toBe('ConnectWise PSA Company');
+    expect(
+      within(rowOf('Acme')).getByRole('button', {
+        name: 'ConnectWise PSA Company for Acme Corporation: Acme Corporation',
+      }),
+    ).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Unmap Acme Corporation' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Unmap Acme Corporation?' });
+    expect(dialog.textContent).toContain('units already in ConnectWise PSA are left as they are');
+    expect(dialog.textContent).not.toContain('Autotask');
   });
 
   it('filters, searches (debounced), sorts and pages through the query', async () => {

@@ -46,8 +46,10 @@ import { visuallyHidden } from '../lib/visually-hidden.js';
 export interface MappingTableProps {
   /** "Coro workspace" / "Coro service". */
   readonly subjectLabel: string;
-  /** "Autotask Company" / "Autotask Services". */
+  /** "Autotask Company" / "ConnectWise PSA Services". */
   readonly targetLabel: string;
+  /** The connector's PSA as its users know it (`psaLabel(kind)`), for the texts that name it. */
+  readonly psaName: string;
   /** Noun for the search box and the counts ("workspaces"). */
   readonly subjectPlural: string;
   readonly rows: readonly MappingTableRow[];
@@ -83,6 +85,7 @@ export interface MappingTableProps {
 export function MappingTable({
   subjectLabel,
   targetLabel,
+  psaName,
   subjectPlural,
   rows,
   total,
@@ -282,7 +285,14 @@ export function MappingTable({
                               variant="caption"
                               color="text.secondary"
                               title={row.suggestion.reason ?? undefined}
-                              sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}
+                              // On a phone the suggestion wraps beside its Confirm button: cut to one
+                              // line it left Confirm past the stacked row's edge, clipped.
+                              sx={{
+                                whiteSpace: { xs: 'normal', sm: 'nowrap' },
+                                flex: { xs: '1 1 0', sm: '0 1 auto' },
+                                overflow: 'hidden',
+                                textOverflow: 'ellipsis',
+                              }}
                             >
                               Suggested: <strong>{row.suggestion.name}</strong> (
                               {matchPercent(row.suggestion.score)}% match
@@ -369,7 +379,7 @@ export function MappingTable({
         }}
       >
         {unmapping?.name} will no longer be linked to {unmapping?.target?.name}. Syncing stops for it; units
-        already in Autotask are left as they are.
+        already in {psaName} are left as they are.
       </ConfirmDialog>
     </Box>
   );

@@ -82,18 +82,22 @@ export function UnitsChart({
         )}
         {last ? <circle cx={x(points.length - 1)} cy={y(last.value)} r="4" fill="#4f46e5" /> : null}
       </Box>
-      <Box component="table" style={visuallyHidden}>
-        <caption>{label}</caption>
-        <tbody>
-          {points.map((p) => (
-            <tr key={p.day}>
-              <th scope="row">{p.day}</th>
-              <td>
-                {p.value} {unit}
-              </td>
-            </tr>
-          ))}
-        </tbody>
+      {/* Hidden in a div: a table never gets narrower than its text, so a hidden table alone kept
+          its full width and pushed a 390 px page 31 px sideways. */}
+      <Box style={visuallyHidden}>
+        <table>
+          <caption>{label}</caption>
+          <tbody>
+            {points.map((p) => (
+              <tr key={p.day}>
+                <th scope="row">{p.day}</th>
+                <td>
+                  {p.value} {unit}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Box>
     </Box>
   );

@@ -16,7 +16,7 @@ import { PageLoading } from '../../app/AppLayout.js';
 import { useChannel } from '../../app/channel-context.js';
 import { paths } from '../../app/paths.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { AutotaskMark } from './AutotaskMark.js';
+import { PsaMark, psaLabel } from './PsaMark.js';
 import { SyncTimes } from './SyncTimes.js';
 import { useDocumentTitle } from '../../lib/use-document-title.js';
 
@@ -43,7 +43,9 @@ export function ConnectorLayout() {
   const location = useLocation();
   const connector = useConnector(channel.id, connectorId);
   const current = sections.find((s) => location.pathname.endsWith(`/${s.key}`))?.key ?? false;
-  useDocumentTitle(sections.find((s) => s.key === current)?.label, 'Autotask', channel.displayName);
+  // Until the connector is read its PSA is unknown: the neutral "PSA" of the breadcrumb above it.
+  const psaName = connector.data ? psaLabel(connector.data.kind) : 'PSA';
+  useDocumentTitle(sections.find((s) => s.key === current)?.label, psaName, channel.displayName);
 
   return (
     <Stack spacing={2.5}>
@@ -54,7 +56,7 @@ export function ConnectorLayout() {
         <Link component={RouterLink} to={paths.connectors(channel.id)} color="inherit">
           PSA
         </Link>
-        <Typography color="text.primary">Autotask</Typography>
+        <Typography color="text.primary">{psaName}</Typography>
       </Breadcrumbs>
       {connector.isPending ? (
         <Skeleton height={56} width={320} />
@@ -62,10 +64,12 @@ export function ConnectorLayout() {
         <ErrorAlert error={connector.error} onRetry={() => void connector.refetch()} />
       ) : (
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
-          <AutotaskMark size={44} />
-          <Box>
+          <PsaMark kind={connector.data.kind} size={44} />
+          {/* A ConnectWise user reads "company+publicKey@site · site": one long word that must
+              break on a phone instead of pushing the page 15 px sideways. */}
+          <Box sx={{ minWidth: 0, overflowWrap: 'anywhere' }}>
             <Typography variant="h4" component="h1">
-              Autotask
+              {psaName}
             </Typography>
             <Typography variant="body2" color="text.secondary">
               {connector.data.username}

@@ -5,6 +5,6 @@ import { ConnectWiseMark } from './ConnectWiseMark.js';
 export const psaLabel = (kind: string): string => (kind === 'connectwise' ? 'ConnectWise PSA' : 'Autotask');
 
 /** The neutral badge of a connector's PSA. */
-export function PsaMark({ kind }: { kind: string }) {
-  return kind === 'connectwise' ? <ConnectWiseMark /> : <AutotaskMark />;
+export function PsaMark({ kind, size }: { kind: string; size?: number }) {
+  return kind === 'connectwise' ? <ConnectWiseMark size={size} /> : <AutotaskMark size={size} />;
 }

@@ -30,10 +30,12 @@ const undoneMessage = (removed: number, kept: number): string =>
 export function AutoMapReview({
   channelId,
   connectorId,
+  psaName,
   onNotice,
 }: {
   channelId: string;
   connectorId: string;
+  psaName: string;
   onNotice: (message: string) => void;
 }) {
   const [isReviewing, setIsReviewing] = useState(false);
@@ -76,6 +78,7 @@ export function AutoMapReview({
       </Button>
       <AutoMapReviewDialog
         open={isReviewing}
+        psaName={psaName}
         proposals={proposals.data}
         loadError={proposals.error}
         applyError={apply.error}

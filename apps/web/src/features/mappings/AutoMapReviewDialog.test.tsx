@@ -51,6 +51,7 @@ function renderDialog(proposals: AutoMapProposalList = list()) {
   render(
     <AutoMapReviewDialog
       open
+      psaName="Autotask"
       proposals={proposals}
       isApplying={false}
       onApply={onApply}

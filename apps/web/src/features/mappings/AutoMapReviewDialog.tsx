@@ -19,7 +19,7 @@ import type { AutoMapProposal, AutoMapProposalList } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { plural } from '../../lib/format.js';
 import {
-  exclusionLabels,
+  exclusionLabel,
   orderProposals,
   preselected,
   repeatedCompanies,
@@ -31,6 +31,8 @@ const pageSize = 25;
 
 export interface AutoMapReviewDialogProps {
   readonly open: boolean;
+  /** The connector's PSA as its users know it (`psaLabel(kind)`). */
+  readonly psaName: string;
   readonly proposals: AutoMapProposalList | undefined;
   readonly loadError?: unknown;
   readonly applyError?: unknown;
@@ -84,6 +86,7 @@ export function AutoMapReviewDialog(props: AutoMapReviewDialogProps) {
 
 function ReviewBody({
   proposals,
+  psaName,
   applyError,
   isApplying,
   onApply,
@@ -141,6 +144,7 @@ function ReviewBody({
               <ProposalRow
                 key={p.workspaceId}
                 proposal={p}
+                psaName={psaName}
                 isSelected={selected.has(p.workspaceId)}
                 onToggle={() => toggle(p)}
               />
@@ -184,10 +188,12 @@ function ReviewBody({
 
 function ProposalRow({
   proposal: p,
+  psaName,
   isSelected,
   onToggle,
 }: {
   proposal: AutoMapProposal;
+  psaName: string;
   isSelected: boolean;
   onToggle: () => void;
 }) {
@@ -222,7 +228,12 @@ function ProposalRow({
           sx={{ mt: 0.25, alignItems: 'center', flexWrap: 'wrap', rowGap: 0.5 }}
         >
           {p.exclusion ? (
-            <Chip size="small" variant="outlined" color="warning" label={exclusionLabels[p.exclusion]} />
+            <Chip
+              size="small"
+              variant="outlined"
+              color="warning"
+              label={exclusionLabel(p.exclusion, psaName)}
+            />
           ) : p.match === 'exact' ? (
             <Chip size="small" color="success" label="Exact name" />
           ) : (

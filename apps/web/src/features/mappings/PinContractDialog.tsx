@@ -17,17 +17,20 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 
 /**
  * Pins the contract the sync must use for a mapped company, picked from the company's contracts
- * in Autotask (read when the dialog opens), or removes the pin.
+ * in the PSA (read when the dialog opens), or removes the pin.
  */
 export function PinContractDialog({
   channelId,
   connectorId,
+  psaName,
   workspace,
   onClose,
   onPinned,
 }: {
   channelId: string;
   connectorId: string;
+  /** The connector's PSA as its users know it (`psaLabel(kind)`). */
+  psaName: string;
   /** The row to pin for; null keeps the dialog closed. */
   workspace: { id: string; name: string } | null;
   onClose: () => void;
@@ -66,6 +69,7 @@ export function PinContractDialog({
         <ContractChoice
           key={workspace.id}
           list={contracts.data}
+          psaName={psaName}
           isPending={pin.isPending}
           error={pin.error}
           onSave={save}
@@ -79,7 +83,7 @@ export function PinContractDialog({
             ) : (
               <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center' }}>
                 <CircularProgress size={20} />
-                <Typography>Reading the company&apos;s contracts from Autotask…</Typography>
+                <Typography>Reading the company&apos;s contracts from {psaName}…</Typography>
               </Stack>
             )}
           </DialogContent>
@@ -94,12 +98,14 @@ export function PinContractDialog({
 
 function ContractChoice({
   list,
+  psaName,
   isPending,
   error,
   onSave,
   onCancel,
 }: {
   list: CompanyContractList;
+  psaName: string;
   isPending: boolean;
   error: unknown;
   onSave: (contractId: string | null, name: string | null) => void;
@@ -112,7 +118,7 @@ function ContractChoice({
     <>
       <DialogContent dividers>
         {list.items.length === 0 ? (
-          <Typography>This company has no contract in Autotask.</Typography>
+          <Typography>This company has no contract in {psaName}.</Typography>
         ) : (
           <>
             <Typography id={labelId} sx={{ mb: 1 }}>

@@ -25,24 +25,25 @@ import {
   type MappingTableRow,
 } from '../../components/mapping-table.model.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { psaLabel } from '../connectors/PsaMark.js';
 
-function serviceStatus(item: ServiceMappingItem): MappingRowStatus {
+function serviceStatus(item: ServiceMappingItem, psaName: string): MappingRowStatus {
   const mapping = item.mapping;
   if (!mapping) return { tone: 'default', label: 'Not mapped' };
   if (!mapping.isPsaServicePresent) {
     return {
       tone: 'error',
       label: 'Service deleted',
-      message: 'The Autotask service no longer exists.',
-      advice: 'Map another Autotask service.',
+      message: `The ${psaName} service no longer exists.`,
+      advice: `Map another ${psaName} service.`,
     };
   }
   if (!mapping.isPsaServiceActive) {
     return {
       tone: 'warning',
       label: 'Inactive service',
-      message: 'The Autotask service is inactive.',
-      advice: 'Reactivate it in Autotask or map an active one.',
+      message: `The ${psaName} service is inactive.`,
+      advice: `Reactivate it in ${psaName} or map an active one.`,
     };
   }
   return { tone: 'success', label: 'Mapped' };
@@ -52,10 +53,11 @@ const basisLabels: Record<BillingBasis, string> = { devices: 'Devices', users: '
 
 const reasonLabels = { name: undefined, abbreviation: 'same initials', alias: 'known alias' } as const;
 
-/** Service mapping: each Coro module and add-on → an Autotask service, billed per device or per user. */
+/** Service mapping: each Coro module and add-on → a PSA service, billed per device or per user. */
 export function ServiceMappingPage() {
   const { channel, canEdit } = useChannel();
   const { connector } = useConnectorContext();
+  const psaName = psaLabel(connector.kind);
   const list = useServiceMappings(channel.id, connector.id);
   const firstRead = useEnsureLookups(channel.id, connector, canEdit);
   const map = useMapService(channel.id, connector.id);
@@ -67,7 +69,7 @@ export function ServiceMappingPage() {
   const items = useMemo(() => list.data?.items ?? [], [list.data]);
   const byKey = useMemo(() => new Map(items.map((i) => [i.serviceKey, i])), [items]);
   const serviceNames = useMemo(() => new Map(items.map((i) => [i.serviceKey, i.serviceName])), [items]);
-  const search = useServiceSearch(channel.id, connector.id, serviceNames);
+  const search = useServiceSearch(channel.id, connector.id, psaName, serviceNames);
 
   const suggestionByKey = useMemo(
     () => new Map((suggestions.data?.items ?? []).map((s) => [s.serviceKey, s.candidates[0]])),
@@ -81,7 +83,7 @@ export function ServiceMappingPage() {
       name: item.serviceName,
       tag: item.serviceKind === 'addon' ? 'Add-on' : 'Module',
       target: item.mapping ? { id: item.mapping.psaServiceId, name: item.mapping.psaServiceName } : null,
-      status: serviceStatus(item),
+      status: serviceStatus(item, psaName),
       suggestion: best
         ? {
             id: best.psaServiceId,
@@ -121,17 +123,19 @@ export function ServiceMappingPage() {
           Service mapping
         </Typography>
         <Typography color="text.secondary" sx={{ mt: 0.5, maxWidth: 760 }}>
-          Link each Coro module and add-on to the Autotask service on your customers&apos; contracts. Units
+          Link each Coro module and add-on to the {psaName} service on your customers&apos; contracts. Units
           are counted per protected device or per protected user. {mappedCount} of {items.length} services
           mapped.
         </Typography>
       </Box>
       {firstRead.isPending ? (
         <Alert severity="info" icon={<CircularProgress size={18} />}>
-          Reading services from Autotask for the first time…
+          Reading services from {psaName} for the first time…
         </Alert>
       ) : null}
-      {firstRead.isError ? <ErrorAlert error={firstRead.error} title="Reading from Autotask failed" /> : null}
+      {firstRead.isError ? (
+        <ErrorAlert error={firstRead.error} title={`Reading from ${psaName} failed`} />
+      ) : null}
       {unmap.isError ? <ErrorAlert error={unmap.error} title="Unmapping failed" /> : null}
       <Paper variant="outlined" sx={{ p: { xs: 1.5, md: 2.5 } }}>
         {list.isError ? (
@@ -139,7 +143,8 @@ export function ServiceMappingPage() {
         ) : (
           <MappingTable
             subjectLabel="Coro service"
-            targetLabel="Autotask Services"
+            targetLabel={`${psaName} Services`}
+            psaName={psaName}
             subjectPlural="services"
             rows={rows}
             total={rows.length}

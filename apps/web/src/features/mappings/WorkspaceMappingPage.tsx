@@ -41,14 +41,18 @@ const sortToServer = { subject: 'workspace', target: 'company', status: 'status'
  * The row's status: not mapped, the company's state, then the contract check with its advice.
  * `pinAction` is the control offered where the advice is to pin the contract (or one is pinned).
  */
-export function workspaceStatus(item: WorkspaceMappingItem, pinAction?: ReactNode): MappingRowStatus {
+export function workspaceStatus(
+  item: WorkspaceMappingItem,
+  psaName: string,
+  pinAction?: ReactNode,
+): MappingRowStatus {
   const mapping = item.mapping;
   if (!mapping) return { tone: 'default', label: 'Not mapped' };
   if (!mapping.isCompanyPresent) {
     return {
       tone: 'error',
       label: 'Company deleted',
-      message: 'The Autotask company no longer exists.',
+      message: `The ${psaName} company no longer exists.`,
       advice: 'Map this workspace to another company.',
     };
   }
@@ -94,10 +98,11 @@ export function workspaceStatus(item: WorkspaceMappingItem, pinAction?: ReactNod
   }
 }
 
-/** Workspace mapping: each Coro child workspace of the channel → an Autotask company. */
+/** Workspace mapping: each Coro child workspace of the channel → a PSA company. */
 export function WorkspaceMappingPage() {
   const { channel, canEdit } = useChannel();
   const { connector } = useConnectorContext();
+  const psaName = psaLabel(connector.kind);
   const [query, setQuery] = useState<MappingQuery>(defaultMappingQuery);
   const [rowError, setRowError] = useState<{ rowId: string; error: unknown } | null>(null);
   const [pendingRowId, setPendingRowId] = useState<string | null>(null);
@@ -120,7 +125,7 @@ export function WorkspaceMappingPage() {
     [page.data],
   );
   const suggestions = useSuggestions(channel.id, connector.id, unmappedOnPage, canEdit);
-  const search = useCompanySearch(channel.id, connector.id);
+  const search = useCompanySearch(channel.id, connector.id, psaName);
   const map = useMapWorkspace(channel.id, connector.id);
   const unmap = useUnmapWorkspace(channel.id, connector.id);
   const check = useRunContractCheck(channel.id, connector.id);
@@ -150,6 +155,7 @@ export function WorkspaceMappingPage() {
           : null,
         status: workspaceStatus(
           item,
+          psaName,
           canEdit ? (
             <Button
               size="small"
@@ -164,7 +170,7 @@ export function WorkspaceMappingPage() {
         ),
         suggestion: item.mapping ? null : (suggestionByWorkspace.get(item.workspaceId) ?? null),
       })),
-    [page.data, suggestionByWorkspace, canEdit],
+    [page.data, suggestionByWorkspace, canEdit, psaName],
   );
 
   const doMap = (row: MappingTableRow, company: { id: string; name: string }) => {
@@ -192,7 +198,6 @@ export function WorkspaceMappingPage() {
   };
 
   const counts = page.data?.counts;
-  const psaName = psaLabel(connector.kind);
 
   return (
     <Stack spacing={2.5}>
@@ -202,7 +207,7 @@ export function WorkspaceMappingPage() {
             Workspace mapping
           </Typography>
           <Typography color="text.secondary" sx={{ mt: 0.5, maxWidth: 720 }}>
-            Link each Coro child workspace of {channel.displayName} to its Autotask company. Keep it one to
+            Link each Coro child workspace of {channel.displayName} to its {psaName} company. Keep it one to
             one: each company should hold one recurring-service contract with each Coro service once.
           </Typography>
         </Box>
@@ -226,16 +231,23 @@ export function WorkspaceMappingPage() {
             >
               Check contracts
             </Button>
-            <AutoMapReview channelId={channel.id} connectorId={connector.id} onNotice={setNotice} />
+            <AutoMapReview
+              channelId={channel.id}
+              connectorId={connector.id}
+              psaName={psaName}
+              onNotice={setNotice}
+            />
           </Stack>
         ) : null}
       </Stack>
       {firstRead.isPending ? (
         <Alert severity="info" icon={<CircularProgress size={18} />}>
-          Reading companies and services from Autotask for the first time…
+          Reading companies and services from {psaName} for the first time…
         </Alert>
       ) : null}
-      {firstRead.isError ? <ErrorAlert error={firstRead.error} title="Reading from Autotask failed" /> : null}
+      {firstRead.isError ? (
+        <ErrorAlert error={firstRead.error} title={`Reading from ${psaName} failed`} />
+      ) : null}
       {check.isError ? <ErrorAlert error={check.error} title="The contract check failed" /> : null}
       {refreshResult && !refresh.isPending ? (
         <Alert severity="success" onClose={() => setRefreshResult(null)}>
@@ -260,7 +272,7 @@ export function WorkspaceMappingPage() {
           }
         >
           {plural(counts.problems, 'mapped workspace')} cannot be billed as things stand. Each row says what
-          to fix in Autotask.
+          to fix in {psaName}.
         </Alert>
       ) : null}
       <Paper variant="outlined" sx={{ p: { xs: 1.5, md: 2.5 } }}>
@@ -269,7 +281,8 @@ export function WorkspaceMappingPage() {
         ) : (
           <MappingTable
             subjectLabel="Coro workspace"
-            targetLabel="Autotask Company"
+            targetLabel={`${psaName} Company`}
+            psaName={psaName}
             subjectPlural="workspaces"
             rows={rows}
             total={page.data?.total ?? 0}
@@ -292,6 +305,7 @@ export function WorkspaceMappingPage() {
       <PinContractDialog
         channelId={channel.id}
         connectorId={connector.id}
+        psaName={psaName}
         workspace={pinning}
         onClose={() => setPinning(null)}
         onPinned={setNotice}

@@ -3,12 +3,15 @@ import type { AutoMapProposal, AutoMapProposalList } from '../../api/types.js';
 type Exclusion = NonNullable<AutoMapProposal['exclusion']>;
 
 /** Why a pair is not offered, in the admin's words (the proposal's note adds the specifics). */
-export const exclusionLabels: Record<Exclusion, string> = {
-  inactive_company: 'Company inactive in Autotask',
-  company_already_mapped: 'Company already mapped',
-  several_companies: 'Several companies have this name',
-  several_workspaces: 'Several workspaces have this name',
-};
+export function exclusionLabel(exclusion: Exclusion, psaName: string): string {
+  const labels: Record<Exclusion, string> = {
+    inactive_company: `Company inactive in ${psaName}`,
+    company_already_mapped: 'Company already mapped',
+    several_companies: 'Several companies have this name',
+    several_workspaces: 'Several workspaces have this name',
+  };
+  return labels[exclusion];
+}
 
 /** Exact pairs first, then similar ones best first, then what cannot be applied. */
 export function orderProposals(items: readonly AutoMapProposal[]): AutoMapProposal[] {

@@ -19,15 +19,16 @@ import { useChannel } from '../../app/channel-context.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
+import { psaLabel } from '../connectors/PsaMark.js';
 import { CredentialsSection } from './CredentialsSection.js';
 import { NotificationsSection } from './NotificationsSection.js';
 
 const statuses = ['Subscription', 'Trial', 'New', 'Inactive'] as const;
-const modeLabels: Record<StatusBillingMode, string> = {
+const modeLabels = (psaName: string): Record<StatusBillingMode, string> => ({
   bill: 'Bill counted units',
-  skip: 'Leave Autotask as is',
+  skip: `Leave ${psaName} as is`,
   zero: 'Set units to 0',
-};
+});
 
 function Section({
   title,
@@ -75,6 +76,8 @@ function numberOrNull(text: string): number | null {
 function SettingsForm({ initial }: { initial: SyncSettings }) {
   const { channel, canEdit } = useChannel();
   const { connector } = useConnectorContext();
+  const psaName = psaLabel(connector.kind);
+  const statusModes = modeLabels(psaName);
   const save = useSaveSyncSettings(channel.id, connector.id);
   const [isScheduleEnabled, setScheduleEnabled] = useState(initial.isScheduleEnabled);
   const [scheduleTime, setScheduleTime] = useState(initial.scheduleTime);
@@ -120,7 +123,7 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
         ) : null}
         <Section
           title="Schedule"
-          description="When the daily sync runs. Autotask then holds yesterday's counts."
+          description={`When the daily sync runs. ${psaName} then holds yesterday's counts.`}
         >
           {initial.isAwaitingFirstReviewedSync ? (
             <Alert
@@ -140,7 +143,7 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
               }
             >
               Daily sync starts after your first reviewed sync (Sync page: preview, then apply), so nothing is
-              written to Autotask before you have seen it. You can also start it now.
+              written to {psaName} before you have seen it. You can also start it now.
             </Alert>
           ) : null}
           <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' } }}>
@@ -175,7 +178,7 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
         </Section>
         <Section
           title="Billing policy"
-          description="What each Coro workspace status puts into Autotask, and what happens when a mapping is removed."
+          description={`What each Coro workspace status puts into ${psaName}, and what happens when a mapping is removed.`}
         >
           <Grid container spacing={2}>
             {statuses.map((status) => (
@@ -197,9 +200,9 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
                   }
                   disabled={disabled}
                 >
-                  {(Object.keys(modeLabels) as StatusBillingMode[]).map((mode) => (
+                  {(Object.keys(statusModes) as StatusBillingMode[]).map((mode) => (
                     <MenuItem key={mode} value={mode}>
-                      {modeLabels[mode]}
+                      {statusModes[mode]}
                     </MenuItem>
                   ))}
                 </TextField>
@@ -217,7 +220,7 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
                 }
                 disabled={disabled}
               >
-                <MenuItem value="leave">Leave its units in Autotask</MenuItem>
+                <MenuItem value="leave">Leave its units in {psaName}</MenuItem>
                 <MenuItem value="zero">Push its units to 0</MenuItem>
               </TextField>
             </Grid>
@@ -226,7 +229,7 @@ function SettingsForm({ initial }: { initial: SyncSettings }) {
                 select
                 fullWidth
                 size="small"
-                label="When units were edited by hand in Autotask"
+                label={`When units were edited by hand in ${psaName}`}
                 value={policy.onManualEdit}
                 onChange={(e) =>
                   setPolicy({ ...policy, onManualEdit: e.target.value as BillingPolicy['onManualEdit'] })

@@ -23,6 +23,9 @@ import { formatDelta, formatMoney, plural } from '../../lib/format.js';
 import { useConnectorContext } from '../connectors/ConnectorLayout.js';
 import { MembersDialog, type MembersLine } from '../reconciliation/MembersDialog.js';
 import { lineChip, lineFilters, lineStatusLabel, linesPageSize, type LineFilter } from './sync-labels.js';
+
+const secondaryOnPhone = { display: { xs: 'none', sm: 'table-cell' } } as const;
+
 /** A run's lines, filtered and paged, with held-line approval and "Who changed?" per line. */
 export function RunLines({
   run,
@@ -130,7 +133,8 @@ export function RunLines({
               ) : null}
               <TableCell>Workspace</TableCell>
               <TableCell>Service</TableCell>
-              <TableCell>Contract</TableCell>
+              {/* Secondary on a phone: the row's names and units fit without it (the CSV keeps it). */}
+              <TableCell sx={secondaryOnPhone}>Contract</TableCell>
               <TableCell align="right">Current</TableCell>
               <TableCell align="right">New</TableCell>
               <TableCell align="right">Delta</TableCell>
@@ -167,7 +171,7 @@ export function RunLines({
                     {line.workspaceName}
                   </TableCell>
                   <TableCell>{line.serviceName}</TableCell>
-                  <TableCell>{line.contractName ?? '—'}</TableCell>
+                  <TableCell sx={secondaryOnPhone}>{line.contractName ?? '—'}</TableCell>
                   <TableCell align="right">{line.currentUnits ?? '—'}</TableCell>
                   <TableCell align="right" sx={{ fontWeight: 600 }}>
                     {line.targetUnits ?? '—'}
@@ -186,7 +190,9 @@ export function RunLines({
                   >
                     {line.delta === null ? '—' : formatDelta(line.delta)}
                   </TableCell>
-                  <TableCell sx={{ maxWidth: 380 }}>
+                  {/* Wide enough on a phone that the message does not stand one word per line
+                      (the table scrolls inside its container there). */}
+                  <TableCell sx={{ maxWidth: 380, minWidth: 220 }}>
                     <Stack spacing={0.5} sx={{ alignItems: 'flex-start' }}>
                       <Chip
                         size="small"
@@ -198,7 +204,8 @@ export function RunLines({
                         <Button
                           size="small"
                           sx={{ p: 0, minWidth: 0 }}
-                          aria-label={`Members behind ${line.workspaceName} ${line.serviceName}`}
+                          // The name holds the visible words (WCAG 2.5.3, axe label-content-name-mismatch).
+                          aria-label={`Members behind ${line.workspaceName} ${line.serviceName}: who changed?`}
                           onClick={() =>
                             setMembers({
                               workspaceId: line.workspaceId,
