@@ -4,7 +4,7 @@
  * admin, and the percentile they report. Not a bench itself (no `.bench.ts`).
  */
 import { sql, type Kysely } from 'kysely';
-import { pino } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import { tmpdir } from 'node:os';
 import { CSRF_COOKIE, SESSION_COOKIE } from '@coro/contracts';
 import { scaleCompanyName } from 'autotask-sandbox';
@@ -86,11 +86,15 @@ export async function seedScaleChannel(
   return { channelId, connectorId };
 }
 
-/** The real app (logs to /dev/null, no PSA) and the cookie of an MSP admin of `channelId`. */
+/**
+ * The real app (no PSA; logs to /dev/null unless `logDestination`; serves the console when
+ * `webDistDir`) and the cookie of an MSP admin of `channelId` (bench@example.test).
+ */
 export async function startScaleApp(
   database: Database,
   channelId: string,
   now: string,
+  options: { webDistDir?: string; logDestination?: DestinationStream } = {},
 ): Promise<{ app: AppInstance; cookie: string }> {
   const config = {
     ...loadConfig({ MODE: 'test', LOG_LEVEL: 'info', DATA_DIR: tmpdir() }),
@@ -100,12 +104,15 @@ export async function startScaleApp(
     {
       config,
       database,
-      logger: pino(loggerOptions('info'), pino.destination({ dest: '/dev/null', sync: true })),
+      logger: pino(
+        loggerOptions('info'),
+        options.logDestination ?? pino.destination({ dest: '/dev/null', sync: true }),
+      ),
       clock: () => new Date(),
       secretBox: new SecretBox(config.encryptionKeys),
       psaProviders: {},
     },
-    { webDistDir: null },
+    { webDistDir: options.webDistDir ?? null },
   );
   await app.ready();
   const db = database.db;
