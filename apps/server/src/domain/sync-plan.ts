@@ -7,6 +7,11 @@
  * → contract resolution → current units → drift from what we last confirmed (manual edit) →
  * delta → guardrails. The first rule that stops a line names why, with advice (the PSA's guide
  * names the PSA and says what to do in its screens).
+ *
+ * Over 500 lines on purpose: `planSync` is that one chain, read top to bottom, and its steps share
+ * the per-run lookups (confirmed units by line, which lines still hold what they filled, catalog
+ * prices) that the later passes (left-behind contract services, shared ones refused) read back.
+ * The rules that stand alone already live beside it (billing policy, contract resolution, guardrails).
  */
 import type { SyncLineKind, SyncProblemCode } from '@coro/contracts';
 

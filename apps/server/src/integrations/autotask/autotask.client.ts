@@ -4,6 +4,11 @@
  *
  * Every request goes: closed? → zone (cached) → pacing → entity queue (≤ 3 in flight) → undici
  * → retry decision → (401: rediscover the zone once, retry if the zone moved) → classification.
+ *
+ * Over 500 lines on purpose: that pipeline is one class sharing the zone, the in-flight zone and
+ * threshold reads, the request count and the tenant's limits, and each step decides what the next
+ * sees (a 401 re-enters discovery, paging re-enters `call`); cut apart, the steps would only pass
+ * that state back and forth. The pure parts already live beside it (retry, errors, limits, query).
  */
 import { constants as cryptoConstants } from 'node:crypto';
 import { setMaxListeners } from 'node:events';

@@ -2,12 +2,15 @@
  * The Autotask implementation of the PSA port. Translates between the product's words (strings
  * ids, calendar dates) and Autotask's (numeric ids, date-only datetimes, picklist integers) and
  * fans batch reads out into ≤ 500-value chunks; the transport does the rest.
+ *
+ * This file is the factory (one HTTP agent, zone cache and per-tenant limits per provider) and the
+ * connection that wires the port to the read side (`autotask.reads.ts`), the write side
+ * (`autotask.writes.ts`) and the translations (`autotask.translate.ts`).
  */
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import {
-  err,
   ok,
   type PsaBudget,
   type PsaCompany,
@@ -16,7 +19,6 @@ import {
   type PsaContract,
   type PsaContractService,
   type PsaCredentials,
-  type PsaError,
   type PsaProvider,
   type PsaResult,
   type PsaService,
@@ -26,7 +28,6 @@ import {
 } from '../../psa/psa-provider.port.js';
 import {
   AutotaskClient,
-  apiVersionPath,
   createAutotaskAgent,
   defaultDiscoveryBaseUrl,
   silentLogger,
@@ -34,7 +35,6 @@ import {
   type AutotaskLogger,
   type TenantLimits,
 } from './autotask.client.js';
-import { classifyFailure } from './autotask.errors.js';
 import { autotaskGuide } from './autotask.guide.js';
 import {
   autotaskThreadLimit,
@@ -44,58 +44,9 @@ import {
   type BudgetPacerOptions,
   type Clock,
 } from './autotask.limits.js';
-import { buildQuery, chunk, f, type Filter } from './autotask.query.js';
+import { AutotaskReads } from './autotask.reads.js';
 import { defaultRetryPolicy, type RetryPolicy } from './autotask.retry.js';
-import {
-  includeFields,
-  parseCompany,
-  parseContract,
-  parseContractService,
-  parseCurrency,
-  parseContractServiceUnit,
-  parseItemId,
-  parseService,
-  type ContractServiceAdjustmentCreateWire,
-  type ContractServiceUnitWire,
-  type PicklistValue,
-  parseFieldPicklist,
-} from './autotask.schemas.js';
-
-/** Documented values (Contracts.contractType 7, Contracts.status 1), used when metadata is unreadable. */
-export const recurringServiceContractType = 7;
-export const activeContractStatus = 1;
-
-export interface ContractPicklists {
-  readonly recurringServiceTypes: ReadonlySet<number>;
-  readonly activeStatuses: ReadonlySet<number>;
-}
-
-export const documentedContractPicklists: ContractPicklists = {
-  recurringServiceTypes: new Set([recurringServiceContractType]),
-  activeStatuses: new Set([activeContractStatus]),
-};
-
-/**
- * Picklists "may vary between Autotask implementations": resolve by label from the tenant's own
- * metadata, keeping the documented value when the label is not found.
- */
-export function resolveContractPicklists(
-  contractType: readonly PicklistValue[] | null,
-  status: readonly PicklistValue[] | null,
-): ContractPicklists {
-  const byLabel = (
-    values: readonly PicklistValue[] | null,
-    pattern: RegExp,
-    fallback: number,
-  ): Set<number> => {
-    const found = (values ?? []).filter((v) => pattern.test(v.label.trim())).map((v) => v.value);
-    return new Set(found.length > 0 ? found : [fallback]);
-  };
-  return {
-    recurringServiceTypes: byLabel(contractType, /^recurring service$/i, recurringServiceContractType),
-    activeStatuses: byLabel(status, /^active$/i, activeContractStatus),
-  };
-}
+import { createUnitAdjustment } from './autotask.writes.js';
 
 export interface AutotaskProviderConfig {
   /** Where zone discovery starts. Default `https://webservices2.autotask.net/ATServicesRest/`. */
@@ -227,56 +178,14 @@ export function createAutotaskProvider(config: AutotaskProviderConfig = {}): Aut
   };
 }
 
-const invalid = (message: string, detail?: string): PsaError => ({
-  code: 'validation_failed',
-  message,
-  advice: 'This is a bug in the caller: fix the input.',
-  ...(detail === undefined ? {} : { detail }),
-});
-
-const datePattern = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Autotask ids are numbers on the wire; the port's ids are opaque strings. */
-function toWireIds(ids: readonly string[]): PsaResult<number[]> {
-  const out: number[] = [];
-  for (const id of ids) {
-    if (!/^\d+$/.test(id) || !Number.isSafeInteger(Number(id)))
-      return err(invalid('Invalid Autotask id.', id));
-    out.push(Number(id));
-  }
-  return ok(out);
-}
-
-function isCalendarDate(value: string): boolean {
-  if (!datePattern.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-}
-
-/** Undefined (no filter) or an ISO-8601 date/instant; Autotask compares datetimes in UTC. */
-function isInstant(value: string | undefined): boolean {
-  return value === undefined || (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)));
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/**
- * Autotask returns date-only fields as the tenant-local calendar date at `T00:00:00Z`; the date
- * part IS the calendar date (no time-zone conversion on the way out).
- */
-const calendarDate = (wire: string): string => wire.slice(0, 10);
-
 export class AutotaskConnection implements PsaConnection {
   readonly guide = autotaskGuide;
   readonly #client: AutotaskClient;
-  #contractPicklists: Promise<ContractPicklists> | null = null;
+  readonly #reads: AutotaskReads;
 
   constructor(client: AutotaskClient) {
     this.#client = client;
+    this.#reads = new AutotaskReads(client);
   }
 
   /**
@@ -290,238 +199,33 @@ export class AutotaskConnection implements PsaConnection {
     if (!zone.ok) return zone;
     const threshold = await this.#client.threshold();
     if (!threshold.ok) return threshold;
-    const currency = await this.#readInternalCurrency();
+    const currency = await this.#reads.readInternalCurrency();
     if (!currency.ok) return currency;
     return ok({ zoneName: zone.value.zoneName, tenantId: String(zone.value.ci), currency: currency.value });
   }
 
-  /**
-   * The currency is a label, not a precondition: an API user whose security level hides
-   * Currencies, or a tenant without an internal one, still connects (amounts are then shown
-   * without a code). Other failures are real and fail the verification like any read.
-   */
-  async #readInternalCurrency(): Promise<PsaResult<string | null>> {
-    const rows = await this.#collect(
-      'Currencies',
-      [f.eq('isInternalCurrency', true)],
-      includeFields.Currencies,
-      parseCurrency,
-    );
-    if (!rows.ok) return rows.error.code === 'permission_denied' ? ok(null) : rows;
-    return ok(rows.value[0]?.name ?? null);
+  listCompanies(options: { modifiedSince?: string } = {}): AsyncIterable<PsaResult<readonly PsaCompany[]>> {
+    return this.#reads.listCompanies(options);
   }
 
-  async *listCompanies(
-    options: { modifiedSince?: string } = {},
-  ): AsyncIterable<PsaResult<readonly PsaCompany[]>> {
-    if (!isInstant(options.modifiedSince)) {
-      yield err(invalid('modifiedSince must be an ISO-8601 instant.', options.modifiedSince));
-      return;
-    }
-    const filter =
-      options.modifiedSince === undefined
-        ? f.exist('id')
-        : f.gt('lastTrackedModifiedDateTime', options.modifiedSince);
-    for await (const page of this.#client.query(
-      'Companies',
-      buildQuery({ filters: [filter], includeFields: includeFields.Companies }),
-    )) {
-      if (!page.ok) {
-        yield page;
-        return;
-      }
-      const companies = mapAll(page.value, parseCompany, 'Companies');
-      if (!companies.ok) {
-        yield companies;
-        return;
-      }
-      yield ok(
-        companies.value.map((c) => ({
-          id: String(c.id),
-          name: c.companyName,
-          isActive: c.isActive,
-          modifiedAt: c.lastTrackedModifiedDateTime,
-        })),
-      );
-    }
+  listServices(options: { modifiedSince?: string } = {}): Promise<PsaResult<readonly PsaService[]>> {
+    return this.#reads.listServices(options);
   }
 
-  async listServices(options: { modifiedSince?: string } = {}): Promise<PsaResult<readonly PsaService[]>> {
-    if (!isInstant(options.modifiedSince)) {
-      return err(invalid('modifiedSince must be an ISO-8601 instant.', options.modifiedSince));
-    }
-    const filter =
-      options.modifiedSince === undefined ? f.exist('id') : f.gt('lastModifiedDate', options.modifiedSince);
-    const rows = await this.#collect('Services', [filter], includeFields.Services, parseService);
-    if (!rows.ok) return rows;
-    return ok(
-      rows.value.map((s) => ({
-        id: String(s.id),
-        name: s.name,
-        description: s.description,
-        isActive: s.isActive,
-        unitPrice: s.unitPrice,
-        modifiedAt: s.lastModifiedDate,
-      })),
-    );
+  readContracts(companyIds: readonly string[]): Promise<PsaResult<readonly PsaContract[]>> {
+    return this.#reads.readContracts(companyIds);
   }
 
-  async readContracts(companyIds: readonly string[]): Promise<PsaResult<readonly PsaContract[]>> {
-    if (companyIds.length === 0) return ok([]);
-    const wire = toWireIds(companyIds);
-    if (!wire.ok) return wire;
-    const [rows, picklists] = await Promise.all([
-      this.#inChunks(companyIds, (ids) =>
-        this.#collect('Contracts', [f.in('companyID', ids)], includeFields.Contracts, parseContract),
-      ),
-      this.#readContractPicklists(),
-    ]);
-    if (!rows.ok) return rows;
-    return ok(
-      rows.value.map((c) => ({
-        id: String(c.id),
-        companyId: String(c.companyID),
-        name: c.contractName,
-        isRecurringService: picklists.recurringServiceTypes.has(c.contractType),
-        isActive: picklists.activeStatuses.has(c.status),
-        startDate: calendarDate(c.startDate),
-        endDate: calendarDate(c.endDate),
-      })),
-    );
+  readContractServices(contractIds: readonly string[]): Promise<PsaResult<readonly PsaContractService[]>> {
+    return this.#reads.readContractServices(contractIds);
   }
 
-  /** Once per connection; on any failure the documented values apply (the read itself must not fail for it). */
-  #readContractPicklists(): Promise<ContractPicklists> {
-    this.#contractPicklists ??= this.#client
-      .call({
-        entity: 'Contracts',
-        endpoint: 'Contracts/entityInformation/fields',
-        method: 'GET',
-        path: `${apiVersionPath}Contracts/entityInformation/fields`,
-        isIdempotent: true,
-        isPaced: true,
-      })
-      .then((response) =>
-        response.ok
-          ? resolveContractPicklists(
-              parseFieldPicklist(response.value, 'contractType'),
-              parseFieldPicklist(response.value, 'status'),
-            )
-          : documentedContractPicklists,
-      );
-    return this.#contractPicklists;
+  readUnits(contractIds: readonly string[], onDate: string): Promise<PsaResult<readonly PsaUnitsWindow[]>> {
+    return this.#reads.readUnits(contractIds, onDate);
   }
 
-  async readContractServices(
-    contractIds: readonly string[],
-  ): Promise<PsaResult<readonly PsaContractService[]>> {
-    const rows = await this.#inChunks(contractIds, (ids) =>
-      this.#collect(
-        'ContractServices',
-        [f.in('contractID', ids)],
-        includeFields.ContractServices,
-        parseContractService,
-      ),
-    );
-    if (!rows.ok) return rows;
-    return ok(
-      rows.value.map((s) => ({
-        id: String(s.id),
-        contractId: String(s.contractID),
-        serviceId: String(s.serviceID),
-      })),
-    );
-  }
-
-  /**
-   * Date-only values are stored as tenant-local midnight, and Autotask may convert a filter's
-   * datetime from UTC to the tenant zone before comparing. Rather than bet on one reading, the
-   * server filter is widened by a day on each side (a superset under any zone offset up to ±24 h)
-   * and the exact `startDate ≤ onDate ≤ endDate` test runs here on calendar dates. When an
-   * adjustment splits a period, the old window ends ON the effective date and the new one starts
-   * on it; the later-starting window is the one in force.
-   */
-  async readUnits(
-    contractIds: readonly string[],
-    onDate: string,
-  ): Promise<PsaResult<readonly PsaUnitsWindow[]>> {
-    if (!isCalendarDate(onDate)) return err(invalid('onDate must be a calendar date YYYY-MM-DD.', onDate));
-    const dayAfter = `${addDays(onDate, 1)}T00:00:00`;
-    const dayBefore = `${addDays(onDate, -1)}T00:00:00`;
-    const rows = await this.#inChunks(contractIds, (ids) =>
-      this.#collect(
-        'ContractServiceUnits',
-        // Date bounds first: they discard most of the ~12 periods per year before the `in` test.
-        [f.lte('startDate', dayAfter), f.gte('endDate', dayBefore), f.in('contractID', ids)],
-        includeFields.ContractServiceUnits,
-        parseContractServiceUnit,
-      ),
-    );
-    if (!rows.ok) return rows;
-    return ok(
-      selectWindowsInForce(rows.value, onDate).map((u) => ({
-        id: String(u.id),
-        contractServiceId: String(u.contractServiceID),
-        contractId: String(u.contractID),
-        serviceId: String(u.serviceID),
-        startDate: calendarDate(u.startDate),
-        endDate: calendarDate(u.endDate),
-        units: u.units,
-        unitPrice: u.price ?? null,
-      })),
-    );
-  }
-
-  /**
-   * A delta, so never retried here: a timeout or dropped connection comes back `isAmbiguous`
-   * and the caller must re-read units before deciding anything.
-   */
-  async createUnitAdjustment(adjustment: PsaUnitAdjustment): Promise<PsaResult<{ readonly id: string }>> {
-    if (!isCalendarDate(adjustment.effectiveDate)) {
-      return err(invalid('effectiveDate must be a calendar date YYYY-MM-DD.', adjustment.effectiveDate));
-    }
-    if (!Number.isSafeInteger(adjustment.unitChange) || adjustment.unitChange === 0) {
-      return err(invalid('unitChange must be a non-zero integer.', String(adjustment.unitChange)));
-    }
-    const ids = toWireIds(
-      adjustment.contractServiceId === undefined
-        ? [adjustment.contractId, adjustment.serviceId]
-        : [adjustment.contractId, adjustment.serviceId, adjustment.contractServiceId],
-    );
-    if (!ids.ok) return ids;
-    const [contractID = 0, serviceID = 0, contractServiceID] = ids.value;
-    const body: ContractServiceAdjustmentCreateWire = {
-      contractID,
-      serviceID,
-      ...(contractServiceID === undefined ? {} : { contractServiceID }),
-      unitChange: adjustment.unitChange,
-      // Autotask converts the UTC datetime to the tenant zone and truncates to midnight: midday
-      // UTC is the same calendar date everywhere from UTC−11 to UTC+11 (docs/autotask.md).
-      effectiveDate: `${adjustment.effectiveDate}T12:00:00`,
-    };
-    const response = await this.#client.call({
-      entity: 'ContractServiceAdjustments',
-      endpoint: 'ContractServiceAdjustments',
-      method: 'POST',
-      path: `${apiVersionPath}ContractServiceAdjustments`,
-      body,
-      isIdempotent: false,
-      isPaced: true,
-    });
-    if (!response.ok) return response;
-    const itemId = parseItemId(response.value);
-    if (itemId === null) {
-      // The create succeeded (2xx) but we cannot say which record it made: treat as ambiguous.
-      return err({
-        ...classifyFailure({
-          kind: 'garbage',
-          phase: 'request',
-          what: 'ContractServiceAdjustments: no itemId',
-        }),
-        isAmbiguous: true,
-      });
-    }
-    return ok({ id: String(itemId) });
+  createUnitAdjustment(adjustment: PsaUnitAdjustment): Promise<PsaResult<{ readonly id: string }>> {
+    return createUnitAdjustment(this.#client, adjustment);
   }
 
   async budget(): Promise<PsaResult<PsaBudget>> {
@@ -539,84 +243,4 @@ export class AutotaskConnection implements PsaConnection {
     this.#client.close();
     return Promise.resolve();
   }
-
-  /** Every page of one query, parsed; the first failure wins. */
-  async #collect<T>(
-    entity: keyof typeof includeFields,
-    filters: readonly Filter[],
-    fields: readonly string[],
-    parse: (row: Record<string, unknown>) => T | null,
-  ): Promise<PsaResult<T[]>> {
-    const out: T[] = [];
-    for await (const page of this.#client.query(entity, buildQuery({ filters, includeFields: fields }))) {
-      if (!page.ok) return page;
-      const parsed = mapAll(page.value, parse, entity);
-      if (!parsed.ok) return parsed;
-      out.push(...parsed.value);
-    }
-    return ok(out);
-  }
-
-  /**
-   * Chunks ids to Autotask's 500-value `in` limit and runs the chunks concurrently: the entity
-   * queue keeps them at 3 in flight, and a chunk's pages stay sequential (cursor paging).
-   */
-  async #inChunks<T>(
-    ids: readonly string[],
-    run: (chunkIds: number[]) => Promise<PsaResult<T[]>>,
-  ): Promise<PsaResult<T[]>> {
-    const wire = toWireIds(ids);
-    if (!wire.ok) return wire;
-    const results = await Promise.all(chunk(wire.value).map(run));
-    const out: T[] = [];
-    for (const result of results) {
-      if (!result.ok) return result;
-      out.push(...result.value);
-    }
-    return ok(out);
-  }
-}
-
-/**
- * The units window in force on `onDate` per contract service, from rows the server returned for
- * a widened date range. Inclusive on both ends (Autotask's windows share the boundary day when an
- * adjustment splits a period); the later-starting window wins, then the higher id.
- */
-export function selectWindowsInForce(
-  rows: readonly ContractServiceUnitWire[],
-  onDate: string,
-): ContractServiceUnitWire[] {
-  const inForce = new Map<number, ContractServiceUnitWire>();
-  for (const row of rows) {
-    if (calendarDate(row.startDate) > onDate || calendarDate(row.endDate) < onDate) continue;
-    const current = inForce.get(row.contractServiceID);
-    const isLater =
-      current === undefined ||
-      row.startDate > current.startDate ||
-      (row.startDate === current.startDate && row.id > current.id);
-    if (isLater) inForce.set(row.contractServiceID, row);
-  }
-  return [...inForce.values()];
-}
-
-function mapAll<T>(
-  rows: readonly Record<string, unknown>[],
-  parse: (row: Record<string, unknown>) => T | null,
-  entity: string,
-): PsaResult<T[]> {
-  const out: T[] = [];
-  for (const row of rows) {
-    const parsed = parse(row);
-    if (parsed === null) {
-      return err(
-        classifyFailure({
-          kind: 'garbage',
-          phase: 'request',
-          what: `${entity}: row without the requested fields`,
-        }),
-      );
-    }
-    out.push(parsed);
-  }
-  return ok(out);
 }

@@ -1,11 +1,9 @@
 import { Cron } from 'croner';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 
 import type { Database } from '../../db/database.js';
-import { newId } from '../../db/ids.js';
 import type { DB } from '../../db/schema.js';
-import type { JobsTable } from '../../db/tables/sync.tables.js';
 import { definitionOf, prepareJob, type JobCatalog } from '../job-definition.js';
 import type {
   EnqueueOptions,
@@ -15,7 +13,6 @@ import type {
   JobNameOf,
   JobPayloadOf,
   JobQueue,
-  JobState,
   ScheduleOptions,
   StopOptions,
   WorkOptions,
@@ -28,10 +25,20 @@ import {
   PermanentJobError,
 } from '../job-retry.js';
 import { silentJobLogger, type JobLogger } from '../job-logger.js';
-
-/** States of a `jobs` row. A retry waits as `queued` with attempts > 0 (shown as `retry`). */
-export const LOCAL_JOB_STATES = ['queued', 'active', 'completed', 'failed', 'cancelled'] as const;
-export type LocalJobState = (typeof LOCAL_JOB_STATES)[number];
+import {
+  claimNextJob,
+  completeJob,
+  failJob,
+  findPendingJob,
+  getJobInfo,
+  handBackJobs,
+  insertJob,
+  purgeFinishedJobs,
+  reclaimExpiredJobs,
+  releaseJob,
+  renewLeases,
+  type JobRow,
+} from './local-jobs.repository.js';
 
 export interface LocalQueueOptions<C extends JobCatalog> {
   readonly database: Database;
@@ -63,23 +70,10 @@ interface RunningJob {
   readonly done: Promise<void>;
 }
 
-const jobColumns = [
-  'id',
-  'name',
-  'payload',
-  'state',
-  'attempts',
-  'max_attempts',
-  'run_after',
-  'singleton_key',
-  'last_error',
-  'created_at',
-  'finished_at',
-] as const;
-type JobRow = Pick<Selectable<JobsTable>, (typeof jobColumns)[number]>;
-
 /**
- * The embedded queue: a `jobs` table in the app's own database, polled by this process.
+ * The embedded queue: a `jobs` table in the app's own database, polled by this process. The
+ * statements on that table are `local-jobs.repository.ts`; this class is the in-process side
+ * (timers, crons, registrations, running handlers, leases held).
  *
  * - Claim: one `UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING`. SQLite runs a statement as one
  *   write transaction and serialises writers, so two instances never claim the same row; on
@@ -136,45 +130,24 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
       options.startAfter && options.startAfter.getTime() > this.clock().getTime()
         ? options.startAfter.toISOString()
         : now;
-    const row = await this.db
-      .insertInto('jobs')
-      .values({
-        id: newId(),
-        name,
-        payload: JSON.stringify(payload),
-        state: 'queued',
-        attempts: 0,
-        max_attempts: definition.maxAttempts,
-        run_after: runAfter,
-        lease_until: null,
-        lease_owner: null,
-        singleton_key: singletonKey,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-        finished_at: null,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (row && runAfter === now) this.requestPoll();
-    return row?.id ?? null;
+    const id = await insertJob(this.db, {
+      name,
+      payload,
+      maxAttempts: definition.maxAttempts,
+      runAfter,
+      singletonKey,
+      now,
+    });
+    if (id !== null && runAfter === now) this.requestPoll();
+    return id;
   }
 
-  async findPending(name: JobNameOf<C>, singletonKey: string): Promise<JobInfo | null> {
-    const row = await this.db
-      .selectFrom('jobs')
-      .select(jobColumns)
-      .where('name', '=', name)
-      .where('singleton_key', '=', singletonKey)
-      .where('state', 'in', ['queued', 'active'])
-      .executeTakeFirst();
-    return row ? toJobInfo(row) : null;
+  findPending(name: JobNameOf<C>, singletonKey: string): Promise<JobInfo | null> {
+    return findPendingJob(this.db, name, singletonKey);
   }
 
-  async getJob(id: string): Promise<JobInfo | null> {
-    const row = await this.db.selectFrom('jobs').select(jobColumns).where('id', '=', id).executeTakeFirst();
-    return row ? toJobInfo(row) : null;
+  getJob(id: string): Promise<JobInfo | null> {
+    return getJobInfo(this.db, id);
   }
 
   schedule<N extends JobNameOf<C>>(
@@ -257,19 +230,7 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
     // Whatever still runs is abandoned: hand its rows back now rather than after the lease.
     const abandoned = [...this.running.keys()];
     if (abandoned.length > 0) {
-      await this.db
-        .updateTable('jobs')
-        .set({
-          state: 'queued',
-          lease_until: null,
-          lease_owner: null,
-          run_after: this.nowIso(),
-          updated_at: this.nowIso(),
-        })
-        .where('id', 'in', abandoned)
-        .where('lease_owner', '=', this.owner)
-        .where('state', '=', 'active')
-        .execute();
+      await handBackJobs(this.db, abandoned, this.owner, this.nowIso());
       this.running.clear();
     }
     this.isStarted = false;
@@ -279,29 +240,11 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
   async reap(): Promise<number> {
     const now = this.nowIso();
     try {
-      const expired = await this.db
-        .updateTable('jobs')
-        .set({
-          state: sql<string>`case when attempts >= max_attempts then 'failed' else 'queued' end`,
-          finished_at: sql<string | null>`case when attempts >= max_attempts then ${now} else null end`,
-          run_after: now,
-          lease_until: null,
-          lease_owner: null,
-          last_error: 'lease expired: the worker crashed or stalled',
-          updated_at: now,
-        })
-        .where('state', '=', 'active')
-        .where('lease_until', '<', now)
-        .returning(['id', 'name'])
-        .execute();
+      const expired = await reclaimExpiredJobs(this.db, now);
       for (const row of expired)
         this.logger.warn({ jobId: row.id, job: row.name }, 'job lease expired; reclaimed');
       const purgeBefore = new Date(this.clock().getTime() - this.retentionMs).toISOString();
-      await this.db
-        .deleteFrom('jobs')
-        .where('state', 'in', ['completed', 'failed', 'cancelled'])
-        .where('finished_at', '<', purgeBefore)
-        .execute();
+      await purgeFinishedJobs(this.db, purgeBefore);
       if (expired.length > 0) this.requestPoll();
       return expired.length;
     } catch (error) {
@@ -333,41 +276,15 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
       if (this.isStopping) return;
       const names = [...this.registrations].filter(([, r]) => r.active < r.concurrency).map(([name]) => name);
       if (names.length === 0) return;
-      const row = await this.claim(names);
+      const row = await claimNextJob(this.db, this.options.database.dialect, {
+        names,
+        now: this.clock(),
+        leaseMs: this.leaseMs,
+        owner: this.owner,
+      });
       if (!row) return;
       this.run(row);
     }
-  }
-
-  private async claim(names: readonly string[]): Promise<JobRow | undefined> {
-    const now = this.clock();
-    const nowIso = now.toISOString();
-    let next = this.db
-      .selectFrom('jobs')
-      .select('id')
-      .where('state', '=', 'queued')
-      .where('run_after', '<=', nowIso)
-      .where('name', 'in', names)
-      .orderBy('run_after')
-      .orderBy('id')
-      .limit(1);
-    if (this.options.database.dialect === 'postgres') next = next.forUpdate().skipLocked();
-    return (
-      this.db
-        .updateTable('jobs')
-        .set({
-          state: 'active',
-          attempts: sql<number>`attempts + 1`,
-          lease_until: new Date(now.getTime() + this.leaseMs).toISOString(),
-          lease_owner: this.owner,
-          updated_at: nowIso,
-        })
-        .where('id', '=', next)
-        // Re-checked after a lock wait on PostgreSQL, so a row claimed meanwhile is skipped, not re-run.
-        .where('state', '=', 'queued')
-        .returning(jobColumns)
-        .executeTakeFirst()
-    );
   }
 
   private run(row: JobRow): void {
@@ -436,21 +353,7 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
 
   /** Hands a job back after a shutdown at a safe point: queued now, this attempt not counted. */
   private async release(row: JobRow): Promise<void> {
-    const now = this.nowIso();
-    await this.db
-      .updateTable('jobs')
-      .set({
-        state: 'queued',
-        attempts: sql<number>`attempts - 1`,
-        run_after: now,
-        lease_until: null,
-        lease_owner: null,
-        updated_at: now,
-      })
-      .where('id', '=', row.id)
-      .where('state', '=', 'active')
-      .where('lease_owner', '=', this.owner)
-      .execute();
+    await releaseJob(this.db, row.id, this.owner, this.nowIso());
     this.logger.info(
       { jobId: row.id, job: row.name, attempt: row.attempts },
       'job handed back at a safe point',
@@ -458,16 +361,8 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
   }
 
   private async complete(id: string): Promise<void> {
-    const now = this.nowIso();
-    const result = await this.db
-      .updateTable('jobs')
-      .set({ state: 'completed', finished_at: now, lease_until: null, lease_owner: null, updated_at: now })
-      .where('id', '=', id)
-      .where('state', '=', 'active')
-      .where('lease_owner', '=', this.owner)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n)
-      this.logger.warn({ jobId: id }, 'job finished after its lease was lost');
+    const isCompleted = await completeJob(this.db, id, this.owner, this.nowIso());
+    if (!isCompleted) this.logger.warn({ jobId: id }, 'job finished after its lease was lost');
   }
 
   private async fail(
@@ -483,21 +378,12 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
     });
     const now = this.clock();
     const lastError = describeJobError(error);
-    await this.db
-      .updateTable('jobs')
-      .set({
-        state: decision.retry ? 'queued' : 'failed',
-        run_after: new Date(now.getTime() + decision.waitMs).toISOString(),
-        finished_at: decision.retry ? null : now.toISOString(),
-        lease_until: null,
-        lease_owner: null,
-        last_error: lastError,
-        updated_at: now.toISOString(),
-      })
-      .where('id', '=', row.id)
-      .where('state', '=', 'active')
-      .where('lease_owner', '=', this.owner)
-      .execute();
+    await failJob(this.db, row.id, this.owner, {
+      retry: decision.retry,
+      waitMs: decision.waitMs,
+      lastError,
+      now,
+    });
     this.logger.warn(
       {
         jobId: row.id,
@@ -517,18 +403,7 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
     if (ids.length === 0) return;
     const now = this.clock();
     try {
-      const renewed = await this.db
-        .updateTable('jobs')
-        .set({
-          lease_until: new Date(now.getTime() + this.leaseMs).toISOString(),
-          updated_at: now.toISOString(),
-        })
-        .where('id', 'in', ids)
-        .where('state', '=', 'active')
-        .where('lease_owner', '=', this.owner)
-        .returning('id')
-        .execute();
-      const kept = new Set(renewed.map((r) => r.id));
+      const kept = await renewLeases(this.db, ids, this.owner, { now, leaseMs: this.leaseMs });
       for (const id of ids) {
         // Reaped by another instance (we stalled past the lease): stop, someone else may run it now.
         if (!kept.has(id)) this.running.get(id)?.controller.abort(new Error('job lease lost'));
@@ -541,24 +416,6 @@ export class LocalQueue<C extends JobCatalog> implements JobQueue<C> {
   private nowIso(): string {
     return this.clock().toISOString();
   }
-}
-
-function toJobInfo(row: JobRow): JobInfo {
-  const state = row.state as LocalJobState;
-  const shown: JobState = state === 'queued' && row.attempts > 0 ? 'retry' : state;
-  return {
-    id: row.id,
-    name: row.name,
-    state: shown,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    singletonKey: row.singleton_key,
-    payload: JSON.parse(row.payload) as unknown,
-    lastError: row.last_error,
-    runAfter: row.run_after,
-    createdAt: row.created_at,
-    finishedAt: row.finished_at,
-  };
 }
 
 /** Runs synchronous work behind a promise-returning port method, so its errors reject. */

@@ -3,7 +3,7 @@ import {
   documentedContractPicklists,
   resolveContractPicklists,
   selectWindowsInForce,
-} from './autotask.provider.js';
+} from './autotask.translate.js';
 import { parseFieldPicklist } from './autotask.schemas.js';
 import type { ContractServiceUnitWire } from './autotask.schemas.js';
 
