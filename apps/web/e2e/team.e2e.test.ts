@@ -63,8 +63,10 @@ describe.skipIf(!hasChromium)('Team page (Chromium)', () => {
     await dialog.getByRole('combobox', { name: 'Role' }).click();
     await page.getByRole('option', { name: 'MSP Billing (read-only)' }).click();
     // The role menu fades out after the pick; axe on its half-transparent options reports a
-    // contrast failure that no user sees (this flaked CI), so check once the menu is gone.
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    // contrast failure that no user sees, so check once the menu is gone. MUI marks the closing
+    // menu aria-hidden at once, and a plain getByRole skips aria-hidden elements (it saw the
+    // listbox "detached" while the menu was still fading): only includeHidden waits for its removal.
+    await page.getByRole('listbox', { includeHidden: true }).waitFor({ state: 'detached' });
     expect(await seriousViolations(page), 'add member dialog').toEqual([]);
     await shot('14-team-add-dialog');
     await dialog.getByRole('button', { name: 'Add member' }).click();

@@ -60,21 +60,38 @@ export async function atPhoneWidth(
   return phone;
 }
 
-/** How far the page scrolls sideways (0 when it fits the viewport), and the widest culprits. */
+/**
+ * How far the page scrolls sideways (0 when it fits the viewport), and what pushes it: the first
+ * three elements that stick out of a parent that fits, as the start of their HTML. What a scroller
+ * clips (a scrollable tab bar, a table container) cannot push the page and is not named.
+ */
 export function sidewaysScroll(page: Page): Promise<{ px: number; widest: string }> {
   return page.evaluate(() => {
-    const px = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-    if (px <= 0) return { px: 0, widest: '' };
     const edge = document.documentElement.clientWidth;
-    const culprits = [...document.body.querySelectorAll('*')].filter(
+    const px = document.documentElement.scrollWidth - edge;
+    if (px <= 0) return { px: 0, widest: '' };
+    const isClipped = (el: Element): boolean => {
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    const overflowing = [...document.body.querySelectorAll('*')].filter(
       (el) => el.getBoundingClientRect().right > edge,
     );
-    const innermost = culprits.filter((el) => !culprits.some((other) => other !== el && el.contains(other)));
+    const culprits = overflowing.filter(
+      (el) => (el.parentElement?.getBoundingClientRect().right ?? 0) <= edge && !isClipped(el),
+    );
+    // None when the body itself is too wide: then the innermost overflowing elements.
+    const named =
+      culprits.length > 0
+        ? culprits
+        : overflowing.filter((el) => !overflowing.some((other) => other !== el && el.contains(other)));
     return {
       px,
-      widest: innermost
+      widest: named
         .slice(0, 3)
-        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`)
+        .map((el) => el.outerHTML.slice(0, 200))
         .join(' | '),
     };
   });

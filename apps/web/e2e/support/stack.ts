@@ -1,7 +1,8 @@
 /**
- * What every console e2e file stands up: the Autotask sandbox (in-process, demo seed), the real
- * server (child process, fresh SQLite DATA_DIR, `coro-psa demo seed`) serving the built console,
- * and Debian's Chromium. `close()` stops whatever was started, also after a half-way start.
+ * What every console e2e file stands up: the Autotask sandbox (in-process, demo seed) or the
+ * ConnectWise one (in-process, demo seed, HTTPS), the real server (child process, fresh SQLite
+ * DATA_DIR, `coro-psa demo seed`) serving the built console, and Debian's Chromium. `close()` stops
+ * whatever was started, also after a half-way start.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startSandbox, type Sandbox } from 'autotask-sandbox';
+import {
+  startSandbox as startConnectWiseSandbox,
+  type Sandbox as ConnectWiseSandbox,
+} from 'connectwise-sandbox';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 import { endpoints } from '@coro/contracts';
@@ -63,6 +68,11 @@ export interface SandboxStack extends Stack {
   readonly sandbox: Sandbox;
 }
 
+export interface ConnectWiseStack extends Stack {
+  /** Over HTTPS (self-signed, `sandbox.caFile`), as real ConnectWise; the server trusts its CA. */
+  readonly sandbox: ConnectWiseSandbox;
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -97,12 +107,18 @@ async function stopServer(server: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Sandbox, server and browser; `withSandbox: false` for screens that need no PSA. */
+/**
+ * Sandbox, server and browser; `withSandbox: false` for screens that need no PSA,
+ * `'connectwise'` for the ConnectWise sandbox instead of the Autotask one.
+ */
 export function startStack(options: StackOptions & { readonly withSandbox: false }): Promise<Stack>;
+export function startStack(
+  options: StackOptions & { readonly withSandbox: 'connectwise' },
+): Promise<ConnectWiseStack>;
 export function startStack(options: StackOptions): Promise<SandboxStack>;
 export async function startStack(
-  options: StackOptions & { readonly withSandbox?: boolean },
-): Promise<Stack | SandboxStack> {
+  options: StackOptions & { readonly withSandbox?: boolean | 'connectwise' },
+): Promise<Stack | SandboxStack | ConnectWiseStack> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -114,10 +130,15 @@ export async function startStack(
       if (build.status !== 0) throw new Error('vite build failed');
     }
     const sandbox =
-      options.withSandbox === false
+      options.withSandbox === false || options.withSandbox === 'connectwise'
         ? undefined
         : await startSandbox({ port: 0, seed: 'demo', latencyTierScale: 0 });
     if (sandbox) cleanups.push(() => sandbox.close());
+    const connectWise =
+      options.withSandbox === 'connectwise'
+        ? await startConnectWiseSandbox({ port: 0, seed: 'demo', tls: true })
+        : undefined;
+    if (connectWise) cleanups.push(() => connectWise.close());
 
     const dataDir = mkdtempSync(join(tmpdir(), `coro-e2e-${options.label}-`));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -129,6 +150,12 @@ export async function startStack(
         ? {
             AUTOTASK_DISCOVERY_URL: `${sandbox.url}/ATServicesRest/`,
             AUTOTASK_INTEGRATION_CODE: sandbox.apiUser.integrationCode,
+          }
+        : {}),
+      ...(connectWise
+        ? {
+            CONNECTWISE_CLIENT_ID: connectWise.credentials.clientId,
+            CONNECTWISE_CA_FILE: connectWise.caFile ?? '',
           }
         : {}),
       WEB_DIST_DIR: join(webDir, 'dist'),
@@ -165,7 +192,10 @@ export async function startStack(
     cleanups.push(() => browser.close());
     const newPage: Stack['newPage'] = async (viewport, contextOptions) =>
       (await browser.newContext({ ...contextOptions, viewport })).newPage();
-    return sandbox ? { baseUrl, browser, sandbox, newPage, close } : { baseUrl, browser, newPage, close };
+    const sandboxOf = sandbox ?? connectWise;
+    return sandboxOf
+      ? { baseUrl, browser, sandbox: sandboxOf, newPage, close }
+      : { baseUrl, browser, newPage, close };
   } catch (error) {
     await close();
     throw error;
