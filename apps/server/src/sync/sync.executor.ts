@@ -80,31 +80,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
 
   // 1. Load: the run row (created now, or queued when the job was enqueued).
   const startedAt = env.clock().toISOString();
-  // A scheduled job carries no run id: after a shutdown it resumes the connector's interrupted run.
-  const givenId = options.runId ?? (mode === 'apply' ? await findInterruptedRun(db, connectorId) : undefined);
-  const runId = givenId ?? newId();
-  const existing = givenId ? await getSyncRun(db, givenId) : undefined;
-  const isResume = existing?.error_code === INTERRUPTED_BY_SHUTDOWN;
-  const previewRunId = options.previewRunId ?? existing?.preview_run_id ?? null;
-  if (existing)
-    await updateSyncRun(db, runId, {
-      status: 'running',
-      preview_run_id: previewRunId,
-      started_at: isResume ? (existing.started_at ?? startedAt) : startedAt,
-      ...(isResume ? { resumed_at: startedAt, error_code: null, error_message: null } : {}),
-      updated_at: startedAt,
-    });
-  else
-    await createSyncRun(db, {
-      id: runId,
-      connectorId,
-      mode,
-      trigger: options.trigger,
-      status: 'running',
-      requestedBy: options.requestedBy ?? null,
-      now: startedAt,
-      previewRunId,
-    });
+  const { runId, existing, isResume, previewRunId } = await startRun(db, options, startedAt);
   // Applying a reviewed preview: only its adjust lines that a plan made now decides the same way.
   const reviewed = mode === 'apply' && previewRunId ? await reviewedWrites(db, previewRunId) : null;
   const tracker = new RunTracker(env, db, runId, connectorId, options.onProgress);
@@ -152,7 +128,7 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       const tally = await reconcilePending(writeContext);
       if (tally.applied + tally.notApplied + tally.unresolved > 0)
         env.logger?.info({ runId, ...tally }, 'reconciled pending adjustments');
-      if (isResume) {
+      if (isResume && existing) {
         resumePoint = await prepareResume(db, runId, startedAt, existing);
         for (const column of runCounterColumns) counters[column] += resumePoint.counters[column];
         env.logger?.info({ runId, kept: resumePoint.kept.size }, 'sync run resumed after an interruption');
@@ -200,24 +176,8 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
       const kept = resumePoint?.kept;
       const fresh = kept ? lines.filter((l) => !kept.has(lineKey(l.workspaceId, l.serviceKey))) : lines;
       tracker.done += lines.length - fresh.length;
-      // A slice at a time, each in one transaction, with a turn of the event loop between slices:
-      // a chunk has thousands of lines, and with SQLite every statement runs on this thread.
-      const works: { id: string; line: PlannedLine; status: SyncLineStatus; detail: string | null }[] = [];
-      for (let start = 0; start < fresh.length; start += linesPerSlice) {
-        await yieldToLoop();
-        const slice = fresh.slice(start, start + linesPerSlice).map((line) => {
-          const isStale = reviewed !== null && line.kind === 'adjust' && !reviewed.matches(line);
-          return {
-            id: newId(),
-            line,
-            status: isStale ? ('stale' as const) : initialLineStatus(line, mode),
-            detail: isStale ? staleDetail(reviewed.before(line)) : null,
-          };
-        });
-        await db.transaction().execute((trx) => insertSyncLines(trx, runId, seq, slice, now));
-        seq += slice.length;
-        works.push(...slice);
-      }
+      const works = await persistLines(db, { runId, mode, reviewed, firstSeq: seq, now }, fresh);
+      seq += works.length;
       counters.lines_total += fresh.length;
       // 5. Apply: adjustments go to the writers; the rest is counted as planned.
       for (const { id, line, status } of works) {
@@ -312,6 +272,77 @@ export async function executeSync(env: SyncEnvironment, options: RunSyncOptions)
   };
   if (mode === 'apply' && status !== 'queued') await env.onFinished?.(summary).catch(() => undefined);
   return summary;
+}
+
+/**
+ * The run's row: created now, or the one queued when the job was enqueued. A scheduled job carries
+ * no run id: after a shutdown it resumes the connector's interrupted run (the same run, ADR 0010).
+ */
+async function startRun(db: Kysely<DB>, options: RunSyncOptions, startedAt: string) {
+  const { connectorId, mode } = options;
+  const givenId = options.runId ?? (mode === 'apply' ? await findInterruptedRun(db, connectorId) : undefined);
+  const runId = givenId ?? newId();
+  const existing = givenId ? await getSyncRun(db, givenId) : undefined;
+  const isResume = existing?.error_code === INTERRUPTED_BY_SHUTDOWN;
+  const previewRunId = options.previewRunId ?? existing?.preview_run_id ?? null;
+  if (existing)
+    await updateSyncRun(db, runId, {
+      status: 'running',
+      preview_run_id: previewRunId,
+      started_at: isResume ? (existing.started_at ?? startedAt) : startedAt,
+      ...(isResume ? { resumed_at: startedAt, error_code: null, error_message: null } : {}),
+      updated_at: startedAt,
+    });
+  else
+    await createSyncRun(db, {
+      id: runId,
+      connectorId,
+      mode,
+      trigger: options.trigger,
+      status: 'running',
+      requestedBy: options.requestedBy ?? null,
+      now: startedAt,
+      previewRunId,
+    });
+  return { runId, existing, isResume, previewRunId };
+}
+
+type ReviewedWrites = Awaited<ReturnType<typeof reviewedWrites>>;
+
+/**
+ * A chunk's planned lines, stored before anything is written (the ledger's "persist"). A slice at a
+ * time, each in one transaction, with a turn of the event loop between slices: a chunk has
+ * thousands of lines, and with SQLite every statement runs on this thread.
+ */
+async function persistLines(
+  db: Kysely<DB>,
+  run: {
+    runId: string;
+    mode: RunSyncOptions['mode'];
+    reviewed: ReviewedWrites | null;
+    firstSeq: number;
+    now: string;
+  },
+  lines: readonly PlannedLine[],
+): Promise<{ id: string; line: PlannedLine; status: SyncLineStatus; detail: string | null }[]> {
+  const { reviewed } = run;
+  const works: { id: string; line: PlannedLine; status: SyncLineStatus; detail: string | null }[] = [];
+  for (let start = 0; start < lines.length; start += linesPerSlice) {
+    await yieldToLoop();
+    const slice = lines.slice(start, start + linesPerSlice).map((line) => {
+      const isStale = reviewed !== null && line.kind === 'adjust' && !reviewed.matches(line);
+      return {
+        id: newId(),
+        line,
+        status: isStale ? ('stale' as const) : initialLineStatus(line, run.mode),
+        detail: isStale ? staleDetail(reviewed.before(line)) : null,
+      };
+    });
+    const seq = run.firstSeq + works.length;
+    await db.transaction().execute((trx) => insertSyncLines(trx, run.runId, seq, slice, run.now));
+    works.push(...slice);
+  }
+  return works;
 }
 
 /** The adjust lines of a reviewed preview, to write exactly those (issue 10). */
