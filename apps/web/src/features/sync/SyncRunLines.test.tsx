@@ -61,6 +61,15 @@ const lines = [
     advice: 'Approve it if the drop is real.',
   }),
   line({ workspaceName: 'Cedar Ridge Dental', kind: 'unchanged', status: 'none', delta: 0, targetUnits: 30 }),
+  line({
+    workspaceName: 'Glacier Bay Fisheries',
+    kind: 'problem',
+    status: 'none',
+    currentUnits: null,
+    targetUnits: null,
+    delta: null,
+    message: 'Glacier Bay Fisheries has no active contract.',
+  }),
 ];
 
 /**
@@ -155,7 +164,7 @@ describe('RunLines', () => {
     const cards = within(screen.getByRole('list', { name: 'Preview' })).getAllByRole('listitem');
     expect(cards).toHaveLength(lines.length);
 
-    const [change, held, unchanged] = cards as [HTMLElement, HTMLElement, HTMLElement];
+    const [change, held, unchanged, problem] = cards as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
     expect(change.textContent).toContain('Acme Corporation');
     expect(change.textContent).toContain('Coro EDR');
     // Seen: "30 → 42" and "+12"; heard: "Current 30, new 42", "Delta +12".
@@ -171,6 +180,10 @@ describe('RunLines', () => {
     expect(within(held).getByText('Approve it if the drop is real.')).toBeTruthy();
     expect(within(unchanged).queryByRole('button')).toBeNull();
     expect(within(unchanged).queryByRole('checkbox')).toBeNull();
+    // No units to show: no "— → —", the message says why.
+    expect(problem.textContent).not.toContain('Current');
+    expect(within(problem).getByText('Problem')).toBeTruthy();
+    expect(within(problem).getByText('Glacier Bay Fisheries has no active contract.')).toBeTruthy();
 
     // Approving a held line works the same as in the table.
     const approveButton = screen.getByRole('button', { name: 'Approve held changes' });

@@ -32,6 +32,9 @@ import { lineChip, lineFilters, lineStatusLabel, linesPageSize, type LineFilter 
 const deltaColor = (line: SyncLine): string =>
   (line.delta ?? 0) > 0 ? 'success.dark' : (line.delta ?? 0) < 0 ? 'error.dark' : 'text.secondary';
 
+const hasUnits = (line: SyncLine): boolean =>
+  line.currentUnits !== null || line.targetUnits !== null || line.delta !== null;
+
 /**
  * A run's lines, filtered and paged, with held-line approval and "Who changed?" per line. A table
  * on wider screens; on a phone one card per line, so that nothing scrolls sideways (issue 13).
@@ -184,21 +187,24 @@ export function RunLines({
                           {line.serviceName}
                         </Typography>
                       </Box>
-                      <Box sx={{ textAlign: 'right', flexShrink: 0 }}>
-                        <Typography variant="body2" sx={{ whiteSpace: 'nowrap' }}>
-                          <span style={visuallyHidden}>Current </span>
-                          {line.currentUnits ?? '—'}
-                          <span aria-hidden> → </span>
-                          <span style={visuallyHidden}>, new </span>
-                          <Box component="strong" sx={{ fontWeight: 600 }}>
-                            {line.targetUnits ?? '—'}
-                          </Box>
-                        </Typography>
-                        <Typography variant="body2" sx={{ fontWeight: 600, color: deltaColor(line) }}>
-                          <span style={visuallyHidden}>Delta </span>
-                          {line.delta === null ? '—' : formatDelta(line.delta)}
-                        </Typography>
-                      </Box>
+                      {/* A line with no units at all (a problem before any count) says so in its message. */}
+                      {hasUnits(line) ? (
+                        <Box sx={{ textAlign: 'right', flexShrink: 0 }}>
+                          <Typography variant="body2" sx={{ whiteSpace: 'nowrap' }}>
+                            <span style={visuallyHidden}>Current </span>
+                            {line.currentUnits ?? '—'}
+                            <span aria-hidden> → </span>
+                            <span style={visuallyHidden}>, new </span>
+                            <Box component="strong" sx={{ fontWeight: 600 }}>
+                              {line.targetUnits ?? '—'}
+                            </Box>
+                          </Typography>
+                          <Typography variant="body2" sx={{ fontWeight: 600, color: deltaColor(line) }}>
+                            <span style={visuallyHidden}>Delta </span>
+                            {line.delta === null ? '—' : formatDelta(line.delta)}
+                          </Typography>
+                        </Box>
+                      ) : null}
                     </Stack>
                     <Box sx={{ mt: 1 }}>
                       <LineResult line={line} onWhoChanged={() => showMembers(line)} />
