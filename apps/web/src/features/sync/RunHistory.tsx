@@ -33,12 +33,20 @@ export function RunHistory({
             <TableRow>
               <TableCell>Started</TableCell>
               <TableCell>Kind</TableCell>
-              <TableCell>Trigger</TableCell>
+              <TableCell sx={secondary}>Trigger</TableCell>
               <TableCell>Status</TableCell>
-              <TableCell align="right">Changes</TableCell>
-              <TableCell align="right">Held</TableCell>
-              <TableCell align="right">Problems</TableCell>
-              <TableCell align="right">Failed</TableCell>
+              <TableCell align="right" sx={secondary}>
+                Changes
+              </TableCell>
+              <TableCell align="right" sx={secondary}>
+                Held
+              </TableCell>
+              <TableCell align="right" sx={secondary}>
+                Problems
+              </TableCell>
+              <TableCell align="right" sx={secondary}>
+                Failed
+              </TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -66,7 +74,7 @@ export function RunHistory({
                 <TableCell>
                   {runKindLabel(run, runs)} <UndoStateChip run={run} />
                 </TableCell>
-                <TableCell sx={{ textTransform: 'capitalize' }}>{run.trigger}</TableCell>
+                <TableCell sx={{ ...secondary, textTransform: 'capitalize' }}>{run.trigger}</TableCell>
                 <TableCell>
                   <Chip
                     size="small"
@@ -74,10 +82,18 @@ export function RunHistory({
                     color={runStatusChip[run.status].color}
                   />
                 </TableCell>
-                <TableCell align="right">{run.counters.adjusted}</TableCell>
-                <TableCell align="right">{run.counters.held}</TableCell>
-                <TableCell align="right">{run.counters.problems}</TableCell>
-                <TableCell align="right">{run.counters.failed}</TableCell>
+                <TableCell align="right" sx={secondary}>
+                  {run.counters.adjusted}
+                </TableCell>
+                <TableCell align="right" sx={secondary}>
+                  {run.counters.held}
+                </TableCell>
+                <TableCell align="right" sx={secondary}>
+                  {run.counters.problems}
+                </TableCell>
+                <TableCell align="right" sx={secondary}>
+                  {run.counters.failed}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -86,6 +102,12 @@ export function RunHistory({
     </Paper>
   );
 }
+
+/**
+ * Columns a phone leaves out (selecting a run shows all its counters in its summary), so Started,
+ * Kind and Status fit 390 px without the table scrolling sideways.
+ */
+const secondary = { display: { xs: 'none', sm: 'table-cell' } } as const;
 
 /** "Preview", "Preview (applied)", "Sync of a preview", "Sync" or "Undo": which runs belong together. */
 function runKindLabel(run: SyncRun, runs: readonly SyncRun[]): string {
