@@ -49,19 +49,28 @@ export interface WorkspaceMappingListItem {
 
 /**
  * The page's filter counts: all from the children index, mapped and problems from this connector's
- * mappings. Issue 12: one pass joining every child to its mapping and company cost 4.4 ms of the
- * 7 ms a mapping page took at 5,000 workspaces; mappings are the smaller side to walk. Walking
- * them still cost 2.3 ms of a 3.3 ms page, so the counts are kept until the database changes
- * (`cachedUntilWrite`: any write, by any process, recomputes them).
+ * mappings, or undefined when the connector is not in this channel (the page's 404). Issue 12: one
+ * pass joining every child to its mapping and company cost 4.4 ms of the 7 ms a mapping page took
+ * at 5,000 workspaces; mappings are the smaller side to walk. Walking them still cost 2.3 ms of a
+ * 3.3 ms page, so the counts are kept until the database changes (`cachedUntilWrite`: any write,
+ * by any process, recomputes them). The connector check rides in the same entry: one change stamp
+ * per page instead of a connector query as well (a removed or moved connector is a write, so the
+ * next page sees it).
  */
 export function countWorkspaceMappings(
   db: Kysely<DB>,
   connectorId: string,
   channelId: string,
-): Promise<Readonly<{ all: number; mapped: number; problems: number }>> {
-  return cachedUntilWrite(db, `workspace-mapping-counts:${connectorId}:${channelId}`, () =>
-    queryWorkspaceMappingCounts(db, connectorId, channelId).then((counts) => Object.freeze(counts)),
-  );
+): Promise<Readonly<{ all: number; mapped: number; problems: number }> | undefined> {
+  return cachedUntilWrite(db, `workspace-mapping-counts:${connectorId}:${channelId}`, async () => {
+    const connector = await db
+      .selectFrom('psa_connectors')
+      .select('channel_id')
+      .where('id', '=', connectorId)
+      .executeTakeFirst();
+    if (connector?.channel_id !== channelId) return undefined;
+    return Object.freeze(await queryWorkspaceMappingCounts(db, connectorId, channelId));
+  });
 }
 
 async function queryWorkspaceMappingCounts(
