@@ -69,8 +69,10 @@ export async function listWorkspaceMappings(
   connectorId: string,
   query: WorkspaceMappingQuery,
 ): Promise<WorkspaceMappingPage> {
-  await requireConnector(ctx, channelId, connectorId);
   const db = ctx.database.db;
+  // The connector check (requireConnector's) comes with the cached counts: one change stamp, no query.
+  const counts = await countWorkspaceMappings(db, connectorId, channelId);
+  if (counts === undefined) throw new AppError('not_found', 'No such connector in this channel.');
   const options = {
     filter: query.filter ?? 'all',
     ...(query.q === undefined ? {} : { q: query.q }),
@@ -79,7 +81,6 @@ export async function listWorkspaceMappings(
     limit: query.limit ?? 50,
     offset: query.offset ?? 0,
   } as const;
-  const counts = await countWorkspaceMappings(db, connectorId, channelId);
   const isUnfiltered = options.filter === 'all' && (options.q ?? '') === '';
   const page = await listWorkspaceMappingRows(db, connectorId, channelId, {
     ...options,
