@@ -33,8 +33,8 @@ export const connectwiseGuide: PsaGuide = {
       `Pin another contract for ${companyName}, remove the pin, or reactivate or extend the agreement in ConnectWise PSA.`,
     noUsableContract: ({ companyName, endedContractName, serviceName }) =>
       endedContractName !== null
-        ? `In ConnectWise PSA, extend "${endedContractName}" or create a agreement with a billing cycle for ${companyName} with ${serviceName}.`
-        : `In ConnectWise PSA, create a agreement with a billing cycle for ${companyName} with ${serviceName}.`,
+        ? `In ConnectWise PSA, extend "${endedContractName}" or create an agreement with a billing cycle for ${companyName} with ${serviceName}.`
+        : `In ConnectWise PSA, create an agreement with a billing cycle for ${companyName} with ${serviceName}.`,
     severalContractsHoldService: ({ companyName, serviceName }) =>
       `Pin the contract to bill for ${companyName}, or in ConnectWise PSA remove ${serviceName} from the agreements that should not bill it.`,
     duplicateServiceLines: ({ contractName, serviceName }) =>
