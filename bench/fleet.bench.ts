@@ -32,6 +32,20 @@
  * Autotask) and a second worker gives 1.65×; at 50 slots a worker is bound by CPU (~48 ms per sync
  * in the worker, plus PostgreSQL and the sandbox) and more workers on this saturated 2-core machine
  * only add contention (0.95×, 0.63×). The ≥ 1.8× goal needs cores a second worker can use.
+ *
+ * 2026-12-04, later: the 10-slot ceiling above was pg-boss's, not ours. pg-boss 10 waits out its
+ * polling interval (2 s) after every fetch, even one that found a job, so a slot ran at most one
+ * sync per 2 s: 10 slots ≤ 300 syncs/min, and 291 was measured. A slot that finishes a job now
+ * fetches the next at once (pg-boss-queue.ts). Same bench, N = 1,000, SYNC_CONCURRENCY=10, load
+ * average 2–5 from other sessions before it started:
+ *
+ *   SYNC_CONCURRENCY=10     span s   syncs/min   × 1    peak RSS MB (each)   worker CPU s   sandbox CPU s
+ *   postgres, worker ×1      128.1         468   1.00   157                  47             24
+ *   postgres, worker ×2       81.8         733   1.57   139, 145             24, 24         17
+ *
+ * One worker: 291 → 468 syncs/min (all 1,000 in 2.1 min). CPU per sync stays 47–48 ms in total
+ * whether one or two workers share the fleet, so the workers add no overhead of their own; the
+ * second one's 1.57× is what this shared 2-core machine (sandbox and PostgreSQL on it too) gives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
