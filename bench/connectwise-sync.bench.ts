@@ -53,13 +53,12 @@ import { startSandbox, type Sandbox } from 'connectwise-sandbox';
 import { createDatabase } from '../apps/server/src/db/database.js';
 import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
-import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.js';
 import {
   createConnectWiseProvider,
   encodeCwCredentials,
 } from '../apps/server/src/integrations/connectwise/index.js';
-import { putSyncSettings } from '../apps/server/src/sync/sync-settings.repository.js';
 import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import { insertBenchChannel } from './sync-bench-seed.js';
 
 const W = Number(process.env.BENCH_W ?? 2000);
 const naiveW = Number(process.env.BENCH_NAIVE_W ?? 100);
@@ -267,40 +266,11 @@ async function prepare(
         updated_at: now,
       });
   }
-  for (let i = 0; i < wsRows.length; i += 500)
-    await db
-      .insertInto('workspaces')
-      .values(wsRows.slice(i, i + 500))
-      .execute();
-  for (let i = 0; i < companyRows.length; i += 500)
-    await db
-      .insertInto('psa_companies')
-      .values(companyRows.slice(i, i + 500))
-      .execute();
-  for (let i = 0; i < mapRows.length; i += 500)
-    await db
-      .insertInto('workspace_mappings')
-      .values(mapRows.slice(i, i + 500))
-      .execute();
-  for (let i = 0; i < usageRows.length; i += 1000)
-    await db
-      .insertInto('usage_daily')
-      .values(usageRows.slice(i, i + 1000))
-      .execute();
-  await putSyncSettings(
+  await insertBenchChannel(
     db,
     connectorId,
-    {
-      policy: {
-        ...defaultBillingPolicy,
-        timeZone: tenantZone,
-        guardrails: { maxUnitChange: null, maxPercentChange: null, maxPercentDecrease: null },
-      },
-      isScheduleEnabled: false,
-      scheduleTime: '06:00',
-    },
-    'bench',
-    now,
+    { workspaces: wsRows, companies: companyRows, mappings: mapRows, usage: usageRows },
+    { timeZone: tenantZone, now },
   );
   await database.close();
   return { dir, dbFile, connectorId };
