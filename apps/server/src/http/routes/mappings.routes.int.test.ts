@@ -1,3 +1,6 @@
+// The workspace- and service-mapping routes over one connector harness (real sandbox, demo
+// channel). One file, longer than most, because every case shares that harness and the mappings
+// the earlier cases made; split per route, each file would start the sandbox and connect again.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
