@@ -1,6 +1,7 @@
 // The workspace- and service-mapping routes over one connector harness (real sandbox, demo
-// channel). One file, longer than most, because every case shares that harness and the mappings
-// the earlier cases made; split per route, each file would start the sandbox and connect again.
+// channel). One file, longer than most, because every case shares that harness and its last case
+// checks every answer the file received for the PSA secret; split per route, each file would start
+// the sandbox and connect again, and no one place would see all the answers.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
