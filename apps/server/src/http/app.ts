@@ -49,7 +49,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.decorate('ctx', ctx);
   registerErrorHandler(app);
 
-  await registerSecurityHeaders(app, ctx);
+  registerSecurityHeaders(app, ctx);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,

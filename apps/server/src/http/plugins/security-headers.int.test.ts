@@ -21,6 +21,12 @@ describe.skipIf(isDatabaseUnavailable())(`security headers and cookies (${testDi
       expect(String(health.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
       expect(String(health.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
       expect(health.headers['strict-transport-security']).toBeUndefined();
+      // Set as the request arrives, so answers no handler wrote (a 404) carry them too.
+      const missing = await t.app.inject('/api/no-such-endpoint');
+      expect(missing.statusCode).toBe(404);
+      expect(missing.headers['x-content-type-options']).toBe('nosniff');
+      expect(missing.headers['content-security-policy']).toBe(health.headers['content-security-policy']);
+      expect(missing.headers['permissions-policy']).toBe(PERMISSIONS_POLICY);
       const login = await t.app.inject({
         method: 'POST',
         url: '/api/auth/login',
