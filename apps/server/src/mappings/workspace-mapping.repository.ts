@@ -1,6 +1,7 @@
-import { CompiledQuery, sql, type Compilable, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 
 import { cachedUntilWrite } from '../db/cached-until-write.js';
+import { runCompiledOnce } from '../db/compiled-once.js';
 import type { DB } from '../db/schema.js';
 import type { WorkspaceMappingsTable } from '../db/tables/connector.tables.js';
 import { fromFlag } from '../db/ids.js';
@@ -133,62 +134,15 @@ interface PageValues {
 type PageRow = Awaited<ReturnType<ReturnType<typeof pageQuery>['execute']>>[number];
 
 /**
- * Issue 12: building and compiling this query with Kysely cost ~0.1 ms of each mapping page, yet
- * it has a bounded set of shapes (filter, search or not, sort, order, one workspace or not: 96,
- * each with a page and a count query) and only its values change. Each shape is built once per database handle with markers for
- * the values, and later pages fill the markers in. A value is only ever a parameter (never in the
- * SQL text), so the same shape always means the same SQL.
+ * A page has a bounded set of shapes (filter, search or not, sort, order, one workspace or not: 96,
+ * each with a page and a count query) and only its values change: each is compiled once (issue 12).
  */
-const pageMarkers: Readonly<Record<keyof PageValues, object>> = Object.freeze({
-  connectorId: Object.freeze({ marker: 'connectorId' }),
-  channelId: Object.freeze({ marker: 'channelId' }),
-  limit: Object.freeze({ marker: 'limit' }),
-  offset: Object.freeze({ marker: 'offset' }),
-  pattern: Object.freeze({ marker: 'pattern' }),
-  workspaceId: Object.freeze({ marker: 'workspaceId' }),
-});
-const markerNames = new Map<unknown, keyof PageValues>(
-  Object.entries(pageMarkers).map(([name, marker]) => [marker, name as keyof PageValues]),
-);
-const compiledByDatabase = new WeakMap<
-  Kysely<DB>,
-  Map<string, { sql: string; parameters: readonly ({ slot: keyof PageValues } | { value: unknown })[] }>
->();
-
 interface PageShape {
   readonly filter: WorkspaceMappingFilter;
   readonly hasSearch: boolean;
   readonly sort: WorkspaceMappingSort;
   readonly order: 'asc' | 'desc';
   readonly hasWorkspaceId: boolean;
-}
-
-async function runCompiledOnce<R>(
-  db: Kysely<DB>,
-  key: string,
-  build: (values: PageValues) => Compilable<R>,
-  values: PageValues,
-): Promise<R[]> {
-  let compiled = compiledByDatabase.get(db);
-  if (compiled === undefined) {
-    compiled = new Map();
-    compiledByDatabase.set(db, compiled);
-  }
-  let template = compiled.get(key);
-  if (template === undefined) {
-    const query = build(pageMarkers as unknown as PageValues).compile();
-    template = {
-      sql: query.sql,
-      parameters: query.parameters.map((value) => {
-        const slot = markerNames.get(value);
-        return slot === undefined ? { value } : { slot };
-      }),
-    };
-    compiled.set(key, template);
-  }
-  const parameters = template.parameters.map((p) => ('slot' in p ? values[p.slot] : p.value));
-  const { rows } = await db.executeQuery<R>(CompiledQuery.raw(template.sql, parameters));
-  return rows;
 }
 
 function pageBase(db: Kysely<DB>, shape: PageShape, v: PageValues) {
