@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PermissionLevel, Role, Workspace } from '@coro/contracts';
 
+import { runCompiledOnce } from '../db/compiled-once.js';
 import type { DB } from '../db/schema.js';
 import { AppError } from '../app/app-error.js';
 import { workspaceChain } from '../workspaces/workspace.repository.js';
@@ -42,16 +43,25 @@ export async function resolveWorkspaceAccess(
     return { workspace, role: null, ancestors };
   }
 
-  const rows = await db
-    .selectFrom('memberships')
-    .select('role')
-    .where('user_id', '=', principal.user.id)
-    .where(
-      'workspace_id',
-      'in',
-      chain.map((w) => w.id),
-    )
-    .execute();
+  // Every workspace request asks this, for a chain of one to a few workspaces: compiled once per
+  // chain length (issue 12), the ids as values w0, w1, ….
+  const ids: Record<string, string> = { userId: principal.user.id };
+  for (const [i, w] of chain.entries()) ids[`w${i}`] = w.id;
+  const rows = await runCompiledOnce(
+    db,
+    `memberships-on-chain|${chain.length}`,
+    (v: Record<string, string>) =>
+      db
+        .selectFrom('memberships')
+        .select('role')
+        .where('user_id', '=', v.userId ?? '')
+        .where(
+          'workspace_id',
+          'in',
+          chain.map((_, i) => v[`w${i}`] ?? ''),
+        ),
+    ids,
+  );
   const role = strongestRole(rows.map((r) => r.role).filter(isRole));
   if (role === null) throw notFound();
   if (!roleAllows(role, level)) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { MachineToken, MachineTokenScope, UserSummary } from '@coro/contracts';
 
+import { runCompiledOnce } from '../db/compiled-once.js';
 import { newId } from '../db/ids.js';
 import type { DB } from '../db/schema.js';
 import { hashToken, MACHINE_TOKEN_PREFIX, newToken } from './tokens.js';
@@ -41,20 +42,26 @@ export async function createSession(
 }
 
 export async function findSession(db: Db, token: string, now: string): Promise<SessionRecord | undefined> {
-  const row = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select([
-      's.id',
-      's.expires_at',
-      'u.id as user_id',
-      'u.email',
-      'u.display_name',
-      'u.must_change_password',
-    ])
-    .where('s.token_hash', '=', hashToken(token))
-    .where('s.expires_at', '>', now)
-    .executeTakeFirst();
+  // Every request asks this: compiled once (issue 12).
+  const [row] = await runCompiledOnce(
+    db,
+    'session-by-token',
+    (v: { tokenHash: string; now: string }) =>
+      db
+        .selectFrom('sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .select([
+          's.id',
+          's.expires_at',
+          'u.id as user_id',
+          'u.email',
+          'u.display_name',
+          'u.must_change_password',
+        ])
+        .where('s.token_hash', '=', v.tokenHash)
+        .where('s.expires_at', '>', v.now),
+    { tokenHash: hashToken(token), now },
+  );
   return row
     ? {
         id: row.id,

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { childStatuses, type ChildStatus, type Workspace, type WorkspaceKind } from '@coro/contracts';
 
+import { runCompiledOnce } from '../db/compiled-once.js';
 import { newId } from '../db/ids.js';
 import type { DB } from '../db/schema.js';
 import type { WorkspacesTable } from '../db/tables/core.tables.js';
@@ -37,7 +38,13 @@ export function toWorkspace(row: WorkspaceRow): Workspace {
 }
 
 export async function findWorkspace(db: Db, id: string): Promise<Workspace | undefined> {
-  const row = await db.selectFrom('workspaces').select(columns).where('id', '=', id).executeTakeFirst();
+  // Every access check walks the tree with this: compiled once (issue 12).
+  const [row] = await runCompiledOnce(
+    db,
+    'workspace-by-id',
+    (v: { id: string }) => db.selectFrom('workspaces').select(columns).where('id', '=', v.id),
+    { id },
+  );
   return row ? toWorkspace(row) : undefined;
 }
 
