@@ -57,7 +57,7 @@ import {
   createConnectWiseProvider,
   encodeCwCredentials,
 } from '../apps/server/src/integrations/connectwise/index.js';
-import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import { seedChannel, seedConnectorRow, seedMappedService } from '../apps/server/test/connector.fixtures.js';
 import { insertBenchChannel } from './sync-bench-seed.js';
 
 const W = Number(process.env.BENCH_W ?? 2000);
@@ -183,36 +183,9 @@ async function prepare(
   // secret is never opened; its kind says which PSA it is.
   const connectorId = await seedConnectorRow(db, channelId, { now });
   await db.updateTable('psa_connectors').set({ kind: 'connectwise' }).where('id', '=', connectorId).execute();
-  for (const [i, key] of serviceKeys.entries()) {
-    const psaId = tenant.serviceIds[i] ?? '';
-    await db
-      .insertInto('psa_services')
-      .values({
-        connector_id: connectorId,
-        psa_id: psaId,
-        name: serviceNames[i] ?? '',
-        search_name: (serviceNames[i] ?? '').toLowerCase(),
-        description: null,
-        is_active: 1,
-        is_present: 1,
-        unit_price: null,
-        modified_at: null,
-        refreshed_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('service_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        service_key: key,
-        psa_service_id: psaId,
-        billing_basis: 'devices',
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+  for (const [i, serviceKey] of serviceKeys.entries()) {
+    const psaServiceId = tenant.serviceIds[i] ?? '';
+    await seedMappedService(db, { connectorId, psaServiceId, name: serviceNames[i] ?? '', serviceKey, now });
   }
   const wsRows = [];
   const mapRows = [];

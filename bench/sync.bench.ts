@@ -28,7 +28,7 @@ import { parseKeyRing, SecretBox } from '../apps/server/src/crypto/secret-box.js
 import { createDatabase } from '../apps/server/src/db/database.js';
 import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
-import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import { seedChannel, seedConnectorRow, seedMappedService } from '../apps/server/test/connector.fixtures.js';
 import { insertBenchChannel } from './sync-bench-seed.js';
 
 const W = Number(process.env.BENCH_W ?? 2000);
@@ -193,35 +193,9 @@ async function prepare(
   for (const name of serviceNames) serviceIds.push(services.value.find((s) => s.name === name)?.id ?? '');
   await conn.close();
   await provider.close();
-  for (const [i, key] of serviceKeys.entries()) {
-    await db
-      .insertInto('psa_services')
-      .values({
-        connector_id: connectorId,
-        psa_id: serviceIds[i] ?? '',
-        name: serviceNames[i] ?? '',
-        search_name: (serviceNames[i] ?? '').toLowerCase(),
-        description: null,
-        is_active: 1,
-        is_present: 1,
-        unit_price: null,
-        modified_at: null,
-        refreshed_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('service_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        service_key: key,
-        psa_service_id: serviceIds[i] ?? '',
-        billing_basis: 'devices',
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+  for (const [i, serviceKey] of serviceKeys.entries()) {
+    const psaServiceId = serviceIds[i] ?? '';
+    await seedMappedService(db, { connectorId, psaServiceId, name: serviceNames[i] ?? '', serviceKey, now });
   }
   const wsRows = [];
   const mapRows = [];
