@@ -51,7 +51,6 @@ import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from 'connectwise-sandbox';
 
 import { createDatabase } from '../apps/server/src/db/database.js';
-import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
 import {
   createConnectWiseProvider,
@@ -187,64 +186,16 @@ async function prepare(
     const psaServiceId = tenant.serviceIds[i] ?? '';
     await seedMappedService(db, { connectorId, psaServiceId, name: serviceNames[i] ?? '', serviceKey, now });
   }
-  const wsRows = [];
-  const mapRows = [];
-  const companyRows = [];
-  const usageRows = [];
-  for (let w = 0; w < workspaces; w++) {
-    const id = newId();
-    const psaId = tenant.companyIds[w] ?? '';
-    wsRows.push({
-      id,
-      kind: 'child',
-      parent_id: channelId,
-      display_name: `Customer ${String(w).padStart(5, '0')}`,
-      company_name: null,
-      status: 'Subscription',
-      created_at: now,
-      updated_at: now,
-    });
-    companyRows.push({
-      connector_id: connectorId,
-      psa_id: psaId,
-      name: `Company ${w}`,
-      search_name: `company ${w}`,
-      match_name: `company ${w}`,
-      is_active: 1,
-      is_present: 1,
-      modified_at: null,
-      refreshed_at: now,
-    });
-    mapRows.push({
-      id: newId(),
-      connector_id: connectorId,
-      workspace_id: id,
-      psa_company_id: psaId,
-      pinned_contract_id: null,
-      check_status: null,
-      check_json: null,
-      checked_at: null,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    });
-    for (let s = 0; s < S; s++)
-      usageRows.push({
-        workspace_id: id,
-        service_key: serviceKeys[s] ?? '',
-        day: today,
-        devices: targetOf(tenant, w, s),
-        users: 0,
-        source: 'bench',
-        updated_at: now,
-      });
-  }
-  await insertBenchChannel(
-    db,
-    connectorId,
-    { workspaces: wsRows, companies: companyRows, mappings: mapRows, usage: usageRows },
-    { timeZone: tenantZone, now },
-  );
+  const benchWorkspaces = Array.from({ length: workspaces }, (_, w) => ({
+    psaCompanyId: tenant.companyIds[w] ?? '',
+    devices: Array.from({ length: S }, (_, s) => targetOf(tenant, w, s)),
+  }));
+  await insertBenchChannel(db, { channelId, connectorId }, benchWorkspaces, {
+    serviceKeys,
+    today,
+    timeZone: tenantZone,
+    now,
+  });
   await database.close();
   return { dir, dbFile, connectorId };
 }
