@@ -7,13 +7,12 @@
 import { performance } from 'node:perf_hooks';
 import PQueue from 'p-queue';
 
-import { createDatabase } from '../apps/server/src/db/database.js';
 import {
   createConnectWiseProvider,
   encodeCwCredentials,
 } from '../apps/server/src/integrations/connectwise/index.js';
 import type { PsaCallEvent } from '../apps/server/src/psa/psa-provider.port.js';
-import { executeSync } from '../apps/server/src/sync/sync.executor.js';
+import { runBatchedSync } from './sync-bench-run.js';
 
 interface Args {
   mode: 'batched' | 'naive';
@@ -52,23 +51,9 @@ const count = (e: PsaCallEvent): void => {
 const started = performance.now();
 let detail: unknown;
 if (args.mode === 'batched') {
-  const database = createDatabase({ driver: 'sqlite', file: args.dbFile });
-  const summary = await executeSync(
-    {
-      db: database.db,
-      clock: () => new Date(),
-      openConnection: (connectorId, onCall) =>
-        Promise.resolve(provider.connect(credentials, { connectorId, onCall: (e) => (count(e), onCall(e)) })),
-    },
-    { connectorId: args.connectorId, mode: 'apply', trigger: 'cli' },
+  detail = await runBatchedSync(args.dbFile, args.connectorId, (connectorId, onCall) =>
+    provider.connect(credentials, { connectorId, onCall: (e) => (count(e), onCall(e)) }),
   );
-  detail = {
-    status: summary.status,
-    adjusted: summary.counters.adjusted,
-    failed: summary.counters.failed,
-    lines: summary.counters.lines_total,
-  };
-  await database.close();
 } else {
   const conn = provider.connect(credentials, { connectorId: 'naive', onCall: count });
   const pool = new PQueue({ concurrency: 3 });

@@ -51,13 +51,12 @@ import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from 'connectwise-sandbox';
 
 import { createDatabase } from '../apps/server/src/db/database.js';
-import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
 import {
   createConnectWiseProvider,
   encodeCwCredentials,
 } from '../apps/server/src/integrations/connectwise/index.js';
-import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import { seedChannel, seedConnectorRow, seedMappedService } from '../apps/server/test/connector.fixtures.js';
 import { insertBenchChannel } from './sync-bench-seed.js';
 
 const W = Number(process.env.BENCH_W ?? 2000);
@@ -183,95 +182,20 @@ async function prepare(
   // secret is never opened; its kind says which PSA it is.
   const connectorId = await seedConnectorRow(db, channelId, { now });
   await db.updateTable('psa_connectors').set({ kind: 'connectwise' }).where('id', '=', connectorId).execute();
-  for (const [i, key] of serviceKeys.entries()) {
-    const psaId = tenant.serviceIds[i] ?? '';
-    await db
-      .insertInto('psa_services')
-      .values({
-        connector_id: connectorId,
-        psa_id: psaId,
-        name: serviceNames[i] ?? '',
-        search_name: (serviceNames[i] ?? '').toLowerCase(),
-        description: null,
-        is_active: 1,
-        is_present: 1,
-        unit_price: null,
-        modified_at: null,
-        refreshed_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('service_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        service_key: key,
-        psa_service_id: psaId,
-        billing_basis: 'devices',
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+  for (const [i, serviceKey] of serviceKeys.entries()) {
+    const psaServiceId = tenant.serviceIds[i] ?? '';
+    await seedMappedService(db, { connectorId, psaServiceId, name: serviceNames[i] ?? '', serviceKey, now });
   }
-  const wsRows = [];
-  const mapRows = [];
-  const companyRows = [];
-  const usageRows = [];
-  for (let w = 0; w < workspaces; w++) {
-    const id = newId();
-    const psaId = tenant.companyIds[w] ?? '';
-    wsRows.push({
-      id,
-      kind: 'child',
-      parent_id: channelId,
-      display_name: `Customer ${String(w).padStart(5, '0')}`,
-      company_name: null,
-      status: 'Subscription',
-      created_at: now,
-      updated_at: now,
-    });
-    companyRows.push({
-      connector_id: connectorId,
-      psa_id: psaId,
-      name: `Company ${w}`,
-      search_name: `company ${w}`,
-      match_name: `company ${w}`,
-      is_active: 1,
-      is_present: 1,
-      modified_at: null,
-      refreshed_at: now,
-    });
-    mapRows.push({
-      id: newId(),
-      connector_id: connectorId,
-      workspace_id: id,
-      psa_company_id: psaId,
-      pinned_contract_id: null,
-      check_status: null,
-      check_json: null,
-      checked_at: null,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    });
-    for (let s = 0; s < S; s++)
-      usageRows.push({
-        workspace_id: id,
-        service_key: serviceKeys[s] ?? '',
-        day: today,
-        devices: targetOf(tenant, w, s),
-        users: 0,
-        source: 'bench',
-        updated_at: now,
-      });
-  }
-  await insertBenchChannel(
-    db,
-    connectorId,
-    { workspaces: wsRows, companies: companyRows, mappings: mapRows, usage: usageRows },
-    { timeZone: tenantZone, now },
-  );
+  const benchWorkspaces = Array.from({ length: workspaces }, (_, w) => ({
+    psaCompanyId: tenant.companyIds[w] ?? '',
+    devices: Array.from({ length: S }, (_, s) => targetOf(tenant, w, s)),
+  }));
+  await insertBenchChannel(db, { channelId, connectorId }, benchWorkspaces, {
+    serviceKeys,
+    today,
+    timeZone: tenantZone,
+    now,
+  });
   await database.close();
   return { dir, dbFile, connectorId };
 }

@@ -67,7 +67,7 @@ import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.j
 import { createAutotaskProvider } from '../apps/server/src/integrations/autotask/index.js';
 import { executeSync, type SyncRunSummary } from '../apps/server/src/sync/sync.executor.js';
 import { putSyncSettings } from '../apps/server/src/sync/sync-settings.repository.js';
-import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import { seedChannel, seedConnectorRow, seedMappedService } from '../apps/server/test/connector.fixtures.js';
 import { percentile, seedScaleChannel, startScaleApp } from './scale-app.js';
 
 const W = Number(process.env.BENCH_W ?? 5000);
@@ -164,36 +164,9 @@ async function seedSync(
   await conn.close();
   await provider.close();
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: tenantZone }).format(new Date());
-  for (const [i, key] of syncKeys.entries()) {
-    const name = syncServices[i] ?? '';
-    await db
-      .insertInto('psa_services')
-      .values({
-        connector_id: connectorId,
-        psa_id: serviceIds[i] ?? '',
-        name,
-        search_name: name.toLowerCase(),
-        description: null,
-        is_active: 1,
-        is_present: 1,
-        unit_price: null,
-        modified_at: null,
-        refreshed_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('service_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        service_key: key,
-        psa_service_id: serviceIds[i] ?? '',
-        billing_basis: 'devices',
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+  for (const [i, serviceKey] of syncKeys.entries()) {
+    const psaServiceId = serviceIds[i] ?? '';
+    await seedMappedService(db, { connectorId, psaServiceId, name: syncServices[i] ?? '', serviceKey, now });
   }
   for (let w = 0; w < syncW; w += 1) {
     const id = newId();

@@ -1,27 +1,101 @@
 /**
- * What the sync benches (Autotask and ConnectWise) write before a run: the channel's workspaces,
- * the connector's cached companies, the mappings and a day of usage, in batches, and sync settings
- * with the guardrails off (a bench measures calls, not held lines). Not a bench itself.
+ * What the sync benches (Autotask and ConnectWise) write before a run: the channel's workspaces
+ * (`Customer 00000`, …), the connector's cached companies (`Company 0`, …), one mapping each and a
+ * day of usage, in batches, and sync settings with the guardrails off (a bench measures calls, not
+ * held lines). Not a bench itself.
  */
 import type { Insertable, Kysely } from 'kysely';
 
 import type { DB } from '../apps/server/src/db/schema.js';
+import { newId } from '../apps/server/src/db/ids.js';
 import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.js';
 import { putSyncSettings } from '../apps/server/src/sync/sync-settings.repository.js';
 
-export interface BenchChannelRows {
-  readonly workspaces: readonly Insertable<DB['workspaces']>[];
-  readonly companies: readonly Insertable<DB['psa_companies']>[];
-  readonly mappings: readonly Insertable<DB['workspace_mappings']>[];
-  readonly usage: readonly Insertable<DB['usage_daily']>[];
+/** One child workspace of the bench channel: the PSA company it is mapped to, its devices today. */
+export interface BenchWorkspace {
+  readonly psaCompanyId: string;
+  /** Devices per service, in the order of `serviceKeys`. */
+  readonly devices: readonly number[];
+}
+
+interface BenchChannelRows {
+  readonly workspaces: Insertable<DB['workspaces']>[];
+  readonly companies: Insertable<DB['psa_companies']>[];
+  readonly mappings: Insertable<DB['workspace_mappings']>[];
+  readonly usage: Insertable<DB['usage_daily']>[];
+}
+
+function benchChannelRows(
+  channelId: string,
+  connectorId: string,
+  workspaces: readonly BenchWorkspace[],
+  options: { readonly serviceKeys: readonly string[]; readonly today: string; readonly now: string },
+): BenchChannelRows {
+  const { serviceKeys, today, now } = options;
+  const rows: BenchChannelRows = { workspaces: [], companies: [], mappings: [], usage: [] };
+  for (const [w, { psaCompanyId, devices }] of workspaces.entries()) {
+    const id = newId();
+    rows.workspaces.push({
+      id,
+      kind: 'child',
+      parent_id: channelId,
+      display_name: `Customer ${String(w).padStart(5, '0')}`,
+      company_name: null,
+      status: 'Subscription',
+      created_at: now,
+      updated_at: now,
+    });
+    rows.companies.push({
+      connector_id: connectorId,
+      psa_id: psaCompanyId,
+      name: `Company ${w}`,
+      search_name: `company ${w}`,
+      match_name: `company ${w}`,
+      is_active: 1,
+      is_present: 1,
+      modified_at: null,
+      refreshed_at: now,
+    });
+    rows.mappings.push({
+      id: newId(),
+      connector_id: connectorId,
+      workspace_id: id,
+      psa_company_id: psaCompanyId,
+      pinned_contract_id: null,
+      check_status: null,
+      check_json: null,
+      checked_at: null,
+      created_by: null,
+      created_at: now,
+      updated_at: now,
+    });
+    for (const [s, count] of devices.entries())
+      rows.usage.push({
+        workspace_id: id,
+        service_key: serviceKeys[s] ?? '',
+        day: today,
+        devices: count,
+        users: 0,
+        source: 'bench',
+        updated_at: now,
+      });
+  }
+  return rows;
 }
 
 export async function insertBenchChannel(
   db: Kysely<DB>,
-  connectorId: string,
-  rows: BenchChannelRows,
-  options: { readonly timeZone: string; readonly now: string },
+  ids: { readonly channelId: string; readonly connectorId: string },
+  workspaces: readonly BenchWorkspace[],
+  options: {
+    readonly serviceKeys: readonly string[];
+    readonly today: string;
+    readonly timeZone: string;
+    readonly now: string;
+  },
 ): Promise<void> {
+  const { channelId, connectorId } = ids;
+  const rows = benchChannelRows(channelId, connectorId, workspaces, options);
   for (let i = 0; i < rows.workspaces.length; i += 500)
     await db
       .insertInto('workspaces')

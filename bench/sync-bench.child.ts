@@ -9,9 +9,8 @@ import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import PQueue from 'p-queue';
 
-import { createDatabase } from '../apps/server/src/db/database.js';
 import { createAutotaskProvider } from '../apps/server/src/integrations/autotask/index.js';
-import { executeSync } from '../apps/server/src/sync/sync.executor.js';
+import { runBatchedSync } from './sync-bench-run.js';
 
 interface Args {
   mode: 'batched' | 'naive';
@@ -54,25 +53,9 @@ if (process.env.BENCH_HEAP_PROFILE) {
 const started = performance.now();
 let detail: unknown;
 if (args.mode === 'batched') {
-  const database = createDatabase({ driver: 'sqlite', file: args.dbFile });
-  const summary = await executeSync(
-    {
-      db: database.db,
-      clock: () => new Date(),
-      openConnection: (connectorId, onCall) =>
-        Promise.resolve(
-          provider.connect(args.credentials, { connectorId, onCall: (e) => (count(e), onCall(e)) }),
-        ),
-    },
-    { connectorId: args.connectorId, mode: 'apply', trigger: 'cli' },
+  detail = await runBatchedSync(args.dbFile, args.connectorId, (connectorId, onCall) =>
+    provider.connect(args.credentials, { connectorId, onCall: (e) => (count(e), onCall(e)) }),
   );
-  detail = {
-    status: summary.status,
-    adjusted: summary.counters.adjusted,
-    failed: summary.counters.failed,
-    lines: summary.counters.lines_total,
-  };
-  await database.close();
 } else {
   const conn = provider.connect(args.credentials, { connectorId: 'naive', onCall: count });
   const pool = new PQueue({ concurrency: 3 });

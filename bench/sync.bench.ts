@@ -26,9 +26,8 @@ import { buildServer, bundledEntry, serverBundleOptions } from '../apps/server/s
 import { connectorSecretAad } from '../apps/server/src/connectors/connector.service.js';
 import { parseKeyRing, SecretBox } from '../apps/server/src/crypto/secret-box.js';
 import { createDatabase } from '../apps/server/src/db/database.js';
-import { newId } from '../apps/server/src/db/ids.js';
 import { migrateToLatest } from '../apps/server/src/db/migrator.js';
-import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import { seedChannel, seedConnectorRow, seedMappedService } from '../apps/server/test/connector.fixtures.js';
 import { insertBenchChannel } from './sync-bench-seed.js';
 
 const W = Number(process.env.BENCH_W ?? 2000);
@@ -193,96 +192,24 @@ async function prepare(
   for (const name of serviceNames) serviceIds.push(services.value.find((s) => s.name === name)?.id ?? '');
   await conn.close();
   await provider.close();
-  for (const [i, key] of serviceKeys.entries()) {
-    await db
-      .insertInto('psa_services')
-      .values({
-        connector_id: connectorId,
-        psa_id: serviceIds[i] ?? '',
-        name: serviceNames[i] ?? '',
-        search_name: (serviceNames[i] ?? '').toLowerCase(),
-        description: null,
-        is_active: 1,
-        is_present: 1,
-        unit_price: null,
-        modified_at: null,
-        refreshed_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('service_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        service_key: key,
-        psa_service_id: serviceIds[i] ?? '',
-        billing_basis: 'devices',
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+  for (const [i, serviceKey] of serviceKeys.entries()) {
+    const psaServiceId = serviceIds[i] ?? '';
+    await seedMappedService(db, { connectorId, psaServiceId, name: serviceNames[i] ?? '', serviceKey, now });
   }
-  const wsRows = [];
-  const mapRows = [];
-  const companyRows = [];
-  const usageRows = [];
-  for (let w = 0; w < workspaces; w++) {
-    const id = newId();
-    wsRows.push({
-      id,
-      kind: 'child',
-      parent_id: channelId,
-      display_name: `Customer ${String(w).padStart(5, '0')}`,
-      company_name: null,
-      status: 'Subscription',
-      created_at: now,
-      updated_at: now,
-    });
-    companyRows.push({
-      connector_id: connectorId,
-      psa_id: String(174 + w),
-      name: `Company ${w}`,
-      search_name: `company ${w}`,
-      match_name: `company ${w}`,
-      is_active: 1,
-      is_present: 1,
-      modified_at: null,
-      refreshed_at: now,
-    });
-    mapRows.push({
-      id: newId(),
-      connector_id: connectorId,
-      workspace_id: id,
-      psa_company_id: String(174 + w),
-      pinned_contract_id: null,
-      check_status: null,
-      check_json: null,
-      checked_at: null,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    });
-    for (let s = 0; s < S; s++) {
+  // The scale seed numbers company w (from 0) as 174 + w, its recurring contract as 1001 + w.
+  const benchWorkspaces = Array.from({ length: workspaces }, (_, w) => ({
+    psaCompanyId: String(174 + w),
+    devices: Array.from({ length: S }, (_, s) => {
       const current = sb.admin.unitsOn(1001 + w, Number(serviceIds[s]), today) ?? 0;
-      const target = isChanged(w, s) ? current + 1 + (w % 7) : current;
-      usageRows.push({
-        workspace_id: id,
-        service_key: serviceKeys[s] ?? '',
-        day: today,
-        devices: target,
-        users: 0,
-        source: 'bench',
-        updated_at: now,
-      });
-    }
-  }
-  await insertBenchChannel(
-    db,
-    connectorId,
-    { workspaces: wsRows, companies: companyRows, mappings: mapRows, usage: usageRows },
-    { timeZone: tenantZone, now },
-  );
+      return isChanged(w, s) ? current + 1 + (w % 7) : current;
+    }),
+  }));
+  await insertBenchChannel(db, { channelId, connectorId }, benchWorkspaces, {
+    serviceKeys,
+    today,
+    timeZone: tenantZone,
+    now,
+  });
   await database.close();
   return { dir, dbFile, connectorId, serviceIds };
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 
 import type { DB } from '../src/db/schema.js';
 import { newId } from '../src/db/ids.js';
+import type { BillingBasis } from '../src/domain/sync-plan.js';
 
 /** Rows the connector/mapping tests need, written straight to the tables (no HTTP, no PSA). */
 export async function seedChannel(
@@ -89,4 +90,47 @@ export async function seedConnectorRow(
     })
     .execute();
   return id;
+}
+
+/** A PSA service in the connector's cached list (active, present), mapped to a Coro service key. */
+export async function seedMappedService(
+  db: Kysely<DB>,
+  service: {
+    connectorId: string;
+    psaServiceId: string;
+    name: string;
+    serviceKey: string;
+    billingBasis?: BillingBasis;
+    now: string;
+  },
+): Promise<void> {
+  const { connectorId, psaServiceId, name, serviceKey, billingBasis = 'devices', now } = service;
+  await db
+    .insertInto('psa_services')
+    .values({
+      connector_id: connectorId,
+      psa_id: psaServiceId,
+      name,
+      search_name: name.toLowerCase(),
+      description: null,
+      is_active: 1,
+      is_present: 1,
+      unit_price: null,
+      modified_at: null,
+      refreshed_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('service_mappings')
+    .values({
+      id: newId(),
+      connector_id: connectorId,
+      service_key: serviceKey,
+      psa_service_id: psaServiceId,
+      billing_basis: billingBasis,
+      created_by: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
 }

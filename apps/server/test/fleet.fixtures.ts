@@ -14,7 +14,7 @@ import { newId } from '../src/db/ids.js';
 import { defaultBillingPolicy } from '../src/domain/billing-policy.js';
 import { createAutotaskProvider } from '../src/integrations/autotask/index.js';
 import { putSyncSettings } from '../src/sync/sync-settings.repository.js';
-import { seedChannel, seedConnectorRow } from './connector.fixtures.js';
+import { seedChannel, seedConnectorRow, seedMappedService } from './connector.fixtures.js';
 
 export const fleetTimeZone = 'America/New_York';
 /** Coro service key → the scale seed's Autotask service name, in the order S takes them. */
@@ -173,35 +173,8 @@ async function mapServices(
   now: string,
 ): Promise<void> {
   for (const [i, psaId] of serviceIds.entries()) {
-    const [key, name] = services[i] ?? ['', ''];
-    await db
-      .insertInto('psa_services')
-      .values({
-        connector_id: connectorId,
-        psa_id: String(psaId),
-        name,
-        search_name: name.toLowerCase(),
-        description: null,
-        is_active: 1,
-        is_present: 1,
-        unit_price: null,
-        modified_at: null,
-        refreshed_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('service_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        service_key: key,
-        psa_service_id: String(psaId),
-        billing_basis: 'devices',
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const [serviceKey, name] = services[i] ?? ['', ''];
+    await seedMappedService(db, { connectorId, psaServiceId: String(psaId), name, serviceKey, now });
   }
 }
 

@@ -13,6 +13,7 @@ import { localDay } from '../domain/billing-policy.js';
 import { createConnectWiseProvider, encodeCwCredentials } from '../integrations/connectwise/index.js';
 import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
+import { seedMappedService } from '../../test/connector.fixtures.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { createTestApp, type TestApp } from '../../test/test-app.js';
 import { runSync } from './index.js';
@@ -118,36 +119,9 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync through ConnectWise PSA (
           .execute();
       }
     }
-    for (const [key, name, basis] of services) {
-      const psaId = serviceIds.get(name) ?? '';
-      await t.db
-        .insertInto('psa_services')
-        .values({
-          connector_id: connectorId,
-          psa_id: psaId,
-          name,
-          search_name: name.toLowerCase(),
-          description: null,
-          is_active: 1,
-          is_present: 1,
-          unit_price: null,
-          modified_at: null,
-          refreshed_at: now,
-        })
-        .execute();
-      await t.db
-        .insertInto('service_mappings')
-        .values({
-          id: newId(),
-          connector_id: connectorId,
-          service_key: key,
-          psa_service_id: psaId,
-          billing_basis: basis,
-          created_by: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+    for (const [serviceKey, name, billingBasis] of services) {
+      const psaServiceId = serviceIds.get(name) ?? '';
+      await seedMappedService(t.db, { connectorId, psaServiceId, name, serviceKey, billingBasis, now });
     }
     const current = await getSyncSettings(t.db, connectorId);
     await putSyncSettings(

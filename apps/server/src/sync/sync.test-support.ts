@@ -19,6 +19,7 @@ import {
 import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
 import { createTestApp, type TestApp, type TestClock } from '../../test/test-app.js';
+import { seedMappedService } from '../../test/connector.fixtures.js';
 import { runSync, type RunSyncOptions, type SyncRunSummary } from './index.js';
 import { type SyncLineRow, listSyncLines } from './sync-run.repository.js';
 import { getSyncSettings, putSyncSettings } from './sync-settings.repository.js';
@@ -182,37 +183,17 @@ export async function createSyncHarness(
         .execute();
     }
   }
-  for (const [key, name, basis] of demoServices) {
-    const psaId = serviceIds.get(name);
-    if (!psaId) throw new Error(`sandbox has no service ${name}`);
-    await t.db
-      .insertInto('psa_services')
-      .values({
-        connector_id: connector.id,
-        psa_id: psaId,
-        name,
-        search_name: name.toLowerCase(),
-        description: null,
-        is_active: 1,
-        is_present: 1,
-        unit_price: null,
-        modified_at: null,
-        refreshed_at: now,
-      })
-      .execute();
-    await t.db
-      .insertInto('service_mappings')
-      .values({
-        id: newId(),
-        connector_id: connector.id,
-        service_key: key,
-        psa_service_id: psaId,
-        billing_basis: basis,
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+  for (const [serviceKey, name, billingBasis] of demoServices) {
+    const psaServiceId = serviceIds.get(name);
+    if (!psaServiceId) throw new Error(`sandbox has no service ${name}`);
+    await seedMappedService(t.db, {
+      connectorId: connector.id,
+      psaServiceId,
+      name,
+      serviceKey,
+      billingBasis,
+      now,
+    });
   }
   const setPolicy = async (patch: Partial<BillingPolicy>): Promise<void> => {
     const current = await getSyncSettings(t.db, connector.id);
