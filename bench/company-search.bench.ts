@@ -36,6 +36,7 @@ import {
   upsertCompanies,
 } from '../apps/server/src/lookups/lookup.repository.js';
 import { insertWorkspace } from '../apps/server/src/workspaces/workspace.repository.js';
+import { workspaceMappingRow } from '../apps/server/test/connector.fixtures.js';
 import { dropDatabaseWhenIdle } from '../apps/server/test/pg-scratch.js';
 import { percentile } from './scale-app.js';
 
@@ -112,19 +113,14 @@ async function bench(label: string, database: Database): Promise<void> {
     );
     await db
       .insertInto('workspace_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        workspace_id: child.id,
-        psa_company_id: String(((i * 97) % companyCount) + 1),
-        pinned_contract_id: null,
-        check_status: null,
-        check_json: null,
-        checked_at: null,
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(
+        workspaceMappingRow({
+          connectorId,
+          workspaceId: child.id,
+          psaCompanyId: String(((i * 97) % companyCount) + 1),
+          now,
+        }),
+      )
       .execute();
   }
   await sql`analyze`.execute(db);

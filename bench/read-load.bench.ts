@@ -67,7 +67,12 @@ import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.j
 import { createAutotaskProvider } from '../apps/server/src/integrations/autotask/index.js';
 import { executeSync, type SyncRunSummary } from '../apps/server/src/sync/sync.executor.js';
 import { putSyncSettings } from '../apps/server/src/sync/sync-settings.repository.js';
-import { seedChannel, seedConnectorRow, seedMappedService } from '../apps/server/test/connector.fixtures.js';
+import {
+  seedChannel,
+  seedConnectorRow,
+  seedMappedService,
+  workspaceMappingRow,
+} from '../apps/server/test/connector.fixtures.js';
 import { percentile, seedScaleChannel, startScaleApp } from './scale-app.js';
 
 const W = Number(process.env.BENCH_W ?? 5000);
@@ -200,19 +205,7 @@ async function seedSync(
       .execute();
     await db
       .insertInto('workspace_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        workspace_id: id,
-        psa_company_id: psaId,
-        pinned_contract_id: null,
-        check_status: null,
-        check_json: null,
-        checked_at: null,
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(workspaceMappingRow({ connectorId, workspaceId: id, psaCompanyId: psaId, now }))
       .execute();
     for (const [s, key] of syncKeys.entries()) {
       const current = (await sb.unitsOn(1001 + w, Number(serviceIds[s]), today)) ?? 0;

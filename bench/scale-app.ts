@@ -19,7 +19,11 @@ import { buildApp } from '../apps/server/src/http/app.js';
 import type { AppInstance } from '../apps/server/src/http/routes/route-plugin.js';
 import { upsertCompanies } from '../apps/server/src/lookups/lookup.repository.js';
 import { loggerOptions } from '../apps/server/src/observability/logger.js';
-import { seedChannel, seedConnectorRow } from '../apps/server/test/connector.fixtures.js';
+import {
+  seedChannel,
+  seedConnectorRow,
+  workspaceMappingRow,
+} from '../apps/server/test/connector.fixtures.js';
 
 /** The value at percentile p (0–100) of an ascending array; NaN when empty. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -65,19 +69,14 @@ export async function seedScaleChannel(
       await trx
         .insertInto('workspace_mappings')
         .values(
-          mapped.map((row, k) => ({
-            id: newId(),
-            connector_id: connectorId,
-            workspace_id: row.id,
-            psa_company_id: String(((start + k * 3) % companyCount) + 1),
-            pinned_contract_id: null,
-            check_status: null,
-            check_json: null,
-            checked_at: null,
-            created_by: null,
-            created_at: now,
-            updated_at: now,
-          })),
+          mapped.map((row, k) =>
+            workspaceMappingRow({
+              connectorId,
+              workspaceId: row.id,
+              psaCompanyId: String(((start + k * 3) % companyCount) + 1),
+              now,
+            }),
+          ),
         )
         .execute();
     }

@@ -10,6 +10,7 @@ import type { DB } from '../apps/server/src/db/schema.js';
 import { newId } from '../apps/server/src/db/ids.js';
 import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.js';
 import { putSyncSettings } from '../apps/server/src/sync/sync-settings.repository.js';
+import { workspaceMappingRow } from '../apps/server/test/connector.fixtures.js';
 
 /** One child workspace of the bench channel: the PSA company it is mapped to, its devices today. */
 export interface BenchWorkspace {
@@ -56,19 +57,7 @@ function benchChannelRows(
       modified_at: null,
       refreshed_at: now,
     });
-    rows.mappings.push({
-      id: newId(),
-      connector_id: connectorId,
-      workspace_id: id,
-      psa_company_id: psaCompanyId,
-      pinned_contract_id: null,
-      check_status: null,
-      check_json: null,
-      checked_at: null,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    });
+    rows.mappings.push(workspaceMappingRow({ connectorId, workspaceId: id, psaCompanyId, now }));
     for (const [s, count] of devices.entries())
       rows.usage.push({
         workspace_id: id,

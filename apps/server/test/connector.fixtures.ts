@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 
 import type { DB } from '../src/db/schema.js';
 import { newId } from '../src/db/ids.js';
@@ -90,6 +90,33 @@ export async function seedConnectorRow(
     })
     .execute();
   return id;
+}
+
+/**
+ * The row that maps a workspace to a PSA company, as a mapping made straight in the table (no
+ * contract pinned or checked, no author), created and updated `now`. Pure: callers insert one
+ * (`.values(workspaceMappingRow(…))`) or a batch (`.values(list.map(…))`).
+ */
+export function workspaceMappingRow(mapping: {
+  connectorId: string;
+  workspaceId: string;
+  psaCompanyId: string;
+  now: string;
+}): Insertable<DB['workspace_mappings']> {
+  const { connectorId, workspaceId, psaCompanyId, now } = mapping;
+  return {
+    id: newId(),
+    connector_id: connectorId,
+    workspace_id: workspaceId,
+    psa_company_id: psaCompanyId,
+    pinned_contract_id: null,
+    check_status: null,
+    check_json: null,
+    checked_at: null,
+    created_by: null,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 /** A PSA service in the connector's cached list (active, present), mapped to a Coro service key. */

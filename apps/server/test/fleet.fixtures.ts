@@ -14,7 +14,12 @@ import { newId } from '../src/db/ids.js';
 import { defaultBillingPolicy } from '../src/domain/billing-policy.js';
 import { createAutotaskProvider } from '../src/integrations/autotask/index.js';
 import { putSyncSettings } from '../src/sync/sync-settings.repository.js';
-import { seedChannel, seedConnectorRow, seedMappedService } from './connector.fixtures.js';
+import {
+  seedChannel,
+  seedConnectorRow,
+  seedMappedService,
+  workspaceMappingRow,
+} from './connector.fixtures.js';
 
 export const fleetTimeZone = 'America/New_York';
 /** Coro service key → the scale seed's Autotask service name, in the order S takes them. */
@@ -221,19 +226,9 @@ async function mapWorkspaces(
   await db
     .insertInto('workspace_mappings')
     .values(
-      ids.map((id, i) => ({
-        id: newId(),
-        connector_id: connectorId,
-        workspace_id: id,
-        psa_company_id: String(psaCompanyIds[i]),
-        pinned_contract_id: null,
-        check_status: null,
-        check_json: null,
-        checked_at: null,
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })),
+      ids.map((id, i) =>
+        workspaceMappingRow({ connectorId, workspaceId: id, psaCompanyId: String(psaCompanyIds[i]), now }),
+      ),
     )
     .execute();
   return ids;

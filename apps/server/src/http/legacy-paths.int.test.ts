@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, type EndpointSpec } from '@coro/contracts';
 
 import { callEndpoint, type EndpointCall } from '../../test/call-endpoint.js';
+import { workspaceMappingRow } from '../../test/connector.fixtures.js';
 import { ensureChannelConnector, startRbacAutotask } from '../../test/rbac-connector.js';
 import { createTestApp, type TestApp } from '../../test/test-app.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
@@ -83,19 +84,7 @@ describe.skipIf(isDatabaseUnavailable())(`legacy channel paths (${testDialect()}
     });
     await t.db
       .insertInto('workspace_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        workspace_id: t.seed.childA.id,
-        psa_company_id: '9001',
-        pinned_contract_id: null,
-        check_status: null,
-        check_json: null,
-        checked_at: null,
-        created_by: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(workspaceMappingRow({ connectorId, workspaceId: t.seed.childA.id, psaCompanyId: '9001', now }))
       .execute();
     seeded = {
       channelId: t.seed.channel.id,

@@ -8,12 +8,11 @@ import { startSandbox, type Sandbox } from 'connectwise-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../audit/audit.repository.js';
 import { createConnector } from '../connectors/connector.service.js';
-import { newId } from '../db/ids.js';
 import { localDay } from '../domain/billing-policy.js';
 import { createConnectWiseProvider, encodeCwCredentials } from '../integrations/connectwise/index.js';
 import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
-import { seedMappedService } from '../../test/connector.fixtures.js';
+import { seedMappedService, workspaceMappingRow } from '../../test/connector.fixtures.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { createTestApp, type TestApp } from '../../test/test-app.js';
 import { runSync } from './index.js';
@@ -97,19 +96,7 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync through ConnectWise PSA (
         .execute();
       await t.db
         .insertInto('workspace_mappings')
-        .values({
-          id: newId(),
-          connector_id: connectorId,
-          workspace_id: ws.id,
-          psa_company_id: psaId,
-          pinned_contract_id: null,
-          check_status: null,
-          check_json: null,
-          checked_at: null,
-          created_by: null,
-          created_at: now,
-          updated_at: now,
-        })
+        .values(workspaceMappingRow({ connectorId, workspaceId: ws.id, psaCompanyId: psaId, now }))
         .execute();
       for (const [key] of services) {
         const values = { devices: counts[name], users: 1, source: 'test', updated_at: now };

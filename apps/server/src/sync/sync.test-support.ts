@@ -8,7 +8,6 @@ import { expect } from 'vitest';
 
 import { systemActor } from '../audit/audit.repository.js';
 import { createConnector } from '../connectors/connector.service.js';
-import { newId } from '../db/ids.js';
 import type { BillingPolicy } from '../domain/billing-policy.js';
 import { localDay } from '../domain/billing-policy.js';
 import {
@@ -19,7 +18,7 @@ import {
 import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
 import { createTestApp, type TestApp, type TestClock } from '../../test/test-app.js';
-import { seedMappedService } from '../../test/connector.fixtures.js';
+import { seedMappedService, workspaceMappingRow } from '../../test/connector.fixtures.js';
 import { runSync, type RunSyncOptions, type SyncRunSummary } from './index.js';
 import { type SyncLineRow, listSyncLines } from './sync-run.repository.js';
 import { getSyncSettings, putSyncSettings } from './sync-settings.repository.js';
@@ -167,19 +166,14 @@ export async function createSyncHarness(
         .execute();
       await t.db
         .insertInto('workspace_mappings')
-        .values({
-          id: newId(),
-          connector_id: connector.id,
-          workspace_id: ws.id,
-          psa_company_id: companyId,
-          pinned_contract_id: null,
-          check_status: null,
-          check_json: null,
-          checked_at: null,
-          created_by: null,
-          created_at: now,
-          updated_at: now,
-        })
+        .values(
+          workspaceMappingRow({
+            connectorId: connector.id,
+            workspaceId: ws.id,
+            psaCompanyId: companyId,
+            now,
+          }),
+        )
         .execute();
     }
   }

@@ -6,6 +6,7 @@ import {
   type WorkspaceMappingParams,
 } from '@coro/contracts';
 
+import { workspaceMappingRow } from '../../../test/connector.fixtures.js';
 import { ensureChannelConnector, startRbacAutotask } from '../../../test/rbac-connector.js';
 import {
   adminRoute,
@@ -48,19 +49,7 @@ async function ensureWorkspaceMapping(t: TestApp, connectorId: string): Promise<
   const now = t.clock().toISOString();
   await t.db
     .insertInto('workspace_mappings')
-    .values({
-      id: newId(),
-      connector_id: connectorId,
-      workspace_id: t.seed.childA.id,
-      psa_company_id: '9001',
-      pinned_contract_id: null,
-      check_status: null,
-      check_json: null,
-      checked_at: null,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(workspaceMappingRow({ connectorId, workspaceId: t.seed.childA.id, psaCompanyId: '9001', now }))
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
