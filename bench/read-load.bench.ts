@@ -77,6 +77,7 @@ import { createAutotaskProvider } from '../apps/server/src/integrations/autotask
 import { executeSync, type SyncRunSummary } from '../apps/server/src/sync/sync.executor.js';
 import { putSyncSettings } from '../apps/server/src/sync/sync-settings.repository.js';
 import {
+  psaCompanyRow,
   seedChannel,
   seedConnectorRow,
   seedMappedService,
@@ -200,17 +201,7 @@ async function seedSync(
     const psaId = String(174 + w);
     await db
       .insertInto('psa_companies')
-      .values({
-        connector_id: connectorId,
-        psa_id: psaId,
-        name: `Company ${w}`,
-        search_name: `company ${w}`,
-        match_name: `company ${w}`,
-        is_active: 1,
-        is_present: 1,
-        modified_at: null,
-        refreshed_at: now,
-      })
+      .values(psaCompanyRow({ connectorId, psaId, name: `Company ${w}`, now }))
       .execute();
     await db
       .insertInto('workspace_mappings')

@@ -10,7 +10,7 @@ import type { DB } from '../apps/server/src/db/schema.js';
 import { newId } from '../apps/server/src/db/ids.js';
 import { defaultBillingPolicy } from '../apps/server/src/domain/billing-policy.js';
 import { putSyncSettings } from '../apps/server/src/sync/sync-settings.repository.js';
-import { workspaceMappingRow } from '../apps/server/test/connector.fixtures.js';
+import { psaCompanyRow, workspaceMappingRow } from '../apps/server/test/connector.fixtures.js';
 
 /** One child workspace of the bench channel: the PSA company it is mapped to, its devices today. */
 export interface BenchWorkspace {
@@ -46,17 +46,7 @@ function benchChannelRows(
       created_at: now,
       updated_at: now,
     });
-    rows.companies.push({
-      connector_id: connectorId,
-      psa_id: psaCompanyId,
-      name: `Company ${w}`,
-      search_name: `company ${w}`,
-      match_name: `company ${w}`,
-      is_active: 1,
-      is_present: 1,
-      modified_at: null,
-      refreshed_at: now,
-    });
+    rows.companies.push(psaCompanyRow({ connectorId, psaId: psaCompanyId, name: `Company ${w}`, now }));
     rows.mappings.push(workspaceMappingRow({ connectorId, workspaceId: id, psaCompanyId, now }));
     for (const [s, count] of devices.entries())
       rows.usage.push({

@@ -93,6 +93,30 @@ export async function seedConnectorRow(
 }
 
 /**
+ * A PSA company in the connector's cached list (active, present, refreshed `now`), its search and
+ * match keys the lower-cased name. Pure, like `workspaceMappingRow`.
+ */
+export function psaCompanyRow(company: {
+  connectorId: string;
+  psaId: string;
+  name: string;
+  now: string;
+}): Insertable<DB['psa_companies']> {
+  const { connectorId, psaId, name, now } = company;
+  return {
+    connector_id: connectorId,
+    psa_id: psaId,
+    name,
+    search_name: name.toLowerCase(),
+    match_name: name.toLowerCase(),
+    is_active: 1,
+    is_present: 1,
+    modified_at: null,
+    refreshed_at: now,
+  };
+}
+
+/**
  * The row that maps a workspace to a PSA company, as a mapping made straight in the table (no
  * contract pinned or checked, no author), created and updated `now`. Pure: callers insert one
  * (`.values(workspaceMappingRow(…))`) or a batch (`.values(list.map(…))`).

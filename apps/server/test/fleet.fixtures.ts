@@ -15,6 +15,7 @@ import { defaultBillingPolicy } from '../src/domain/billing-policy.js';
 import { createAutotaskProvider } from '../src/integrations/autotask/index.js';
 import { putSyncSettings } from '../src/sync/sync-settings.repository.js';
 import {
+  psaCompanyRow,
   seedChannel,
   seedConnectorRow,
   seedMappedService,
@@ -210,17 +211,9 @@ async function mapWorkspaces(
   await db
     .insertInto('psa_companies')
     .values(
-      psaCompanyIds.map((psaId) => ({
-        connector_id: connectorId,
-        psa_id: String(psaId),
-        name: `Company ${psaId}`,
-        search_name: `company ${psaId}`,
-        match_name: `company ${psaId}`,
-        is_active: 1,
-        is_present: 1,
-        modified_at: null,
-        refreshed_at: now,
-      })),
+      psaCompanyIds.map((psaId) =>
+        psaCompanyRow({ connectorId, psaId: String(psaId), name: `Company ${psaId}`, now }),
+      ),
     )
     .execute();
   await db

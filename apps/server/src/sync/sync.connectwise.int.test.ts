@@ -12,7 +12,7 @@ import { localDay } from '../domain/billing-policy.js';
 import { createConnectWiseProvider, encodeCwCredentials } from '../integrations/connectwise/index.js';
 import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
-import { seedMappedService, workspaceMappingRow } from '../../test/connector.fixtures.js';
+import { psaCompanyRow, seedMappedService, workspaceMappingRow } from '../../test/connector.fixtures.js';
 import { isDatabaseUnavailable, testDialect } from '../../test/test-database.js';
 import { createTestApp, type TestApp } from '../../test/test-app.js';
 import { runSync } from './index.js';
@@ -79,20 +79,9 @@ describe.skipIf(isDatabaseUnavailable())(`billing sync through ConnectWise PSA (
         now,
       );
       const psaId = companyIds.get(name) ?? '';
-      const lower = name.toLowerCase();
       await t.db
         .insertInto('psa_companies')
-        .values({
-          connector_id: connectorId,
-          psa_id: psaId,
-          name,
-          search_name: lower,
-          match_name: lower,
-          is_active: 1,
-          is_present: 1,
-          modified_at: null,
-          refreshed_at: now,
-        })
+        .values(psaCompanyRow({ connectorId, psaId, name, now }))
         .execute();
       await t.db
         .insertInto('workspace_mappings')

@@ -18,7 +18,7 @@ import {
 import type { PsaConnection } from '../psa/psa-provider.port.js';
 import { insertWorkspace } from '../workspaces/workspace.repository.js';
 import { createTestApp, type TestApp, type TestClock } from '../../test/test-app.js';
-import { seedMappedService, workspaceMappingRow } from '../../test/connector.fixtures.js';
+import { psaCompanyRow, seedMappedService, workspaceMappingRow } from '../../test/connector.fixtures.js';
 import { runSync, type RunSyncOptions, type SyncRunSummary } from './index.js';
 import { type SyncLineRow, listSyncLines } from './sync-run.repository.js';
 import { getSyncSettings, putSyncSettings } from './sync-settings.repository.js';
@@ -152,17 +152,7 @@ export async function createSyncHarness(
     if (companyId) {
       await t.db
         .insertInto('psa_companies')
-        .values({
-          connector_id: connector.id,
-          psa_id: companyId,
-          name: company ?? '',
-          search_name: (company ?? '').toLowerCase(),
-          match_name: (company ?? '').toLowerCase(),
-          is_active: 1,
-          is_present: 1,
-          modified_at: null,
-          refreshed_at: now,
-        })
+        .values(psaCompanyRow({ connectorId: connector.id, psaId: companyId, name: company ?? '', now }))
         .execute();
       await t.db
         .insertInto('workspace_mappings')
