@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 
 import type { DB } from '../src/db/schema.js';
 import { newId } from '../src/db/ids.js';
@@ -126,7 +126,7 @@ export function workspaceMappingRow(mapping: {
   workspaceId: string;
   psaCompanyId: string;
   now: string;
-}): Insertable<DB['workspace_mappings']> {
+}): Selectable<DB['workspace_mappings']> {
   const { connectorId, workspaceId, psaCompanyId, now } = mapping;
   return {
     id: newId(),

@@ -6,8 +6,7 @@ import {
   testDialect,
   type TestDatabase,
 } from '../../test/test-database.js';
-import { seedChannel, seedConnectorRow } from '../../test/connector.fixtures.js';
-import { newId } from '../db/ids.js';
+import { seedChannel, seedConnectorRow, workspaceMappingRow } from '../../test/connector.fixtures.js';
 import {
   countCompanies,
   InvalidCursorError,
@@ -63,19 +62,14 @@ describe.skipIf(isDatabaseUnavailable())(`lookup repository (${testDialect()})`,
     );
     await database.db
       .insertInto('workspace_mappings')
-      .values({
-        id: newId(),
-        connector_id: connectorId,
-        workspace_id: children[0]!.id,
-        psa_company_id: '1',
-        pinned_contract_id: null,
-        check_status: null,
-        check_json: null,
-        checked_at: null,
-        created_by: null,
-        created_at: '2026-11-27T10:00:00.000Z',
-        updated_at: '2026-11-27T10:00:00.000Z',
-      })
+      .values(
+        workspaceMappingRow({
+          connectorId,
+          workspaceId: children[0]!.id,
+          psaCompanyId: '1',
+          now: '2026-11-27T10:00:00.000Z',
+        }),
+      )
       .execute();
   });
   afterAll(async () => {

@@ -1,26 +1,14 @@
 import type { Kysely } from 'kysely';
 
-import { seedChannel, seedConnectorRow } from '../../test/connector.fixtures.js';
+import { seedChannel, seedConnectorRow, workspaceMappingRow } from '../../test/connector.fixtures.js';
 import type { DB } from '../db/schema.js';
-import { newId } from '../db/ids.js';
 import { upsertCompanies, upsertServices } from '../lookups/lookup.repository.js';
 import { insertWorkspaceMapping } from './workspace-mapping.repository.js';
 
 export const at = '2026-11-27T10:00:00.000Z';
 
-export const mappingRow = (connectorId: string, workspaceId: string, companyId: string) => ({
-  id: newId(),
-  connector_id: connectorId,
-  workspace_id: workspaceId,
-  psa_company_id: companyId,
-  pinned_contract_id: null,
-  check_status: null,
-  check_json: null,
-  checked_at: null,
-  created_by: null,
-  created_at: at,
-  updated_at: at,
-});
+export const mappingRow = (connectorId: string, workspaceId: string, companyId: string) =>
+  workspaceMappingRow({ connectorId, workspaceId, psaCompanyId: companyId, now: at });
 
 /**
  * The mapping repositories' shared fixture: a channel with three children, three cached companies
