@@ -47,14 +47,16 @@
  *     5–10 neither version held 50/s. JSON pages of the Autotask client are no blocker: the largest
  *     (500 companies, 653 KiB) parses in 1.3 ms.
  *
- * 2026-12-04, a quiet machine (a fresh one, nothing else running), after this stop's per-request
- * savings (security headers computed once, hot lookups compiled once): one sync alone 1,000 × 4,
- * loop delay max 30–33 ms, no stall over 50 ms; its CSV export 29–35 ms max, none over 50 ms.
- * Rates, p99 (3 runs): 200/s 12.9–14.1 ms, 400/s 15.3–19.5 ms, 800/s 30.6 / 30.9 / 54.6 ms, 1,000/s
- * 45.6 ms, 1,200/s 57.2 ms (one run) — every rate with 0 errors and loop delay ≤ 44 ms, syncs of
- * 1,000 × 4 running meanwhile. Highest rate holding p99 < 100 ms: 800/s in the two default runs
- * (the highest tried), 1,200/s in a run that tried more. Once, 800/s tried first with no lower
- * rate before it gave p99 1.2 s (1,200/s 173 ms after it): a cold start, not seen again.
+ * 2026-12-04, a quiet machine (a fresh one, nothing else running), four runs: two at ae51343 and
+ * two after this stop's per-request savings (security headers computed once, hot lookups compiled
+ * once). One sync alone, 1,000 × 4: loop delay max 30.3 / 32.5 ms, no stall over 50 ms; its CSV
+ * export: max 28.9–35.6 ms, none over 50 ms. Rates, p99 (ae51343 → after), 0 errors in every row,
+ * syncs of 1,000 × 4 running meanwhile, loop delay ≤ 44 ms: 50/s 19.5 → 15.8 ms, 100/s 16.4 → 16.5,
+ * 200/s 12.9 → 14.1, 400/s 15.8 → 15.3 and 19.5, 800/s 30.6 → 30.9 and 54.6, 1,000/s → 45.6,
+ * 1,200/s → 57.2. Highest rate holding p99 < 100 ms: 800/s in both default runs (the highest they
+ * try), 1,200/s in the run after the savings that tried more. In the other run at ae51343, 800/s
+ * tried first with no lower rate before it gave p99 1.2 s (1,200/s 173 ms, 1,600/s 4.4 s): a cold
+ * start of the load, not seen in the runs that warm up at lower rates.
  */
 import { endpointPath, endpoints, endpointUrl } from '@coro/contracts';
 import { type Kysely } from 'kysely';
