@@ -9,7 +9,9 @@ import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
  * The rule that makes this safe: `build` may pass each value only into the query, as a parameter;
  * it must not look at it (no `if (v.q === '')`, no `v.ids.map`): what decides the SQL text goes
  * into `key` instead. A marker used as anything but a parameter (written into the SQL text, mapped
- * over) fails on the first call.
+ * over) fails on the first call. A key names one query for the whole server: a second build under
+ * the same key would silently get the first one's SQL, so each key starts with its query's name
+ * ('session-by-token', 'memberships-on-chain|2', 'page|…').
  */
 type QueryValues = Readonly<Record<string, unknown>>;
 
